@@ -22,7 +22,11 @@ export class DigestMismatchError extends FerryError {
   readonly expected: string;
   readonly actual: string;
   constructor(expected: string, actual: string, what: string, options: FerryErrorOptions = {}) {
-    super(ErrorCode.DigestMismatch, `digest mismatch for ${what}: expected ${expected}, got ${actual}`, options);
+    super(
+      ErrorCode.DigestMismatch,
+      `digest mismatch for ${what}: expected ${expected}, got ${actual}`,
+      options,
+    );
     this.expected = expected;
     this.actual = actual;
   }

@@ -1,0 +1,118 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode } from '../errors/codes.ts';
+import { FerryError } from '../errors/ferry-error.ts';
+import type { Descriptor } from '../oci/manifest.ts';
+import type { VerifyingStream } from '../oci/verifying-stream.ts';
+import { retryDelay } from '../registry/backoff.ts';
+import { RegistryError } from '../registry/registry-error.ts';
+import type { Repository } from '../registry/repository.ts';
+import type { UploadSession } from '../registry/uploads.ts';
+import type { BlobLocations } from './blob-locations.ts';
+import type { BlobAction, CopyEventListener } from './events.ts';
+
+export interface BlobCopyOptions {
+  readonly source: Repository;
+  readonly destination: Repository;
+  readonly locations: BlobLocations;
+  readonly retryTimes: number;
+  /** Chunk size for chunked uploads (bytes). */
+  readonly chunkSize: number;
+  /** Blobs at least this large switch to chunked upload after a failed monolithic attempt. */
+  readonly chunkedRetryThreshold: number;
+  /** Always upload in chunks (for registries that reject monolithic PUTs). */
+  readonly forceChunked: boolean;
+  readonly onEvent?: CopyEventListener | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Statuses with which registries refuse a monolithic body but would take chunks (413 body too large; 416 range). */
+const NEEDS_CHUNKS = new Set([413, 416]);
+
+/**
+ * Make one blob present in the destination repository: skip it if there, mount it if the registry has
+ * it in a repository we may read, otherwise stream it source → destination verifying the digest on the
+ * way. A digest mismatch aborts the upload (the registry never commits it) and is never retried.
+ */
+export async function copyBlob(desc: Descriptor, options: BlobCopyOptions): Promise<BlobAction> {
+  const { source, destination, locations, signal } = options;
+  if (locations.has(destination.registry, destination.name, desc.digest)) return 'skipped';
+
+  const mountFrom =
+    source.registry === destination.registry && source.name !== destination.name
+      ? source.name
+      : locations.find(destination.registry, desc.digest, destination.name);
+
+  let session: UploadSession;
+  if (mountFrom) {
+    // Same registry: mounting costs one request and moves no bytes; no HEAD first (201 also covers "already there").
+    const started = await destination.startUpload({ digest: desc.digest, from: mountFrom }, signal);
+    if (started.mounted) {
+      locations.add(destination.registry, destination.name, desc.digest);
+      return 'mounted';
+    }
+    session = started.session;
+  } else {
+    const present = await destination.headBlob(desc.digest, signal);
+    if (present !== undefined) {
+      locations.add(destination.registry, destination.name, desc.digest);
+      return 'skipped';
+    }
+    session = await openSession(destination, signal);
+  }
+
+  let chunked = options.forceChunked;
+  for (let attempt = 0; ; attempt++) {
+    const stream = source.openBlob(desc, signal);
+    const started = Date.now();
+    let lastEmit = 0;
+    stream.onProgress = (bytes) => {
+      const now = Date.now();
+      if (now - lastEmit >= 100 || bytes === desc.size) {
+        lastEmit = now;
+        options.onEvent?.({ type: 'blob-progress', digest: desc.digest, bytes, size: desc.size });
+      }
+    };
+    try {
+      if (chunked) await destination.putChunked(session, desc, stream, options.chunkSize, signal);
+      else await destination.putMonolithic(session, desc, stream, signal);
+      locations.add(destination.registry, destination.name, desc.digest);
+      return 'copied';
+    } catch (caught) {
+      const err = streamError(stream) ?? caught;
+      if (!stream.destroyed) stream.destroy();
+      await destination.cancelUpload(session);
+      if (err instanceof FerryError && err.code === ErrorCode.DigestMismatch) throw err;
+      if (signal?.aborted) throw caught;
+      if (!chunked && err instanceof RegistryError && NEEDS_CHUNKS.has(err.status)) {
+        chunked = true; // not a failed attempt: the registry told us how it wants the data
+        attempt--;
+      } else if (err instanceof FerryError && err.temporary && attempt < options.retryTimes) {
+        // A large blob that failed once goes chunked, so a further failure resumes instead of restarting.
+        if (desc.size >= options.chunkedRetryThreshold && Date.now() - started > 1000) chunked = true;
+        options.onEvent?.({
+          type: 'blob-retry',
+          digest: desc.digest,
+          attempt: attempt + 1,
+          reason: err.message,
+        });
+        await sleep(retryDelay(attempt, undefined), undefined, { signal });
+      } else {
+        throw err;
+      }
+      session = await openSession(destination, signal);
+    }
+  }
+}
+
+async function openSession(destination: Repository, signal?: AbortSignal): Promise<UploadSession> {
+  const started = await destination.startUpload(undefined, signal);
+  if (started.mounted)
+    throw new FerryError(ErrorCode.Registry, 'registry reported a mount for a plain upload');
+  return started.session;
+}
+
+/** The verifier's own error (digest/size mismatch) is the real cause when the upload fails because of it. */
+function streamError(stream: VerifyingStream): unknown {
+  const errored = stream.errored;
+  return errored instanceof FerryError ? errored : undefined;
+}

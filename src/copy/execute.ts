@@ -1,0 +1,206 @@
+import { NotFoundError } from '../errors/kinds.ts';
+import { isDigest } from '../oci/digest.ts';
+import type { PlatformSpec } from '../oci/platform.ts';
+import type { Repository } from '../registry/repository.ts';
+import { discoverArtifacts } from './artifacts.ts';
+import { copyBlob } from './blob-copy.ts';
+import { BlobLocations } from './blob-locations.ts';
+import type { CopyEventListener } from './events.ts';
+import { forEachLimit } from './limit.ts';
+import { type CopyPlan, type PlannedManifest, planCopy } from './plan.ts';
+import { completeTree } from './source-tree.ts';
+
+export interface CopyImageOptions {
+  readonly source: Repository;
+  /** Tag or digest on the source. */
+  readonly sourceReference: string;
+  readonly destination: Repository;
+  /** Tag to set at the destination; undefined ⇒ push by digest only. */
+  readonly destinationTag?: string | undefined;
+  readonly platforms?: readonly PlatformSpec[] | undefined;
+  /** Copy cosign signatures/attestations/SBOMs and OCI referrers of the copied digests (default true). */
+  readonly signatures?: boolean | undefined;
+  /** Blobs in flight at once (default 6, like skopeo's --image-parallel-copies). */
+  readonly parallel?: number | undefined;
+  readonly retryTimes?: number | undefined;
+  readonly chunkSize?: number | undefined;
+  readonly chunkedRetryThreshold?: number | undefined;
+  readonly forceChunked?: boolean | undefined;
+  /** Shared across copies of one run so blobs pushed once are mounted afterwards. */
+  readonly locations?: BlobLocations | undefined;
+  readonly onEvent?: CopyEventListener | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface CopyResult {
+  /** Digest the destination now serves (equals sourceDigest unless a platform subset was chosen). */
+  readonly digest: string;
+  readonly sourceDigest: string;
+  readonly mediaType: string;
+  readonly upToDate: boolean;
+  readonly blobs: { copied: number; mounted: number; skipped: number };
+  readonly bytes: { copied: number; mounted: number; skipped: number };
+  readonly manifestsPushed: number;
+  readonly artifacts: number;
+  readonly durationMs: number;
+}
+
+/**
+ * Copy one image (or index) registry → registry. Order matters for crash safety: blobs, then child
+ * manifests by digest, then the top manifest under the tag, so a failure at any point leaves the
+ * destination tag untouched (never pointing at something incomplete).
+ */
+export async function copyImage(options: CopyImageOptions): Promise<CopyResult> {
+  const started = performance.now();
+  const { source, destination, signal } = options;
+  const emit = options.onEvent;
+  const locations = options.locations ?? new BlobLocations();
+  const destRef =
+    options.destinationTag ?? (isDigest(options.sourceReference) ? options.sourceReference : undefined);
+
+  // Source manifest and destination state in parallel: the no-op case costs one round trip here.
+  const [fetched, existing] = await Promise.all([
+    source.getManifest(options.sourceReference, signal),
+    destRef ? destination.headManifest(destRef, signal) : Promise.resolve(undefined),
+  ]);
+  if (!fetched) {
+    throw new NotFoundError(`${source.registry}/${source.name}:${options.sourceReference} not found`);
+  }
+  emit?.({
+    type: 'resolved',
+    source: `${source.registry}/${source.name}`,
+    digest: fetched.digest,
+    mediaType: fetched.parsed.mediaType,
+  });
+
+  const artifactWork =
+    options.signatures === false ? undefined : discoverArtifacts(source, fetched.digest, signal);
+  artifactWork?.catch(() => undefined); // awaited below; avoid an unhandled rejection while blobs copy
+
+  const counters = {
+    blobs: { copied: 0, mounted: 0, skipped: 0 },
+    bytes: { copied: 0, mounted: 0, skipped: 0 },
+  };
+  let digest = fetched.digest;
+  let mediaType = fetched.parsed.mediaType;
+  let upToDate = false;
+  let manifestsPushed = 0;
+  let plan: CopyPlan | undefined;
+
+  if (!options.platforms?.length && existing?.digest === fetched.digest) {
+    upToDate = true;
+    emit?.({ type: 'up-to-date', destination: `${destination.registry}/${destination.name}`, digest });
+  } else {
+    const tree = await completeTree(source, fetched.digest, fetched.parsed, signal);
+    plan = planCopy(tree, { platforms: options.platforms });
+    for (const message of plan.warnings) emit?.({ type: 'warning', message });
+    digest = plan.top.digest;
+    mediaType = plan.top.mediaType;
+    if (existing?.digest === plan.top.digest) {
+      upToDate = true;
+      emit?.({ type: 'up-to-date', destination: `${destination.registry}/${destination.name}`, digest });
+    } else {
+      emit?.({
+        type: 'plan',
+        blobs: plan.blobs.length,
+        totalBytes: plan.totalBytes,
+        manifests: plan.manifests.length + 1,
+      });
+      await forEachLimit(plan.blobs, options.parallel ?? 6, async (blob) => {
+        emit?.({ type: 'blob-start', digest: blob.digest, size: blob.size });
+        const action = await copyBlob(blob, {
+          source,
+          destination,
+          locations,
+          retryTimes: options.retryTimes ?? source.ctx.retryTimes,
+          chunkSize: options.chunkSize ?? 16 * 1024 * 1024,
+          chunkedRetryThreshold: options.chunkedRetryThreshold ?? 64 * 1024 * 1024,
+          forceChunked: options.forceChunked ?? false,
+          onEvent: emit,
+          signal,
+        });
+        counters.blobs[action] += 1;
+        counters.bytes[action] += blob.size;
+        emit?.({ type: 'blob-done', digest: blob.digest, size: blob.size, action });
+      });
+      manifestsPushed = await pushManifests(destination, plan.manifests, options);
+      await destination.putManifest(destRef ?? plan.top.digest, plan.top.bytes, plan.top.mediaType, signal);
+      manifestsPushed += 1;
+      emit?.({
+        type: 'manifest',
+        digest: plan.top.digest,
+        mediaType: plan.top.mediaType,
+        reference: destRef ?? plan.top.digest,
+      });
+    }
+  }
+
+  let artifacts = 0;
+  if (artifactWork) {
+    artifacts = await copyArtifacts(await artifactWork, options, locations, counters);
+  }
+
+  return {
+    digest,
+    sourceDigest: fetched.digest,
+    mediaType,
+    upToDate,
+    blobs: counters.blobs,
+    bytes: counters.bytes,
+    manifestsPushed,
+    artifacts,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/** Child manifests by digest: images first (in parallel), then nested indexes in post-order. */
+async function pushManifests(
+  destination: Repository,
+  manifests: readonly PlannedManifest[],
+  options: CopyImageOptions,
+): Promise<number> {
+  const isIndex = (m: PlannedManifest) => m.mediaType.includes('index') || m.mediaType.includes('list');
+  const images = manifests.filter((m) => !isIndex(m));
+  const indexes = manifests.filter(isIndex);
+  await forEachLimit(images, options.parallel ?? 6, async (m) => {
+    await destination.putManifest(m.digest, m.bytes, m.mediaType, options.signal);
+    options.onEvent?.({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, reference: m.digest });
+  });
+  for (const m of indexes) {
+    await destination.putManifest(m.digest, m.bytes, m.mediaType, options.signal);
+    options.onEvent?.({ type: 'manifest', digest: m.digest, mediaType: m.mediaType, reference: m.digest });
+  }
+  return manifests.length;
+}
+
+async function copyArtifacts(
+  found: Awaited<ReturnType<typeof discoverArtifacts>>,
+  options: CopyImageOptions,
+  locations: BlobLocations,
+  counters: { blobs: CopyResult['blobs']; bytes: CopyResult['bytes'] },
+): Promise<number> {
+  const jobs = [
+    ...found.tags.map((tag) => ({
+      kind: 'signature' as const,
+      reference: tag,
+      tag: tag as string | undefined,
+    })),
+    ...found.referrers.map((d) => ({ kind: 'referrer' as const, reference: d.digest, tag: undefined })),
+  ];
+  await forEachLimit(jobs, 4, async (job) => {
+    const result = await copyImage({
+      ...options,
+      sourceReference: job.reference,
+      destinationTag: job.tag,
+      platforms: undefined,
+      signatures: false, // one level: signatures of signatures are not followed
+      locations,
+    });
+    for (const k of ['copied', 'mounted', 'skipped'] as const) {
+      counters.blobs[k] += result.blobs[k];
+      counters.bytes[k] += result.bytes[k];
+    }
+    options.onEvent?.({ type: 'artifact', kind: job.kind, reference: job.reference, digest: result.digest });
+  });
+  return jobs.length;
+}

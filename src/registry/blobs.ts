@@ -1,0 +1,118 @@
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode } from '../errors/codes.ts';
+import { FerryError } from '../errors/ferry-error.ts';
+import type { Descriptor } from '../oci/manifest.ts';
+import { VerifyingStream } from '../oci/verifying-stream.ts';
+import { retryDelay } from './backoff.ts';
+import { wrapNetworkError } from './network-error.ts';
+import { redactUrl } from './redact-url.ts';
+import { headerValue, type RegistryResponse } from './registry-transport.ts';
+import { encodePath, type RepositoryContext, toRegistryError } from './repository-context.ts';
+
+function blobPath(ctx: RepositoryContext, digest: string): string {
+  return `/v2/${encodePath(ctx.name)}/blobs/${digest}`;
+}
+
+/** Size of the blob if the repository has it, else undefined. */
+export async function headBlob(
+  ctx: RepositoryContext,
+  digest: string,
+  signal?: AbortSignal,
+): Promise<number | undefined> {
+  const res = await ctx.transport.request({
+    method: 'HEAD',
+    url: blobPath(ctx, digest),
+    scopes: ctx.scopes,
+    signal,
+  });
+  await res.body.dump();
+  if (res.status === 404) return undefined;
+  if (res.status !== 200) throw await toRegistryError('HEAD', res);
+  const length = headerValue(res.headers['content-length']);
+  return length === undefined ? -1 : Number(length);
+}
+
+/** A small blob (config, signature payload) read whole and verified. */
+export async function getBlobBytes(
+  ctx: RepositoryContext,
+  desc: Descriptor,
+  signal?: AbortSignal,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of openBlob(ctx, desc, signal)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Stream a blob, verifying size and digest as it flows. A connection dropped mid-body is resumed with
+ * `Range: bytes=N-` (spec "Pulling blobs"; the registry answers 206 with Content-Range) instead of
+ * starting over; if the server ignores Range (200), the already-seen prefix is skipped.
+ */
+export function openBlob(ctx: RepositoryContext, desc: Descriptor, signal?: AbortSignal): VerifyingStream {
+  const what = `blob ${desc.digest} of ${ctx.transport.registry}/${ctx.name}`;
+  const verifier = new VerifyingStream(desc.digest, desc.size, what);
+  const source = Readable.from(resumableChunks(ctx, desc, signal), { objectMode: false });
+  source.on('error', (err) => verifier.destroy(err));
+  return source.pipe(verifier);
+}
+
+async function* resumableChunks(ctx: RepositoryContext, desc: Descriptor, signal?: AbortSignal) {
+  let offset = 0;
+  let resumes = 0;
+  for (;;) {
+    const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
+    const res = await ctx.transport.request({
+      method: 'GET',
+      url: blobPath(ctx, desc.digest),
+      headers,
+      scopes: ctx.scopes,
+      signal,
+    });
+    let skip = 0;
+    if (offset > 0 && res.status === 206) {
+      const start = parseContentRangeStart(headerValue(res.headers['content-range']));
+      if (start !== offset) {
+        res.body.destroy();
+        throw new FerryError(
+          ErrorCode.Registry,
+          `resuming ${desc.digest}: server sent range starting at ${start}, wanted ${offset}`,
+        );
+      }
+    } else if (res.status === 200) {
+      skip = offset; // Range ignored: drop what we already passed on.
+    } else {
+      throw await toRegistryError('GET', res);
+    }
+    try {
+      for await (const raw of res.body as AsyncIterable<Buffer>) {
+        let chunk = raw;
+        if (skip > 0) {
+          if (chunk.length <= skip) {
+            skip -= chunk.length;
+            continue;
+          }
+          chunk = chunk.subarray(skip);
+          skip = 0;
+        }
+        offset += chunk.length;
+        yield chunk;
+      }
+      return;
+    } catch (err) {
+      const wrapped = wrapNetworkError(err, 'GET', redactUrl(res.url));
+      if (!wrapped.temporary || resumes >= ctx.retryTimes || signal?.aborted) throw wrapped;
+      await sleep(retryDelay(resumes, undefined), undefined, { signal });
+      resumes++;
+    } finally {
+      if (!res.body.destroyed) res.body.destroy();
+    }
+  }
+}
+
+function parseContentRangeStart(value: string | undefined): number | undefined {
+  const m = value ? /^bytes (\d+)-\d+\/(?:\d+|\*)$/.exec(value.trim()) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+export type { RegistryResponse };

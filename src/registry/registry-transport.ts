@@ -1,0 +1,304 @@
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Dispatcher } from 'undici';
+import type { Keychain } from '../auth/credential.ts';
+import { ErrorCode } from '../errors/codes.ts';
+import { FerryError } from '../errors/ferry-error.ts';
+import { type AuthChallenge, AuthSession } from './auth-session.ts';
+import { type BackoffOptions, retryDelay } from './backoff.ts';
+import { isTlsProtocolMismatch, wrapNetworkError } from './network-error.ts';
+import { redactUrl } from './redact-url.ts';
+import { isTemporaryStatus } from './registry-error.ts';
+import { parseAuthenticateHeader } from './www-authenticate.ts';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RegistryRequest {
+  readonly method: HttpMethod;
+  /** A `/v2/…` path on this registry, or an absolute URL (upload locations, redirects). */
+  readonly url: string;
+  readonly headers?: Record<string, string>;
+  /** A Buffer is replayable (retried); a stream is not and is sent once. */
+  readonly body?: Buffer | Readable;
+  /** Token scopes the request needs (`repository:name:pull,push`). */
+  readonly scopes: readonly string[];
+  readonly signal?: AbortSignal | undefined;
+  /** Follow 3xx (blob GETs redirect to object storage). Default: GET/HEAD only. */
+  readonly followRedirects?: boolean;
+}
+
+export interface RegistryResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Dispatcher.ResponseData['body'];
+  /** The final URL (after redirects). */
+  readonly url: URL;
+}
+
+export interface RetryEvent {
+  readonly registry: string;
+  readonly method: string;
+  readonly url: string;
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly reason: string;
+}
+
+export interface RegistryTransportOptions {
+  /** Canonical registry name (`docker.io`, `host:5000`). */
+  readonly registry: string;
+  /** Host the API lives on (`registry-1.docker.io` for docker.io). */
+  readonly apiHost: string;
+  /** false ⇒ skip certificate verification and allow plain HTTP (skopeo's --tls-verify=false). */
+  readonly tlsVerify: boolean;
+  readonly keychain: Keychain;
+  readonly dispatcher: Dispatcher;
+  /** Dispatcher for other hosts (token realms, redirect targets): always verifies TLS. */
+  readonly foreignDispatcher: Dispatcher;
+  readonly allowsInsecure: (host: string) => boolean;
+  /** Extra attempts after the first for temporary failures (default 3). */
+  readonly retryTimes: number;
+  readonly backoff?: BackoffOptions | undefined;
+  readonly userAgent: string;
+  readonly onRetry?: ((event: RetryEvent) => void) | undefined;
+}
+
+const MAX_REDIRECTS = 5;
+
+/**
+ * HTTP to one registry: scheme discovery (`GET /v2/`, spec "Determining support"), authentication
+ * (challenge → token per scope, one re-auth on 401), retries with backoff for temporary failures, and
+ * redirects that never carry the registry's Authorization to another host.
+ */
+export class RegistryTransport {
+  readonly registry: string;
+  readonly auth: AuthSession;
+  readonly #options: RegistryTransportOptions;
+  #base: Promise<URL> | undefined;
+
+  constructor(options: RegistryTransportOptions) {
+    this.#options = options;
+    this.registry = options.registry;
+    this.auth = new AuthSession({
+      registry: options.registry,
+      keychain: options.keychain,
+      allowsInsecure: options.allowsInsecure,
+      fetchToken: (url, init) => this.#fetchToken(url, init),
+    });
+  }
+
+  /** Base URL of the API (`https://host/`), discovered once; concurrent callers share the ping. */
+  base(signal?: AbortSignal): Promise<URL> {
+    if (!this.#base) {
+      this.#base = this.#ping(signal);
+      this.#base.catch(() => {
+        this.#base = undefined; // let a later call try again
+      });
+    }
+    return this.#base;
+  }
+
+  async request(req: RegistryRequest): Promise<RegistryResponse> {
+    const base = await this.base(req.signal);
+    let url = new URL(req.url, base);
+    let scopes = req.scopes;
+    let reauthed = false;
+    let redirects = 0;
+    const replayable = req.body === undefined || Buffer.isBuffer(req.body);
+    for (let attempt = 0; ; ) {
+      const sameHost = url.host === base.host;
+      const headers: Record<string, string> = { 'user-agent': this.#options.userAgent, ...req.headers };
+      if (sameHost) {
+        const authorization = await this.auth.authorization(scopes);
+        if (authorization) headers.authorization = authorization;
+      }
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await (sameHost ? this.#options.dispatcher : this.#options.foreignDispatcher).request({
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: req.method,
+          headers,
+          body: req.body,
+          signal: req.signal,
+        });
+      } catch (err) {
+        const wrapped = wrapNetworkError(err, req.method, redactUrl(url));
+        if (wrapped.temporary && replayable && attempt < this.#options.retryTimes && !req.signal?.aborted) {
+          await this.#pause(attempt, undefined, req, url, wrapped.message);
+          attempt++;
+          continue;
+        }
+        throw wrapped;
+      }
+      const status = res.statusCode;
+      if (status === 401 && sameHost && !reauthed && replayable) {
+        const challenge = firstChallenge(res.headers['www-authenticate']);
+        await res.body.dump();
+        const next = this.auth.onUnauthorized(challenge, scopes);
+        if (next) {
+          scopes = next;
+          reauthed = true;
+          continue;
+        }
+        return this.#retryStatusAsResponse(res, url);
+      }
+      const follow = req.followRedirects ?? (req.method === 'GET' || req.method === 'HEAD');
+      if (follow && status >= 300 && status < 400 && status !== 304 && res.headers.location) {
+        await res.body.dump();
+        if (++redirects > MAX_REDIRECTS) {
+          throw new FerryError(ErrorCode.Registry, `${req.method} ${redactUrl(url)}: too many redirects`);
+        }
+        url = new URL(String(res.headers.location), url);
+        continue;
+      }
+      if (isTemporaryStatus(status) && replayable && attempt < this.#options.retryTimes) {
+        const retryAfter = headerValue(res.headers['retry-after']);
+        await res.body.dump();
+        await this.#pause(attempt, retryAfter, req, url, `status ${status}`);
+        attempt++;
+        continue;
+      }
+      return { status, headers: res.headers, body: res.body, url };
+    }
+  }
+
+  #retryStatusAsResponse(res: Dispatcher.ResponseData, url: URL): RegistryResponse {
+    return { status: res.statusCode, headers: res.headers, body: res.body, url };
+  }
+
+  async #pause(
+    attempt: number,
+    retryAfter: string | undefined,
+    req: RegistryRequest,
+    url: URL,
+    reason: string,
+  ) {
+    const delayMs = retryDelay(attempt, retryAfter, this.#options.backoff);
+    this.#options.onRetry?.({
+      registry: this.registry,
+      method: req.method,
+      url: redactUrl(url),
+      attempt: attempt + 1,
+      delayMs,
+      reason,
+    });
+    await sleep(delayMs, undefined, { signal: req.signal });
+  }
+
+  async #ping(signal?: AbortSignal): Promise<URL> {
+    const https = new URL(`https://${this.#options.apiHost}/`);
+    try {
+      return await this.#pingAt(https, signal);
+    } catch (err) {
+      // skopeo/containers-image: with TLS verification off, a registry that only speaks HTTP is fine.
+      if (!this.#options.tlsVerify && (isTlsProtocolMismatch(err) || isConnectionLevel(err))) {
+        return this.#pingAt(new URL(`http://${this.#options.apiHost}/`), signal);
+      }
+      throw err;
+    }
+  }
+
+  async #pingAt(base: URL, signal?: AbortSignal): Promise<URL> {
+    const url = new URL('/v2/', base);
+    for (let attempt = 0; ; attempt++) {
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await this.#options.dispatcher.request({
+          origin: url.origin,
+          path: url.pathname,
+          method: 'GET',
+          headers: { 'user-agent': this.#options.userAgent },
+          signal,
+        });
+      } catch (err) {
+        const wrapped = wrapNetworkError(err, 'GET', redactUrl(url));
+        if (isTlsProtocolMismatch(err)) throw Object.assign(wrapped, { cause: err });
+        if (wrapped.temporary && attempt < this.#options.retryTimes) {
+          await sleep(retryDelay(attempt, undefined, this.#options.backoff), undefined, { signal });
+          continue;
+        }
+        throw wrapped;
+      }
+      const status = res.statusCode;
+      const challenge = status === 401 ? firstChallenge(res.headers['www-authenticate']) : undefined;
+      await res.body.dump();
+      if (isTemporaryStatus(status) && attempt < this.#options.retryTimes) {
+        await sleep(
+          retryDelay(attempt, headerValue(res.headers['retry-after']), this.#options.backoff),
+          undefined,
+          {
+            signal,
+          },
+        );
+        continue;
+      }
+      if (status === 401) {
+        if (!challenge) {
+          throw new FerryError(
+            ErrorCode.Auth,
+            `registry ${this.registry} answered 401 without a WWW-Authenticate challenge`,
+          );
+        }
+        this.auth.setChallenge(challenge);
+      } else if (status >= 500) {
+        throw new FerryError(
+          ErrorCode.Registry,
+          `registry ${this.registry} is unavailable (GET /v2/ → ${status})`,
+          {
+            temporary: true,
+          },
+        );
+      }
+      // 200, and also 404 from registries that do not implement /v2/ (they still serve /v2/<name>/…).
+      return base;
+    }
+  }
+
+  async #fetchToken(
+    url: URL,
+    init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+  ): Promise<{ status: number; text: string }> {
+    const dispatcher =
+      url.host === this.#options.apiHost ? this.#options.dispatcher : this.#options.foreignDispatcher;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await dispatcher.request({
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: init.method,
+          headers: { 'user-agent': this.#options.userAgent, ...init.headers },
+          body: init.body,
+        });
+        if (isTemporaryStatus(res.statusCode) && attempt < this.#options.retryTimes) {
+          await res.body.dump();
+          await sleep(retryDelay(attempt, headerValue(res.headers['retry-after']), this.#options.backoff));
+          continue;
+        }
+        return { status: res.statusCode, text: await res.body.text() };
+      } catch (err) {
+        const wrapped = wrapNetworkError(err, init.method, redactUrl(url));
+        if (wrapped.temporary && attempt < this.#options.retryTimes) {
+          await sleep(retryDelay(attempt, undefined, this.#options.backoff));
+          continue;
+        }
+        throw wrapped;
+      }
+    }
+  }
+}
+
+function isConnectionLevel(err: unknown): boolean {
+  return err instanceof FerryError && (err.code === ErrorCode.Network || err.code === ErrorCode.Timeout);
+}
+
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function firstChallenge(value: string | string[] | undefined): AuthChallenge | undefined {
+  if (value === undefined) return undefined;
+  const challenges = parseAuthenticateHeader(Array.isArray(value) ? value : [value]);
+  // Prefer Bearer when a registry offers both (it is what scopes and tokens are for).
+  return challenges.find((c) => c.scheme === 'bearer') ?? challenges[0];
+}

@@ -1,0 +1,119 @@
+import type { Readable } from 'node:stream';
+import type { Descriptor } from '../oci/manifest.ts';
+import type { VerifyingStream } from '../oci/verifying-stream.ts';
+import { getBlobBytes, headBlob, openBlob } from './blobs.ts';
+import {
+  deleteManifest,
+  type FetchedManifest,
+  getManifest,
+  headManifest,
+  type ManifestHead,
+  putManifest,
+} from './manifests.ts';
+import { listReferrers, listReferrersApi } from './referrers.ts';
+import type { RegistryTransport } from './registry-transport.ts';
+import { type RepositoryContext, repositoryScope } from './repository-context.ts';
+import { listTags } from './tags.ts';
+import {
+  cancelUpload,
+  putChunked,
+  putMonolithic,
+  type StartUploadResult,
+  startUpload,
+  type UploadSession,
+} from './uploads.ts';
+
+/** One repository on one registry, with the verbs of the distribution spec. */
+export class Repository {
+  readonly ctx: RepositoryContext;
+
+  constructor(transport: RegistryTransport, name: string, options: { push: boolean; retryTimes: number }) {
+    this.ctx = {
+      transport,
+      name,
+      scopes: [repositoryScope(name, options.push)],
+      retryTimes: options.retryTimes,
+    };
+  }
+
+  get registry(): string {
+    return this.ctx.transport.registry;
+  }
+
+  get name(): string {
+    return this.ctx.name;
+  }
+
+  headManifest(reference: string, signal?: AbortSignal): Promise<ManifestHead | undefined> {
+    return headManifest(this.ctx, reference, signal);
+  }
+
+  getManifest(reference: string, signal?: AbortSignal): Promise<FetchedManifest | undefined> {
+    return getManifest(this.ctx, reference, signal);
+  }
+
+  putManifest(
+    reference: string,
+    bytes: Uint8Array,
+    mediaType: string,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    return putManifest(this.ctx, reference, bytes, mediaType, signal);
+  }
+
+  deleteManifest(digest: string, signal?: AbortSignal): Promise<void> {
+    return deleteManifest(this.ctx, digest, signal);
+  }
+
+  headBlob(digest: string, signal?: AbortSignal): Promise<number | undefined> {
+    return headBlob(this.ctx, digest, signal);
+  }
+
+  openBlob(desc: Descriptor, signal?: AbortSignal): VerifyingStream {
+    return openBlob(this.ctx, desc, signal);
+  }
+
+  getBlobBytes(desc: Descriptor, signal?: AbortSignal): Promise<Buffer> {
+    return getBlobBytes(this.ctx, desc, signal);
+  }
+
+  startUpload(mount?: { digest: string; from: string }, signal?: AbortSignal): Promise<StartUploadResult> {
+    return startUpload(this.ctx, mount, signal);
+  }
+
+  putMonolithic(
+    session: UploadSession,
+    desc: Descriptor,
+    body: Readable,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    return putMonolithic(this.ctx, session, desc, body, signal);
+  }
+
+  putChunked(
+    session: UploadSession,
+    desc: Descriptor,
+    body: Readable,
+    chunkSize: number,
+    signal?: AbortSignal,
+  ) {
+    return putChunked(this.ctx, session, desc, body, chunkSize, signal);
+  }
+
+  cancelUpload(session: UploadSession): Promise<void> {
+    return cancelUpload(this.ctx, session);
+  }
+
+  listTags(signal?: AbortSignal): Promise<string[]> {
+    return listTags(this.ctx, signal);
+  }
+
+  listReferrers(digest: string, signal?: AbortSignal): Promise<Descriptor[]> {
+    return listReferrers(this.ctx, digest, signal);
+  }
+
+  /** Undefined when the registry lacks the referrers API. */
+  listReferrersApi(digest: string, signal?: AbortSignal): Promise<Descriptor[] | undefined> {
+    return listReferrersApi(this.ctx, digest, signal);
+  }
+}

@@ -1,0 +1,227 @@
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode } from '../errors/codes.ts';
+import { FerryError } from '../errors/ferry-error.ts';
+import { DigestMismatchError } from '../errors/kinds.ts';
+import type { Descriptor } from '../oci/manifest.ts';
+import { retryDelay } from './backoff.ts';
+import { headerValue, type RegistryResponse } from './registry-transport.ts';
+import { encodePath, type RepositoryContext, toRegistryError } from './repository-context.ts';
+
+/** An open upload session (spec "Pushing blobs"): the latest Location must always be used. */
+export interface UploadSession {
+  location: string;
+  /** `OCI-Chunk-Min-Length` from the registry, if it sent one. */
+  readonly minChunkLength: number | undefined;
+}
+
+export type StartUploadResult =
+  | { readonly mounted: true }
+  | { readonly mounted: false; readonly session: UploadSession };
+
+function location(res: RegistryResponse): string {
+  const value = headerValue(res.headers.location);
+  if (!value)
+    throw new FerryError(ErrorCode.Registry, `registry answered ${res.status} without a Location header`);
+  // Relative or absolute, possibly with query (distribution's `_state`): resolve against the request URL.
+  return new URL(value, res.url).href;
+}
+
+/**
+ * Open an upload, or mount `mount.digest` from `mount.from` on the same registry (spec "Mounting a blob
+ * from another repository"): 201 means mounted, 202 means the registry declined and opened a normal
+ * upload session instead, which we use rather than waste.
+ */
+export async function startUpload(
+  ctx: RepositoryContext,
+  mount?: { digest: string; from: string },
+  signal?: AbortSignal,
+): Promise<StartUploadResult> {
+  let url = `/v2/${encodePath(ctx.name)}/blobs/uploads/`;
+  let scopes = ctx.scopes;
+  if (mount) {
+    url += `?mount=${encodeURIComponent(mount.digest)}&from=${encodeURIComponent(mount.from)}`;
+    scopes = [...ctx.scopes, `repository:${mount.from}:pull`];
+  }
+  const res = await ctx.transport.request({
+    method: 'POST',
+    url,
+    scopes,
+    signal,
+    headers: { 'content-length': '0' },
+  });
+  if (res.status === 201 && mount) {
+    await res.body.dump();
+    return { mounted: true };
+  }
+  if (res.status !== 202) throw await toRegistryError('POST', res);
+  await res.body.dump();
+  const min = headerValue(res.headers['oci-chunk-min-length']);
+  return {
+    mounted: false,
+    session: { location: location(res), minChunkLength: min ? Number(min) : undefined },
+  };
+}
+
+function withDigest(loc: string, digest: string): string {
+  // Append rather than rebuild the query: some registries sign the upload URL's exact query.
+  return `${loc}${loc.includes('?') ? '&' : '?'}digest=${encodeURIComponent(digest)}`;
+}
+
+function checkCommitted(res: RegistryResponse, desc: Descriptor, ctx: RepositoryContext): void {
+  const returned = headerValue(res.headers['docker-content-digest']);
+  if (returned && returned !== desc.digest && returned.split(':')[0] === desc.digest.split(':')[0]) {
+    throw new DigestMismatchError(desc.digest, returned, `blob committed to ${ctx.name}`);
+  }
+}
+
+/** Monolithic upload: one PUT with the whole body (one round trip; what crane and regclient do first). */
+export async function putMonolithic(
+  ctx: RepositoryContext,
+  session: UploadSession,
+  desc: Descriptor,
+  body: Readable,
+  signal?: AbortSignal,
+): Promise<void> {
+  const res = await ctx.transport.request({
+    method: 'PUT',
+    url: withDigest(session.location, desc.digest),
+    headers: { 'content-type': 'application/octet-stream', 'content-length': String(desc.size) },
+    body,
+    scopes: ctx.scopes,
+    signal,
+  });
+  if (res.status !== 201) throw await toRegistryError('PUT', res);
+  await res.body.dump();
+  checkCommitted(res, desc, ctx);
+}
+
+/**
+ * Chunked upload: PATCH `chunkSize` pieces with `Content-Range: start-end` (spec "Pushing a blob in
+ * chunks"), then a closing PUT. A failed PATCH is resumed from the offset the registry reports
+ * (`GET <location>` → 204 + `Range: 0-N`) as long as it falls within the chunk still in memory, so memory
+ * stays bounded by one chunk.
+ */
+export async function putChunked(
+  ctx: RepositoryContext,
+  session: UploadSession,
+  desc: Descriptor,
+  body: Readable,
+  chunkSize: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const size = Math.max(chunkSize, session.minChunkLength ?? 0);
+  let offset = 0;
+  for await (const chunk of fixedChunks(body, size)) {
+    await patchWithResume(ctx, session, chunk, offset, signal);
+    offset += chunk.length;
+  }
+  const res = await ctx.transport.request({
+    method: 'PUT',
+    url: withDigest(session.location, desc.digest),
+    headers: { 'content-length': '0' },
+    body: Buffer.alloc(0),
+    scopes: ctx.scopes,
+    signal,
+  });
+  if (res.status !== 201) throw await toRegistryError('PUT', res);
+  await res.body.dump();
+  checkCommitted(res, desc, ctx);
+}
+
+async function patchWithResume(
+  ctx: RepositoryContext,
+  session: UploadSession,
+  chunk: Buffer,
+  start: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  let sent = 0; // bytes of this chunk the registry has acknowledged
+  for (let attempt = 0; ; attempt++) {
+    const piece = chunk.subarray(sent);
+    const from = start + sent;
+    try {
+      const res = await ctx.transport.request({
+        method: 'PATCH',
+        url: session.location,
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-length': String(piece.length),
+          'content-range': `${from}-${from + piece.length - 1}`,
+        },
+        body: piece,
+        scopes: ctx.scopes,
+        signal,
+      });
+      // 202 per spec; ECR answers 201.
+      if (res.status !== 202 && res.status !== 201) throw await toRegistryError('PATCH', res);
+      await res.body.dump();
+      session.location = location(res);
+      return;
+    } catch (err) {
+      if (!(err instanceof FerryError) || !err.temporary || attempt >= ctx.retryTimes || signal?.aborted)
+        throw err;
+      await sleep(retryDelay(attempt, undefined), undefined, { signal });
+      const acknowledged = await uploadedBytes(ctx, session, signal);
+      if (acknowledged < start || acknowledged > start + chunk.length) {
+        throw new FerryError(
+          ErrorCode.Registry,
+          `cannot resume upload: registry has ${acknowledged} bytes, chunk starts at ${start}`,
+          {
+            cause: err,
+            temporary: true,
+          },
+        );
+      }
+      sent = acknowledged - start;
+      if (sent === chunk.length) return;
+    }
+  }
+}
+
+/** Upload status (spec: `GET <location>` → 204, `Range: 0-<last>`): number of bytes received. */
+export async function uploadedBytes(
+  ctx: RepositoryContext,
+  session: UploadSession,
+  signal?: AbortSignal,
+): Promise<number> {
+  const res = await ctx.transport.request({
+    method: 'GET',
+    url: session.location,
+    scopes: ctx.scopes,
+    signal,
+  });
+  if (res.status !== 204) throw await toRegistryError('GET', res);
+  await res.body.dump();
+  if (res.headers.location) session.location = location(res);
+  const range = headerValue(res.headers.range);
+  const m = range ? /^(?:bytes=)?0-(\d+)$/.exec(range.trim()) : null;
+  return m ? Number(m[1]) + 1 : 0;
+}
+
+/** Abandon an upload session so the registry can free it (spec "Canceling an upload"). Best effort. */
+export async function cancelUpload(ctx: RepositoryContext, session: UploadSession): Promise<void> {
+  try {
+    const res = await ctx.transport.request({ method: 'DELETE', url: session.location, scopes: ctx.scopes });
+    await res.body.dump();
+  } catch {
+    // The session expires on its own; a failed cancel must not mask the original error.
+  }
+}
+
+async function* fixedChunks(body: Readable, size: number): AsyncGenerator<Buffer> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const raw of body as AsyncIterable<Buffer>) {
+    pending.push(raw);
+    pendingBytes += raw.length;
+    while (pendingBytes >= size) {
+      const all = Buffer.concat(pending, pendingBytes);
+      yield all.subarray(0, size);
+      const rest = all.subarray(size);
+      pending = rest.length > 0 ? [rest] : [];
+      pendingBytes = rest.length;
+    }
+  }
+  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
+}
