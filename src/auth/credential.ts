@@ -9,7 +9,11 @@ export type Credential =
   /** A registry bearer token used as-is (skopeo --registry-token); no token exchange. */
   | { readonly kind: 'bearer'; readonly token: string }
   /** docker config `identitytoken`: an OAuth2 refresh token, exchanged by POST to the realm. */
-  | { readonly kind: 'identity-token'; readonly username?: string | undefined; readonly refreshToken: string };
+  | {
+      readonly kind: 'identity-token';
+      readonly username?: string | undefined;
+      readonly refreshToken: string;
+    };
 
 export const ANONYMOUS: Credential = Object.freeze({ kind: 'anonymous' });
 

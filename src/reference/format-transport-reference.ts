@@ -1,0 +1,15 @@
+/** Inverse of parseTransportReference, for logs and records: the string a user could pass back to ferry or skopeo. */
+import { formatReference } from './format-reference.ts';
+import type { TransportReference } from './image-reference.ts';
+
+export function formatTransportReference(ref: TransportReference): string {
+  switch (ref.transport) {
+    case 'docker':
+      return `docker://${formatReference(ref.ref)}`;
+    case 'oci':
+    case 'oci-archive':
+      return ref.refName === undefined
+        ? `${ref.transport}:${ref.path}`
+        : `${ref.transport}:${ref.path}:${ref.refName}`;
+  }
+}
