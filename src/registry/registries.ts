@@ -44,7 +44,6 @@ export class Registries {
   readonly #transports = new Map<Endpoint, Map<string, Promise<RegistryTransport>>>();
   readonly #dispatchers: Dispatcher[] = [];
   readonly #insecureHosts = new Set<string>();
-  #foreign: Dispatcher | undefined;
 
   constructor(options: RegistriesOptions = {}) {
     this.#options = options;
@@ -74,9 +73,8 @@ export class Registries {
   }
 
   async close(): Promise<void> {
-    const all = [...this.#dispatchers, ...(this.#foreign ? [this.#foreign] : [])];
+    const all = [...this.#dispatchers];
     this.#dispatchers.length = 0;
-    this.#foreign = undefined;
     await Promise.all(all.map((d) => d.close().catch(() => undefined)));
   }
 
@@ -89,14 +87,16 @@ export class Registries {
     }
     const tls: TlsMaterial = endpoint.certDir ? await loadCertDir(endpoint.certDir) : {};
     const dispatcher = this.#dispatcher(tls, tlsVerify);
-    this.#dispatchers.push(dispatcher);
+    // Token realms and redirect targets: always verified, trusting the endpoint's extra CAs too.
+    const foreign = this.#dispatcher({ ca: tls.ca }, true);
+    this.#dispatchers.push(dispatcher, foreign);
     return new RegistryTransport({
       registry,
       apiHost,
       tlsVerify,
       keychain: endpoint.keychain,
       dispatcher,
-      foreignDispatcher: this.#foreignDispatcher(tls),
+      foreignDispatcher: foreign,
       allowsInsecure: (host) => this.#insecureHosts.has(host),
       retryTimes: this.retryTimes,
       backoff: this.#options.backoff,
@@ -115,11 +115,5 @@ export class Registries {
       bodyTimeoutMs: this.#options.bodyTimeoutMs ?? 300_000,
       env: this.#options.env ?? process.env,
     });
-  }
-
-  /** Token realms and redirect targets: verified TLS, trusting the endpoint's extra CAs too. */
-  #foreignDispatcher(tls: TlsMaterial): Dispatcher {
-    if (!this.#foreign) this.#foreign = this.#dispatcher({ ca: tls.ca }, true);
-    return this.#foreign;
   }
 }

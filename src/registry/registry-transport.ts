@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
+import { parseChallenges } from '../auth/challenge.ts';
 import type { Keychain } from '../auth/credential.ts';
 import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
@@ -9,7 +10,6 @@ import { type BackoffOptions, retryDelay } from './backoff.ts';
 import { isTlsProtocolMismatch, wrapNetworkError } from './network-error.ts';
 import { redactUrl } from './redact-url.ts';
 import { isTemporaryStatus } from './registry-error.ts';
-import { parseAuthenticateHeader } from './www-authenticate.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -298,7 +298,7 @@ export function headerValue(value: string | string[] | undefined): string | unde
 
 function firstChallenge(value: string | string[] | undefined): AuthChallenge | undefined {
   if (value === undefined) return undefined;
-  const challenges = parseAuthenticateHeader(Array.isArray(value) ? value : [value]);
+  const challenges = parseChallenges(value);
   // Prefer Bearer when a registry offers both (it is what scopes and tokens are for).
   return challenges.find((c) => c.scheme === 'bearer') ?? challenges[0];
 }

@@ -1,0 +1,163 @@
+import { writeFile } from 'node:fs/promises';
+import { type Command, Option } from 'commander';
+import { copyImage } from '../../copy/execute.ts';
+import { BadUsageError } from '../../errors/kinds.ts';
+import { type PlatformSpec, parsePlatform } from '../../oci/platform.ts';
+import { Registries } from '../../registry/registries.ts';
+import { reportError } from '../error-report.ts';
+import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
+import { endpointFromFlags } from '../flags/side-flags.ts';
+import { addSideOptions, readSideOptions } from '../flags/side-options.ts';
+import { type CliIo, ExitCode } from '../io.ts';
+import { keychainFactories } from '../keychain-factories.ts';
+import { formatBytes } from '../output/format-bytes.ts';
+import { progressFor } from '../output/progress-for.ts';
+import type { CommandResult } from '../program.ts';
+import { VERSION } from '../version.ts';
+import { dockerSide } from './docker-side.ts';
+
+export function registerCopy(program: Command, io: CliIo, result: CommandResult): void {
+  const cmd = program
+    .command('copy')
+    .description('Copy an image (the whole index by default, digest preserved) from SRC to DST')
+    .argument('<src>', 'source, e.g. docker://registry.example/team/app:1.2')
+    .argument('<dst>', 'destination, e.g. docker://prod.example/team/app:1.2');
+  addSideOptions(cmd, 'src-', 'source');
+  addSideOptions(cmd, 'dest-', 'destination');
+  cmd
+    .option(
+      '--authfile <path>',
+      'auth file for both registries (default: REGISTRY_AUTH_FILE, containers auth.json, docker config)',
+    )
+    .option('--retry-times <n>', 'retries for temporary failures (network, 408/429/5xx)', parseCount, 3)
+    .option('--image-parallel-copies <n>', 'blobs copied in parallel', parseCount, 6)
+    .option(
+      '--platform <os/arch[/variant]>',
+      'copy only this platform of an index (repeatable); changes the digest',
+      collect,
+    )
+    .option('--override-os <os>', 'skopeo compatibility: select the platform with this OS')
+    .option('--override-arch <arch>', 'skopeo compatibility: select the platform with this architecture')
+    .option('--override-variant <variant>', 'skopeo compatibility: select the platform with this variant')
+    .option(
+      '-a, --all <bool>',
+      'copy all platforms (the default; accepted for skopeo compatibility)',
+      parseBool,
+    )
+    .addOption(
+      new Option('--multi-arch <mode>', 'skopeo compatibility').choices(['all', 'system', 'index-only']),
+    )
+    .option('--no-signatures', 'do not copy cosign signatures/attestations/SBOMs and OCI referrers')
+    .option('--remove-signatures <bool>', 'skopeo compatibility: same as --no-signatures', parseBool)
+    .option(
+      '--preserve-digests <bool>',
+      'accepted for skopeo compatibility (digests are always preserved)',
+      parseBool,
+    )
+    .option(
+      '--chunk-size <bytes>',
+      'upload in chunks of this many bytes (for registries that refuse monolithic uploads)',
+      parseCount,
+    )
+    .option('-q, --quiet <bool>', 'print nothing but errors', parseBool)
+    .option('--json', 'print a machine-readable summary on standard output')
+    .option('--digestfile <path>', 'write the digest of the copied manifest to this file')
+    .action(async (src: string, dst: string, opts: Record<string, unknown>) => {
+      result.exitCode = await runCopy(src, dst, opts, io);
+    });
+}
+
+function selectedPlatforms(opts: Record<string, unknown>): PlatformSpec[] | undefined {
+  const list = ((opts.platform as string[] | undefined) ?? []).map(parsePlatform);
+  const os = opts.overrideOs as string | undefined;
+  const arch = opts.overrideArch as string | undefined;
+  const variant = opts.overrideVariant as string | undefined;
+  if (opts.multiArch === 'index-only') {
+    throw new BadUsageError(
+      '--multi-arch=index-only is not supported: ferry copies the index with its images',
+    );
+  }
+  if (os || arch || variant || opts.multiArch === 'system') {
+    if (list.length > 0)
+      throw new BadUsageError('--platform cannot be combined with --override-* or --multi-arch=system');
+    const hostArch = process.arch === 'x64' ? 'amd64' : process.arch;
+    list.push(parsePlatform([os ?? 'linux', arch ?? hostArch, variant].filter(Boolean).join('/')));
+  }
+  if (list.length > 0 && (opts.all === true || opts.multiArch === 'all')) {
+    throw new BadUsageError('--all cannot be combined with a platform selection');
+  }
+  return list.length > 0 ? list : undefined;
+}
+
+async function runCopy(
+  srcArg: string,
+  dstArg: string,
+  opts: Record<string, unknown>,
+  io: CliIo,
+): Promise<number> {
+  const registries = new Registries({
+    retryTimes: opts.retryTimes as number,
+    userAgent: `ferry/${VERSION}`,
+    env: io.env,
+  });
+  const quiet = opts.quiet === true;
+  const json = opts.json === true;
+  try {
+    const src = dockerSide(srcArg, 'source');
+    const dst = dockerSide(dstArg, 'destination');
+    const platforms = selectedPlatforms(opts);
+    const factories = keychainFactories(io);
+    const authfile = opts.authfile as string | undefined;
+    const srcEndpoint = await endpointFromFlags('src', readSideOptions(opts, 'src-'), factories, authfile);
+    const dstEndpoint = await endpointFromFlags('dest', readSideOptions(opts, 'dest-'), factories, authfile);
+    const [source, destination] = await Promise.all([
+      registries.repository(srcEndpoint, src.registry, src.repository, false),
+      registries.repository(dstEndpoint, dst.registry, dst.repository, true),
+    ]);
+    // Warm both connections (and learn each registry's auth challenge) at once.
+    await Promise.all([source.ctx.transport.base(), destination.ctx.transport.base()]);
+    const progress = quiet ? undefined : progressFor(io.stderr);
+    const signatures = opts.signatures !== false && opts.removeSignatures !== true;
+    let copied: Awaited<ReturnType<typeof copyImage>>;
+    try {
+      copied = await copyImage({
+        source,
+        sourceReference: src.digest ?? src.tag ?? 'latest',
+        destination,
+        destinationTag: dst.tag ?? (dst.digest ? undefined : 'latest'),
+        platforms,
+        signatures,
+        parallel: Math.max(1, opts.imageParallelCopies as number),
+        chunkSize: opts.chunkSize as number | undefined,
+        forceChunked: opts.chunkSize !== undefined,
+        onEvent: progress?.onEvent,
+      });
+    } finally {
+      progress?.finish();
+    }
+    if (dst.digest && dst.digest !== copied.digest) {
+      throw new BadUsageError(
+        `destination digest ${dst.digest} does not match the copied manifest ${copied.digest}`,
+      );
+    }
+    if (typeof opts.digestfile === 'string') await writeFile(opts.digestfile, copied.digest);
+    const destination_ = `${dst.registry}/${dst.repository}${dst.tag ? `:${dst.tag}` : ''}`;
+    if (json) {
+      io.stdout.write(`${JSON.stringify({ source: srcArg, destination: dstArg, ...copied }, null, 2)}\n`);
+    } else if (!quiet) {
+      const b = copied.bytes;
+      io.stderr.write(
+        `${copied.upToDate ? 'Up to date' : 'Copied'} ${destination_}@${copied.digest} ` +
+          `(${formatBytes(b.copied)} copied, ${formatBytes(b.mounted)} mounted, ${formatBytes(b.skipped)} already there` +
+          `${copied.artifacts ? `, ${copied.artifacts} signatures/referrers` : ''}) in ${(copied.durationMs / 1000).toFixed(2)}s\n`,
+      );
+    }
+    return ExitCode.Ok;
+  } catch (err) {
+    const { exitCode, message } = reportError(err, `copy ${srcArg} → ${dstArg}: `);
+    io.stderr.write(`${message}\n`);
+    return exitCode;
+  } finally {
+    await registries.close();
+  }
+}
