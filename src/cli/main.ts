@@ -5,6 +5,17 @@
  */
 import { VERSION } from './version.ts';
 
+// Last line of defence for standard 3 (never a stack trace): anything that escapes the commands'
+// own error handling is reported in one line. FERRY_DEBUG=1 shows the stack for bug reports.
+const fatal = (err: unknown) => {
+  const text =
+    err instanceof Error ? (process.env.FERRY_DEBUG ? (err.stack ?? err.message) : err.message) : String(err);
+  process.stderr.write(`ferry: internal error: ${text}\n`);
+  process.exit(1);
+};
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0] === 'version')) {
   process.stdout.write(`ferry version ${VERSION}\n`);

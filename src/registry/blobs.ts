@@ -26,9 +26,9 @@ export async function headBlob(
     scopes: ctx.scopes,
     signal,
   });
+  if (res.status !== 200 && res.status !== 404) throw await toRegistryError('HEAD', res);
   await res.body.dump();
   if (res.status === 404) return undefined;
-  if (res.status !== 200) throw await toRegistryError('HEAD', res);
   const length = headerValue(res.headers['content-length']);
   return length === undefined ? -1 : Number(length);
 }

@@ -38,9 +38,9 @@ export async function headManifest(
     scopes: ctx.scopes,
     signal,
   });
+  if (res.status !== 200 && res.status !== 404) throw await toRegistryError('HEAD', res);
   await res.body.dump();
   if (res.status === 404) return undefined;
-  if (res.status !== 200) throw await toRegistryError('HEAD', res);
   const digest = headerValue(res.headers['docker-content-digest']);
   const length = headerValue(res.headers['content-length']);
   const contentType = headerValue(res.headers['content-type']);

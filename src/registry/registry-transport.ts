@@ -134,14 +134,15 @@ export class RegistryTransport {
       const status = res.statusCode;
       if (status === 401 && sameHost && !reauthed && replayable) {
         const challenge = firstChallenge(res.headers['www-authenticate']);
-        await res.body.dump();
         const next = this.auth.onUnauthorized(challenge, scopes);
         if (next) {
+          await res.body.dump();
           scopes = next;
           reauthed = true;
           continue;
         }
-        return this.#retryStatusAsResponse(res, url);
+        // Body left unread: the caller turns it into a RegistryError.
+        return { status, headers: res.headers, body: res.body, url };
       }
       const follow = req.followRedirects ?? (req.method === 'GET' || req.method === 'HEAD');
       if (follow && status >= 300 && status < 400 && status !== 304 && res.headers.location) {
@@ -161,10 +162,6 @@ export class RegistryTransport {
       }
       return { status, headers: res.headers, body: res.body, url };
     }
-  }
-
-  #retryStatusAsResponse(res: Dispatcher.ResponseData, url: URL): RegistryResponse {
-    return { status: res.statusCode, headers: res.headers, body: res.body, url };
   }
 
   async #pause(

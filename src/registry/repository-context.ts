@@ -18,12 +18,16 @@ export function repositoryScope(name: string, push: boolean): string {
 /** Consume an unexpected response into a RegistryError (body read with a cap: error bodies are small). */
 export async function toRegistryError(method: string, res: RegistryResponse): Promise<RegistryError> {
   let text = '';
-  try {
-    const buf = Buffer.from(await res.body.arrayBuffer());
-    text = buf.subarray(0, 16 * 1024).toString('utf8');
-  } catch {
-    // the body failed too: keep the status alone
-  }
+  // HEAD responses and already-drained bodies have nothing to read; consuming a used undici body
+  // throws asynchronously, outside any try.
+  const body = res.body;
+  if (!body.bodyUsed && !body.destroyed && !body.readableEnded)
+    try {
+      const buf = Buffer.from(await res.body.arrayBuffer());
+      text = buf.subarray(0, 16 * 1024).toString('utf8');
+    } catch {
+      // the body failed too: keep the status alone
+    }
   const { errors, fallback } = parseErrorBody(text);
   return new RegistryError(method, redactUrl(res.url), res.status, errors, fallback);
 }
