@@ -35,6 +35,7 @@ export type CopyEvent =
       readonly kind: 'signature' | 'referrer';
       readonly reference: string;
       readonly digest: string;
+      readonly upToDate: boolean;
     }
   | { readonly type: 'warning'; readonly message: string };
 

@@ -195,12 +195,22 @@ async function copyArtifacts(
       platforms: undefined,
       signatures: false, // one level: signatures of signatures are not followed
       locations,
+      // The artifact's own resolve/plan/manifest chatter would read like a second image copy.
+      onEvent: (e) => {
+        if (e.type.startsWith('blob') || e.type === 'warning') options.onEvent?.(e);
+      },
     });
     for (const k of ['copied', 'mounted', 'skipped'] as const) {
       counters.blobs[k] += result.blobs[k];
       counters.bytes[k] += result.bytes[k];
     }
-    options.onEvent?.({ type: 'artifact', kind: job.kind, reference: job.reference, digest: result.digest });
+    options.onEvent?.({
+      type: 'artifact',
+      kind: job.kind,
+      reference: job.reference,
+      digest: result.digest,
+      upToDate: result.upToDate,
+    });
   });
   return jobs.length;
 }

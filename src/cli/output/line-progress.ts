@@ -31,11 +31,13 @@ export function lineProgress(out: Writable): (event: CopyEvent) => void {
           `Manifest ${shortDigest(event.digest)} written as ${event.reference.startsWith('sha256:') ? shortDigest(event.reference) : event.reference}\n`,
         );
         break;
-      case 'artifact':
+      case 'artifact': {
+        const ref = event.reference.startsWith('sha256:') ? shortDigest(event.reference) : event.reference;
         out.write(
-          `Copied ${event.kind} ${event.reference.startsWith('sha256:') ? shortDigest(event.reference) : event.reference}\n`,
+          `${event.kind === 'signature' ? 'Signature' : 'Referrer'} ${ref}: ${event.upToDate ? 'up to date' : 'copied'}\n`,
         );
         break;
+      }
       case 'warning':
         out.write(`Warning: ${event.message}\n`);
         break;
