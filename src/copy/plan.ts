@@ -54,29 +54,39 @@ export function planCopy(tree: SourceTree, options: PlanOptions = {}): CopyPlan 
       warnings.push('source is a single-platform image; --platform has no effect');
     } else {
       const index = tree.top.manifest;
-      const selected: Descriptor[] = [];
+      // Positions, not digests: one manifest may be listed under several platforms (amd64 and 386).
+      const positions = new Set<number>();
       for (const spec of platforms) {
-        const matches = index.manifests.filter((d) => platformMatches(spec, d.platform));
-        if (matches.length === 0) {
+        const before = positions.size;
+        index.manifests.forEach((d, i) => {
+          if (platformMatches(spec, d.platform)) positions.add(i);
+        });
+        if (positions.size === before && !index.manifests.some((d) => platformMatches(spec, d.platform))) {
           const available = index.manifests.map((d) => formatPlatform(d.platform)).join(', ');
           throw new FerryError(
             ErrorCode.NoMatchingPlatform,
             `no manifest for platform ${formatPlatform(spec)} in ${tree.digest} (available: ${available})`,
           );
         }
-        for (const m of matches) if (!selected.some((s) => s.digest === m.digest)) selected.push(m);
       }
-      if (selected.length === index.manifests.length) {
+      const kept = [...positions].sort((a, b) => a - b);
+      const selected = kept.map((i) => index.manifests[i]!);
+      const distinct = new Set(selected.map((d) => d.digest));
+      if (kept.length === index.manifests.length) {
         // Every entry selected: keep the original index and its digest.
-      } else if (selected.length === 1 && platforms.length === 1) {
+      } else if (distinct.size === 1) {
         const only = selected[0]!;
         const child = requireChild(tree, only.digest);
         top = { digest: only.digest, mediaType: child.mediaType, bytes: child.bytes };
         roots = child;
         digestChanged = true;
       } else {
+        // Filter the raw JSON, not the schema-parsed copy, so kept entries stay exact (fields our schema
+        // does not model, such as descriptor `data` or platform `features`, survive).
+        const raw = JSON.parse(new TextDecoder().decode(tree.top.bytes)) as { manifests: unknown[] };
+        raw.manifests = kept.map((i) => raw.manifests[i]);
+        const bytes = new TextEncoder().encode(JSON.stringify(raw));
         const filtered = { ...index, manifests: selected };
-        const bytes = new TextEncoder().encode(JSON.stringify(filtered));
         top = { digest: sha256Digest(bytes), mediaType: tree.top.mediaType, bytes };
         roots = { kind: 'index', mediaType: tree.top.mediaType, bytes, manifest: filtered };
         digestChanged = true;

@@ -16,7 +16,11 @@ export function parsePlatform(value: string): PlatformSpec {
     );
   }
   const [os, architecture, variant] = parts as [string, string, string | undefined];
-  return { os: os.toLowerCase(), architecture: normaliseArch(architecture.toLowerCase()), variant };
+  return {
+    os: os.toLowerCase(),
+    architecture: normaliseArch(architecture.toLowerCase()),
+    variant: variant?.toLowerCase(),
+  };
 }
 
 /** Aliases containerd normalises (`aarch64` → `arm64`, `x86_64` → `amd64`). */

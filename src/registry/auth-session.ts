@@ -122,7 +122,12 @@ export class AuthSession {
         ? await this.#oauthRefresh(realm, service, scopes, cred)
         : await this.#tokenGet(realm, service, scopes, cred);
     if (result.status === 401 || result.status === 403) {
-      const who = cred.kind === 'basic' ? ` as ${JSON.stringify(cred.username)}` : ' anonymously';
+      const who =
+        cred.kind === 'basic'
+          ? ` as ${JSON.stringify(cred.username)}`
+          : cred.kind === 'identity-token'
+            ? ' with an identity (refresh) token'
+            : ' anonymously';
       throw new FerryError(
         ErrorCode.Auth,
         `authentication to ${this.#options.registry} failed${who}: token server ${realm.host} answered ${result.status}`,

@@ -29,6 +29,9 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // Only an HTTP-date (IMF-fixdate, RFC 850 or asctime: all start with a day name); V8's Date.parse
+  // would otherwise read "1.5" or "-1" as dates in 2001 and turn them into an immediate retry.
+  if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

@@ -34,6 +34,8 @@ const TEMPORARY_CODES = new Set([
 ]);
 
 export function errorCodeOf(err: unknown): string | undefined {
+  // AbortSignal aborts surface as a DOMException whose `code` is the number 20.
+  if (err instanceof Error && err.name === 'AbortError') return 'ABORT_ERR';
   let current: unknown = err;
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
     const code = (current as { code?: unknown }).code;

@@ -81,6 +81,6 @@ export function parseErrorBody(text: string): { errors: RegistryErrorDetail[]; f
       // not JSON after all: fall through to text
     }
   }
-  const firstLine = trimmed.split('\n')[0] ?? '';
+  const firstLine = trimmed.split(/\r?\n/)[0] ?? '';
   return { errors: [], fallback: firstLine.slice(0, 200) };
 }

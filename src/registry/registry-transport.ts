@@ -23,6 +23,12 @@ export interface RegistryRequest {
   /** Token scopes the request needs (`repository:name:pull,push`). */
   readonly scopes: readonly string[];
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Retry temporary failures here (default: when the body is replayable). Chunk PATCHes opt out: a
+   * replay after a half-received body could append bytes twice, so they resume from the registry's
+   * reported offset instead.
+   */
+  readonly retry?: boolean;
   /** Follow 3xx (blob GETs redirect to object storage). Default: GET/HEAD only. */
   readonly followRedirects?: boolean;
 }
@@ -104,7 +110,10 @@ export class RegistryTransport {
     let scopes = req.scopes;
     let reauthed = false;
     let redirects = 0;
-    const replayable = req.body === undefined || Buffer.isBuffer(req.body);
+    // A 401 means nothing was processed, so any Buffer body may be re-sent after re-auth; retries
+    // after failures additionally need the caller's consent (see `retry`).
+    const resendable = req.body === undefined || Buffer.isBuffer(req.body);
+    const replayable = resendable && req.retry !== false;
     for (let attempt = 0; ; ) {
       const sameHost = url.host === base.host;
       const headers: Record<string, string> = { 'user-agent': this.#options.userAgent, ...req.headers };
@@ -132,7 +141,7 @@ export class RegistryTransport {
         throw wrapped;
       }
       const status = res.statusCode;
-      if (status === 401 && sameHost && !reauthed && replayable) {
+      if (status === 401 && sameHost && !reauthed && resendable) {
         const challenge = firstChallenge(res.headers['www-authenticate']);
         const next = this.auth.onUnauthorized(challenge, scopes);
         if (next) {

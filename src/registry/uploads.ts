@@ -112,8 +112,9 @@ export async function putChunked(
 ): Promise<void> {
   const size = Math.max(chunkSize, session.minChunkLength ?? 0);
   let offset = 0;
+  let resumed = false;
   for await (const chunk of fixedChunks(body, size)) {
-    await patchWithResume(ctx, session, chunk, offset, signal);
+    resumed = (await patchWithResume(ctx, session, chunk, offset, signal)) || resumed;
     offset += chunk.length;
   }
   const res = await ctx.transport.request({
@@ -124,18 +125,29 @@ export async function putChunked(
     scopes: ctx.scopes,
     signal,
   });
-  if (res.status !== 201) throw await toRegistryError('PUT', res);
+  if (res.status !== 201) {
+    const err = await toRegistryError('PUT', res);
+    // After a resume, a digest the registry rejects means its reported offset was wrong: start over.
+    if (resumed && err.hasRegistryCode('DIGEST_INVALID')) {
+      throw new FerryError(ErrorCode.Registry, `${err.message} (after resuming the upload)`, {
+        cause: err,
+        temporary: true,
+      });
+    }
+    throw err;
+  }
   await res.body.dump();
   checkCommitted(res, desc, ctx);
 }
 
+/** PATCH one chunk; returns true when it had to resume after a failure. */
 async function patchWithResume(
   ctx: RepositoryContext,
   session: UploadSession,
   chunk: Buffer,
   start: number,
   signal?: AbortSignal,
-): Promise<void> {
+): Promise<boolean> {
   let sent = 0; // bytes of this chunk the registry has acknowledged
   for (let attempt = 0; ; attempt++) {
     const piece = chunk.subarray(sent);
@@ -152,12 +164,13 @@ async function patchWithResume(
         body: piece,
         scopes: ctx.scopes,
         signal,
+        retry: false,
       });
       // 202 per spec; ECR answers 201.
       if (res.status !== 202 && res.status !== 201) throw await toRegistryError('PATCH', res);
       await res.body.dump();
       session.location = location(res);
-      return;
+      return attempt > 0;
     } catch (err) {
       if (!(err instanceof FerryError) || !err.temporary || attempt >= ctx.retryTimes || signal?.aborted)
         throw err;
@@ -174,7 +187,7 @@ async function patchWithResume(
         );
       }
       sent = acknowledged - start;
-      if (sent === chunk.length) return;
+      if (sent === chunk.length) return true;
     }
   }
 }
@@ -196,7 +209,10 @@ export async function uploadedBytes(
   if (res.headers.location) session.location = location(res);
   const range = headerValue(res.headers.range);
   const m = range ? /^(?:bytes=)?0-(\d+)$/.exec(range.trim()) : null;
-  return m ? Number(m[1]) + 1 : 0;
+  // distribution answers `0-0` both for an empty upload and for one byte (it reports size-1 floored
+  // at 0). Reading it as empty is right in practice; a wrong guess is caught by the final digest check.
+  if (!m || m[1] === '0') return 0;
+  return Number(m[1]) + 1;
 }
 
 /** Abandon an upload session so the registry can free it (spec "Canceling an upload"). Best effort. */

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { BlobLocations } from './blob-locations.ts';
+
+const A = `sha256:${'a'.repeat(64)}`;
+const B = `sha256:${'b'.repeat(64)}`;
+
+describe('BlobLocations', () => {
+  test('has() is keyed by registry, repository and digest', () => {
+    const loc = new BlobLocations();
+    assert.equal(loc.has('reg.example', 'team/app', A), false);
+    loc.add('reg.example', 'team/app', A);
+    assert.equal(loc.has('reg.example', 'team/app', A), true);
+    assert.equal(loc.has('reg.example', 'team/app', B), false);
+    assert.equal(loc.has('reg.example', 'team/other', A), false);
+    assert.equal(loc.has('other.example', 'team/app', A), false);
+  });
+
+  test('find() returns another repository on the same registry holding the digest', () => {
+    const loc = new BlobLocations();
+    loc.add('reg.example', 'team/app', A);
+    assert.equal(loc.find('reg.example', A, 'team/next'), 'team/app');
+    assert.equal(loc.find('reg.example', A, 'team/app'), undefined, 'never the repository itself');
+    assert.equal(loc.find('other.example', A, 'team/next'), undefined, 'never across registries');
+    assert.equal(loc.find('reg.example', B, 'team/next'), undefined);
+    loc.add('reg.example', 'team/second', A);
+    assert.equal(loc.find('reg.example', A, 'team/app'), 'team/second');
+    assert.ok(['team/app', 'team/second'].includes(loc.find('reg.example', A, 'x') ?? ''));
+  });
+
+  test('adding twice is harmless', () => {
+    const loc = new BlobLocations();
+    loc.add('r', 'p', A);
+    loc.add('r', 'p', A);
+    assert.equal(loc.has('r', 'p', A), true);
+    assert.equal(loc.find('r', A, 'p'), undefined);
+  });
+});
