@@ -3,6 +3,7 @@
  * Entry point. `--version` is answered before anything else is loaded so it starts fast; every
  * command's dependencies (undici, zod, …) load lazily with the command.
  */
+import { enableCompileCache } from 'node:module';
 import { VERSION } from './version.ts';
 
 // Last line of defence for standard 3 (never a stack trace): anything that escapes the commands'
@@ -20,6 +21,9 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0] === 'version')) {
   process.stdout.write(`ferry version ${VERSION}\n`);
 } else {
+  // V8 code cache on disk (os.tmpdir()/node-compile-cache): parsing and compiling the command chunk
+  // is most of a short command's start-up; cached, it is skipped after the first run.
+  enableCompileCache();
   const { run } = await import('./program.ts');
   process.exitCode = await run(args, {
     stdout: process.stdout,

@@ -1,4 +1,6 @@
+import { parseBearerError } from '../auth/challenge.ts';
 import type { Credential, Keychain } from '../auth/credential.ts';
+import { mergeScopes } from '../auth/scope.ts';
 import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
 
@@ -103,10 +105,13 @@ export class AuthSession {
     const current = this.#challenge;
     if (!current) return undefined;
     this.#tokens.delete(scopeKey(scopes));
+    // Only an explicit insufficient_scope adds the registry's scope; a first-contact 401 names the scope
+    // of this one request (often just `pull`), which ours already covers. Merging per resource keeps
+    // one token (one cache entry) per repository instead of one per action set.
     const wanted = current.params.scope;
-    if (current.scheme === 'bearer' && wanted) {
-      const extra = wanted.split(' ').filter((s) => s && !scopes.includes(s));
-      if (extra.length > 0) return [...scopes, ...extra];
+    if (current.scheme === 'bearer' && wanted && parseBearerError(current.params)?.insufficientScope) {
+      const merged = mergeScopes([...scopes, wanted]);
+      if (merged.join(' ') !== mergeScopes(scopes).join(' ')) return merged;
     }
     return scopes;
   }

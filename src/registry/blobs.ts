@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
@@ -53,8 +53,11 @@ export function openBlob(ctx: RepositoryContext, desc: Descriptor, signal?: Abor
   const what = `blob ${desc.digest} of ${ctx.transport.registry}/${ctx.name}`;
   const verifier = new VerifyingStream(desc.digest, desc.size, what);
   const source = Readable.from(resumableChunks(ctx, desc, signal), { objectMode: false });
-  source.on('error', (err) => verifier.destroy(err));
-  return source.pipe(verifier);
+  // pipeline, not pipe: destroying the verifier (upload failed) must also end the generator, whose
+  // `finally` releases the HTTP response; a paused, abandoned response keeps its connection busy and
+  // makes closing the pool wait forever.
+  pipeline(source, verifier, () => undefined);
+  return verifier;
 }
 
 async function* resumableChunks(ctx: RepositoryContext, desc: Descriptor, signal?: AbortSignal) {

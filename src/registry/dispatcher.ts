@@ -1,5 +1,6 @@
-import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { TlsMaterial } from './tls-files.ts';
+import { Agent, loadEnvHttpProxyAgent } from './undici-parts.ts';
 
 export interface DispatcherOptions {
   readonly tls: TlsMaterial;
@@ -17,7 +18,7 @@ export interface DispatcherOptions {
  * (HTTPS_PROXY / HTTP_PROXY / NO_PROXY) are honoured through undici's EnvHttpProxyAgent, which applies
  * NO_PROXY per request; without them a plain Agent avoids the proxy machinery on the hot path.
  */
-export function createDispatcher(options: DispatcherOptions): Dispatcher {
+export async function createDispatcher(options: DispatcherOptions): Promise<Dispatcher> {
   const connect = {
     ca: options.tls.ca,
     cert: options.tls.cert,
@@ -35,6 +36,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const env = options.env;
   const hasProxy = Boolean(env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy);
   if (hasProxy) {
+    const EnvHttpProxyAgent = await loadEnvHttpProxyAgent();
     return new EnvHttpProxyAgent({
       ...common,
       httpProxy: env.HTTP_PROXY ?? env.http_proxy,

@@ -72,10 +72,16 @@ export class Registries {
     return transport;
   }
 
+  /** Close pools gracefully: in-flight requests finish first. */
   async close(): Promise<void> {
-    const all = [...this.#dispatchers];
-    this.#dispatchers.length = 0;
+    const all = this.#dispatchers.splice(0);
     await Promise.all(all.map((d) => d.close().catch(() => undefined)));
+  }
+
+  /** Close pools at once, aborting anything still in flight (a command that has finished or failed). */
+  async destroy(): Promise<void> {
+    const all = this.#dispatchers.splice(0);
+    await Promise.all(all.map((d) => d.destroy().catch(() => undefined)));
   }
 
   async #create(endpoint: Endpoint, registry: string): Promise<RegistryTransport> {
@@ -86,9 +92,9 @@ export class Registries {
       this.#insecureHosts.add(registry);
     }
     const tls: TlsMaterial = endpoint.certDir ? await loadCertDir(endpoint.certDir) : {};
-    const dispatcher = this.#dispatcher(tls, tlsVerify);
+    const dispatcher = await this.#dispatcher(tls, tlsVerify);
     // Token realms and redirect targets: always verified, trusting the endpoint's extra CAs too.
-    const foreign = this.#dispatcher({ ca: tls.ca }, true);
+    const foreign = await this.#dispatcher({ ca: tls.ca }, true);
     this.#dispatchers.push(dispatcher, foreign);
     return new RegistryTransport({
       registry,
@@ -105,7 +111,7 @@ export class Registries {
     });
   }
 
-  #dispatcher(tls: TlsMaterial, rejectUnauthorized: boolean): Dispatcher {
+  #dispatcher(tls: TlsMaterial, rejectUnauthorized: boolean): Promise<Dispatcher> {
     return createDispatcher({
       tls,
       rejectUnauthorized,

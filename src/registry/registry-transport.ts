@@ -10,6 +10,7 @@ import { type BackoffOptions, retryDelay } from './backoff.ts';
 import { isTlsProtocolMismatch, wrapNetworkError } from './network-error.ts';
 import { redactUrl } from './redact-url.ts';
 import { isTemporaryStatus } from './registry-error.ts';
+import { httpRequest } from './undici-parts.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -93,10 +94,17 @@ export class RegistryTransport {
     });
   }
 
-  /** Base URL of the API (`https://host/`), discovered once; concurrent callers share the ping. */
+  /**
+   * Base URL of the API. With TLS verification on it is https, known without a round trip: the first
+   * real request learns the auth challenge from its 401. With verification off (skopeo semantics: plain
+   * HTTP allowed) `GET /v2/` is probed over https and http at once, https preferred, so finding out
+   * costs one round trip instead of a failed handshake followed by a second ping.
+   */
   base(signal?: AbortSignal): Promise<URL> {
     if (!this.#base) {
-      this.#base = this.#ping(signal);
+      this.#base = this.#options.tlsVerify
+        ? Promise.resolve(new URL(`https://${this.#options.apiHost}/`))
+        : this.#probe(signal);
       this.#base.catch(() => {
         this.#base = undefined; // let a later call try again
       });
@@ -123,7 +131,7 @@ export class RegistryTransport {
       }
       let res: Dispatcher.ResponseData;
       try {
-        res = await (sameHost ? this.#options.dispatcher : this.#options.foreignDispatcher).request({
+        res = await httpRequest(sameHost ? this.#options.dispatcher : this.#options.foreignDispatcher, {
           origin: url.origin,
           path: url.pathname + url.search,
           method: req.method,
@@ -192,15 +200,14 @@ export class RegistryTransport {
     await sleep(delayMs, undefined, { signal: req.signal });
   }
 
-  async #ping(signal?: AbortSignal): Promise<URL> {
-    const https = new URL(`https://${this.#options.apiHost}/`);
+  async #probe(signal?: AbortSignal): Promise<URL> {
+    const https = this.#pingAt(new URL(`https://${this.#options.apiHost}/`), signal);
+    const http = this.#pingAt(new URL(`http://${this.#options.apiHost}/`), signal);
+    http.catch(() => undefined); // only consulted when https fails
     try {
-      return await this.#pingAt(https, signal);
+      return await https;
     } catch (err) {
-      // skopeo/containers-image: with TLS verification off, a registry that only speaks HTTP is fine.
-      if (!this.#options.tlsVerify && (isTlsProtocolMismatch(err) || isConnectionLevel(err))) {
-        return this.#pingAt(new URL(`http://${this.#options.apiHost}/`), signal);
-      }
+      if (isTlsProtocolMismatch(err) || isConnectionLevel(err)) return http;
       throw err;
     }
   }
@@ -210,7 +217,7 @@ export class RegistryTransport {
     for (let attempt = 0; ; attempt++) {
       let res: Dispatcher.ResponseData;
       try {
-        res = await this.#options.dispatcher.request({
+        res = await httpRequest(this.#options.dispatcher, {
           origin: url.origin,
           path: url.pathname,
           method: 'GET',
@@ -269,7 +276,7 @@ export class RegistryTransport {
       url.host === this.#options.apiHost ? this.#options.dispatcher : this.#options.foreignDispatcher;
     for (let attempt = 0; ; attempt++) {
       try {
-        const res = await dispatcher.request({
+        const res = await httpRequest(dispatcher, {
           origin: url.origin,
           path: url.pathname + url.search,
           method: init.method,

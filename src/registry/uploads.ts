@@ -175,7 +175,17 @@ async function patchWithResume(
       if (!(err instanceof FerryError) || !err.temporary || attempt >= ctx.retryTimes || signal?.aborted)
         throw err;
       await sleep(retryDelay(attempt, undefined), undefined, { signal });
-      const acknowledged = await uploadedBytes(ctx, session, signal);
+      let acknowledged: number;
+      try {
+        acknowledged = await uploadedBytes(ctx, session, signal);
+      } catch (statusErr) {
+        // distribution may drop a session whose PATCH was cut off (404 BLOB_UPLOAD_INVALID): the blob
+        // has to start over in a new session, which the caller does for temporary errors.
+        throw new FerryError(ErrorCode.Registry, 'upload session lost after an interrupted chunk', {
+          cause: statusErr,
+          temporary: true,
+        });
+      }
       if (acknowledged < start || acknowledged > start + chunk.length) {
         throw new FerryError(
           ErrorCode.Registry,

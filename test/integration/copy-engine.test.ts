@@ -4,9 +4,15 @@ import { copyImage } from '../../src/copy/execute.ts';
 import { ErrorCode } from '../../src/errors/codes.ts';
 import { FerryError } from '../../src/errors/ferry-error.ts';
 import { parsePlatform } from '../../src/oci/platform.ts';
-import { buildCosignSignature, buildImage, buildIndex, pushImage } from '../rig/fixtures.ts';
+import { buildCosignSignature, buildImage, buildIndex, pushImage, sha256Digest } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
-import { getManifest as rigGetManifest, listTags as rigListTags } from '../rig/rig-client.ts';
+import {
+  openSession,
+  pushBlob,
+  getManifest as rigGetManifest,
+  listTags as rigListTags,
+  putManifest as rigPutManifest,
+} from '../rig/rig-client.ts';
 import { runSkopeo, skopeoAuths, skopeoDigest, skopeoTlsFlags } from '../rig/skopeo.ts';
 import { fastRegistries, repoOn } from '../support/library.ts';
 
@@ -217,6 +223,87 @@ describe('copyImage between real registries', () => {
     });
     assert.equal(skipped.artifacts, 0);
     assert.equal(await tagExists(tls, 'signed/nosig', sig.tag!), false);
+  });
+
+  test('OCI referrers reached through the fallback tag (registry without the referrers API) are copied', async () => {
+    const subject = await buildImage({ layers: [5_000], seed: 'referred' });
+    await pushImage(anon, 'ref/app', 'v1', subject);
+    const empty = Buffer.from('{}');
+    const sbom = Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'app' }));
+    const emptyBlob = {
+      digest: sha256Digest(empty),
+      size: empty.length,
+      mediaType: 'application/vnd.oci.empty.v1+json',
+      bytes: empty,
+    };
+    const sbomBlob = {
+      digest: sha256Digest(sbom),
+      size: sbom.length,
+      mediaType: 'application/spdx+json',
+      bytes: sbom,
+    };
+    await pushBlob(anon, 'ref/app', emptyBlob);
+    await pushBlob(anon, 'ref/app', sbomBlob);
+    const artifact = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType: 'application/spdx+json',
+        config: { mediaType: emptyBlob.mediaType, digest: emptyBlob.digest, size: emptyBlob.size },
+        layers: [{ mediaType: sbomBlob.mediaType, digest: sbomBlob.digest, size: sbomBlob.size }],
+        subject: {
+          mediaType: subject.mediaType,
+          digest: subject.manifestDigest,
+          size: subject.manifestBytes.length,
+        },
+      }),
+    );
+    const artifactDigest = sha256Digest(artifact);
+    // Referrers Tag Schema: an index under `sha256-<hex>` listing the artifacts.
+    const fallback = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: artifactDigest,
+            size: artifact.length,
+            artifactType: 'application/spdx+json',
+          },
+        ],
+      }),
+    );
+    const session = openSession(anon);
+    try {
+      await rigPutManifest(
+        session,
+        'ref/app',
+        artifactDigest,
+        'application/vnd.oci.image.manifest.v1+json',
+        artifact,
+      );
+      await rigPutManifest(
+        session,
+        'ref/app',
+        subject.manifestDigest.replace(':', '-'),
+        'application/vnd.oci.image.index.v1+json',
+        fallback,
+      );
+    } finally {
+      await session.close();
+    }
+    const registries = fastRegistries();
+    after(() => registries.close());
+    const source = await repoOn(registries, anon, 'ref/app', false);
+    const destination = await repoOn(registries, tls, 'ref/app', true);
+    const result = await copyImage({ source, sourceReference: 'v1', destination, destinationTag: 'v1' });
+    assert.equal(result.artifacts, 1);
+    assert.equal((await rigGetManifest(tls, 'ref/app', artifactDigest)).digest, artifactDigest);
+    assert.equal(
+      (await rigGetManifest(tls, 'ref/app', subject.manifestDigest.replace(':', '-'))).digest,
+      sha256Digest(fallback),
+    );
   });
 
   test('what skopeo pushes, ferry copies', async () => {

@@ -158,6 +158,6 @@ async function runCopy(
     io.stderr.write(`${message}\n`);
     return exitCode;
   } finally {
-    await registries.close();
+    await registries.destroy();
   }
 }

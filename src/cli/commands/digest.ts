@@ -34,7 +34,7 @@ export function registerDigest(program: Command, io: CliIo, result: CommandResul
         io.stderr.write(`${message}\n`);
         result.exitCode = exitCode;
       } finally {
-        await registries.close();
+        await registries.destroy();
       }
     });
 }

@@ -108,6 +108,6 @@ async function runInspect(arg: string, opts: Record<string, unknown>, io: CliIo)
     io.stderr.write(`${message}\n`);
     return exitCode;
   } finally {
-    await registries.close();
+    await registries.destroy();
   }
 }

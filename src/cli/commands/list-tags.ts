@@ -34,7 +34,7 @@ export function registerListTags(program: Command, io: CliIo, result: CommandRes
         io.stderr.write(`${message}\n`);
         result.exitCode = exitCode;
       } finally {
-        await registries.close();
+        await registries.destroy();
       }
     });
 }

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+
+/**
+ * The layering from architecture.md: errors ← reference, oci ← auth ← registry ← copy. Each library
+ * layer may import only the layers listed for it; none may import cli/, service/, web code or a DB /
+ * HTTP-server package. A violation names the file and the import.
+ */
+const ALLOWED: Record<string, readonly string[]> = {
+  errors: [],
+  reference: ['errors'],
+  oci: ['errors'],
+  auth: ['errors', 'reference'],
+  registry: ['errors', 'reference', 'oci', 'auth'],
+  copy: ['errors', 'reference', 'oci', 'auth', 'registry'],
+};
+const FORBIDDEN_PACKAGES = /^(pg|@electric-sql\/pglite|fastify|@fastify\/.*|react|react-dom|pino|commander)$/;
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) yield path;
+  }
+}
+
+test('library layers import only the layers beneath them', async () => {
+  const violations: string[] = [];
+  for (const [layer, allowed] of Object.entries(ALLOWED)) {
+    for await (const file of walk(join(SRC, layer))) {
+      const text = await readFile(file, 'utf8');
+      for (const m of text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)) {
+        const spec = m[1]!;
+        if (spec.startsWith('.')) {
+          const target = relative(SRC, resolve(file, '..', spec)).split('/')[0]!;
+          if (target !== layer && !allowed.includes(target))
+            violations.push(`${relative(SRC, file)} imports ${spec} (${target})`);
+        } else if (FORBIDDEN_PACKAGES.test(spec)) {
+          violations.push(`${relative(SRC, file)} imports package ${spec}`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(violations, []);
+});
