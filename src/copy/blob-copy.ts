@@ -22,6 +22,8 @@ export interface BlobCopyOptions {
   /** Always upload in chunks (for registries that reject monolithic PUTs). */
   readonly forceChunked: boolean;
   readonly onEvent?: CopyEventListener | undefined;
+  /** Called with the size of every chunk streamed (unthrottled; must be cheap). */
+  readonly onBytes?: ((bytes: number) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -65,7 +67,10 @@ export async function copyBlob(desc: Descriptor, options: BlobCopyOptions): Prom
     const stream = source.openBlob(desc, signal);
     const started = Date.now();
     let lastEmit = 0;
+    let lastBytes = 0;
     stream.onProgress = (bytes) => {
+      options.onBytes?.(bytes - lastBytes);
+      lastBytes = bytes;
       const now = Date.now();
       if (now - lastEmit >= 100 || bytes === desc.size) {
         lastEmit = now;

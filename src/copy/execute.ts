@@ -29,6 +29,8 @@ export interface CopyImageOptions {
   /** Shared across copies of one run so blobs pushed once are mounted afterwards. */
   readonly locations?: BlobLocations | undefined;
   readonly onEvent?: CopyEventListener | undefined;
+  /** Called with the size of every chunk streamed (for throughput meters or memory policies). */
+  readonly onBytes?: ((bytes: number) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -117,6 +119,7 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
           chunkedRetryThreshold: options.chunkedRetryThreshold ?? 64 * 1024 * 1024,
           forceChunked: options.forceChunked ?? false,
           onEvent: emit,
+          onBytes: options.onBytes,
           signal,
         });
         counters.blobs[action] += 1;

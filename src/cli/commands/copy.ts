@@ -10,6 +10,7 @@ import { endpointFromFlags } from '../flags/side-flags.ts';
 import { addSideOptions, readSideOptions } from '../flags/side-options.ts';
 import { type CliIo, ExitCode } from '../io.ts';
 import { keychainFactories } from '../keychain-factories.ts';
+import { createMemoryGuard } from '../memory-guard.ts';
 import { formatBytes } from '../output/format-bytes.ts';
 import { progressFor } from '../output/progress-for.ts';
 import type { CommandResult } from '../program.ts';
@@ -131,6 +132,7 @@ async function runCopy(
         chunkSize: opts.chunkSize as number | undefined,
         forceChunked: opts.chunkSize !== undefined,
         onEvent: progress?.onEvent,
+        onBytes: createMemoryGuard(),
       });
     } finally {
       progress?.finish();

@@ -21,12 +21,18 @@ export const PFLAG_BOOLEANS = new Set([
   '--no-tags',
 ]);
 
+/** Short forms of pflag booleans. */
+const SHORT_BOOLEANS: Record<string, string> = { '-q': '--quiet', '-a': '--all' };
+
 export function normaliseBooleanFlags(args: readonly string[]): string[] {
   const out: string[] = [];
   let afterDoubleDash = false;
   for (const arg of args) {
     if (arg === '--') afterDoubleDash = true;
-    out.push(!afterDoubleDash && PFLAG_BOOLEANS.has(arg) ? `${arg}=true` : arg);
+    const long = afterDoubleDash
+      ? undefined
+      : (SHORT_BOOLEANS[arg] ?? (PFLAG_BOOLEANS.has(arg) ? arg : undefined));
+    out.push(long ? `${long}=true` : arg);
   }
   return out;
 }

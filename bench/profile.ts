@@ -1,0 +1,65 @@
+import type { Platform } from '../test/rig/fixtures.ts';
+
+const MiB = 1024 * 1024;
+
+/** Sizes and repetition counts; `quick` is a smoke run, `full` the one whose numbers are judged. */
+export interface Profile {
+  readonly name: 'full' | 'quick';
+  /** Measured runs per tool for every scenario but big-layer. */
+  readonly iterations: number;
+  readonly bigLayerIterations: number;
+  /** The 8-layer image behind fresh-*, incremental and noop. */
+  readonly mainLayerCount: number;
+  readonly mainLayerBytes: number;
+  readonly multiArchPlatforms: readonly Platform[];
+  readonly multiArchLayersPerPlatform: number;
+  readonly multiArchLayerBytes: number;
+  readonly bigLayerBytes: number;
+  /** Per tool invocation; a hung copy must not stall the whole run. */
+  readonly copyTimeoutMs: number;
+  readonly bigLayerTimeoutMs: number;
+}
+
+const PLATFORMS: readonly Platform[] = [
+  { os: 'linux', architecture: 'amd64' },
+  { os: 'linux', architecture: 'arm64', variant: 'v8' },
+  { os: 'linux', architecture: 's390x' },
+];
+
+export const FULL: Profile = {
+  name: 'full',
+  iterations: 5,
+  bigLayerIterations: 3,
+  mainLayerCount: 8,
+  mainLayerBytes: 32 * MiB,
+  multiArchPlatforms: PLATFORMS,
+  multiArchLayersPerPlatform: 4,
+  multiArchLayerBytes: 8 * MiB,
+  bigLayerBytes: 1024 * MiB,
+  copyTimeoutMs: 180_000,
+  bigLayerTimeoutMs: 600_000,
+};
+
+export const QUICK: Profile = {
+  name: 'quick',
+  iterations: 2,
+  bigLayerIterations: 2,
+  mainLayerCount: 8,
+  mainLayerBytes: 4 * MiB,
+  multiArchPlatforms: PLATFORMS,
+  multiArchLayersPerPlatform: 4,
+  multiArchLayerBytes: 1 * MiB,
+  bigLayerBytes: 128 * MiB,
+  copyTimeoutMs: 60_000,
+  bigLayerTimeoutMs: 120_000,
+};
+
+/** `--iterations N` overrides both counts (useful when re-checking one scenario). */
+export function withIterations(profile: Profile, iterations: number | undefined): Profile {
+  if (iterations === undefined) return profile;
+  return { ...profile, iterations, bigLayerIterations: iterations };
+}
+
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 * MiB ? `${bytes / (1024 * MiB)} GiB` : `${bytes / MiB} MiB`;
+}

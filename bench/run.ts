@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { runChecked } from '../test/rig/run-command.ts';
+import { makeTempDir } from '../test/rig/temp-dir.ts';
+import { CleanupStack } from './cleanup.ts';
+import { parseCli, USAGE } from './cli-options.ts';
+import { startBenchRegistry } from './environment.ts';
+import { FixtureLibrary } from './fixture-library.ts';
+import { machineInfo, runConditions, versions } from './machine-info.ts';
+import { FULL, QUICK, withIterations } from './profile.ts';
+import { type BenchReport, summaryTable, writeReports } from './report.ts';
+import type { CaseResult } from './results.ts';
+import { runScenario } from './scenario-runner.ts';
+import { SCENARIOS } from './scenarios.ts';
+import { PINNED_NODE } from './tools.ts';
+import { checkFreshRepoAssumption } from './verify.ts';
+import { warmUp } from './warmup.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS_MD = fileURLToPath(new URL('results.md', import.meta.url));
+const RESULTS_JSON = fileURLToPath(new URL('results.json', import.meta.url));
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const loadAtStart = os.loadavg();
+  const date = new Date().toISOString();
+  let options: ReturnType<typeof parseCli>;
+  try {
+    options = parseCli(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`bench: ${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const profile = withIterations(options.quick ? QUICK : FULL, options.iterations);
+
+  if (!existsSync(fileURLToPath(new URL('../dist/ferry.mjs', import.meta.url)))) {
+    // bin/ferry would fall back to the TypeScript sources, which is not what users run.
+    process.stderr.write('bench: dist/ is missing, building ferry first\n');
+    await runChecked(PINNED_NODE, ['scripts/build.mjs'], { cwd: ROOT });
+  }
+
+  const cleanup = new CleanupStack();
+  const abort = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130); // Second Ctrl-C: the rig's exit hooks still SIGKILL registries.
+    interrupted = true;
+    process.stderr.write('\nbench: interrupted, stopping everything (Ctrl-C again to force)\n');
+    abort.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  const cases: CaseResult[] = [];
+  const notes: string[] = [];
+  let incomplete: string | undefined;
+  const [machine, toolVersions, conditions] = await Promise.all([
+    Promise.resolve(machineInfo()),
+    versions(),
+    runConditions(),
+  ]);
+  const report = (): BenchReport => ({
+    date,
+    profile,
+    scenarios: options.scenarios,
+    machine,
+    versions: toolVersions,
+    conditions,
+    cases,
+    notes,
+    totalRuntimeSeconds: (performance.now() - started) / 1000,
+    loadAverage: { start: loadAtStart, end: os.loadavg() },
+    incomplete,
+  });
+
+  try {
+    const source = await startBenchRegistry('nonprod', cleanup);
+    const fixtureDir = await makeTempDir('bench-fixtures');
+    cleanup.defer('fixture files', () => fixtureDir.remove());
+    const fixtures = new FixtureLibrary(profile, source, fixtureDir.path);
+    await warmUp(source, fixtures, abort.signal);
+
+    let freshChecked = false;
+    for (const def of SCENARIOS.filter((s) => options.scenarios.includes(s.id))) {
+      abort.signal.throwIfAborted();
+      process.stderr.write(`bench: == ${def.id}\n`);
+      // A new destination registry per scenario keeps its storage (and disk use) small.
+      const prod = await startBenchRegistry(`prod (${def.id})`, cleanup);
+      try {
+        await runScenario(
+          def,
+          { profile, fixtures, prod },
+          {
+            source,
+            signal: abort.signal,
+            async onVerifiedRun(registry, repo, digest) {
+              if (freshChecked) return;
+              freshChecked = true;
+              const check = await checkFreshRepoAssumption(registry.direct, repo, digest);
+              const holds = check.visibleInPopulatedRepo && !check.visibleInNewRepo;
+              notes.push(
+                `Fresh-repository check: HEAD of blob ${check.digest} answered ` +
+                  `${check.visibleInPopulatedRepo ? '200' : '404'} in ${check.presentIn} and ` +
+                  `${check.visibleInNewRepo ? '200' : '404'} in a never-written repository of the same registry: ` +
+                  (holds
+                    ? 'blobs stored for another repository are invisible to a new one, so fresh repository names mean fresh copies.'
+                    : 'ASSUMPTION BROKEN, fresh-copy numbers are suspect.'),
+              );
+            },
+          },
+          cases,
+        );
+      } finally {
+        await prod.stop();
+      }
+      // Partial results survive a crash or Ctrl-C in a later scenario.
+      await writeReports(report(), RESULTS_MD, RESULTS_JSON);
+    }
+  } catch (err) {
+    incomplete = abort.signal.aborted
+      ? 'interrupted (SIGINT/SIGTERM)'
+      : `error: ${(err as Error).stack ?? String(err)}`;
+    process.stderr.write(`bench: ${incomplete}\n`);
+  } finally {
+    await cleanup.runAll();
+  }
+
+  const final = report();
+  await writeReports(final, RESULTS_MD, RESULTS_JSON);
+  process.stdout.write(`${summaryTable(final)}\n\n`);
+  process.stdout.write(
+    `Total runtime ${final.totalRuntimeSeconds.toFixed(0)} s. Details: ${RESULTS_MD} and ${RESULTS_JSON}\n`,
+  );
+  return incomplete === undefined ? 0 : 1;
+}
+
+process.exitCode = await main();
