@@ -25,8 +25,12 @@ export function httpRequest(
   return requestFn.call(dispatcher, options);
 }
 
-/** The proxy-aware agent, loaded only when proxy variables are set. */
+/**
+ * The proxy-aware agent, loaded only when proxy variables are set. It needs the whole of undici (its
+ * tunnelling uses Dispatcher.prototype.connect, which undici's index installs), so it comes from there.
+ */
 export async function loadEnvHttpProxyAgent(): Promise<typeof import('undici').EnvHttpProxyAgent> {
-  const mod = (await import('undici/lib/dispatcher/env-http-proxy-agent.js')) as { default: unknown };
-  return mod.default as typeof import('undici').EnvHttpProxyAgent;
+  const mod = (await import('undici')) as typeof import('undici') & { default?: typeof import('undici') };
+  // Bundled, the CommonJS index arrives as `default` (esbuild's interop); unbundled, as named exports.
+  return mod.EnvHttpProxyAgent ?? mod.default!.EnvHttpProxyAgent;
 }

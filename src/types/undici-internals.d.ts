@@ -8,7 +8,3 @@ declare module 'undici/lib/api/api-request.js' {
   const value: unknown;
   export default value;
 }
-declare module 'undici/lib/dispatcher/env-http-proxy-agent.js' {
-  const value: unknown;
-  export default value;
-}

@@ -12,7 +12,7 @@ export interface FerryRun {
 /** Run the real `bin/ferry` (bundle on the pinned runtime) with a hermetic environment. */
 export function runFerry(
   args: readonly string[],
-  options: { input?: string; env?: Record<string, string> } = {},
+  options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
 ) {
   return new Promise<FerryRun>((resolve, reject) => {
     const child = spawn(FERRY_BIN, args, {
@@ -23,6 +23,9 @@ export function runFerry(
         ...options.env,
       },
       stdio: ['pipe', 'pipe', 'pipe'],
+      // A hung ferry must not outlive its test.
+      timeout: options.timeoutMs ?? 120_000,
+      killSignal: 'SIGKILL',
     });
     let stdout = '';
     let stderr = '';
