@@ -30,38 +30,62 @@ export interface BlobCopyOptions {
 /** Statuses with which registries refuse a monolithic body but would take chunks (413 body too large; 416 range). */
 const NEEDS_CHUNKS = new Set([413, 416]);
 
+/** Outcome of the cheap first step for a blob: nothing more to do, or an upload session to stream into. */
+export type BlobPreparation =
+  | { readonly done: true; readonly action: BlobAction }
+  | { readonly done: false; readonly session: UploadSession };
+
 /**
- * Make one blob present in the destination repository: skip it if there, mount it if the registry has
- * it in a repository we may read, otherwise stream it source → destination verifying the digest on the
- * way. A digest mismatch aborts the upload (the registry never commits it) and is never retried.
+ * The cheap first step (no blob bytes move): skip the blob if the destination has it, mount it if the
+ * registry has it in a repository we may read, otherwise open an upload session. Split from the
+ * transfer so the executor can run these ahead of the streaming slots: at 50 ms RTT the HEAD and POST
+ * of the next blobs overlap the current transfers instead of queueing behind them.
  */
-export async function copyBlob(desc: Descriptor, options: BlobCopyOptions): Promise<BlobAction> {
+export async function prepareBlob(desc: Descriptor, options: BlobCopyOptions): Promise<BlobPreparation> {
   const { source, destination, locations, signal } = options;
-  if (locations.has(destination.registry, destination.name, desc.digest)) return 'skipped';
+  if (locations.has(destination.registry, destination.name, desc.digest))
+    return { done: true, action: 'skipped' };
 
   const mountFrom =
     source.registry === destination.registry && source.name !== destination.name
       ? source.name
       : locations.find(destination.registry, desc.digest, destination.name);
 
-  let session: UploadSession;
   if (mountFrom) {
     // Same registry: mounting costs one request and moves no bytes; no HEAD first (201 also covers "already there").
     const started = await destination.startUpload({ digest: desc.digest, from: mountFrom }, signal);
     if (started.mounted) {
       locations.add(destination.registry, destination.name, desc.digest);
-      return 'mounted';
+      return { done: true, action: 'mounted' };
     }
-    session = started.session;
-  } else {
-    const present = await destination.headBlob(desc.digest, signal);
-    if (present !== undefined) {
-      locations.add(destination.registry, destination.name, desc.digest);
-      return 'skipped';
-    }
-    session = await openSession(destination, signal);
+    return { done: false, session: started.session };
   }
+  const present = await destination.headBlob(desc.digest, signal);
+  if (present !== undefined) {
+    locations.add(destination.registry, destination.name, desc.digest);
+    return { done: true, action: 'skipped' };
+  }
+  return { done: false, session: await openSession(destination, signal) };
+}
 
+/**
+ * Make one blob present in the destination repository (prepare, then transfer). A digest mismatch
+ * aborts the upload (the registry never commits it) and is never retried.
+ */
+export async function copyBlob(desc: Descriptor, options: BlobCopyOptions): Promise<BlobAction> {
+  const prepared = await prepareBlob(desc, options);
+  if (prepared.done) return prepared.action;
+  return transferBlob(desc, prepared.session, options);
+}
+
+/** Stream a blob into an open session, with whole-blob retries for temporary failures. */
+export async function transferBlob(
+  desc: Descriptor,
+  firstSession: UploadSession,
+  options: BlobCopyOptions,
+): Promise<BlobAction> {
+  const { source, destination, locations, signal } = options;
+  let session = firstSession;
   let chunked = options.forceChunked;
   for (let attempt = 0; ; attempt++) {
     const stream = source.openBlob(desc, signal);

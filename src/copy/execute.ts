@@ -1,12 +1,14 @@
 import { NotFoundError } from '../errors/kinds.ts';
 import { isDigest } from '../oci/digest.ts';
+import type { Descriptor } from '../oci/manifest.ts';
 import type { PlatformSpec } from '../oci/platform.ts';
 import type { Repository } from '../registry/repository.ts';
 import { discoverArtifacts } from './artifacts.ts';
-import { copyBlob } from './blob-copy.ts';
+import { type BlobCopyOptions, prepareBlob, transferBlob } from './blob-copy.ts';
 import { BlobLocations } from './blob-locations.ts';
 import type { CopyEventListener } from './events.ts';
 import { forEachLimit } from './limit.ts';
+import { createLimiter } from './limiter.ts';
 import { type CopyPlan, type PlannedManifest, planCopy } from './plan.ts';
 import { completeTree } from './source-tree.ts';
 
@@ -108,23 +110,19 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
         totalBytes: plan.totalBytes,
         manifests: plan.manifests.length + 1,
       });
-      await forEachLimit(plan.blobs, options.parallel ?? 6, async (blob) => {
-        emit?.({ type: 'blob-start', digest: blob.digest, size: blob.size });
-        const action = await copyBlob(blob, {
-          source,
-          destination,
-          locations,
-          retryTimes: options.retryTimes ?? source.ctx.retryTimes,
-          chunkSize: options.chunkSize ?? 16 * 1024 * 1024,
-          chunkedRetryThreshold: options.chunkedRetryThreshold ?? 64 * 1024 * 1024,
-          forceChunked: options.forceChunked ?? false,
-          onEvent: emit,
-          onBytes: options.onBytes,
-          signal,
-        });
-        counters.blobs[action] += 1;
-        counters.bytes[action] += blob.size;
-        emit?.({ type: 'blob-done', digest: blob.digest, size: blob.size, action });
+      await copyBlobs(plan.blobs, {
+        source,
+        destination,
+        locations,
+        retryTimes: options.retryTimes ?? source.ctx.retryTimes,
+        chunkSize: options.chunkSize ?? 16 * 1024 * 1024,
+        chunkedRetryThreshold: options.chunkedRetryThreshold ?? 64 * 1024 * 1024,
+        forceChunked: options.forceChunked ?? false,
+        onEvent: emit,
+        onBytes: options.onBytes,
+        signal,
+        parallel: options.parallel ?? 6,
+        counters,
       });
       manifestsPushed = await pushManifests(destination, plan.manifests, options);
       await destination.putManifest(destRef ?? plan.top.digest, plan.top.bytes, plan.top.mediaType, signal);
@@ -216,4 +214,48 @@ async function copyArtifacts(
     });
   });
   return jobs.length;
+}
+
+/**
+ * Blobs: `parallel` streaming slots, largest blob first, and the cheap per-blob preparation (HEAD,
+ * mount, opening the upload session) running ahead of them with twice that concurrency, so round trips
+ * overlap transfers. On failure, sessions opened ahead and never used are cancelled.
+ */
+async function copyBlobs(
+  blobs: readonly Descriptor[],
+  options: BlobCopyOptions & {
+    parallel: number;
+    counters: { blobs: CopyResult['blobs']; bytes: CopyResult['bytes'] };
+  },
+): Promise<void> {
+  const ahead = createLimiter(Math.max(2, options.parallel * 2));
+  const prepared = blobs.map((blob) => ahead(() => prepareBlob(blob, options)));
+  for (const p of prepared) p.catch(() => undefined); // each is awaited below, or cleaned up
+  const used = new Set<number>();
+  try {
+    await forEachLimit(
+      blobs.map((_, i) => i),
+      options.parallel,
+      async (i) => {
+        const blob = blobs[i]!;
+        used.add(i);
+        options.onEvent?.({ type: 'blob-start', digest: blob.digest, size: blob.size });
+        const prep = await prepared[i]!;
+        const action = prep.done ? prep.action : await transferBlob(blob, prep.session, options);
+        options.counters.blobs[action] += 1;
+        options.counters.bytes[action] += blob.size;
+        options.onEvent?.({ type: 'blob-done', digest: blob.digest, size: blob.size, action });
+      },
+    );
+  } catch (err) {
+    const leftovers = await Promise.allSettled(prepared.filter((_, i) => !used.has(i)));
+    await Promise.all(
+      leftovers.map((r) =>
+        r.status === 'fulfilled' && !r.value.done
+          ? options.destination.cancelUpload(r.value.session)
+          : undefined,
+      ),
+    );
+    throw err;
+  }
 }
