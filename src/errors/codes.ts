@@ -17,6 +17,7 @@ export const ErrorCode = {
   InsecureRealm: 'FERRY_E_INSECURE_REALM',
   Aborted: 'FERRY_E_ABORTED',
   Io: 'FERRY_E_IO',
+  Config: 'FERRY_E_CONFIG',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
