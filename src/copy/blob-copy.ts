@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
 import type { Descriptor } from '../oci/manifest.ts';
-import type { VerifyingStream } from '../oci/verifying-stream.ts';
 import { retryDelay } from '../registry/backoff.ts';
 import { RegistryError } from '../registry/registry-error.ts';
 import type { Repository } from '../registry/repository.ts';
@@ -107,8 +106,10 @@ export async function transferBlob(
       locations.add(destination.registry, destination.name, desc.digest);
       return 'copied';
     } catch (caught) {
-      const err = streamError(stream) ?? caught;
-      if (!stream.destroyed) stream.destroy();
+      // The reader's own failure (digest mismatch, source error) is the real cause when undici reports
+      // the upload as aborted; return() releases the source response if undici stopped iterating.
+      const err = stream.error ?? caught;
+      await stream.return(undefined).catch(() => undefined);
       await destination.cancelUpload(session);
       if (err instanceof FerryError && err.code === ErrorCode.DigestMismatch) throw err;
       if (signal?.aborted) throw caught;
@@ -138,10 +139,4 @@ async function openSession(destination: Repository, signal?: AbortSignal): Promi
   if (started.mounted)
     throw new FerryError(ErrorCode.Registry, 'registry reported a mount for a plain upload');
   return started.session;
-}
-
-/** The verifier's own error (digest/size mismatch) is the real cause when the upload fails because of it. */
-function streamError(stream: VerifyingStream): unknown {
-  const errored = stream.errored;
-  return errored instanceof FerryError ? errored : undefined;
 }

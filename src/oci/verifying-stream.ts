@@ -1,9 +1,5 @@
-import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { ErrorCode } from '../errors/codes.ts';
-import { FerryError } from '../errors/ferry-error.ts';
-import { DigestMismatchError } from '../errors/kinds.ts';
-import { digestAlgorithm } from './digest.ts';
+import { DigestVerifier } from './digest-verifier.ts';
 
 /**
  * Pass-through that hashes bytes as they stream and fails *before* signalling end-of-stream when the
@@ -16,8 +12,7 @@ export class VerifyingStream extends Transform {
   readonly expectedDigest: string;
   readonly expectedSize: number | undefined;
   readonly what: string;
-  #hash: Hash;
-  #bytes = 0;
+  readonly #verifier: DigestVerifier;
   /** Called with the running byte count as chunks pass; used for progress, must be cheap. */
   onProgress: ((bytes: number) => void) | undefined;
 
@@ -27,42 +22,29 @@ export class VerifyingStream extends Transform {
     this.expectedDigest = expectedDigest;
     this.expectedSize = expectedSize;
     this.what = what;
-    this.#hash = createHash(digestAlgorithm(expectedDigest));
+    this.#verifier = new DigestVerifier(expectedDigest, expectedSize, what);
   }
 
   get bytes(): number {
-    return this.#bytes;
+    return this.#verifier.bytes;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.#bytes += chunk.length;
-    if (this.expectedSize !== undefined && this.#bytes > this.expectedSize) {
-      cb(
-        new FerryError(
-          ErrorCode.DigestMismatch,
-          `${this.what} is larger than its descriptor size ${this.expectedSize}`,
-        ),
-      );
+    try {
+      this.#verifier.update(chunk);
+    } catch (err) {
+      cb(err as Error);
       return;
     }
-    this.#hash.update(chunk);
-    this.onProgress?.(this.#bytes);
+    this.onProgress?.(this.#verifier.bytes);
     cb(null, chunk);
   }
 
   override _flush(cb: TransformCallback): void {
-    if (this.expectedSize !== undefined && this.#bytes !== this.expectedSize) {
-      cb(
-        new FerryError(
-          ErrorCode.DigestMismatch,
-          `${this.what} is ${this.#bytes} bytes, descriptor says ${this.expectedSize}`,
-        ),
-      );
-      return;
-    }
-    const actual = `${digestAlgorithm(this.expectedDigest)}:${this.#hash.digest('hex')}`;
-    if (actual !== this.expectedDigest) {
-      cb(new DigestMismatchError(this.expectedDigest, actual, this.what));
+    try {
+      this.#verifier.finish();
+    } catch (err) {
+      cb(err as Error);
       return;
     }
     cb();

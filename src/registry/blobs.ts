@@ -1,9 +1,8 @@
-import { pipeline, Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
+import { DigestVerifier } from '../oci/digest-verifier.ts';
 import type { Descriptor } from '../oci/manifest.ts';
-import { VerifyingStream } from '../oci/verifying-stream.ts';
 import { retryDelay } from './backoff.ts';
 import { wrapNetworkError } from './network-error.ts';
 import { redactUrl } from './redact-url.ts';
@@ -40,27 +39,66 @@ export async function getBlobBytes(
   signal?: AbortSignal,
 ): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of openBlob(ctx, desc, signal)) chunks.push(chunk as Buffer);
+  for await (const chunk of openBlob(ctx, desc, signal)) chunks.push(chunk);
   return Buffer.concat(chunks);
+}
+
+/**
+ * A blob being read: an async iterable of verified chunks, handed straight to undici as an upload body
+ * (no stream adapters in between: each layer of Readable/Transform costs CPU per chunk, and on two
+ * cores the registries need it). The last chunk is only released after size and digest check out, so
+ * a corrupt blob makes the upload fail before its body is complete and the registry commits nothing.
+ */
+export interface BlobReader extends AsyncGenerator<Buffer, void, undefined> {
+  /** Called with the running byte count per chunk; must be cheap. */
+  onProgress: ((bytes: number) => void) | undefined;
+  /** The error the reader itself failed with (digest/size mismatch, source failure), if any. */
+  readonly error: unknown;
 }
 
 /**
  * Stream a blob, verifying size and digest as it flows. A connection dropped mid-body is resumed with
  * `Range: bytes=N-` (spec "Pulling blobs"; the registry answers 206 with Content-Range) instead of
- * starting over; if the server ignores Range (200), the already-seen prefix is skipped.
+ * starting over; if the server ignores Range (200), the already-seen prefix is skipped. Call `return()`
+ * on a reader abandoned early: that releases its HTTP response.
  */
-export function openBlob(ctx: RepositoryContext, desc: Descriptor, signal?: AbortSignal): VerifyingStream {
+export function openBlob(ctx: RepositoryContext, desc: Descriptor, signal?: AbortSignal): BlobReader {
   const what = `blob ${desc.digest} of ${ctx.transport.registry}/${ctx.name}`;
-  const verifier = new VerifyingStream(desc.digest, desc.size, what);
-  const source = Readable.from(resumableChunks(ctx, desc, signal), { objectMode: false });
-  // pipeline, not pipe: destroying the verifier (upload failed) must also end the generator, whose
-  // `finally` releases the HTTP response; a paused, abandoned response keeps its connection busy and
-  // makes closing the pool wait forever.
-  pipeline(source, verifier, () => undefined);
-  return verifier;
+  const verifier = new DigestVerifier(desc.digest, desc.size, what);
+  const state: { error: unknown; onProgress: ((bytes: number) => void) | undefined } = {
+    error: undefined,
+    onProgress: undefined,
+  };
+  async function* read(): AsyncGenerator<Buffer, void, undefined> {
+    try {
+      for await (const chunk of resumableChunks(ctx, desc, signal)) {
+        verifier.update(chunk);
+        state.onProgress?.(verifier.bytes);
+        yield chunk;
+      }
+      verifier.finish();
+    } catch (err) {
+      state.error = err;
+      throw err;
+    }
+  }
+  const gen = read();
+  return Object.defineProperties(gen, {
+    onProgress: {
+      get: () => state.onProgress,
+      set: (fn: ((bytes: number) => void) | undefined) => {
+        state.onProgress = fn;
+      },
+    },
+    error: { get: () => state.error },
+  }) as BlobReader;
 }
 
-async function* resumableChunks(ctx: RepositoryContext, desc: Descriptor, signal?: AbortSignal) {
+async function* resumableChunks(
+  ctx: RepositoryContext,
+  desc: Descriptor,
+  signal?: AbortSignal,
+): AsyncGenerator<Buffer, void, undefined> {
   let offset = 0;
   let resumes = 0;
   for (;;) {

@@ -19,8 +19,8 @@ export interface RegistryRequest {
   /** A `/v2/…` path on this registry, or an absolute URL (upload locations, redirects). */
   readonly url: string;
   readonly headers?: Record<string, string>;
-  /** A Buffer is replayable (retried); a stream is not and is sent once. */
-  readonly body?: Buffer | Readable;
+  /** A Buffer is replayable (retried); a stream or iterable is not and is sent once. */
+  readonly body?: Buffer | Readable | AsyncIterable<Buffer>;
   /** Token scopes the request needs (`repository:name:pull,push`). */
   readonly scopes: readonly string[];
   readonly signal?: AbortSignal | undefined;
@@ -136,7 +136,8 @@ export class RegistryTransport {
           path: url.pathname + url.search,
           method: req.method,
           headers,
-          body: req.body,
+          // undici writes async iterables natively (client-h1 writeIterable); its types omit them.
+          body: req.body as Dispatcher.RequestOptions['body'],
           signal: req.signal,
         });
       } catch (err) {

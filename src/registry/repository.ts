@@ -1,7 +1,5 @@
-import type { Readable } from 'node:stream';
 import type { Descriptor } from '../oci/manifest.ts';
-import type { VerifyingStream } from '../oci/verifying-stream.ts';
-import { getBlobBytes, headBlob, openBlob } from './blobs.ts';
+import { type BlobReader, getBlobBytes, headBlob, openBlob } from './blobs.ts';
 import {
   deleteManifest,
   type FetchedManifest,
@@ -69,7 +67,7 @@ export class Repository {
     return headBlob(this.ctx, digest, signal);
   }
 
-  openBlob(desc: Descriptor, signal?: AbortSignal): VerifyingStream {
+  openBlob(desc: Descriptor, signal?: AbortSignal): BlobReader {
     return openBlob(this.ctx, desc, signal);
   }
 
@@ -84,7 +82,7 @@ export class Repository {
   putMonolithic(
     session: UploadSession,
     desc: Descriptor,
-    body: Readable,
+    body: AsyncIterable<Buffer>,
     signal?: AbortSignal,
   ): Promise<void> {
     return putMonolithic(this.ctx, session, desc, body, signal);
@@ -93,7 +91,7 @@ export class Repository {
   putChunked(
     session: UploadSession,
     desc: Descriptor,
-    body: Readable,
+    body: AsyncIterable<Buffer>,
     chunkSize: number,
     signal?: AbortSignal,
   ) {

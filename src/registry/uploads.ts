@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
@@ -80,7 +79,7 @@ export async function putMonolithic(
   ctx: RepositoryContext,
   session: UploadSession,
   desc: Descriptor,
-  body: Readable,
+  body: AsyncIterable<Buffer>,
   signal?: AbortSignal,
 ): Promise<void> {
   const res = await ctx.transport.request({
@@ -106,7 +105,7 @@ export async function putChunked(
   ctx: RepositoryContext,
   session: UploadSession,
   desc: Descriptor,
-  body: Readable,
+  body: AsyncIterable<Buffer>,
   chunkSize: number,
   signal?: AbortSignal,
 ): Promise<void> {
@@ -235,10 +234,10 @@ export async function cancelUpload(ctx: RepositoryContext, session: UploadSessio
   }
 }
 
-async function* fixedChunks(body: Readable, size: number): AsyncGenerator<Buffer> {
+async function* fixedChunks(body: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
-  for await (const raw of body as AsyncIterable<Buffer>) {
+  for await (const raw of body) {
     pending.push(raw);
     pendingBytes += raw.length;
     while (pendingBytes >= size) {
