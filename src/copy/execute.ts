@@ -3,7 +3,7 @@ import { isDigest } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import type { PlatformSpec } from '../oci/platform.ts';
 import type { Repository } from '../registry/repository.ts';
-import { discoverArtifacts } from './artifacts.ts';
+import { discoverArtifacts, prefetchArtifactHints } from './artifacts.ts';
 import { type BlobCopyOptions, prepareBlob, transferBlob } from './blob-copy.ts';
 import { BlobLocations } from './blob-locations.ts';
 import type { CopyEventListener } from './events.ts';
@@ -62,7 +62,11 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
   const destRef =
     options.destinationTag ?? (isDigest(options.sourceReference) ? options.sourceReference : undefined);
 
-  // Source manifest and destination state in parallel: the no-op case costs one round trip here.
+  // Source manifest, destination state and artifact hints in parallel: the no-op case costs one
+  // round trip here.
+  // Hints are an optimisation: if they fail, discovery asks tag by tag instead.
+  const hints =
+    options.signatures === false ? undefined : prefetchArtifactHints(source, signal).catch(() => undefined);
   const [fetched, existing] = await Promise.all([
     source.getManifest(options.sourceReference, signal),
     destRef ? destination.headManifest(destRef, signal) : Promise.resolve(undefined),
@@ -77,8 +81,7 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
     mediaType: fetched.parsed.mediaType,
   });
 
-  const artifactWork =
-    options.signatures === false ? undefined : discoverArtifacts(source, fetched.digest, signal);
+  const artifactWork = hints?.then((h) => discoverArtifacts(source, fetched.digest, h, signal));
   artifactWork?.catch(() => undefined); // awaited below; avoid an unhandled rejection while blobs copy
 
   const counters = {

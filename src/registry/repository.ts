@@ -11,7 +11,7 @@ import {
 import { listReferrers, listReferrersApi } from './referrers.ts';
 import type { RegistryTransport } from './registry-transport.ts';
 import { type RepositoryContext, repositoryScope } from './repository-context.ts';
-import { listTags } from './tags.ts';
+import { listTags, listTagsPage, type TagsPage } from './tags.ts';
 import {
   cancelUpload,
   putChunked,
@@ -104,6 +104,10 @@ export class Repository {
 
   listTags(signal?: AbortSignal): Promise<string[]> {
     return listTags(this.ctx, signal);
+  }
+
+  listTagsPage(url?: string, signal?: AbortSignal): Promise<TagsPage> {
+    return listTagsPage(this.ctx, url, signal);
   }
 
   listReferrers(digest: string, signal?: AbortSignal): Promise<Descriptor[]> {

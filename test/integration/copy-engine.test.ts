@@ -361,7 +361,12 @@ describe('copyImage under faults', () => {
       rst: true,
     });
     proxy.addFault({ method: 'GET', path: /\/manifests\/v1$/, kind: 'status', status: 503 });
-    proxy.addFault({ method: 'HEAD', path: /\/manifests\//, kind: '429', retryAfter: 1 });
+    proxy.addFault({
+      method: 'GET',
+      path: new RegExp(`/blobs/${image.configBlob.digest}`),
+      kind: '429',
+      retryAfter: 1,
+    });
     const registries = fastRegistries();
     after(() => registries.close());
     const viaProxy = { ...anon, host: proxy.host, url: proxy.url };
