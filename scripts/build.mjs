@@ -1,6 +1,10 @@
 // Bundles the CLI so `ferry` starts fast (no resolution of hundreds of files at start-up).
 // `--version` is answered by the small entry chunk; commands load their chunk on demand.
+import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
+
+// Stale chunks from earlier builds would otherwise pile up (chunk names carry content hashes).
+await rm('dist', { recursive: true, force: true });
 
 await build({
   entryPoints: { ferry: 'src/cli/main.ts' },
@@ -13,7 +17,11 @@ await build({
   outExtension: { '.js': '.mjs' },
   sourcemap: 'linked',
   legalComments: 'none',
+  // Smaller input = less parsing at start-up, which dominates short commands (no-op copy, digest).
+  minify: true,
   logLevel: 'warning',
+  // PGlite loads its .wasm/.data files from beside its own modules at run time; pg-native is optional.
+  external: ['@electric-sql/pglite', 'pg-native'],
   // undici and other CommonJS dependencies call require() for node built-ins.
   banner: {
     js: "import { createRequire as __ferryCreateRequire } from 'node:module'; const require = __ferryCreateRequire(import.meta.url);",

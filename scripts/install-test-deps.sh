@@ -8,6 +8,8 @@ command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# PostgreSQL server for the store tests (the rig starts its own throwaway cluster).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql-15)
 
 if ((${#need[@]} > 0)); then
   sudo=()
@@ -15,7 +17,7 @@ if ((${#need[@]} > 0)); then
   echo "install-test-deps: installing ${need[*]}" >&2
   "${sudo[@]}" apt-get update
   # Always ask for the full set: cheap when present, and keeps versions consistent.
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y docker-registry skopeo apache2-utils openssl
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y docker-registry skopeo apache2-utils openssl postgresql-15
   # The Debian package enables and starts a system registry on :5000 (all interfaces) on
   # systemd/sysvinit hosts. The rig never uses it (own instances on free loopback ports); stop
   # it so it does not sit there unauthenticated. Ignore failures: containers have no init.

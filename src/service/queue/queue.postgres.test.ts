@@ -1,0 +1,14 @@
+import { after, test } from 'node:test';
+import { findPostgresBinDir, startPostgres } from '../../../test/rig/postgres.ts';
+import { postgresTestBackend } from '../store/test-backends.ts';
+import { queueSuite } from './queue.suite.ts';
+
+if (await findPostgresBinDir()) {
+  const server = await startPostgres();
+  after(() => server.stop());
+  queueSuite(postgresTestBackend(() => server.createDatabase()));
+} else {
+  test('job queue on postgres', {
+    skip: 'PostgreSQL server not installed (apt-get install postgresql-15)',
+  }, () => {});
+}

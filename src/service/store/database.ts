@@ -1,0 +1,34 @@
+/**
+ * The one seam between ferry serve and its SQL database. Two implementations exist — embedded PGlite
+ * (zero setup) and PostgreSQL through a pg.Pool — and the composition root picks one; nothing in the
+ * store knows which it got except for the few places that must (advisory locks, the job queue driver).
+ *
+ * SQL is always parameterised (`$1`, `$2`, …). Both implementations parse int8 as a JS number (ferry's
+ * bigints are byte counts and event ids, far below 2^53), timestamptz as Date and json/jsonb as values.
+ */
+export interface QueryResult<T> {
+  readonly rows: T[];
+  /** Rows inserted, updated or deleted by the statement (0 for SELECT on some drivers: don't rely on it there). */
+  readonly rowCount: number;
+}
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  /** Runs one statement. */
+  query<T extends object = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<T>>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Runs `fn` in a transaction: commit when it resolves, roll back when it throws. `tx` must be used for
+   * every statement inside — on PGlite (one connection) a statement sent through the outer handle while a
+   * transaction is open waits for that transaction, i.e. forever. Nested calls on `tx` use savepoints.
+   */
+  transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T>;
+  /** Releases connections (or the embedded engine). Idempotent. Not allowed on a transaction handle. */
+  close(): Promise<void>;
+}

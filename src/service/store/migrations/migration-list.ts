@@ -1,0 +1,11 @@
+import { migration001 } from './001-initial.ts';
+
+export interface Migration {
+  /** 1, 2, 3…: applied in order, each exactly once. */
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Every migration this build knows, in order. Append only. */
+export const MIGRATIONS: readonly Migration[] = [migration001];

@@ -1,0 +1,124 @@
+import type { TriggerKind } from '../promote/promotion-request.ts';
+
+/**
+ * The promotion lifecycle: `queued → (awaiting_approval) → running → succeeded | failed | rejected |
+ * cancelled`. The database CHECK constraint holds the same list.
+ */
+export const PROMOTION_STATUSES = [
+  'queued',
+  'awaiting_approval',
+  'running',
+  'succeeded',
+  'failed',
+  'rejected',
+  'cancelled',
+] as const;
+
+export type PromotionStatus = (typeof PROMOTION_STATUSES)[number];
+
+/** Statuses that hold the idempotency slot (with the current succeeded one): see the unique index. */
+export const IN_FLIGHT_STATUSES: readonly PromotionStatus[] = ['queued', 'awaiting_approval', 'running'];
+
+export const TERMINAL_STATUSES: readonly PromotionStatus[] = ['succeeded', 'failed', 'rejected', 'cancelled'];
+
+/**
+ * Which moves the store accepts at all, whatever `from` the caller names: a safety net so that no code
+ * path can, say, revive a succeeded promotion. running → queued is a transient failure waiting for its
+ * retry (or an interrupted run being resumed); awaiting_approval → queued is an approval.
+ */
+export const ALLOWED_TRANSITIONS: Readonly<Record<PromotionStatus, readonly PromotionStatus[]>> = {
+  queued: ['awaiting_approval', 'running', 'failed', 'cancelled'],
+  awaiting_approval: ['queued', 'rejected', 'cancelled'],
+  running: ['queued', 'succeeded', 'failed', 'cancelled'],
+  succeeded: [],
+  failed: [],
+  rejected: [],
+  cancelled: [],
+};
+
+export interface PromotionSource {
+  readonly environment: string | null;
+  readonly registry: string;
+  readonly repository: string;
+  /** The tag the request named, if any; the digest is what is promoted. */
+  readonly tag: string | null;
+  /** Pinned at acceptance: later pushes to the tag do not change what this promotion copies. */
+  readonly digest: string;
+}
+
+export interface PromotionDestination {
+  readonly environment: string | null;
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag: string;
+}
+
+/** The destination tag a promotion writes, the unit rollback and idempotency work on. */
+export interface DestinationRef {
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag: string;
+}
+
+export interface ByteCounts {
+  readonly copied: number;
+  readonly mounted: number;
+  readonly skipped: number;
+}
+
+export interface Promotion {
+  readonly id: string;
+  readonly rule: string;
+  readonly source: PromotionSource;
+  readonly destination: PromotionDestination;
+  readonly status: PromotionStatus;
+  /** Why it failed, was rejected or cancelled, or why it is waiting (retry backoff). */
+  readonly reason: string | null;
+  readonly requestedBy: string;
+  readonly triggerKind: TriggerKind;
+  readonly deliveryId: string | null;
+  readonly approvalsRequired: number;
+  readonly attempts: number;
+  /** The digest the destination tag points at after success (differs from source only if converted). */
+  readonly resultDigest: string | null;
+  readonly bytes: ByteCounts;
+  /** The promotion whose digest this one restores. */
+  readonly rollbackOf: string | null;
+  /** The failed/cancelled/rejected promotion this one retries. */
+  readonly rerunOf: string | null;
+  readonly supersededBy: string | null;
+  readonly gitCommit: string | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date | null;
+}
+
+export interface NewPromotion {
+  readonly rule: string;
+  readonly source: {
+    readonly environment?: string | null | undefined;
+    readonly registry: string;
+    readonly repository: string;
+    readonly tag?: string | null | undefined;
+    readonly digest: string;
+  };
+  readonly destination: {
+    readonly environment?: string | null | undefined;
+    readonly registry: string;
+    readonly repository: string;
+    readonly tag: string;
+  };
+  readonly requestedBy: string;
+  readonly triggerKind: TriggerKind;
+  readonly deliveryId?: string | null | undefined;
+  /** Default 0. */
+  readonly approvalsRequired?: number | undefined;
+  /** Default 'queued'; 'awaiting_approval' when the rule wants approvals before anything runs. */
+  readonly status?: 'queued' | 'awaiting_approval' | undefined;
+  readonly rollbackOf?: string | null | undefined;
+  readonly rerunOf?: string | null | undefined;
+  readonly gitCommit?: string | null | undefined;
+  readonly labels?: Readonly<Record<string, string>> | undefined;
+}

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { hasCode } from '../../errors/index.ts';
+import { migrate } from './migrate.ts';
+import { PgliteDatabase } from './pglite-database.ts';
+import { storeSuite } from './store.suite.ts';
+import { StoreErrorCode } from './store-error.ts';
+import { pgliteTestBackend } from './test-backends.ts';
+
+const backend = pgliteTestBackend();
+after(() => backend.dispose());
+storeSuite(backend);
+
+test('in-memory PGlite (no data dir) migrates too', async () => {
+  const db = await PgliteDatabase.open();
+  try {
+    assert.deepEqual(await migrate(db), { applied: [1], version: 1 });
+  } finally {
+    await db.close();
+  }
+});
+
+test('a data dir is opened by one engine at a time; a dead owner’s lock is taken over', async (t) => {
+  const { db } = await backend.fresh();
+  t.after(() => db.close());
+  assert.ok(db.kind === 'pglite' && db.dataDir);
+  const { dataDir } = db;
+  await assert.rejects(
+    PgliteDatabase.open({ dataDir }),
+    (err) => hasCode(err, StoreErrorCode.Unavailable) && /in use by process/.test(String(err)),
+  );
+  await db.close();
+
+  // A lock left behind by a process that has exited.
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  });
+  await writeFile(join(dataDir, 'ferry.lock'), `${dead.stdout}\n`);
+  const reopened = await PgliteDatabase.open({ dataDir });
+  await reopened.close();
+});
+
+test('a fresh data dir is created on first open', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'ferry-store-newdir-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const db = await PgliteDatabase.open({ dataDir: join(root, 'nested', 'data') });
+  try {
+    assert.deepEqual((await migrate(db)).version, 1);
+  } finally {
+    await db.close();
+  }
+});
