@@ -1,0 +1,51 @@
+import type { AuditEvent } from '../store/audit-event.ts';
+import type { Promotion, PromotionStatus } from '../store/promotion.ts';
+import type { PromotionRequest } from './promotion-request.ts';
+
+/** Who is acting: an API token name, a webhook, the system itself. Never a secret. */
+export interface Actor {
+  readonly name: string;
+  readonly kind: 'token' | 'webhook' | 'registry' | 'system';
+}
+
+export interface AcceptResult {
+  readonly promotion: Promotion;
+  /** false when an equal promotion (same source digest, same destination tag) already existed. */
+  readonly created: boolean;
+}
+
+export interface PromotionQuery {
+  readonly repository?: string | undefined;
+  readonly environment?: string | undefined;
+  readonly status?: PromotionStatus | undefined;
+  readonly digest?: string | undefined;
+  readonly limit?: number | undefined;
+  readonly cursor?: string | undefined;
+}
+
+/** Progress a running promotion reports (server-sent events, dashboard). */
+export type PromotionUpdate =
+  | { readonly type: 'status'; readonly promotion: Promotion }
+  | { readonly type: 'audit'; readonly event: AuditEvent }
+  | { readonly type: 'progress'; readonly promotionId: string; readonly bytes: number; readonly totalBytes: number };
+
+/**
+ * The promotion lifecycle as the HTTP API and `ferry serve` see it. One implementation
+ * (promotion-engine.ts) over the store, the queue and the copy engine; errors are FerryErrors whose
+ * codes the HTTP layer maps to statuses (PromotionError carries the status).
+ */
+export interface PromotionService {
+  /** Validate, match a rule, resolve the tag to a digest (pinned), record, and queue or await approval. */
+  accept(request: PromotionRequest, actor: Actor): Promise<AcceptResult>;
+  get(id: string): Promise<{ promotion: Promotion; timeline: AuditEvent[] } | undefined>;
+  list(query: PromotionQuery): Promise<{ promotions: Promotion[]; nextCursor: string | undefined }>;
+  approve(id: string, actor: Actor, comment?: string): Promise<Promotion>;
+  reject(id: string, actor: Actor, comment?: string): Promise<Promotion>;
+  cancel(id: string, actor: Actor): Promise<Promotion>;
+  /** A new promotion repeating a failed/cancelled/rejected one. */
+  rerun(id: string, actor: Actor): Promise<AcceptResult>;
+  /** Promote the previously succeeded digest of the destination tag of `id` again. */
+  rollback(id: string, actor: Actor): Promise<AcceptResult>;
+  /** Subscribe to updates of one promotion (or all when id is undefined); returns an unsubscribe. */
+  subscribe(id: string | undefined, listener: (update: PromotionUpdate) => void): () => void;
+}
