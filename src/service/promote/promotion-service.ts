@@ -27,7 +27,12 @@ export interface PromotionQuery {
 export type PromotionUpdate =
   | { readonly type: 'status'; readonly promotion: Promotion }
   | { readonly type: 'audit'; readonly event: AuditEvent }
-  | { readonly type: 'progress'; readonly promotionId: string; readonly bytes: number; readonly totalBytes: number };
+  | {
+      readonly type: 'progress';
+      readonly promotionId: string;
+      readonly bytes: number;
+      readonly totalBytes: number;
+    };
 
 /**
  * The promotion lifecycle as the HTTP API and `ferry serve` see it. One implementation
