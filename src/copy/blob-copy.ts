@@ -3,6 +3,7 @@ import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import { retryDelay } from '../registry/backoff.ts';
+import type { BlobReader } from '../registry/blobs.ts';
 import { RegistryError } from '../registry/registry-error.ts';
 import type { Repository } from '../registry/repository.ts';
 import type { UploadSession } from '../registry/uploads.ts';
@@ -32,7 +33,7 @@ const NEEDS_CHUNKS = new Set([413, 416]);
 /** Outcome of the cheap first step for a blob: nothing more to do, or an upload session to stream into. */
 export type BlobPreparation =
   | { readonly done: true; readonly action: BlobAction }
-  | { readonly done: false; readonly session: UploadSession };
+  | { readonly done: false; readonly session: UploadSession; readonly reader?: BlobReader | undefined };
 
 /**
  * The cheap first step (no blob bytes move): skip the blob if the destination has it, mount it if the
@@ -64,7 +65,15 @@ export async function prepareBlob(desc: Descriptor, options: BlobCopyOptions): P
     locations.add(destination.registry, destination.name, desc.digest);
     return { done: true, action: 'skipped' };
   }
-  return { done: false, session: await openSession(destination, signal) };
+  // Missing: open the session and send the source GET together, so both round trips are paid at once
+  // and the transfer starts streaming immediately.
+  const reader = source.openBlob(desc, signal, { eager: true });
+  try {
+    return { done: false, session: await openSession(destination, signal), reader };
+  } catch (err) {
+    await reader.release();
+    throw err;
+  }
 }
 
 /**
@@ -74,7 +83,7 @@ export async function prepareBlob(desc: Descriptor, options: BlobCopyOptions): P
 export async function copyBlob(desc: Descriptor, options: BlobCopyOptions): Promise<BlobAction> {
   const prepared = await prepareBlob(desc, options);
   if (prepared.done) return prepared.action;
-  return transferBlob(desc, prepared.session, options);
+  return transferBlob(desc, prepared.session, options, prepared.reader);
 }
 
 /** Stream a blob into an open session, with whole-blob retries for temporary failures. */
@@ -82,12 +91,15 @@ export async function transferBlob(
   desc: Descriptor,
   firstSession: UploadSession,
   options: BlobCopyOptions,
+  firstReader?: BlobReader,
 ): Promise<BlobAction> {
   const { source, destination, locations, signal } = options;
   let session = firstSession;
+  let pendingReader = firstReader;
   let chunked = options.forceChunked;
   for (let attempt = 0; ; attempt++) {
-    const stream = source.openBlob(desc, signal);
+    const stream = pendingReader ?? source.openBlob(desc, signal);
+    pendingReader = undefined; // the pre-opened reader serves the first attempt only
     const started = Date.now();
     let lastEmit = 0;
     let lastBytes = 0;
@@ -109,7 +121,7 @@ export async function transferBlob(
       // The reader's own failure (digest mismatch, source error) is the real cause when undici reports
       // the upload as aborted; return() releases the source response if undici stopped iterating.
       const err = stream.error ?? caught;
-      await stream.return(undefined).catch(() => undefined);
+      await stream.release();
       await destination.cancelUpload(session);
       if (err instanceof FerryError && err.code === ErrorCode.DigestMismatch) throw err;
       if (signal?.aborted) throw caught;

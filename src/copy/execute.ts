@@ -244,7 +244,7 @@ async function copyBlobs(
         used.add(i);
         options.onEvent?.({ type: 'blob-start', digest: blob.digest, size: blob.size });
         const prep = await prepared[i]!;
-        const action = prep.done ? prep.action : await transferBlob(blob, prep.session, options);
+        const action = prep.done ? prep.action : await transferBlob(blob, prep.session, options, prep.reader);
         options.counters.blobs[action] += 1;
         options.counters.bytes[action] += blob.size;
         options.onEvent?.({ type: 'blob-done', digest: blob.digest, size: blob.size, action });

@@ -54,24 +54,43 @@ export interface BlobReader extends AsyncGenerator<Buffer, void, undefined> {
   onProgress: ((bytes: number) => void) | undefined;
   /** The error the reader itself failed with (digest/size mismatch, source failure), if any. */
   readonly error: unknown;
+  /** Abandon the reader, releasing its HTTP response even if iteration never started. */
+  release(): Promise<void>;
+}
+
+export interface OpenBlobOptions {
+  /**
+   * Send the GET now instead of on first read, so its round trip overlaps other work (the executor
+   * opens the upload session meanwhile). The response waits, flow-controlled, until read.
+   */
+  readonly eager?: boolean | undefined;
 }
 
 /**
  * Stream a blob, verifying size and digest as it flows. A connection dropped mid-body is resumed with
  * `Range: bytes=N-` (spec "Pulling blobs"; the registry answers 206 with Content-Range) instead of
- * starting over; if the server ignores Range (200), the already-seen prefix is skipped. Call `return()`
- * on a reader abandoned early: that releases its HTTP response.
+ * starting over; if the server ignores Range (200), the already-seen prefix is skipped. Call `release()`
+ * on a reader abandoned early: that frees its HTTP response.
  */
-export function openBlob(ctx: RepositoryContext, desc: Descriptor, signal?: AbortSignal): BlobReader {
+export function openBlob(
+  ctx: RepositoryContext,
+  desc: Descriptor,
+  signal?: AbortSignal,
+  options: OpenBlobOptions = {},
+): BlobReader {
   const what = `blob ${desc.digest} of ${ctx.transport.registry}/${ctx.name}`;
   const verifier = new DigestVerifier(desc.digest, desc.size, what);
-  const state: { error: unknown; onProgress: ((bytes: number) => void) | undefined } = {
+  const state: { error: unknown; onProgress: ((bytes: number) => void) | undefined; started: boolean } = {
     error: undefined,
     onProgress: undefined,
+    started: false,
   };
+  const first = options.eager ? requestBlob(ctx, desc, 0, signal) : undefined;
+  first?.catch(() => undefined); // surfaced when read
   async function* read(): AsyncGenerator<Buffer, void, undefined> {
+    state.started = true;
     try {
-      for await (const chunk of resumableChunks(ctx, desc, signal)) {
+      for await (const chunk of resumableChunks(ctx, desc, signal, first)) {
         verifier.update(chunk);
         state.onProgress?.(verifier.bytes);
         yield chunk;
@@ -91,25 +110,46 @@ export function openBlob(ctx: RepositoryContext, desc: Descriptor, signal?: Abor
       },
     },
     error: { get: () => state.error },
+    release: {
+      value: async () => {
+        if (!state.started && first) {
+          const res = await first.catch(() => undefined);
+          if (res && !res.body.destroyed) res.body.destroy();
+        }
+        await gen.return(undefined).catch(() => undefined);
+      },
+    },
   }) as BlobReader;
+}
+
+function requestBlob(
+  ctx: RepositoryContext,
+  desc: Descriptor,
+  offset: number,
+  signal?: AbortSignal,
+): Promise<RegistryResponse> {
+  const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
+  return ctx.transport.request({
+    method: 'GET',
+    url: blobPath(ctx, desc.digest),
+    headers,
+    scopes: ctx.scopes,
+    signal,
+  });
 }
 
 async function* resumableChunks(
   ctx: RepositoryContext,
   desc: Descriptor,
   signal?: AbortSignal,
+  first?: Promise<RegistryResponse>,
 ): AsyncGenerator<Buffer, void, undefined> {
   let offset = 0;
   let resumes = 0;
   for (;;) {
-    const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
-    const res = await ctx.transport.request({
-      method: 'GET',
-      url: blobPath(ctx, desc.digest),
-      headers,
-      scopes: ctx.scopes,
-      signal,
-    });
+    // The eagerly sent first request, when there is one; every resume asks from the current offset.
+    const pending = offset === 0 && resumes === 0 && first ? first : requestBlob(ctx, desc, offset, signal);
+    const res = await pending;
     let skip = 0;
     if (offset > 0 && res.status === 206) {
       const start = parseContentRangeStart(headerValue(res.headers['content-range']));

@@ -1,5 +1,5 @@
 import type { Descriptor } from '../oci/manifest.ts';
-import { type BlobReader, getBlobBytes, headBlob, openBlob } from './blobs.ts';
+import { type BlobReader, getBlobBytes, headBlob, type OpenBlobOptions, openBlob } from './blobs.ts';
 import {
   deleteManifest,
   type FetchedManifest,
@@ -67,8 +67,8 @@ export class Repository {
     return headBlob(this.ctx, digest, signal);
   }
 
-  openBlob(desc: Descriptor, signal?: AbortSignal): BlobReader {
-    return openBlob(this.ctx, desc, signal);
+  openBlob(desc: Descriptor, signal?: AbortSignal, options?: OpenBlobOptions): BlobReader {
+    return openBlob(this.ctx, desc, signal, options);
   }
 
   getBlobBytes(desc: Descriptor, signal?: AbortSignal): Promise<Buffer> {
