@@ -13,6 +13,7 @@ import { type BenchReport, summaryTable, writeReports } from './report.ts';
 import type { CaseResult } from './results.ts';
 import { runScenario } from './scenario-runner.ts';
 import { SCENARIOS } from './scenarios.ts';
+import { measureStartup } from './startup.ts';
 import { PINNED_NODE } from './tools.ts';
 import { checkFreshRepoAssumption } from './verify.ts';
 import { warmUp } from './warmup.ts';
@@ -84,6 +85,10 @@ async function main(): Promise<number> {
     cleanup.defer('fixture files', () => fixtureDir.remove());
     const fixtures = new FixtureLibrary(profile, source, fixtureDir.path);
     await warmUp(source, fixtures, abort.signal);
+    const startup = measureStartup();
+    notes.push(
+      `Start-up: \`ferry --version\` median ${startup.ferryMs?.toFixed(0) ?? 'n/a'} ms over 15 runs (target ≤ 120 ms).`,
+    );
 
     let freshChecked = false;
     for (const def of SCENARIOS.filter((s) => options.scenarios.includes(s.id))) {
