@@ -35,6 +35,7 @@ export const NOTIFY_EVENTS = [
   'rejected',
   'succeeded',
   'failed',
+  'cancelled',
 ] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 

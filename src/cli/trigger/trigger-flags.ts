@@ -1,0 +1,162 @@
+/**
+ * `ferry trigger` flags → validated settings. Every value that ends up in the request is checked here,
+ * with the same rules the server applies (src/service/triggers/field-rules.ts), so a typo fails in the
+ * CI step with the flag's name and exit 2 instead of as a 400 from production. No I/O: files are read
+ * later (read-secret.ts), after every flag is known to be fine.
+ */
+import { BadUsageError } from '../../errors/kinds.ts';
+import {
+  deliveryIdProblem,
+  digestProblem,
+  environmentProblem,
+  gitCommitProblem,
+  labelKeyProblem,
+  labelValueProblem,
+  MAX_LABELS,
+  repositoryProblem,
+  tagProblem,
+} from '../../service/triggers/field-rules.ts';
+import { quoteValue } from '../../service/triggers/quote-value.ts';
+import type { StandardWebhookData } from '../../service/triggers/standard-webhook-body.ts';
+import { parseDuration } from './duration.ts';
+
+/** The options object commander hands the action (camelCased flag names). */
+export interface TriggerFlags {
+  readonly server?: string | undefined;
+  readonly image?: string | undefined;
+  readonly tag?: string | undefined;
+  readonly digest?: string | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly gitCommit?: string | undefined;
+  readonly label?: readonly string[] | undefined;
+  readonly webhookId?: string | undefined;
+  readonly wait?: boolean | undefined;
+  readonly timeout: string;
+  readonly pollInterval: string;
+  readonly retryTimes: number;
+  readonly secretFile?: string | undefined;
+  readonly tokenFile?: string | undefined;
+  readonly cacert?: string | undefined;
+  readonly insecure?: boolean | undefined;
+  readonly json?: boolean | undefined;
+  readonly dryRun?: boolean | undefined;
+}
+
+export interface TriggerSettings {
+  /** ferry's base URL (may carry a path prefix, always ends in `/`). */
+  readonly server: URL;
+  readonly data: StandardWebhookData;
+  /** `--webhook-id`; undefined: a random one is generated. */
+  readonly webhookId: string | undefined;
+  readonly wait: boolean;
+  readonly timeoutMs: number;
+  /** `--timeout` as written, for messages ("timed out after 15m"). */
+  readonly timeoutText: string;
+  readonly pollIntervalMs: number;
+  readonly retryTimes: number;
+  readonly secretFile: string | undefined;
+  readonly tokenFile: string | undefined;
+  readonly cacert: string | undefined;
+  readonly insecure: boolean;
+  readonly json: boolean;
+  readonly dryRun: boolean;
+}
+
+function checked(flag: string, value: string | undefined, problem: (v: string) => string | undefined) {
+  if (value === undefined) return undefined;
+  const reason = problem(value);
+  if (reason !== undefined) throw new BadUsageError(`${flag} ${quoteValue(value)} is invalid: ${reason}`);
+  return value;
+}
+
+/** `--server`: an http(s) base URL without credentials, query or fragment. */
+export function parseServerUrl(value: string | undefined): URL {
+  if (value === undefined || value === '') {
+    throw new BadUsageError(
+      '--server is required: the base URL of ferry serve, e.g. https://ferry.prod.example',
+    );
+  }
+  if (!URL.canParse(value)) throw new BadUsageError(`--server ${quoteValue(value)} is not an absolute URL`);
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new BadUsageError(`--server ${quoteValue(value)} must be an http:// or https:// URL`);
+  }
+  // A password in the URL would be printed with every message that names the server.
+  if (url.username !== '' || url.password !== '') {
+    throw new BadUsageError('--server must not contain credentials ("user:password@")');
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new BadUsageError(`--server ${quoteValue(value)} must not have a query or fragment`);
+  }
+  if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
+  return url;
+}
+
+function parseLabels(values: readonly string[]): Record<string, string> | undefined {
+  if (values.length === 0) return undefined;
+  if (values.length > MAX_LABELS)
+    throw new BadUsageError(`--label: at most ${MAX_LABELS} labels are allowed`);
+  const labels: Record<string, string> = {};
+  for (const item of values) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new BadUsageError(`--label ${quoteValue(item)} must be KEY=VALUE`);
+    const key = item.slice(0, eq);
+    const value = item.slice(eq + 1);
+    const keyReason = labelKeyProblem(key);
+    if (keyReason !== undefined)
+      throw new BadUsageError(`--label name ${quoteValue(key)} is invalid: ${keyReason}`);
+    const valueReason = labelValueProblem(value);
+    if (valueReason !== undefined)
+      throw new BadUsageError(`--label ${quoteValue(key)}: value ${valueReason}`);
+    if (Object.hasOwn(labels, key)) throw new BadUsageError(`--label ${quoteValue(key)} is given twice`);
+    labels[key] = value;
+  }
+  return labels;
+}
+
+export function parseTriggerFlags(flags: TriggerFlags): TriggerSettings {
+  const server = parseServerUrl(flags.server);
+  if (flags.image === undefined || flags.image === '') {
+    throw new BadUsageError('--image is required: the repository in the source registry, e.g. team-a/app');
+  }
+  const image = checked('--image', flags.image, repositoryProblem)!;
+  const tag = checked('--tag', flags.tag, tagProblem);
+  const digest = checked('--digest', flags.digest, digestProblem);
+  if (tag === undefined && digest === undefined) {
+    throw new BadUsageError('--tag or --digest is required (e.g. --tag "$GIT_COMMIT")');
+  }
+  const from = checked('--from', flags.from, environmentProblem);
+  const to = checked('--to', flags.to, environmentProblem);
+  const gitCommit = checked('--git-commit', flags.gitCommit, gitCommitProblem);
+  const labels = parseLabels(flags.label ?? []);
+  const webhookId = checked('--webhook-id', flags.webhookId, deliveryIdProblem);
+  if (flags.insecure === true && flags.cacert !== undefined) {
+    throw new BadUsageError('--insecure and --cacert cannot be used together: pick one');
+  }
+  const data: StandardWebhookData = {
+    image,
+    ...(tag === undefined ? {} : { tag }),
+    ...(digest === undefined ? {} : { digest }),
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+    ...(gitCommit === undefined ? {} : { gitCommit }),
+    ...(labels === undefined ? {} : { labels }),
+  };
+  return {
+    server,
+    data,
+    webhookId,
+    wait: flags.wait === true,
+    timeoutMs: parseDuration(flags.timeout, '--timeout'),
+    timeoutText: flags.timeout.trim(),
+    pollIntervalMs: parseDuration(flags.pollInterval, '--poll-interval'),
+    retryTimes: flags.retryTimes,
+    secretFile: flags.secretFile,
+    tokenFile: flags.tokenFile,
+    cacert: flags.cacert,
+    insecure: flags.insecure === true,
+    json: flags.json === true,
+    dryRun: flags.dryRun === true,
+  };
+}
