@@ -136,6 +136,7 @@ describe('notify targets', () => {
       'rejected',
       'succeeded',
       'failed',
+      'cancelled',
     ]);
     assert.equal(
       schemas.notifyTarget.safeParse({ name: 'c', url: 'https://h.example', events: ['done'] }).success,
