@@ -4,7 +4,7 @@ import type { BackoffOptions } from './backoff.ts';
 import { createDispatcher } from './dispatcher.ts';
 import { RegistryTransport, type RetryEvent } from './registry-transport.ts';
 import { Repository } from './repository.ts';
-import { loadCertDir, type TlsMaterial } from './tls-files.ts';
+import { loadTlsMaterial, type TlsMaterial } from './tls-files.ts';
 
 /** How to reach registries on one side of a copy (source or destination): credentials and TLS. */
 export interface Endpoint {
@@ -12,6 +12,8 @@ export interface Endpoint {
   /** Default true. false ⇒ no certificate verification, plain HTTP allowed. */
   readonly tlsVerify?: boolean | undefined;
   readonly certDir?: string | undefined;
+  /** Extra CA certificate files (PEM), e.g. a cluster's service CA, added to the trusted roots. */
+  readonly caFiles?: readonly string[] | undefined;
 }
 
 export interface RegistriesOptions {
@@ -91,7 +93,7 @@ export class Registries {
       this.#insecureHosts.add(apiHost);
       this.#insecureHosts.add(registry);
     }
-    const tls: TlsMaterial = endpoint.certDir ? await loadCertDir(endpoint.certDir) : {};
+    const tls: TlsMaterial = await loadTlsMaterial(endpoint.certDir, endpoint.caFiles);
     const dispatcher = await this.#dispatcher(tls, tlsVerify);
     // Token realms and redirect targets: always verified, trusting the endpoint's extra CAs too.
     const foreign = await this.#dispatcher({ ca: tls.ca }, true);

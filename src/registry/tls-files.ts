@@ -44,3 +44,21 @@ export async function loadCertDir(dir: string): Promise<TlsMaterial> {
   }
   return { ca: cas.length > 0 ? [...rootCertificates, ...cas] : undefined, cert, key };
 }
+
+/** A cert dir and/or CA files combined: every CA is added to the system roots. */
+export async function loadTlsMaterial(
+  certDir: string | undefined,
+  caFiles: readonly string[] | undefined,
+): Promise<TlsMaterial> {
+  const fromDir: TlsMaterial = certDir ? await loadCertDir(certDir) : {};
+  if (!caFiles || caFiles.length === 0) return fromDir;
+  const extra: string[] = [];
+  for (const file of caFiles) {
+    try {
+      extra.push(await readFile(file, 'utf8'));
+    } catch (cause) {
+      throw new FerryError(ErrorCode.Tls, `cannot read CA file ${file}`, { cause });
+    }
+  }
+  return { ...fromDir, ca: [...(fromDir.ca ?? rootCertificates), ...extra] };
+}

@@ -44,7 +44,9 @@ export function sqlStateOf(err: unknown): string | undefined {
  * so the caller can still match on it.
  */
 export function wrapDriverError(err: unknown, what: string): unknown {
-  if (err instanceof StoreError || sqlStateOf(err) === undefined) return err;
+  // A FerryError thrown by the caller inside a transaction carries a string `code` too; it is not a
+  // SQLSTATE and must reach the caller unchanged.
+  if (err instanceof FerryError || sqlStateOf(err) === undefined) return err;
   return toStoreError(err, what);
 }
 

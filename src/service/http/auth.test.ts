@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TriggerError, TriggerErrorCode } from '../triggers/trigger-error.ts';
+import { bearerToken, requireAllowed } from './auth.ts';
+
+test('bearerToken reads RFC 6750 credentials, case-insensitively, and nothing else', () => {
+  assert.equal(bearerToken('Bearer abc.DEF-123_~+/='), 'abc.DEF-123_~+/=');
+  assert.equal(bearerToken('bearer   abc  '), 'abc');
+  for (const header of [
+    undefined,
+    '',
+    'Bearer',
+    'Bearer ',
+    'Basic abc',
+    'Bearer a b',
+    'Bearerabc',
+    'Bearer a,b',
+  ]) {
+    assert.equal(bearerToken(header), undefined, String(header));
+  }
+});
+
+test('requireAllowed: role first, then rule scope', () => {
+  const scoped = { name: 'payments-ci', role: 'promoter' as const, promotions: ['payments'] };
+  requireAllowed(scoped, 'promote');
+  requireAllowed(scoped, 'promote', 'payments');
+  const forbidden = (fn: () => void, message: RegExp) =>
+    assert.throws(
+      fn,
+      (err) =>
+        err instanceof TriggerError && err.code === TriggerErrorCode.Forbidden && message.test(err.message),
+    );
+  forbidden(
+    () => requireAllowed(scoped, 'promote', 'team-a'),
+    /payments-ci.*promote for promotion rule "team-a"/,
+  );
+  forbidden(() => requireAllowed(scoped, 'approve'), /role promoter\) may not approve/);
+  requireAllowed({ name: 'carol', role: 'admin' }, 'approve', 'anything');
+});

@@ -1,0 +1,85 @@
+/**
+ * Bearer API tokens for `/api/v1/*`. Tokens are looked up by hash in constant time (api-tokens.ts); the
+ * role is checked in an onRequest hook — before the body is even read — and the rule scope
+ * (`apiTokens[].promotions`) once the route knows which rule is concerned.
+ *
+ * What each route needs (roleAllows matrix in api-tokens.ts):
+ *   view     GET promotions, a promotion, its events                 viewer, promoter, approver, admin
+ *   promote  POST promotions, cancel, rerun, rollback                promoter, admin
+ *   approve  approve, reject                                          approver, admin
+ * Cancel sits with `promote` rather than `admin` so the pipeline identity that asked for a promotion can
+ * withdraw it.
+ *
+ * Webhook routes never use these tokens: each is authenticated by its own mechanism (hook-routes.ts).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Action, findToken, type TokenIdentity, tokenAllows } from '../config/api-tokens.ts';
+import type { FerryConfig } from '../config/schema.ts';
+import type { Actor } from '../promote/promotion-service.ts';
+import { TriggerError, TriggerErrorCode } from '../triggers/trigger-error.ts';
+
+const BEARER_RE = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
+
+/** The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1), or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  return BEARER_RE.exec(header)?.[1];
+}
+
+function unauthorized(message: string): TriggerError {
+  return new TriggerError(TriggerErrorCode.Unauthorized, message, { fields: ['authorization'] });
+}
+
+/** Throws 403 unless the token may perform `action` (for `rule`, when given). */
+export function requireAllowed(token: TokenIdentity, action: Action, rule?: string): void {
+  if (tokenAllows(token, action, rule)) return;
+  const what = rule === undefined ? action : `${action} for promotion rule "${rule}"`;
+  throw new TriggerError(
+    TriggerErrorCode.Forbidden,
+    `API token "${token.name}" (role ${token.role}) may not ${what}`,
+  );
+}
+
+export function tokenActor(token: TokenIdentity): Actor {
+  return { name: token.name, kind: 'token' };
+}
+
+export type TokenHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+export interface TokenAuth {
+  /** An onRequest hook: 401 without a valid token, 403 when its role does not allow `action`. */
+  require(action: Action): TokenHook;
+  /** The token a `require` hook accepted for this request. */
+  tokenOf(request: FastifyRequest): TokenIdentity;
+}
+
+/** Token authentication for one app (the accepted tokens are remembered per request, not globally). */
+export function createTokenAuth(config: Pick<FerryConfig, 'apiTokens'>): TokenAuth {
+  const tokens = new WeakMap<FastifyRequest, TokenIdentity>();
+  return {
+    require(action) {
+      return async (request, reply) => {
+        // RFC 6750 §3: a 401 names the scheme, so clients know what to send.
+        const challenge = () => reply.header('www-authenticate', 'Bearer realm="ferry"');
+        const presented = bearerToken(request.headers.authorization);
+        if (presented === undefined) {
+          challenge();
+          throw unauthorized('an API token is required: send "Authorization: Bearer <token>"');
+        }
+        const token = findToken(config, presented);
+        if (token === undefined) {
+          challenge();
+          throw unauthorized('the API token is not valid');
+        }
+        requireAllowed(token, action);
+        tokens.set(request, token);
+      };
+    },
+    tokenOf(request) {
+      const token = tokens.get(request);
+      // Only reachable when a route forgot its hook: a bug, answered 500.
+      if (token === undefined) throw new Error('route has no token hook');
+      return token;
+    },
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The HTTP face of `ferry serve`: a Fastify app built from the config and the PromotionService. It
+ * authenticates, parses and enqueues (through the service) and reads; it never copies. The composition
+ * root creates it, calls `listen`, and `close` on shutdown (which also ends open event streams).
+ *
+ * App-wide choices, made here once:
+ *   - one body parser for every Content-Type that hands routes the raw bytes (signatures are over the
+ *     bytes; every route parses with the trigger module, so 413/415/400 answers are the same everywhere),
+ *     with a 64 KiB limit enforced while reading;
+ *   - errors answered as `{code, message, fields?}` JSON (errors.ts), 404 JSON for unknown routes;
+ *   - one log line per answered request, with the route pattern and a redacted path (logging.ts);
+ *   - `ferry_http_requests_total{route,status}` counted per route pattern.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  fastify,
+  LogController,
+} from 'fastify';
+import type { ReadFile } from '../config/read-small-file.ts';
+import type { Env } from '../config/resolve-secret.ts';
+import type { FerryConfig } from '../config/schema.ts';
+import type { PromotionService } from '../promote/promotion-service.ts';
+import { DEFAULT_MAX_BODY_BYTES } from '../triggers/body-limits.ts';
+import { createAdmission } from './admission.ts';
+import { createTokenAuth } from './auth.ts';
+import { HttpErrorCode, toErrorResponse } from './errors.ts';
+import { registerHookRoutes } from './hook-routes.ts';
+import { fastifyLoggerOptions, type HttpLoggerSetting } from './logging.ts';
+import type { FerryMetrics } from './metrics.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+import { OPS_PATHS, registerOpsRoutes } from './ops-routes.ts';
+import { registerPromotionRoutes } from './promotion-routes.ts';
+import { registerRegistryHookRoutes } from './registry-hook-routes.ts';
+import type { RouteContext } from './route-context.ts';
+import { createEventStreams } from './sse.ts';
+
+export interface HttpAppOptions {
+  readonly config: FerryConfig;
+  readonly service: PromotionService;
+  /**
+   * A pino logger (a child with redaction is derived from it), options for one the app creates
+   * (level, stream), or false for none.
+   */
+  readonly logger: HttpLoggerSetting;
+  readonly metrics: FerryMetrics;
+  /** ferry's version, shown by /healthz and the OpenAPI document. */
+  readonly version: string;
+  /** True once the database is reachable and migrations are done (/readyz). */
+  readonly ready: () => boolean;
+  /** Environment for `{ env: … }` secret references. Default process.env. */
+  readonly env?: Env | undefined;
+  /** File reader for `{ file: … }` secret references (tests). Default: the file system. */
+  readonly readFile?: ReadFile | undefined;
+  /** Event-stream heartbeat interval. Default 15 s. */
+  readonly heartbeatMs?: number | undefined;
+}
+
+/** Route pattern for metrics and logs; requests no route matched share one label. */
+function routeLabel(request: FastifyRequest): string {
+  return request.routeOptions.url ?? 'unmatched';
+}
+
+/** Probes and scrapes arrive every few seconds: their log lines go to debug. */
+const QUIET_ROUTES: ReadonlySet<string> = new Set([OPS_PATHS.health, OPS_PATHS.ready, OPS_PATHS.metrics]);
+
+export function createHttpApp(options: HttpAppOptions): FastifyInstance {
+  const bodyLimit = DEFAULT_MAX_BODY_BYTES;
+  const sendError = (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const response = toErrorResponse(err, request.id, bodyLimit);
+    if (response.internal) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: response.body.code, reason: response.body.message }, 'request refused');
+    // Clients (`ferry trigger`, registries) retry a 503; this paces them.
+    if (response.status === 503) reply.header('retry-after', '5');
+    return reply.code(response.status).send(response.body);
+  };
+
+  const app = fastify({
+    ...fastifyLoggerOptions(options.logger),
+    // One line per request is written by the onResponse hook below; Fastify's own lines would print
+    // the raw URL of unmatched requests (an OpenShift secret in a mistyped path).
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    bodyLimit,
+    // Webhook secrets in the OpenShift path can be long random strings.
+    routerOptions: { maxParamLength: 512 },
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      sendError(error, request, reply);
+    },
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ code: HttpErrorCode.NotFound, message: 'no such endpoint' }),
+  );
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = routeLabel(request);
+    options.metrics.recordHttpRequest(route, reply.statusCode);
+    const line = { req: request, res: reply, responseTime: Math.round(reply.elapsedTime) };
+    if (QUIET_ROUTES.has(route)) request.log.debug(line, 'request completed');
+    else request.log.info(line, 'request completed');
+  });
+
+  const streams = createEventStreams({ service: options.service, heartbeatMs: options.heartbeatMs });
+  // Open event streams would keep close() waiting until every client left.
+  app.addHook('preClose', async () => streams.closeAll());
+
+  const ctx: RouteContext = {
+    config: options.config,
+    service: options.service,
+    admission: createAdmission({ config: options.config, service: options.service }),
+    auth: createTokenAuth(options.config),
+    secrets: { env: options.env ?? process.env, readFile: options.readFile },
+    bodyLimit,
+  };
+  registerPromotionRoutes(app, ctx, streams);
+  registerHookRoutes(app, ctx);
+  registerRegistryHookRoutes(app, ctx);
+  registerOpsRoutes(app, {
+    version: options.version,
+    ready: options.ready,
+    metrics: options.metrics,
+    openapi: buildOpenApiDocument({ version: options.version }),
+  });
+  return app;
+}

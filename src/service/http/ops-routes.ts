@@ -1,0 +1,57 @@
+/**
+ * Operations endpoints, unauthenticated (they reveal no promotion data and no secret; probes and
+ * Prometheus carry no tokens):
+ *
+ *   GET /healthz            200 {status: "ok", version}: the process is up and serving (liveness)
+ *   GET /readyz             200 {status: "ready"} when `ready()` (database reachable, migrations done),
+ *                           else 503 {code, message}: take this replica out of the Service (readiness)
+ *   GET /metrics            Prometheus text exposition (metrics.ts)
+ *   GET /api/openapi.json   the OpenAPI 3.1 description of this API (openapi.ts)
+ */
+import type { FastifyInstance } from 'fastify';
+import { HttpErrorCode } from './errors.ts';
+import type { FerryMetrics } from './metrics.ts';
+import type { OpenApiDocument } from './openapi.ts';
+
+export const OPS_PATHS = Object.freeze({
+  health: '/healthz',
+  ready: '/readyz',
+  metrics: '/metrics',
+  openapi: '/api/openapi.json',
+});
+
+export interface OpsRouteOptions {
+  readonly version: string;
+  readonly ready: () => boolean;
+  readonly metrics: FerryMetrics;
+  readonly openapi: OpenApiDocument;
+}
+
+export function registerOpsRoutes(app: FastifyInstance, options: OpsRouteOptions): void {
+  app.get(OPS_PATHS.health, async () => ({ status: 'ok', version: options.version }));
+
+  app.get(OPS_PATHS.ready, async (_request, reply) => {
+    let ready = false;
+    try {
+      ready = options.ready();
+    } catch {
+      // A readiness check that throws is not ready; the probe must still get an answer.
+    }
+    if (ready) return { status: 'ready' };
+    return reply.code(503).send({
+      code: HttpErrorCode.NotReady,
+      message: 'not ready: the database is not reachable or migrations have not finished',
+    });
+  });
+
+  app.get(OPS_PATHS.metrics, async (_request, reply) => {
+    const { contentType, body } = await options.metrics.expose();
+    return reply.type(contentType).send(body);
+  });
+
+  // Serialised once: the document never changes while the app runs.
+  const openapi = JSON.stringify(options.openapi);
+  app.get(OPS_PATHS.openapi, async (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send(openapi),
+  );
+}

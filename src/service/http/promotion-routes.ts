@@ -1,0 +1,190 @@
+/**
+ * The promotions API, `/api/v1/promotions`, authenticated with bearer API tokens (auth.ts):
+ *
+ *   POST /api/v1/promotions                   promote   202 {promotion, url, created} | 200 when it existed
+ *   GET  /api/v1/promotions                   view      200 {promotions, nextCursor}
+ *   GET  /api/v1/promotions/:id               view      200 {promotion, timeline}
+ *   GET  /api/v1/promotions/:id/events        view      200 text/event-stream (sse.ts)
+ *   POST /api/v1/promotions/:id/approve       approve   200 {promotion, url}      body {comment?}
+ *   POST /api/v1/promotions/:id/reject        approve   200 {promotion, url}      body {comment?}
+ *   POST /api/v1/promotions/:id/cancel        promote   200 {promotion, url}
+ *   POST /api/v1/promotions/:id/rerun         promote   202 {promotion, url, created} | 200
+ *   POST /api/v1/promotions/:id/rollback      promote   202 {promotion, url, created} | 200
+ *
+ * Role checks run before the body is read; a token scoped to some rules is checked against the rule the
+ * request matched (POST) or the promotion's rule (actions), before the service is called. Whether the
+ * approver is on the rule's `approvers` list, self-approval and state transitions are the service's
+ * decisions (answered with PromotionError statuses).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Action } from '../config/api-tokens.ts';
+import type { AcceptResult, Actor, PromotionService } from '../promote/promotion-service.ts';
+import { PROMOTION_STATUSES, type Promotion } from '../store/promotion.ts';
+import {
+  digestSchema,
+  environmentSchema,
+  formatIssues,
+  parseWithSchema,
+  repositorySchema,
+} from '../triggers/field-schemas.ts';
+import { parseRestPromotionBody } from '../triggers/rest-body.ts';
+import { requireAllowed, tokenActor } from './auth.ts';
+import { badRequest, notFound } from './errors.ts';
+import { PROMOTIONS_PATH, promotionUrl, replyAccepted } from './promotion-links.ts';
+import { hasBody, parseRequestBody } from './request-body.ts';
+import type { RouteContext } from './route-context.ts';
+import type { EventStreams } from './sse.ts';
+
+/** Page size bounds of the store's listPromotions. */
+const MAX_LIMIT = 500;
+
+const listQuerySchema = z.strictObject({
+  repository: repositorySchema.optional(),
+  environment: environmentSchema.optional(),
+  status: z.enum(PROMOTION_STATUSES).optional(),
+  digest: digestSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).optional(),
+  // nextCursor of the previous page: opaque base64url.
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'is not a cursor returned by this API')
+    .optional(),
+});
+
+const commentBodySchema = z.strictObject({ comment: z.string().max(2000).optional() });
+
+/** Promotion ids are UUIDs; anything else cannot exist, and is refused before it reaches the store. */
+const ID_RE = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+
+interface IdParams {
+  readonly id: string;
+}
+
+type Decision = 'approve' | 'reject' | 'cancel';
+type Repeat = 'rerun' | 'rollback';
+
+const DECISIONS: Readonly<Record<Decision, Action>> = {
+  approve: 'approve',
+  reject: 'approve',
+  cancel: 'promote',
+};
+const REPEATS: Readonly<Record<Repeat, Action>> = { rerun: 'promote', rollback: 'promote' };
+
+function decide(
+  service: PromotionService,
+  decision: Decision,
+  id: string,
+  actor: Actor,
+  comment: string | undefined,
+): Promise<Promotion> {
+  if (decision === 'approve') return service.approve(id, actor, comment);
+  if (decision === 'reject') return service.reject(id, actor, comment);
+  return service.cancel(id, actor);
+}
+
+function repeat(service: PromotionService, what: Repeat, id: string, actor: Actor): Promise<AcceptResult> {
+  return what === 'rerun' ? service.rerun(id, actor) : service.rollback(id, actor);
+}
+
+/** The `:id` parameter, checked; the request's log lines carry it as promotionId from here on. */
+function promotionIdOf(request: FastifyRequest): string {
+  const { id } = request.params as IdParams;
+  if (!ID_RE.test(id)) throw notFound(`promotion ${JSON.stringify(id.slice(0, 80))} does not exist`);
+  request.log = request.log.child({ promotionId: id });
+  return id;
+}
+
+export function registerPromotionRoutes(
+  app: FastifyInstance,
+  ctx: RouteContext,
+  streams: EventStreams,
+): void {
+  const { service, auth, config } = ctx;
+
+  /** The promotion, after checking that the token's rule scope covers it. */
+  async function scopedPromotion(request: FastifyRequest, id: string, action: Action): Promise<Promotion> {
+    const found = await service.get(id);
+    if (found === undefined) throw notFound(`promotion ${JSON.stringify(id)} does not exist`);
+    requireAllowed(auth.tokenOf(request), action, found.promotion.rule);
+    return found.promotion;
+  }
+
+  if (config.triggers.api.enabled) {
+    app.post(PROMOTIONS_PATH, { onRequest: auth.require('promote') }, async (request, reply) => {
+      const token = auth.tokenOf(request);
+      const value = parseRequestBody(request, ['json'], ctx.bodyLimit);
+      const promotionRequest = parseRestPromotionBody(value, { actor: token.name });
+      const prepared = ctx.admission.prepare(promotionRequest);
+      requireAllowed(token, 'promote', prepared.match.rule.name);
+      const admitted = await ctx.admission.accept(prepared.request, tokenActor(token));
+      const { promotion, created } = admitted.result;
+      request.log = request.log.child({ promotionId: promotion.id });
+      request.log.info({ rule: promotion.rule, created }, 'promotion requested');
+      return replyAccepted(config.server, request, reply, admitted);
+    });
+  }
+
+  app.get(PROMOTIONS_PATH, { onRequest: auth.require('view') }, async (request) => {
+    const parsed = listQuerySchema.safeParse(request.query ?? {});
+    if (!parsed.success) {
+      const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
+      throw badRequest(`invalid query: ${formatIssues(parsed.error.issues)}`, fields);
+    }
+    const page = await service.list(parsed.data);
+    return { promotions: page.promotions, nextCursor: page.nextCursor ?? null };
+  });
+
+  app.get(`${PROMOTIONS_PATH}/:id`, { onRequest: auth.require('view') }, async (request) => {
+    const id = promotionIdOf(request);
+    const found = await service.get(id);
+    if (found === undefined) throw notFound(`promotion ${JSON.stringify(id)} does not exist`);
+    return { promotion: found.promotion, timeline: found.timeline };
+  });
+
+  // No automatic HEAD route: it would open (and hold) a stream to send no body.
+  app.get(
+    `${PROMOTIONS_PATH}/:id/events`,
+    { onRequest: auth.require('view'), exposeHeadRoute: false },
+    async (request, reply) => {
+      await streams.handle(request, reply, promotionIdOf(request));
+    },
+  );
+
+  for (const [decision, action] of Object.entries(DECISIONS) as [Decision, Action][]) {
+    app.post(`${PROMOTIONS_PATH}/:id/${decision}`, { onRequest: auth.require(action) }, async (request) => {
+      const id = promotionIdOf(request);
+      const comment =
+        decision !== 'cancel' && hasBody(request)
+          ? parseWithSchema(commentBodySchema, parseRequestBody(request, ['json'], ctx.bodyLimit), decision)
+              .comment
+          : undefined;
+      await scopedPromotion(request, id, action);
+      const token = auth.tokenOf(request);
+      const promotion = await decide(service, decision, id, tokenActor(token), comment);
+      request.log.info({ decision, status: promotion.status }, `promotion ${decision} by ${token.name}`);
+      return { promotion, url: promotionUrl(config.server, request, promotion.id) };
+    });
+  }
+
+  for (const [what, action] of Object.entries(REPEATS) as [Repeat, Action][]) {
+    app.post(
+      `${PROMOTIONS_PATH}/:id/${what}`,
+      { onRequest: auth.require(action) },
+      async (request, reply) => {
+        const id = promotionIdOf(request);
+        await scopedPromotion(request, id, action);
+        const token = auth.tokenOf(request);
+        const result = await repeat(service, what, id, tokenActor(token));
+        request.log.info(
+          {
+            [what === 'rerun' ? 'rerunPromotionId' : 'rollbackPromotionId']: result.promotion.id,
+            created: result.created,
+          },
+          `promotion ${what} requested by ${token.name}`,
+        );
+        return replyAccepted(config.server, request, reply, result);
+      },
+    );
+  }
+}

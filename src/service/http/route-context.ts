@@ -1,0 +1,16 @@
+/** What the route modules share, built once per app by createHttpApp. */
+import type { FerryConfig } from '../config/schema.ts';
+import type { PromotionService } from '../promote/promotion-service.ts';
+import type { Admission } from './admission.ts';
+import type { TokenAuth } from './auth.ts';
+import type { SecretSource } from './trigger-secrets.ts';
+
+export interface RouteContext {
+  readonly config: FerryConfig;
+  readonly service: PromotionService;
+  readonly admission: Admission;
+  readonly auth: TokenAuth;
+  readonly secrets: SecretSource;
+  /** The body limit every route enforces (bytes). */
+  readonly bodyLimit: number;
+}

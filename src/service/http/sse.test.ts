@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import { get, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Promotion } from '../store/promotion.ts';
+import { HttpErrorCode } from './errors.ts';
+import { bearer, buildTestApp, type TestApp, TOKENS } from './http-fixture.ts';
+import { formatEvent } from './sse.ts';
+
+let t: TestApp;
+
+before(async () => {
+  t = await buildTestApp({ heartbeatMs: 20 });
+});
+
+after(async () => {
+  await t.app.close();
+});
+
+interface ParsedEvent {
+  readonly event: string;
+  readonly data: unknown;
+}
+
+/** Splits a text/event-stream body into its events (comments are returned as `event: ':'`). */
+function parseStream(text: string): ParsedEvent[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block !== '')
+    .map((block) => {
+      if (block.startsWith(':')) return { event: ':', data: block.slice(1).trim() };
+      const lines = Object.fromEntries(
+        block
+          .split('\n')
+          .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
+      );
+      return { event: lines['event'] ?? '', data: JSON.parse(lines['data'] ?? 'null') };
+    });
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (condition()) return;
+    await delay(5);
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+function later(promotion: Promotion, seconds: number, changes: Partial<Promotion>): Promotion {
+  return { ...promotion, ...changes, updatedAt: new Date(promotion.updatedAt.getTime() + seconds * 1000) };
+}
+
+describe('GET /api/v1/promotions/:id/events', () => {
+  test('current status first, then one event per update, ending after a terminal status', async () => {
+    const promotion = t.service.add({ status: 'queued' });
+    const listeners = t.service.listeners.size;
+    const streaming = t.app.inject({
+      url: `/api/v1/promotions/${promotion.id}/events`,
+      headers: bearer(TOKENS.viewer),
+    });
+    await until(() => t.service.listeners.size > listeners, 'the subscription');
+    await delay(10);
+    const audit = {
+      id: 7,
+      promotionId: promotion.id,
+      at: new Date('2024-05-01T10:00:01Z'),
+      actor: 'ferry',
+      kind: 'started',
+      digest: promotion.source.digest,
+      outcome: 'ok',
+      bytes: null,
+      detail: {},
+    };
+    t.service.emit({ type: 'status', promotion: later(promotion, 1, { status: 'running' }) });
+    t.service.emit({ type: 'audit', event: audit });
+    t.service.emit({ type: 'progress', promotionId: promotion.id, bytes: 512, totalBytes: 1024 });
+    t.service.emit({
+      type: 'status',
+      promotion: later(promotion, 2, { status: 'succeeded', resultDigest: promotion.source.digest }),
+    });
+    t.service.emit({ type: 'progress', promotionId: promotion.id, bytes: 1024, totalBytes: 1024 });
+
+    const response = await streaming;
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers['content-type'], 'text/event-stream; charset=utf-8');
+    assert.equal(response.headers['cache-control'], 'no-cache, no-transform');
+    const events = parseStream(response.body).filter((e) => e.event !== ':');
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['status', 'status', 'audit', 'progress', 'status'],
+    );
+    const statusOf = (index: number) => (events[index]?.data as Promotion | undefined)?.status;
+    assert.equal(statusOf(0), 'queued');
+    assert.equal(statusOf(1), 'running');
+    assert.deepEqual(events[2]?.data, { ...audit, at: '2024-05-01T10:00:01.000Z' });
+    assert.deepEqual(events[3]?.data, { promotionId: promotion.id, bytes: 512, totalBytes: 1024 });
+    assert.equal(statusOf(4), 'succeeded');
+    assert.equal(t.service.listeners.size, listeners, 'unsubscribed at the end');
+  });
+
+  test('a promotion already finished gets its status and the end of the stream', async () => {
+    const promotion = t.service.add({ status: 'failed', reason: 'source tag not found' });
+    const response = await t.app.inject({
+      url: `/api/v1/promotions/${promotion.id}/events`,
+      headers: bearer(TOKENS.viewer),
+    });
+    assert.equal(response.body, formatEvent('status', promotion));
+  });
+
+  test('a heartbeat comment keeps an idle stream open', async () => {
+    const promotion = t.service.add({ status: 'awaiting_approval' });
+    const streaming = t.app.inject({
+      url: `/api/v1/promotions/${promotion.id}/events`,
+      headers: bearer(TOKENS.viewer),
+    });
+    await delay(80);
+    t.service.emit({ type: 'status', promotion: later(promotion, 1, { status: 'rejected' }) });
+    const response = await streaming;
+    assert.match(response.body, /\n\n: heartbeat\n\n/);
+  });
+
+  test('an unknown promotion is a 404 JSON error and leaves no subscription', async () => {
+    const listeners = t.service.listeners.size;
+    const response = await t.app.inject({
+      url: '/api/v1/promotions/0190f0a0-0000-7000-8000-999999999999/events',
+      headers: bearer(TOKENS.viewer),
+    });
+    assert.equal(response.statusCode, 404);
+    assert.equal(response.json().code, HttpErrorCode.NotFound);
+    assert.equal(t.service.listeners.size, listeners);
+  });
+});
+
+describe('event streams over a real connection', () => {
+  function open(port: number, id: string): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      get(
+        { port, host: '127.0.0.1', path: `/api/v1/promotions/${id}/events`, headers: bearer(TOKENS.viewer) },
+        resolve,
+      ).on('error', reject);
+    });
+  }
+
+  test('a client that leaves is unsubscribed; close() ends the streams still open', async () => {
+    const served = await buildTestApp({ heartbeatMs: 1000 });
+    await served.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = served.app.server.address() as AddressInfo;
+    const promotion = served.service.add({ status: 'running' });
+
+    const leaving = await open(port, promotion.id);
+    assert.equal(leaving.statusCode, 200);
+    await new Promise((resolve) => leaving.once('data', resolve));
+    assert.equal(served.service.listeners.size, 1);
+    leaving.destroy();
+    await until(() => served.service.listeners.size === 0, 'the unsubscribe after the client left');
+
+    const staying = await open(port, promotion.id);
+    const ended = new Promise((resolve) => staying.on('end', resolve).resume());
+    await until(() => served.service.listeners.size === 1, 'the second subscription');
+    await served.app.close();
+    await ended;
+    assert.equal(served.service.listeners.size, 0);
+  });
+});

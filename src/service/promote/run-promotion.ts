@@ -1,0 +1,278 @@
+/**
+ * One attempt at one promotion, as the worker runs it for a claimed `promote` job:
+ *
+ *   queued → running (audit `started`) → policy (signature gate, immutable tag) → copy by digest
+ *   (signatures along when the rule says so) → HEAD the destination tag: it must name the digest →
+ *   succeeded (audit `copied`, `succeeded`), settled in one transaction with the job.
+ *
+ * Delivery is at-least-once, so the run re-reads the promotion first: a cancelled, finished or unknown
+ * one only completes its job; one still `running` was interrupted (crash, lost lease) and is taken over.
+ * Temporary failures go back to the queue with an exponential backoff; permanent ones fail the promotion
+ * with the error's message as the reason.
+ *
+ * Aborting (API cancel, shutdown, lost lease) is honoured until the copy has finished; from then on the
+ * tag has moved and the run records that, whatever arrives.
+ */
+import { type CopyResult, copyImage } from '../../copy/execute.ts';
+import { FerryError, hasCode } from '../../errors/ferry-error.ts';
+import type { ReadFile } from '../config/read-small-file.ts';
+import type { Job } from '../queue/job-queue.ts';
+import { type Promotion, TERMINAL_STATUSES } from '../store/promotion.ts';
+import { appendAudit, getPromotion } from '../store/promotion-store.ts';
+import { StoreErrorCode } from '../store/store-error.ts';
+import { abortReasonOf } from './abort-reasons.ts';
+import { AuditKind, SYSTEM_ACTOR } from './audit-kinds.ts';
+import { describeError } from './describe-error.ts';
+import { type EngineContext, ruleNamed } from './engine-context.ts';
+import { ProgressMeter } from './progress-meter.ts';
+import type { PromoteJobPayload } from './promote-job.ts';
+import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
+import { checkPolicies } from './promotion-policy.ts';
+import { repositoryFor } from './promotion-repositories.ts';
+import { type RetryBackoff, retryDelayMs } from './retry-backoff.ts';
+import { startHeartbeat } from './run-heartbeat.ts';
+import {
+  type RunState,
+  settleCancelled,
+  settleFailed,
+  settleInterrupted,
+  settleRetry,
+  settleSucceeded,
+} from './settle-run.ts';
+import { transact } from './transact.ts';
+import { UpdateBatch } from './update-batch.ts';
+
+export interface RunOptions {
+  readonly retryBackoff: RetryBackoff;
+  /** How often the job's lease is renewed and the promotion's status re-read while copying. */
+  readonly heartbeatMs: number;
+  /** At most one progress update per promotion per this many ms. */
+  readonly progressIntervalMs: number;
+  /** Blobs in flight per copy (the copy engine's default when undefined). */
+  readonly copyParallel?: number | undefined;
+  /** Reads the rules' public key files. Default: bounded reads from the file system. */
+  readonly readFile?: ReadFile | undefined;
+}
+
+export async function runPromotion(
+  ctx: EngineContext,
+  options: RunOptions,
+  job: Job<PromoteJobPayload>,
+  signal: AbortSignal,
+): Promise<void> {
+  const started = await start(ctx, job);
+  if (started === undefined) return;
+  const state: RunState = { ctx, job, promotion: started };
+  const startedAt = ctx.now();
+
+  // Aborts of our own (lost lease, a cancel seen in the database) join the pool's signal.
+  const local = new AbortController();
+  const runSignal = AbortSignal.any([signal, local.signal]);
+  const heartbeat = startHeartbeat(ctx, job, started.id, local, options.heartbeatMs);
+  let result: CopyResult;
+  try {
+    result = await execute(ctx, options, started, runSignal);
+  } catch (err) {
+    heartbeat.stop();
+    await settleError(state, options, err, runSignal);
+    return;
+  }
+  heartbeat.stop();
+  // Past the point of no return: the destination tag has moved. Verify and record, ignoring aborts.
+  try {
+    await verifyDestination(ctx, started, result);
+  } catch (err) {
+    await settleError(state, options, err, undefined);
+    return;
+  }
+  await settleSucceeded(state, result, startedAt);
+  ctx.logger.info(
+    {
+      promotionId: started.id,
+      digest: result.digest,
+      bytes: result.bytes.copied,
+      durationMs: ctx.now() - startedAt,
+    },
+    'promotion succeeded',
+  );
+}
+
+/** queued → running (taking over an interrupted `running` one); undefined when there is nothing to run. */
+async function start(ctx: EngineContext, job: Job<PromoteJobPayload>): Promise<Promotion | undefined> {
+  const id = job.payload.promotionId;
+  const current = await getPromotion(ctx.db, id);
+  if (
+    current === undefined ||
+    current.status === 'awaiting_approval' ||
+    TERMINAL_STATUSES.includes(current.status)
+  ) {
+    // Cancelled or rejected while queued, or finished by an earlier delivery of this job: nothing to do.
+    await ctx.queue.complete(job);
+    return undefined;
+  }
+  const batch = new UpdateBatch();
+  try {
+    const running = await transact(ctx.db, async (tx) => {
+      if (current.status === 'running') {
+        await batch.transition(tx, id, ['running'], 'queued', { reason: 'resuming an interrupted run' });
+        await batch.audit(tx, {
+          promotionId: id,
+          actor: SYSTEM_ACTOR,
+          kind: AuditKind.Resumed,
+          digest: current.source.digest,
+          outcome: 'ok',
+          detail: { attempt: job.attempt },
+        });
+      }
+      const moved = await batch.transition(tx, id, ['queued'], 'running', {
+        reason: null,
+        incrementAttempts: true,
+      });
+      await batch.audit(tx, {
+        promotionId: id,
+        actor: SYSTEM_ACTOR,
+        kind: AuditKind.Started,
+        digest: moved.source.digest,
+        outcome: 'ok',
+        detail: { attempt: moved.attempts, jobAttempt: job.attempt },
+      });
+      return moved;
+    });
+    batch.publish(ctx.events);
+    return running;
+  } catch (err) {
+    if (!hasCode(err, StoreErrorCode.Conflict)) throw err;
+    // Cancelled between the read and the transition.
+    await ctx.queue.complete(job);
+    return undefined;
+  }
+}
+
+async function execute(
+  ctx: EngineContext,
+  options: RunOptions,
+  promotion: Promotion,
+  signal: AbortSignal,
+): Promise<CopyResult> {
+  const rule = ruleNamed(ctx.config, promotion.rule);
+  if (rule === undefined) {
+    throw new PromotionError(PromotionErrorCode.NoRule, `rule "${promotion.rule}" is no longer configured`);
+  }
+  const source = await repositoryFor(ctx.config, ctx.endpoint, ctx.registries, promotion.source, false);
+  const destination = await repositoryFor(
+    ctx.config,
+    ctx.endpoint,
+    ctx.registries,
+    promotion.destination,
+    true,
+  );
+  const policy = await checkPolicies({
+    rule,
+    promotion,
+    source,
+    destination,
+    readFile: options.readFile,
+    signal,
+  });
+  if (policy.signature) {
+    ctx.events.publish({
+      type: 'audit',
+      event: await appendAudit(ctx.db, {
+        promotionId: promotion.id,
+        actor: SYSTEM_ACTOR,
+        kind: AuditKind.SignatureVerified,
+        digest: promotion.source.digest,
+        outcome: 'ok',
+        detail: { signatureTag: policy.signature.tag, publicKeyFile: policy.signature.keyFile },
+      }),
+    });
+  }
+  const meter = new ProgressMeter({
+    intervalMs: options.progressIntervalMs,
+    now: ctx.now,
+    emit: (bytes, totalBytes) =>
+      ctx.events.publish({ type: 'progress', promotionId: promotion.id, bytes, totalBytes }),
+  });
+  try {
+    return await copyImage({
+      source,
+      // By digest: what was pinned at acceptance, whatever the source tag points at now.
+      sourceReference: promotion.source.digest,
+      destination,
+      destinationTag: promotion.destination.tag,
+      signatures: rule.copySignatures,
+      parallel: options.copyParallel,
+      onEvent: (event) => meter.onEvent(event),
+      onBytes: (bytes) => meter.addBytes(bytes),
+      signal,
+    });
+  } finally {
+    meter.flush();
+  }
+}
+
+async function verifyDestination(
+  ctx: EngineContext,
+  promotion: Promotion,
+  result: CopyResult,
+): Promise<void> {
+  const destination = await repositoryFor(
+    ctx.config,
+    ctx.endpoint,
+    ctx.registries,
+    promotion.destination,
+    true,
+  );
+  const { tag } = promotion.destination;
+  const head = await destination.headManifest(tag);
+  const where = `${destination.registry}/${destination.name}:${tag}`;
+  if (result.digest !== promotion.source.digest) {
+    throw new PromotionError(
+      PromotionErrorCode.VerifyFailed,
+      `the copy produced ${result.digest}, not the promoted ${promotion.source.digest}`,
+    );
+  }
+  if (head?.digest !== result.digest) {
+    throw new PromotionError(
+      PromotionErrorCode.VerifyFailed,
+      `after the copy ${where} points at ${head?.digest ?? 'nothing'}, not ${result.digest}`,
+    );
+  }
+}
+
+async function settleError(
+  state: RunState,
+  options: RunOptions,
+  err: unknown,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const { ctx, job, promotion } = state;
+  const reason = signal === undefined ? undefined : abortReasonOf(signal);
+  if (reason !== undefined) {
+    ctx.logger.info({ promotionId: promotion.id, abort: reason.kind }, 'promotion run aborted');
+    switch (reason.kind) {
+      case 'cancel':
+        return settleCancelled(state, reason.actor);
+      case 'shutdown':
+        return settleInterrupted(state);
+      case 'status-changed':
+        // Settled by whoever changed it (a cancel on another replica); the job is done.
+        await ctx.queue.complete(job).catch(() => undefined);
+        return;
+      case 'lease-lost':
+        // The job belongs to another claim now; touching the promotion would race with it.
+        return;
+    }
+  }
+  const { message, code } = describeError(err);
+  if (err instanceof FerryError && err.temporary) {
+    const retryInMs = retryDelayMs(job.attempt, options.retryBackoff);
+    ctx.logger.warn(
+      { promotionId: promotion.id, error: message, code, attempt: job.attempt, retryInMs },
+      'promotion attempt failed; retrying',
+    );
+    return settleRetry(state, err, retryInMs);
+  }
+  ctx.logger.warn({ promotionId: promotion.id, error: message, code }, 'promotion failed');
+  return settleFailed(state, err);
+}

@@ -1,0 +1,42 @@
+import type { AuditEvent, NewAuditEvent } from '../store/audit-event.ts';
+import type { Database } from '../store/database.ts';
+import type { Promotion, PromotionStatus } from '../store/promotion.ts';
+import { appendAudit, type TransitionFields, transition } from '../store/promotion-store.ts';
+import type { PromotionEvents } from './promotion-events.ts';
+import type { PromotionUpdate } from './promotion-service.ts';
+
+/**
+ * The updates one transaction produces, held back until it commits: subscribers (server-sent events)
+ * must never see an audit event or a status that a rollback undid. Make one per transaction attempt,
+ * write through it with the transaction handle, and publish after `db.transaction` resolved.
+ */
+export class UpdateBatch {
+  readonly #updates: PromotionUpdate[] = [];
+
+  async audit(db: Database, event: NewAuditEvent): Promise<AuditEvent> {
+    const appended = await appendAudit(db, event);
+    this.#updates.push({ type: 'audit', event: appended });
+    return appended;
+  }
+
+  async transition(
+    db: Database,
+    id: string,
+    from: readonly PromotionStatus[],
+    to: PromotionStatus,
+    fields: TransitionFields = {},
+  ): Promise<Promotion> {
+    const promotion = await transition(db, id, from, to, fields);
+    this.#updates.push({ type: 'status', promotion });
+    return promotion;
+  }
+
+  /** A promotion that came into being (accept, rerun, rollback): its first status. */
+  created(promotion: Promotion): void {
+    this.#updates.push({ type: 'status', promotion });
+  }
+
+  publish(events: PromotionEvents): void {
+    for (const update of this.#updates.splice(0)) events.publish(update);
+  }
+}
