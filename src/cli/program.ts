@@ -3,10 +3,10 @@ import { registerCopy } from './commands/copy.ts';
 import { registerDigest } from './commands/digest.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerListTags } from './commands/list-tags.ts';
-import { registerTrigger } from './trigger/register-trigger.ts';
 import { reportError } from './error-report.ts';
 import { normaliseBooleanFlags } from './flags/bool-flags.ts';
 import { type CliIo, ExitCode } from './io.ts';
+import { registerTrigger } from './trigger/register-trigger.ts';
 import { VERSION } from './version.ts';
 
 /** Holds the exit code an action decided on (commander actions cannot return one). */
