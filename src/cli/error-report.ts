@@ -2,7 +2,12 @@ import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
 import { ExitCode } from './io.ts';
 
-const USAGE_CODES = new Set<string>([ErrorCode.BadReference, ErrorCode.BadUsage, ErrorCode.AuthConfig]);
+const USAGE_CODES = new Set<string>([
+  ErrorCode.BadReference,
+  ErrorCode.BadUsage,
+  ErrorCode.AuthConfig,
+  ErrorCode.Config,
+]);
 
 /** Map an error to an exit code and a one-paragraph message; never a stack trace. */
 export function reportError(err: unknown, context: string): { exitCode: number; message: string } {

@@ -3,6 +3,7 @@ import { registerCopy } from './commands/copy.ts';
 import { registerDigest } from './commands/digest.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerListTags } from './commands/list-tags.ts';
+import { registerServe } from './commands/serve.ts';
 import { reportError } from './error-report.ts';
 import { normaliseBooleanFlags } from './flags/bool-flags.ts';
 import { type CliIo, ExitCode } from './io.ts';
@@ -30,6 +31,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   registerListTags(program, io, result);
   registerDigest(program, io, result);
   registerTrigger(program, io, result);
+  registerServe(program, io, result);
   try {
     await program.parseAsync(normaliseBooleanFlags(args), { from: 'user' });
   } catch (err) {

@@ -1,37 +1,41 @@
 import { InvalidArgumentError } from 'commander';
 
+const SIDE_BOOLEANS = ['--tls-verify', '--no-creds'];
+
 /**
  * skopeo (Go pflag) booleans: `--flag` means true, `--flag=false` false. commander cannot express
  * "optional value only after =", so bare occurrences are rewritten to `--flag=true` before parsing; a
- * following positional argument (`--src-tls-verify docker://…`) is therefore never swallowed.
+ * following positional argument (`--src-tls-verify docker://…`) is therefore never swallowed. Per
+ * command: `serve --config FILE` takes a value where `inspect --config` is a boolean.
  */
-export const PFLAG_BOOLEANS = new Set([
-  '--src-tls-verify',
-  '--dest-tls-verify',
-  '--tls-verify',
-  '--all',
-  '--quiet',
-  '--src-no-creds',
-  '--dest-no-creds',
-  '--no-creds',
-  '--remove-signatures',
-  '--preserve-digests',
-  '--raw',
-  '--config',
-  '--no-tags',
-]);
+export const PFLAG_BOOLEANS: Readonly<Record<string, ReadonlySet<string>>> = {
+  copy: new Set([
+    ...SIDE_BOOLEANS.flatMap((f) => [f.replace('--', '--src-'), f.replace('--', '--dest-')]),
+    '--all',
+    '--quiet',
+    '--remove-signatures',
+    '--preserve-digests',
+  ]),
+  inspect: new Set([...SIDE_BOOLEANS, '--raw', '--config', '--no-tags']),
+  'list-tags': new Set(SIDE_BOOLEANS),
+  digest: new Set(SIDE_BOOLEANS),
+};
 
-/** Short forms of pflag booleans. */
-const SHORT_BOOLEANS: Record<string, string> = { '-q': '--quiet', '-a': '--all' };
+/** Short forms of pflag booleans (copy's `-q`, `-a`). */
+const SHORT_BOOLEANS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  copy: { '-q': '--quiet', '-a': '--all' },
+};
 
 export function normaliseBooleanFlags(args: readonly string[]): string[] {
+  const command = args.find((a) => !a.startsWith('-'));
+  const booleans = command ? PFLAG_BOOLEANS[command] : undefined;
+  if (!command || !booleans) return [...args];
+  const shorts = SHORT_BOOLEANS[command] ?? {};
   const out: string[] = [];
   let afterDoubleDash = false;
   for (const arg of args) {
     if (arg === '--') afterDoubleDash = true;
-    const long = afterDoubleDash
-      ? undefined
-      : (SHORT_BOOLEANS[arg] ?? (PFLAG_BOOLEANS.has(arg) ? arg : undefined));
+    const long = afterDoubleDash ? undefined : (shorts[arg] ?? (booleans.has(arg) ? arg : undefined));
     out.push(long ? `${long}=true` : arg);
   }
   return out;
