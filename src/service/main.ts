@@ -14,6 +14,7 @@ import { createNotifier } from './notify/notifier.ts';
 import { PROMOTE_JOB, promoteJobKind } from './promote/promote-job.ts';
 import { createPromotionEngine } from './promote/promotion-engine.ts';
 import { openPgBossJobQueue } from './queue/pg-boss-job-queue.ts';
+import { safeError } from './safe-error.ts';
 import { migrate } from './store/migrate.ts';
 import { PgDatabase } from './store/pg-database.ts';
 import { PgliteDatabase } from './store/pglite-database.ts';
@@ -60,14 +61,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const cleanups: Array<() => Promise<unknown>> = [() => db.close()];
   const closeAll = async () => {
     for (const fn of cleanups.splice(0).reverse())
-      await fn().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+      await fn().catch((err: unknown) => logger.error({ error: safeError(err) }, 'shutdown step failed'));
   };
   try {
     await migrate(db);
     const queue = await openPgBossJobQueue({
       database: db,
       kinds: { [PROMOTE_JOB]: promoteJobKind() },
-      onError: (err) => logger.error({ err }, 'job queue'),
+      // Message and code only: driver errors carry the client object, whose connection parameters can
+      // include the database password.
+      onError: (err) => logger.error({ error: safeError(err) }, 'job queue'),
     });
     cleanups.push(() => queue.stop());
     const registries = new Registries({ userAgent: `ferry/${options.version}`, env: options.env });

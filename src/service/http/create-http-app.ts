@@ -11,6 +11,7 @@
  *   - one log line per answered request, with the route pattern and a redacted path (logging.ts);
  *   - `ferry_http_requests_total{route,status}` counted per route pattern.
  */
+
 import { randomUUID } from 'node:crypto';
 import {
   type FastifyError,
@@ -24,6 +25,7 @@ import type { ReadFile } from '../config/read-small-file.ts';
 import type { Env } from '../config/resolve-secret.ts';
 import type { FerryConfig } from '../config/schema.ts';
 import type { PromotionService } from '../promote/promotion-service.ts';
+import { safeError } from '../safe-error.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../triggers/body-limits.ts';
 import { createAdmission } from './admission.ts';
 import { createTokenAuth } from './auth.ts';
@@ -71,7 +73,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const bodyLimit = DEFAULT_MAX_BODY_BYTES;
   const sendError = (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const response = toErrorResponse(err, request.id, bodyLimit);
-    if (response.internal) request.log.error({ err }, 'request failed');
+    if (response.internal) request.log.error({ error: safeError(err) }, 'request failed');
     else request.log.info({ code: response.body.code, reason: response.body.message }, 'request refused');
     // Clients (`ferry trigger`, registries) retry a 503; this paces them.
     if (response.status === 503) reply.header('retry-after', '5');

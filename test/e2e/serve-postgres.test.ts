@@ -1,0 +1,3 @@
+import { defineServeSuite } from './serve-suite.ts';
+
+await defineServeSuite('postgresql');

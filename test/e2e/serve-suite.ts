@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { buildImage, pushImage } from '../rig/fixtures.ts';
+import { freePort } from '../rig/ports.ts';
+import { startPostgres } from '../rig/postgres.ts';
+import { withRig } from '../rig/rig.ts';
+import { getManifest as rigGetManifest } from '../rig/rig-client.ts';
+import { FERRY_BIN, runFerry } from '../support/run-ferry.ts';
+
+/**
+ * The whole production side as users run it: `ferry serve` as a real process, on the embedded store or
+ * on PostgreSQL (`FERRY_DATABASE_URL`), fed by `ferry trigger --wait` and by the seed pipeline's exact
+ * OpenShift webhook body, copying between real registries. Logs are checked for every secret used.
+ */
+export async function defineServeSuite(database: 'embedded' | 'postgresql'): Promise<void> {
+  const rig = await withRig({ after }, { anonymous: true, basicTls: true });
+  const nonprod = rig.anonymous!;
+  const prod = rig.basicTls!;
+  const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
+  const openshiftSecret = `os-${randomBytes(12).toString('hex')}`;
+  const viewerToken = `viewer-${randomBytes(16).toString('hex')}`;
+  const files = {
+    webhook: join(rig.dir, 'webhook-secret'),
+    openshift: join(rig.dir, 'openshift-secret'),
+    prodPassword: join(rig.dir, 'prod-password'),
+    token: join(rig.dir, 'viewer-token'),
+    config: join(rig.dir, 'ferry.yaml'),
+  };
+  const image = await buildImage({ layers: [200_000, 30_000], seed: 'e2e' });
+  await pushImage(nonprod, 'team-a/app', 'abc1234', image);
+  await pushImage(nonprod, 'team-a/app', 'not-a-sha', image);
+  const seedImage = await buildImage({ layers: [10_000], seed: 'e2e-seed' });
+  await pushImage(nonprod, 'team-a/myapp', 'deadbeef1', seedImage);
+
+  // Started here, not in before(): an after() registered inside a hook runs when that hook ends.
+  const pg = database === 'postgresql' ? await startPostgres() : undefined;
+  if (pg) after(() => pg.stop());
+
+  let serve: ChildProcess;
+  let serverUrl = '';
+  let logs = '';
+
+  before(async () => {
+    await writeFile(files.webhook, webhookSecret);
+    await writeFile(files.openshift, openshiftSecret);
+    await writeFile(files.prodPassword, prod.password!);
+    await writeFile(files.token, viewerToken);
+    const port = await freePort();
+    await writeFile(
+      files.config,
+      `version: 1
+server:
+  listen: 127.0.0.1:${port}
+  publicUrl: http://127.0.0.1:${port}
+  dataDir: ${join(rig.dir, 'data')}
+environments:
+  nonprod:
+    registry: ${nonprod.host}
+    tls: { verify: false }
+    credentials: { anonymous: true }
+  prod:
+    registry: ${prod.host}
+    tls: { certDir: ${prod.certDir} }
+    credentials:
+      username: ${prod.username}
+      password: { file: ${files.prodPassword} }
+promotions:
+  - name: team-a
+    from: nonprod:team-a/*
+    to: prod:team-a/*
+    tags: '[0-9a-f]{7,40}'
+triggers:
+  standardWebhooks: { enabled: true, secrets: [ { file: ${files.webhook} } ] }
+  openshift: { enabled: true, secrets: [ { file: ${files.openshift} } ] }
+apiTokens:
+  - name: ci-viewer
+    role: viewer
+    sha256: ${createHash('sha256').update(viewerToken).digest('hex')}
+`,
+    );
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: rig.dir,
+      FERRY_LOG_LEVEL: 'debug',
+    };
+    if (pg) env.FERRY_DATABASE_URL = pg.url; // never in argv
+    serve = spawn(FERRY_BIN, ['serve', '--config', files.config], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // FERRY_E2E_LOGS=/tmp/x keeps the service's log as /tmp/x-<database>.log for debugging.
+    if (process.env.FERRY_E2E_LOGS)
+      serve.stderr?.pipe(createWriteStream(`${process.env.FERRY_E2E_LOGS}-${database}.log`));
+    serve.stdout?.on('data', (d: Buffer) => {
+      logs += d.toString();
+    });
+    serverUrl = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`ferry serve did not start:\n${logs}`)), 30_000);
+      serve.stderr?.on('data', (d: Buffer) => {
+        logs += d.toString();
+        const m = /listening on (http:\/\/\S+)/.exec(logs);
+        if (m) {
+          clearTimeout(timer);
+          assert.match(
+            logs,
+            new RegExp(`\\(${database === 'embedded' ? 'embedded' : 'postgresql'} database\\)`),
+          );
+          resolve(m[1]!);
+        }
+      });
+      serve.on('exit', (code) => reject(new Error(`ferry serve exited ${code}:\n${logs}`)));
+    });
+  });
+
+  after(async () => {
+    if (serve && serve.exitCode === null) {
+      serve.kill('SIGKILL');
+    }
+  });
+
+  describe(`ferry serve (${database} store) + ferry trigger, end to end`, () => {
+    test('ferry trigger --wait promotes by digest and exits 0', async () => {
+      const run = await runFerry(
+        [
+          'trigger',
+          '--server',
+          serverUrl,
+          '--image',
+          'team-a/app',
+          '--tag',
+          'abc1234',
+          '--from',
+          'nonprod',
+          '--wait',
+          '--timeout',
+          '60s',
+          '--secret-file',
+          files.webhook,
+          '--token-file',
+          files.token,
+        ],
+        { timeoutMs: 90_000 },
+      );
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, /succeeded/);
+      assert.equal((await rigGetManifest(prod, 'team-a/app', 'abc1234')).digest, image.manifestDigest);
+    });
+
+    test('a tag outside the rule is refused with a reason and a non-zero exit; nothing is promoted', async () => {
+      const run = await runFerry([
+        'trigger',
+        '--server',
+        serverUrl,
+        '--image',
+        'team-a/app',
+        '--tag',
+        'not-a-sha',
+        '--from',
+        'nonprod',
+        '--wait',
+        '--secret-file',
+        files.webhook,
+        '--token-file',
+        files.token,
+      ]);
+      assert.notEqual(run.code, 0);
+      assert.match(run.stderr, /not-a-sha/);
+      assert.equal((await rigGetManifest(prod, 'team-a/app', 'not-a-sha')).status, 404);
+    });
+
+    test("the seed pipeline's exact OpenShift webhook body promotes (env as an object)", async () => {
+      const body = JSON.stringify({
+        env: {
+          IMAGE_NAME: 'myapp',
+          NON_PROD_REGISTRY: nonprod.host,
+          PROD_REGISTRY: prod.host,
+          NON_PROD_PROJECT_NAME: 'team-a',
+          PROD_PROJECT_NAME: 'team-a',
+          GIT_COMMIT: 'deadbeef1',
+        },
+      });
+      const res = await fetch(
+        `${serverUrl}/oapi/v1/namespaces/team-a/buildconfigs/production-pipeline/webhooks/${openshiftSecret}/generic`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body },
+      );
+      assert.equal(res.status, 202, await res.clone().text());
+      const accepted = (await res.json()) as { promotion: { id: string } };
+      const deadline = Date.now() + 30_000;
+      let status = '';
+      while (Date.now() < deadline) {
+        const got = await fetch(`${serverUrl}/api/v1/promotions/${accepted.promotion.id}`, {
+          headers: { authorization: `Bearer ${viewerToken}` },
+        });
+        status = ((await got.json()) as { promotion: { status: string } }).promotion.status;
+        if (status === 'succeeded' || status === 'failed') break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(status, 'succeeded');
+      assert.equal(
+        (await rigGetManifest(prod, 'team-a/myapp', 'deadbeef1')).digest,
+        seedImage.manifestDigest,
+      );
+
+      const wrongSecret = await fetch(`${serverUrl}/hooks/openshift/not-the-secret/generic`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      assert.equal(wrongSecret.status, 401);
+      const missing = await fetch(`${serverUrl}/hooks/openshift/${openshiftSecret}/generic`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ env: { IMAGE_NAME: 'myapp' } }),
+      });
+      assert.equal(missing.status, 400);
+      assert.match(await missing.text(), /GIT_COMMIT/);
+    });
+
+    test('no secret appears in the service logs; SIGTERM shuts down cleanly', async () => {
+      for (const secret of [webhookSecret, openshiftSecret, viewerToken, prod.password!]) {
+        assert.ok(!logs.includes(secret), 'a secret leaked into the logs');
+      }
+      const exited = new Promise<number | null>((resolve) => serve.on('exit', (code) => resolve(code)));
+      serve.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    });
+  });
+}
