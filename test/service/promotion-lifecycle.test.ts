@@ -5,12 +5,11 @@ import { AuditKind } from '../../src/service/promote/audit-kinds.ts';
 import { PromotionError, PromotionErrorCode } from '../../src/service/promote/promotion-error.ts';
 import type { PromotionRequest } from '../../src/service/promote/promotion-request.ts';
 import type { Actor, PromotionUpdate } from '../../src/service/promote/promotion-service.ts';
-import { pgliteTestBackend } from '../../src/service/store/test-backends.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest as rigGetManifest } from '../rig/rig-client.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
-import { openEngine, rigConfig, timelineKinds, waitForStatus } from './service-harness.ts';
+import { harnessBackend, openEngine, rigConfig, timelineKinds, waitForStatus } from './service-harness.ts';
 
 /*
  * The promotion lifecycle end to end: real registries from the rig, the embedded database, the pg-boss
@@ -46,7 +45,7 @@ const config = await rigConfig({
   ],
 });
 
-const backend = pgliteTestBackend();
+const backend = await harnessBackend((fn) => after(fn));
 after(() => backend.dispose());
 const { db } = await backend.fresh();
 after(() => db.close());

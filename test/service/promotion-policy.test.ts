@@ -6,13 +6,12 @@ import { after, describe, test } from 'node:test';
 import { AuditKind } from '../../src/service/promote/audit-kinds.ts';
 import { PromotionErrorCode } from '../../src/service/promote/promotion-error.ts';
 import type { PromotionRequest } from '../../src/service/promote/promotion-request.ts';
-import { pgliteTestBackend } from '../../src/service/store/test-backends.ts';
 import { buildCosignSignature, buildImage, pushImage, sha256Digest } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
 import type { RigTarget } from '../rig/rig-client.ts';
 import { openSession, pushBlob, putManifest, getManifest as rigGetManifest } from '../rig/rig-client.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
-import { openEngine, rigConfig, timelineKinds, waitForStatus } from './service-harness.ts';
+import { harnessBackend, openEngine, rigConfig, timelineKinds, waitForStatus } from './service-harness.ts';
 
 /*
  * Policies checked by the worker before it copies: the cosign signature gate (with a key generated
@@ -47,7 +46,7 @@ const config = await rigConfig({
   ],
 });
 
-const backend = pgliteTestBackend();
+const backend = await harnessBackend((fn) => after(fn));
 after(() => backend.dispose());
 const { db } = await backend.fresh();
 after(() => db.close());

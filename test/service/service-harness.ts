@@ -27,7 +27,13 @@ import type { JobQueue } from '../../src/service/queue/job-queue.ts';
 import { openPgBossJobQueue } from '../../src/service/queue/pg-boss-job-queue.ts';
 import { migrate } from '../../src/service/store/migrate.ts';
 import type { Promotion, PromotionStatus } from '../../src/service/store/promotion.ts';
-import type { TestDatabase } from '../../src/service/store/test-backends.ts';
+import {
+  pgliteTestBackend,
+  postgresTestBackend,
+  type TestBackend,
+  type TestDatabase,
+} from '../../src/service/store/test-backends.ts';
+import { startPostgres } from '../rig/postgres.ts';
 import type { RegistryInstance } from '../rig/registry.ts';
 
 export const PROD_PASSWORD_ENV = 'FERRY_TEST_PROD_PASSWORD';
@@ -207,4 +213,15 @@ export async function waitForStatus(
 /** The audit kinds of a promotion, oldest first. */
 export async function timelineKinds(engine: PromotionEngine, id: string): Promise<string[]> {
   return ((await engine.get(id))?.timeline ?? []).map((event) => event.kind);
+}
+
+/**
+ * The store the engine suites run on: embedded PGlite, or a throwaway PostgreSQL cluster when
+ * FERRY_TEST_BACKEND=postgres (the *.postgres.test.ts files set it), so one suite covers both.
+ */
+export async function harnessBackend(registerAfter: (fn: () => Promise<void>) => void): Promise<TestBackend> {
+  if (process.env.FERRY_TEST_BACKEND !== 'postgres') return pgliteTestBackend();
+  const server = await startPostgres();
+  registerAfter(() => server.stop());
+  return postgresTestBackend(() => server.createDatabase());
 }

@@ -1,0 +1,3 @@
+// The same suite on PostgreSQL (see harnessBackend).
+process.env.FERRY_TEST_BACKEND = 'postgres';
+await import('./promotion-lifecycle.test.ts');
