@@ -63,14 +63,14 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
     options.destinationTag ?? (isDigest(options.sourceReference) ? options.sourceReference : undefined);
 
   // Source manifest, destination state and artifact hints in parallel: the no-op case costs one
-  // round trip here.
+  // round trip here. The manifest request goes first: on an insecure registry it is the one that
+  // learns the scheme (see RegistryTransport), the others follow it.
+  const fetching = source.getManifest(options.sourceReference, signal);
+  const heading = destRef ? destination.headManifest(destRef, signal) : Promise.resolve(undefined);
   // Hints are an optimisation: if they fail, discovery asks tag by tag instead.
   const hints =
     options.signatures === false ? undefined : prefetchArtifactHints(source, signal).catch(() => undefined);
-  const [fetched, existing] = await Promise.all([
-    source.getManifest(options.sourceReference, signal),
-    destRef ? destination.headManifest(destRef, signal) : Promise.resolve(undefined),
-  ]);
+  const [fetched, existing] = await Promise.all([fetching, heading]);
   if (!fetched) {
     throw new NotFoundError(`${source.registry}/${source.name}:${options.sourceReference} not found`);
   }

@@ -113,7 +113,9 @@ export class RegistryTransport {
   }
 
   async request(req: RegistryRequest): Promise<RegistryResponse> {
-    const base = await this.base(req.signal);
+    const raced = await this.#raceFirst(req);
+    const base = raced?.base ?? (await this.base(req.signal));
+    let pendingFirst = raced?.res;
     let url = new URL(req.url, base);
     let scopes = req.scopes;
     let reauthed = false;
@@ -130,25 +132,29 @@ export class RegistryTransport {
         if (authorization) headers.authorization = authorization;
       }
       let res: Dispatcher.ResponseData;
-      try {
-        res = await httpRequest(sameHost ? this.#options.dispatcher : this.#options.foreignDispatcher, {
-          origin: url.origin,
-          path: url.pathname + url.search,
-          method: req.method,
-          headers,
-          // undici writes async iterables natively (client-h1 writeIterable); its types omit them.
-          body: req.body as Dispatcher.RequestOptions['body'],
-          signal: req.signal,
-        });
-      } catch (err) {
-        const wrapped = wrapNetworkError(err, req.method, redactUrl(url));
-        if (wrapped.temporary && replayable && attempt < this.#options.retryTimes && !req.signal?.aborted) {
-          await this.#pause(attempt, undefined, req, url, wrapped.message);
-          attempt++;
-          continue;
+      if (pendingFirst) {
+        res = pendingFirst;
+        pendingFirst = undefined;
+      } else
+        try {
+          res = await httpRequest(sameHost ? this.#options.dispatcher : this.#options.foreignDispatcher, {
+            origin: url.origin,
+            path: url.pathname + url.search,
+            method: req.method,
+            headers,
+            // undici writes async iterables natively (client-h1 writeIterable); its types omit them.
+            body: req.body as Dispatcher.RequestOptions['body'],
+            signal: req.signal,
+          });
+        } catch (err) {
+          const wrapped = wrapNetworkError(err, req.method, redactUrl(url));
+          if (wrapped.temporary && replayable && attempt < this.#options.retryTimes && !req.signal?.aborted) {
+            await this.#pause(attempt, undefined, req, url, wrapped.message);
+            attempt++;
+            continue;
+          }
+          throw wrapped;
         }
-        throw wrapped;
-      }
       const status = res.statusCode;
       if (status === 401 && sameHost && !reauthed && resendable) {
         const challenge = firstChallenge(res.headers['www-authenticate']);
@@ -179,6 +185,66 @@ export class RegistryTransport {
         continue;
       }
       return { status, headers: res.headers, body: res.body, url };
+    }
+  }
+
+  /**
+   * With TLS verification off and the scheme not yet known, the first credential-less GET/HEAD goes out
+   * over https and plain http at once and the answer itself tells the scheme (https preferred): the
+   * probe's round trip disappears from the critical path. Nothing secret is sent twice: a request
+   * that would carry credentials waits for the ordinary probe instead.
+   */
+  async #raceFirst(req: RegistryRequest): Promise<{ base: URL; res: Dispatcher.ResponseData } | undefined> {
+    if (this.#options.tlsVerify || this.#base || req.body !== undefined) return undefined;
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || /^https?:/.test(req.url)) return undefined;
+    if (await this.auth.authorization(req.scopes)) return undefined;
+    if (this.#base) return undefined; // another request started while we looked at credentials
+    const settled = Promise.withResolvers<URL>();
+    this.#base = settled.promise;
+    settled.promise.catch(() => {
+      this.#base = undefined;
+    });
+    const send = (base: URL) => {
+      const url = new URL(req.url, base);
+      return httpRequest(this.#options.dispatcher, {
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: req.method,
+        headers: { 'user-agent': this.#options.userAgent, ...req.headers },
+        signal: req.signal,
+      });
+    };
+    const httpsBase = new URL(`https://${this.#options.apiHost}/`);
+    const httpBase = new URL(`http://${this.#options.apiHost}/`);
+    const viaHttps = send(httpsBase);
+    const viaHttp = send(httpBase);
+    viaHttp.catch(() => undefined);
+    try {
+      const res = await viaHttps;
+      settled.resolve(httpsBase);
+      viaHttp.then(
+        (r) => r.body.destroy(),
+        () => undefined,
+      );
+      return { base: httpsBase, res };
+    } catch (err) {
+      const mismatch = isTlsProtocolMismatch(err) || isConnectionLevel(wrapNetworkError(err, req.method, ''));
+      if (mismatch) {
+        try {
+          const res = await viaHttp;
+          settled.resolve(httpBase);
+          return { base: httpBase, res };
+        } catch {
+          // neither scheme answered: fall through to the ordinary probe, which reports it properly
+        }
+      } else {
+        viaHttp.then(
+          (r) => r.body.destroy(),
+          () => undefined,
+        );
+      }
+      settled.resolve(this.#probe(req.signal));
+      return undefined;
     }
   }
 

@@ -115,8 +115,6 @@ async function runCopy(
       registries.repository(srcEndpoint, src.registry, src.repository, false),
       registries.repository(dstEndpoint, dst.registry, dst.repository, true),
     ]);
-    // Warm both connections (and learn each registry's auth challenge) at once.
-    await Promise.all([source.ctx.transport.base(), destination.ctx.transport.base()]);
     const progress = quiet ? undefined : progressFor(io.stderr);
     const signatures = opts.signatures !== false && opts.removeSignatures !== true;
     let copied: Awaited<ReturnType<typeof copyImage>>;
