@@ -2,14 +2,11 @@ import type { Command } from 'commander';
 import { NotFoundError } from '../../errors/kinds.ts';
 import type { Descriptor, ImageManifest } from '../../oci/manifest.ts';
 import { parsePlatform, platformMatches } from '../../oci/platform.ts';
-import { Registries } from '../../registry/registries.ts';
-import { reportError } from '../error-report.ts';
 import { parseBool, parseCount } from '../flags/bool-flags.ts';
 import { addSideOptions } from '../flags/side-options.ts';
-import { type CliIo, ExitCode } from '../io.ts';
+import type { CliIo } from '../io.ts';
 import type { CommandResult } from '../program.ts';
-import { VERSION } from '../version.ts';
-import { openSingle } from './single-side.ts';
+import { runSingle } from './single-side.ts';
 
 interface ImageConfig {
   created?: string;
@@ -40,19 +37,13 @@ export function registerInspect(program: Command, io: CliIo, result: CommandResu
 }
 
 async function runInspect(arg: string, opts: Record<string, unknown>, io: CliIo): Promise<number> {
-  const registries = new Registries({
-    retryTimes: opts.retryTimes as number,
-    userAgent: `ferry/${VERSION}`,
-    env: io.env,
-  });
-  try {
-    const { ref, repo } = await openSingle(arg, opts, io, registries);
+  return runSingle('inspect', arg, opts, io, async (ref, repo) => {
     const reference = ref.digest ?? ref.tag ?? 'latest';
     const top = await repo.getManifest(reference);
     if (!top) throw new NotFoundError(`${arg} not found`);
     if (opts.raw === true && opts.config !== true) {
       io.stdout.write(Buffer.from(top.parsed.bytes));
-      return ExitCode.Ok;
+      return;
     }
     let image: ImageManifest;
     if (top.parsed.kind === 'index') {
@@ -78,7 +69,7 @@ async function runInspect(arg: string, opts: Record<string, unknown>, io: CliIo)
           ? configBytes
           : `${JSON.stringify(JSON.parse(configBytes.toString('utf8')), null, 4)}\n`,
       );
-      return ExitCode.Ok;
+      return;
     }
     const config = JSON.parse(configBytes.toString('utf8')) as ImageConfig;
     const tags = opts.tags === false ? [] : await repo.listTags();
@@ -102,12 +93,5 @@ async function runInspect(arg: string, opts: Record<string, unknown>, io: CliIo)
       Env: config.config?.Env ?? null,
     };
     io.stdout.write(`${JSON.stringify(out, null, 4)}\n`);
-    return ExitCode.Ok;
-  } catch (err) {
-    const { exitCode, message } = reportError(err, `inspect ${arg}: `);
-    io.stderr.write(`${message}\n`);
-    return exitCode;
-  } finally {
-    await registries.destroy();
-  }
+  });
 }
