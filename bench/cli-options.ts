@@ -1,23 +1,43 @@
 import { parseArgs } from 'node:util';
-import { isScenarioId, SCENARIO_IDS, type ScenarioId } from './scenarios.ts';
+import { SCENARIO_IDS, type ScenarioId } from './scenarios.ts';
+import { SERVICE_SCENARIO_IDS, type ServiceScenarioId } from './service-results.ts';
+
+/** ferry-vs-skopeo copy scenarios first, then the promotion service. */
+export const ALL_SCENARIO_IDS = [...SCENARIO_IDS, ...SERVICE_SCENARIO_IDS] as const;
+export type BenchScenarioId = ScenarioId | ServiceScenarioId;
+
+function isBenchScenarioId(value: string): value is BenchScenarioId {
+  return (ALL_SCENARIO_IDS as readonly string[]).includes(value);
+}
 
 export interface CliOptions {
   readonly quick: boolean;
   /** Selected scenarios, in the canonical order. */
-  readonly scenarios: readonly ScenarioId[];
+  readonly scenarios: readonly BenchScenarioId[];
   readonly iterations: number | undefined;
+  /** FERRY_LOG_LEVEL of `ferry serve` in the service scenarios. */
+  readonly serveLogLevel: string;
+  /** Directory for a V8 CPU profile of `ferry serve` (written when it stops), if wanted. */
+  readonly serveCpuProfDir: string | undefined;
   readonly help: boolean;
 }
 
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
 export const USAGE = `Usage: node bench/run.ts [--quick] [--only <scenario>[,<scenario>…]]… [--iterations <n>]
+         [--serve-log-level <level>] [--serve-cpu-prof <dir>]
 
   --quick           smoke run: 2 iterations, small images (< 2 min)
   --only <ids>      run only these scenarios (repeatable or comma-separated):
-                    ${SCENARIO_IDS.join(', ')}
-  --iterations <n>  measured runs per tool for every selected scenario
+                    ${ALL_SCENARIO_IDS.join(', ')}
+  --iterations <n>  measured runs per tool for every selected copy scenario
+  --serve-log-level <level>
+                    FERRY_LOG_LEVEL of ferry serve in the service-* scenarios (default info)
+  --serve-cpu-prof <dir>
+                    write a V8 CPU profile of ferry serve into <dir> (service-* scenarios)
   -h, --help        this text
 
-Writes bench/results.md and bench/results.json and prints the summary table.`;
+Writes bench/results.md and bench/results.json and prints the summary tables.`;
 
 export function parseCli(argv: readonly string[]): CliOptions {
   const { values } = parseArgs({
@@ -26,6 +46,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
       quick: { type: 'boolean', default: false },
       only: { type: 'string', multiple: true },
       iterations: { type: 'string' },
+      'serve-log-level': { type: 'string', default: 'info' },
+      'serve-cpu-prof': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -36,7 +58,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
     .map((v) => v.trim())
     .filter(Boolean);
   for (const id of wanted) {
-    if (!isScenarioId(id)) throw new Error(`unknown scenario "${id}"; known: ${SCENARIO_IDS.join(', ')}`);
+    if (!isBenchScenarioId(id)) {
+      throw new Error(`unknown scenario "${id}"; known: ${ALL_SCENARIO_IDS.join(', ')}`);
+    }
   }
   let iterations: number | undefined;
   if (values.iterations !== undefined) {
@@ -45,10 +69,16 @@ export function parseCli(argv: readonly string[]): CliOptions {
       throw new Error(`--iterations wants a positive integer, got "${values.iterations}"`);
     }
   }
+  const serveLogLevel = values['serve-log-level'] ?? 'info';
+  if (!LOG_LEVELS.includes(serveLogLevel)) {
+    throw new Error(`--serve-log-level wants one of ${LOG_LEVELS.join(', ')}, got "${serveLogLevel}"`);
+  }
   return {
     quick: values.quick === true,
-    scenarios: wanted.length === 0 ? SCENARIO_IDS : SCENARIO_IDS.filter((id) => wanted.includes(id)),
+    scenarios: wanted.length === 0 ? ALL_SCENARIO_IDS : ALL_SCENARIO_IDS.filter((id) => wanted.includes(id)),
     iterations,
+    serveLogLevel,
+    serveCpuProfDir: values['serve-cpu-prof'],
     help: values.help === true,
   };
 }

@@ -18,6 +18,14 @@ export interface Profile {
   /** Per tool invocation; a hung copy must not stall the whole run. */
   readonly copyTimeoutMs: number;
   readonly bigLayerTimeoutMs: number;
+  /** service-latency: measured webhook → succeeded round trips, one at a time. */
+  readonly serviceLatencyIterations: number;
+  /** service-throughput: signed webhooks fired in the measured burst. */
+  readonly serviceThroughputTriggers: number;
+  /** service-throughput: requests in flight at once. */
+  readonly serviceThroughputConcurrency: number;
+  /** How long service-throughput waits for the burst's promotions to finish (reported, not judged). */
+  readonly serviceDrainTimeoutMs: number;
 }
 
 const PLATFORMS: readonly Platform[] = [
@@ -38,6 +46,10 @@ export const FULL: Profile = {
   bigLayerBytes: 1024 * MiB,
   copyTimeoutMs: 180_000,
   bigLayerTimeoutMs: 600_000,
+  serviceLatencyIterations: 30,
+  serviceThroughputTriggers: 600,
+  serviceThroughputConcurrency: 16,
+  serviceDrainTimeoutMs: 120_000,
 };
 
 export const QUICK: Profile = {
@@ -52,9 +64,16 @@ export const QUICK: Profile = {
   bigLayerBytes: 128 * MiB,
   copyTimeoutMs: 60_000,
   bigLayerTimeoutMs: 120_000,
+  serviceLatencyIterations: 10,
+  serviceThroughputTriggers: 150,
+  serviceThroughputConcurrency: 16,
+  serviceDrainTimeoutMs: 60_000,
 };
 
-/** `--iterations N` overrides both counts (useful when re-checking one scenario). */
+/**
+ * `--iterations N` overrides both copy counts (useful when re-checking one scenario). The service
+ * counts stay: a p95 needs its samples.
+ */
 export function withIterations(profile: Profile, iterations: number | undefined): Profile {
   if (iterations === undefined) return profile;
   return { ...profile, iterations, bigLayerIterations: iterations };

@@ -4,6 +4,13 @@ import { runCommand } from '../test/rig/run-command.ts';
 import type { MachineInfo, RunConditions, Versions } from './machine-info.ts';
 import { formatBytes, type Profile } from './profile.ts';
 import type { CaseResult, RunRecord } from './results.ts';
+import {
+  meetsTarget,
+  SERVICE_SCENARIO_IDS,
+  type ServiceMetric,
+  type ServiceResult,
+  type ServiceTarget,
+} from './service-results.ts';
 import { median, ratio } from './stats.ts';
 import type { Tool } from './tools.ts';
 
@@ -16,6 +23,10 @@ export interface BenchReport {
   readonly conditions: RunConditions;
   readonly cases: readonly CaseResult[];
   readonly notes: readonly string[];
+  /** Promotion-service scenarios (`ferry serve`), in their own table. */
+  readonly service: readonly ServiceResult[];
+  /** Notes about the service setup shared by its scenarios. */
+  readonly serviceNotes: readonly string[];
   readonly totalRuntimeSeconds: number;
   /** 1/5/15-minute load averages: other work on the machine skews timings, so say how busy it was. */
   readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
@@ -121,10 +132,74 @@ export function summaryTable(report: BenchReport): string {
   );
 }
 
+function formatValue(value: number | undefined, unit: ServiceMetric['unit']): string {
+  if (value === undefined) return '—';
+  return unit === 'ms' ? `${value.toFixed(1)} ms` : `${value.toFixed(0)}/s`;
+}
+
+function formatTarget(target: ServiceTarget | undefined, unit: ServiceMetric['unit']): string {
+  if (target === undefined) return '(info)';
+  return unit === 'ms' ? `${target.op} ${target.value} ms` : `${target.op} ${target.value}/s`;
+}
+
+/** A failed request or promotion fails every judged metric of its scenario. */
+function serviceVerdict(result: ServiceResult, metric: ServiceMetric): Verdict {
+  if (metric.target === undefined) return 'info';
+  if (result.failures.length > 0) return 'no';
+  if (metric.value === undefined) return 'n/a';
+  return meetsTarget(metric.value, metric.target) ? 'yes' : 'no';
+}
+
+export function serviceTable(report: BenchReport): string {
+  return table(
+    ['metric', 'value', 'target', 'met?'],
+    report.service.flatMap((result) =>
+      result.metrics.map((metric) => {
+        const met = serviceVerdict(result, metric);
+        return [
+          `${result.scenario}: ${metric.name}`,
+          formatValue(metric.value, metric.unit),
+          formatTarget(metric.target, metric.unit),
+          met === 'info' ? '—' : met,
+        ];
+      }),
+    ),
+  );
+}
+
+/** The copy comparison is rendered only when a copy scenario was selected. */
+function hasCopyScenarios(report: BenchReport): boolean {
+  const service: readonly string[] = SERVICE_SCENARIO_IDS;
+  return report.cases.length > 0 || report.scenarios.some((id) => !service.includes(id));
+}
+
+function serviceSection(report: BenchReport): string[] {
+  const p = report.profile;
+  const out: string[] = [
+    '## Promotion service',
+    '',
+    `\`ferry serve\` as a real process; ${p.serviceLatencyIterations} latency rounds, ` +
+      `${p.serviceThroughputTriggers} throughput triggers with ${p.serviceThroughputConcurrency} in flight. ` +
+      'Percentiles are nearest-rank.',
+    '',
+    serviceTable(report),
+    '',
+    ...report.serviceNotes.map((n) => `- ${n}`),
+  ];
+  for (const result of report.service) {
+    out.push(`- **${result.scenario}**: ${result.summary}`);
+    for (const note of result.notes) out.push(`  - ${note}`);
+    for (const failure of result.failures) out.push(`  - FAILED: ${failure}`);
+  }
+  out.push('');
+  return out;
+}
+
 export function renderMarkdown(report: BenchReport): string {
   const { profile: p, machine: m, versions: v } = report;
+  const copy = hasCopyScenarios(report);
   const out: string[] = [
-    '# ferry vs skopeo benchmark',
+    '# ferry benchmark',
     '',
     ...(report.incomplete ? [`**INCOMPLETE RUN:** ${report.incomplete}`, ''] : []),
     `- Date: ${report.date}`,
@@ -132,26 +207,34 @@ export function renderMarkdown(report: BenchReport): string {
     `- ferry: ${v.ferry}, on Node ${v.ferryNode}`,
     `- skopeo: ${v.skopeo}`,
     `- registry: ${v.registry} (anonymous, plain HTTP, loopback)`,
-    `- Profile: ${p.name}; ${p.iterations} iterations per tool (big-layer: ${p.bigLayerIterations}); scenarios: ${report.scenarios.join(', ')}`,
-    `- Sizes: main image ${p.mainLayerCount} × ${formatBytes(p.mainLayerBytes)}; multi-arch ${p.multiArchPlatforms.length} platforms × ${p.multiArchLayersPerPlatform} × ${formatBytes(p.multiArchLayerBytes)}; big layer ${formatBytes(p.bigLayerBytes)}`,
+    ...(copy
+      ? [
+          `- Profile: ${p.name}; ${p.iterations} iterations per tool (big-layer: ${p.bigLayerIterations}); scenarios: ${report.scenarios.join(', ')}`,
+          `- Sizes: main image ${p.mainLayerCount} × ${formatBytes(p.mainLayerBytes)}; multi-arch ${p.multiArchPlatforms.length} platforms × ${p.multiArchLayersPerPlatform} × ${formatBytes(p.multiArchLayerBytes)}; big layer ${formatBytes(p.bigLayerBytes)}`,
+        ]
+      : [`- Profile: ${p.name}; scenarios: ${report.scenarios.join(', ')}`]),
     `- Total runtime: ${report.totalRuntimeSeconds.toFixed(0)} s`,
     `- Load average (1/5/15 min) at start ${loads(report.loadAverage.start)}, at end ${loads(report.loadAverage.end)}`,
     '',
-    'Times are wall clock from spawn to exit of each tool process (start-up included), medians of the',
-    'successful runs; ratio = ferry median / skopeo median. Rows marked "(info)" are reported, not judged.',
-    '',
-    summaryTable(report),
-    '',
-    '## Notes',
-    '',
-    `- Peak RSS: ${report.conditions.rssMethod === 'gnu-time' ? '`/usr/bin/time -f %M` (wait4 rusage of the tool process)' : 'VmHWM of /proc/<pid>/status, sampled every 50 ms'}.`,
-    `- Tools ran as ${report.conditions.toolsRunAsNobody ? '`nobody` (as root, skopeo would share a persistent blob-info cache in /var/lib/containers/cache and cross-repo mount on "fresh" copies)' : 'the current user'}, each run in a fresh hermetic HOME/auth/policy environment.`,
-    '- rtt50: the rig latency proxy (25 ms each way) in front of both registries. Setup and verification talk to the registries directly.',
-    ...report.notes.map((n) => `- ${n}`),
-    '',
-    '## Details',
-    '',
   ];
+  if (copy) {
+    out.push(
+      'Times are wall clock from spawn to exit of each tool process (start-up included), medians of the',
+      'successful runs; ratio = ferry median / skopeo median. Rows marked "(info)" are reported, not judged.',
+      '',
+      summaryTable(report),
+      '',
+      '## Notes',
+      '',
+      `- Peak RSS: ${report.conditions.rssMethod === 'gnu-time' ? '`/usr/bin/time -f %M` (wait4 rusage of the tool process)' : 'VmHWM of /proc/<pid>/status, sampled every 50 ms'}.`,
+      `- Tools ran as ${report.conditions.toolsRunAsNobody ? '`nobody` (as root, skopeo would share a persistent blob-info cache in /var/lib/containers/cache and cross-repo mount on "fresh" copies)' : 'the current user'}, each run in a fresh hermetic HOME/auth/policy environment.`,
+      '- rtt50: the rig latency proxy (25 ms each way) in front of both registries. Setup and verification talk to the registries directly.',
+      ...report.notes.map((n) => `- ${n}`),
+      '',
+    );
+  }
+  if (report.service.length > 0 || report.serviceNotes.length > 0) out.push(...serviceSection(report));
+  out.push('## Details', '');
   for (const c of report.cases) {
     out.push(`### ${c.label}`, '');
     const iterations = [...new Set(c.runs.map((r) => r.iteration))].sort((a, b) => a - b);
@@ -177,6 +260,11 @@ export function renderMarkdown(report: BenchReport): string {
         '```',
         '',
       );
+    }
+  }
+  for (const result of report.service) {
+    for (const detail of result.details) {
+      out.push(`### ${detail.title}`, '', table(detail.header, detail.rows), '');
     }
   }
   return `${out.join('\n')}\n`;
@@ -211,6 +299,10 @@ export function renderJson(report: BenchReport): string {
           met: rowsFor(c).map((row) => ({ row: row.label, target: row.target, met: row.met })),
         };
       }),
+      service: report.service.map((result) => ({
+        ...result,
+        metrics: result.metrics.map((metric) => ({ ...metric, met: serviceVerdict(result, metric) })),
+      })),
     },
     (_key, value: unknown) => (value === undefined ? null : value),
     2,

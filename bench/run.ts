@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChecked } from '../test/rig/run-command.ts';
 import { makeTempDir } from '../test/rig/temp-dir.ts';
@@ -9,10 +11,12 @@ import { startBenchRegistry } from './environment.ts';
 import { FixtureLibrary } from './fixture-library.ts';
 import { machineInfo, runConditions, versions } from './machine-info.ts';
 import { FULL, QUICK, withIterations } from './profile.ts';
-import { type BenchReport, summaryTable, writeReports } from './report.ts';
+import { type BenchReport, serviceTable, summaryTable, writeReports } from './report.ts';
 import type { CaseResult } from './results.ts';
 import { runScenario } from './scenario-runner.ts';
 import { SCENARIOS } from './scenarios.ts';
+import { runServiceBench } from './service-bench.ts';
+import { SERVICE_SCENARIO_IDS, type ServiceResult } from './service-results.ts';
 import { measureStartup } from './startup.ts';
 import { PINNED_NODE } from './tools.ts';
 import { checkFreshRepoAssumption } from './verify.ts';
@@ -59,6 +63,8 @@ async function main(): Promise<number> {
 
   const cases: CaseResult[] = [];
   const notes: string[] = [];
+  const service: ServiceResult[] = [];
+  const serviceNotes: string[] = [];
   let incomplete: string | undefined;
   const [machine, toolVersions, conditions] = await Promise.all([
     Promise.resolve(machineInfo()),
@@ -74,12 +80,64 @@ async function main(): Promise<number> {
     conditions,
     cases,
     notes,
+    service,
+    serviceNotes,
     totalRuntimeSeconds: (performance.now() - started) / 1000,
     loadAverage: { start: loadAtStart, end: os.loadavg() },
     incomplete,
   });
 
+  const copyScenarios = SCENARIOS.filter((s) => options.scenarios.includes(s.id));
+  const serviceScenarios = SERVICE_SCENARIO_IDS.filter((id) => options.scenarios.includes(id));
   try {
+    if (copyScenarios.length > 0) await copyBench();
+    if (serviceScenarios.length > 0) {
+      abort.signal.throwIfAborted();
+      let nodeOptions: string | undefined;
+      if (options.serveCpuProfDir !== undefined) {
+        const dir = resolve(options.serveCpuProfDir);
+        await mkdir(dir, { recursive: true });
+        nodeOptions = `--cpu-prof --cpu-prof-dir=${JSON.stringify(dir)}`;
+        serviceNotes.push(
+          `ferry serve ran with --cpu-prof (slower than unprofiled); its profile is in ${dir}.`,
+        );
+      }
+      await runServiceBench(
+        {
+          profile,
+          scenarios: serviceScenarios,
+          signal: abort.signal,
+          logLevel: options.serveLogLevel,
+          nodeOptions,
+          notes: serviceNotes,
+          async onResult(result) {
+            service.push(result);
+            await writeReports(report(), RESULTS_MD, RESULTS_JSON);
+          },
+        },
+        cleanup,
+      );
+    }
+  } catch (err) {
+    incomplete = abort.signal.aborted
+      ? 'interrupted (SIGINT/SIGTERM)'
+      : `error: ${(err as Error).stack ?? String(err)}`;
+    process.stderr.write(`bench: ${incomplete}\n`);
+  } finally {
+    await cleanup.runAll();
+  }
+
+  const final = report();
+  await writeReports(final, RESULTS_MD, RESULTS_JSON);
+  if (copyScenarios.length > 0) process.stdout.write(`${summaryTable(final)}\n\n`);
+  if (final.service.length > 0) process.stdout.write(`Promotion service:\n\n${serviceTable(final)}\n\n`);
+  process.stdout.write(
+    `Total runtime ${final.totalRuntimeSeconds.toFixed(0)} s. Details: ${RESULTS_MD} and ${RESULTS_JSON}\n`,
+  );
+  return incomplete === undefined ? 0 : 1;
+
+  /** ferry vs skopeo: copies with both tools between bench registries. */
+  async function copyBench(): Promise<void> {
     const source = await startBenchRegistry('nonprod', cleanup);
     const fixtureDir = await makeTempDir('bench-fixtures');
     cleanup.defer('fixture files', () => fixtureDir.remove());
@@ -91,7 +149,7 @@ async function main(): Promise<number> {
     );
 
     let freshChecked = false;
-    for (const def of SCENARIOS.filter((s) => options.scenarios.includes(s.id))) {
+    for (const def of copyScenarios) {
       abort.signal.throwIfAborted();
       process.stderr.write(`bench: == ${def.id}\n`);
       // A new destination registry per scenario keeps its storage (and disk use) small.
@@ -126,22 +184,9 @@ async function main(): Promise<number> {
       // Partial results survive a crash or Ctrl-C in a later scenario.
       await writeReports(report(), RESULTS_MD, RESULTS_JSON);
     }
-  } catch (err) {
-    incomplete = abort.signal.aborted
-      ? 'interrupted (SIGINT/SIGTERM)'
-      : `error: ${(err as Error).stack ?? String(err)}`;
-    process.stderr.write(`bench: ${incomplete}\n`);
-  } finally {
-    await cleanup.runAll();
+    // Not needed by the service scenarios: stopped now rather than idling through them.
+    await source.stop();
   }
-
-  const final = report();
-  await writeReports(final, RESULTS_MD, RESULTS_JSON);
-  process.stdout.write(`${summaryTable(final)}\n\n`);
-  process.stdout.write(
-    `Total runtime ${final.totalRuntimeSeconds.toFixed(0)} s. Details: ${RESULTS_MD} and ${RESULTS_JSON}\n`,
-  );
-  return incomplete === undefined ? 0 : 1;
 }
 
 process.exitCode = await main();

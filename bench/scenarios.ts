@@ -14,10 +14,6 @@ export const SCENARIO_IDS = [
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
-export function isScenarioId(value: string): value is ScenarioId {
-  return (SCENARIO_IDS as readonly string[]).includes(value);
-}
-
 /** What ferry has to reach for a case to count as met. */
 export interface Target {
   /** Upper bound for median(ferry) / median(skopeo) wall time. */

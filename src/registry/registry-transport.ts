@@ -73,6 +73,13 @@ export interface RegistryTransportOptions {
 const MAX_REDIRECTS = 5;
 
 /**
+ * undici closes the connection after every HEAD unless told otherwise (client-h1: "interop with
+ * misbehaving servers that may send a body"), so each blob/manifest HEAD cost a new TCP (and TLS)
+ * connection. Registries answer HEAD per the spec; keep the connection.
+ */
+const KEEP_ALIVE_AFTER_HEAD = false;
+
+/**
  * HTTP to one registry: scheme discovery (`GET /v2/`, spec "Determining support"), authentication
  * (challenge → token per scope, one re-auth on 401), retries with backoff for temporary failures, and
  * redirects that never carry the registry's Authorization to another host.
@@ -145,6 +152,7 @@ export class RegistryTransport {
             // undici writes async iterables natively (client-h1 writeIterable); its types omit them.
             body: req.body as Dispatcher.RequestOptions['body'],
             signal: req.signal,
+            reset: KEEP_ALIVE_AFTER_HEAD,
           });
         } catch (err) {
           const wrapped = wrapNetworkError(err, req.method, redactUrl(url));
@@ -212,6 +220,7 @@ export class RegistryTransport {
         method: req.method,
         headers: { 'user-agent': this.#options.userAgent, ...req.headers },
         signal: req.signal,
+        reset: KEEP_ALIVE_AFTER_HEAD,
       });
     };
     const httpsBase = new URL(`https://${this.#options.apiHost}/`);
