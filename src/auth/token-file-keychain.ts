@@ -10,11 +10,12 @@
  * never offered to a third-party registry; without it the keychain answers for any registry and the
  * caller is responsible for scoping (e.g. one keychain per copy side).
  */
-import { open } from 'node:fs/promises';
+
 import { AuthConfigError } from './auth-error.ts';
 import type { Credential, Keychain } from './credential.ts';
 import { ANONYMOUS } from './credential.ts';
 import { basicCredential } from './credential-values.ts';
+import { readBoundedFile } from './read-bounded-file.ts';
 import { registryMatcher } from './registry-key.ts';
 
 /** Username sent with the token unless configured; the registry ignores it for SA tokens. */
@@ -54,28 +55,16 @@ export class TokenFileKeychain implements Keychain {
  * (not even a prefix: half a token is still a secret).
  */
 export async function readTokenFile(path: string): Promise<string> {
-  let bytes: Buffer;
+  let read: Awaited<ReturnType<typeof readBoundedFile>>;
   try {
-    const handle = await open(path, 'r');
-    try {
-      const buffer = Buffer.alloc(MAX_TOKEN_FILE_BYTES + 1);
-      let length = 0;
-      while (length < buffer.length) {
-        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-        if (bytesRead === 0) break;
-        length += bytesRead;
-      }
-      bytes = buffer.subarray(0, length);
-    } finally {
-      await handle.close();
-    }
+    read = await readBoundedFile(path, MAX_TOKEN_FILE_BYTES);
   } catch (err) {
     throw new AuthConfigError(`cannot read token file ${path}: ${describeFsError(err)}`, {
       path,
       cause: err,
     });
   }
-  if (bytes.length > MAX_TOKEN_FILE_BYTES) {
+  if (read.tooLarge) {
     throw new AuthConfigError(
       `token file ${path} is larger than ${MAX_TOKEN_FILE_BYTES} bytes; is it the right file?`,
       {
@@ -84,7 +73,7 @@ export async function readTokenFile(path: string): Promise<string> {
     );
   }
   // Secrets mounted from ConfigMaps/`echo` usually end in a newline; surrounding whitespace is never part of a token.
-  const token = bytes.toString('utf8').trim();
+  const token = read.bytes.toString('utf8').trim();
   if (token === '') throw new AuthConfigError(`token file ${path} is empty`, { path });
   if (!/^[\x21-\x7e]+$/.test(token)) {
     throw new AuthConfigError(

@@ -3,7 +3,7 @@
  * reads are bounded: a path that points at a log file or a device by mistake must fail with a clear
  * message, not fill memory. Errors describe *why* a read failed in words an operator acts on.
  */
-import { open } from 'node:fs/promises';
+import { readBoundedFile } from '../../auth/read-bounded-file.ts';
 
 /** Every file ferry.yaml refers to is far smaller than this; bigger is the wrong file. */
 export const MAX_REFERENCED_FILE_BYTES = 1024 * 1024;
@@ -22,20 +22,9 @@ export class FileTooLargeError extends Error {
 
 /** Reads at most `limit` bytes of `path`; throws FileTooLargeError if there is more. */
 export async function readSmallFile(path: string, limit = MAX_REFERENCED_FILE_BYTES): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(limit + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    if (length > limit) throw new FileTooLargeError(path, limit);
-    return buffer.subarray(0, length);
-  } finally {
-    await handle.close();
-  }
+  const { bytes, tooLarge } = await readBoundedFile(path, limit);
+  if (tooLarge) throw new FileTooLargeError(path, limit);
+  return bytes;
 }
 
 /** Short reason for a failed read: the errno translated, never the file's content. */
