@@ -10,13 +10,18 @@ import { runInNewContext } from 'node:vm';
  * 4 MiB and MALLOC_ARENA_MAX=2 (bin/ferry), at no measurable cost in wall time. Composition-root policy: the library only reports bytes.
  */
 export function createMemoryGuard(everyBytes = 4 * 1024 * 1024): (bytes: number) => void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
+  // Created on the first streamed chunk, not up front: a no-op copy streams nothing and should not pay
+  // for a second V8 context (vm.runInNewContext) at start and at exit.
+  let gc: ((options?: { type: 'minor' | 'major' }) => void) | undefined;
   let since = 0;
   return (bytes) => {
     since += bytes;
     if (since >= everyBytes) {
       since = 0;
+      if (!gc) {
+        setFlagsFromString('--expose-gc');
+        gc = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
+      }
       gc({ type: 'minor' });
     }
   };
