@@ -18,6 +18,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   auth: ['errors', 'reference'],
   registry: ['errors', 'reference', 'oci', 'auth'],
   copy: ['errors', 'reference', 'oci', 'auth', 'registry'],
+  layout: ['errors', 'reference', 'oci'],
 };
 const FORBIDDEN_PACKAGES = /^(pg|@electric-sql\/pglite|fastify|@fastify\/.*|react|react-dom|pino|commander)$/;
 

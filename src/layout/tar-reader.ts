@@ -1,0 +1,127 @@
+/**
+ * Extract a tar (ustar, pax, GNU long names) into an empty directory, for `oci-archive:` sources.
+ * The archive is untrusted: entry names that are absolute or contain `..` are refused outright
+ * (path traversal, CVE-2007-4131 style), and only regular files and directories are extracted —
+ * symlinks, hard links and devices are refused, which also rules out escaping through a link.
+ */
+import { createWriteStream } from 'node:fs';
+import { type FileHandle, mkdir, open, stat } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { LayoutError, LayoutErrorCode } from './layout-error.ts';
+import { BLOCK, decodeHeader, paddingFor, parsePaxRecords } from './tar-header.ts';
+
+/** pax/GNU metadata entries are small; anything bigger is not an OCI archive. */
+const MAX_META_BYTES = 1024 * 1024;
+
+/** Extract `archivePath` under `dest` (which must exist). Returns the entry names extracted. */
+export async function extractTar(archivePath: string, dest: string): Promise<string[]> {
+  const root = resolve(dest);
+  const fh = await open(archivePath, 'r');
+  const names: string[] = [];
+  try {
+    let pos = 0;
+    let pending: { path?: string | undefined; size?: number | undefined } = {};
+    const fail = (message: string, cause?: unknown): LayoutError =>
+      new LayoutError(LayoutErrorCode.BadArchive, archivePath, `${archivePath}: ${message}`, { cause });
+    for (;;) {
+      const block = await readExactly(fh, pos, BLOCK);
+      if (block === undefined) throw fail('truncated archive (no end-of-archive marker)');
+      pos += BLOCK;
+      let header: ReturnType<typeof decodeHeader>;
+      try {
+        header = decodeHeader(block);
+      } catch (cause) {
+        throw fail(`corrupt header at offset ${pos - BLOCK}`, cause);
+      }
+      if (header === undefined) break;
+      const size =
+        header.type === 'pax' || header.type === 'gnu-longname' ? header.size : (pending.size ?? header.size);
+      const dataStart = pos;
+      pos += size + paddingFor(size);
+
+      if (header.type === 'pax' || header.type === 'gnu-longname' || header.type === 'pax-global') {
+        if (size > MAX_META_BYTES) throw fail(`metadata entry of ${size} bytes`);
+        const data = await readExactly(fh, dataStart, size);
+        if (data === undefined) throw fail('truncated metadata entry');
+        if (header.type === 'pax') {
+          const records = parsePaxRecords(data);
+          const paxSize = records.get('size');
+          pending = {
+            path: records.get('path') ?? pending.path,
+            size: paxSize === undefined ? pending.size : Number.parseInt(paxSize, 10),
+          };
+        } else if (header.type === 'gnu-longname') {
+          pending = { ...pending, path: data.toString('utf8').replace(/\0+$/, '') };
+        }
+        continue;
+      }
+      const name = pending.path ?? header.name;
+      pending = {};
+      const target = safeTarget(root, name, archivePath);
+      if (header.type === 'other') {
+        throw fail(
+          `entry ${JSON.stringify(name)} has type ${JSON.stringify(header.typeflag)}; only files and directories are allowed in an OCI archive`,
+        );
+      }
+      if (target === undefined) continue; // "." or "./"
+      if (header.type === 'directory') {
+        await mkdir(target, { recursive: true });
+        continue;
+      }
+      await mkdir(dirname(target), { recursive: true });
+      if (size > 0) {
+        const end = dataStart + size - 1;
+        // fd-based stream: reads [dataStart, end] without closing our handle.
+        const input = fh.createReadStream({
+          start: dataStart,
+          end,
+          autoClose: false,
+          highWaterMark: 1024 * 1024,
+        });
+        await pipeline(input, createWriteStream(target, { mode: 0o644 }));
+      } else {
+        await (await open(target, 'w', 0o644)).close();
+      }
+      const written = (await stat(target)).size;
+      if (written !== size) throw fail(`truncated entry ${JSON.stringify(name)}`);
+      names.push(relative(root, target).split(sep).join('/'));
+    }
+  } finally {
+    await fh.close();
+  }
+  return names;
+}
+
+/**
+ * Where entry `name` goes under `root`, or undefined for the archive root itself. Refuses absolute
+ * names and any `..` component instead of silently stripping them (GNU tar's behaviour): an OCI
+ * archive never legitimately contains them, so their presence means a crafted file.
+ */
+export function safeTarget(root: string, name: string, archivePath: string): string | undefined {
+  const unsafe = (why: string): LayoutError =>
+    new LayoutError(
+      LayoutErrorCode.UnsafePath,
+      archivePath,
+      `${archivePath}: refusing entry ${JSON.stringify(name)} (${why})`,
+    );
+  if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name)) throw unsafe('absolute path');
+  if (name.includes('\0')) throw unsafe('NUL in name');
+  const parts = name.split(/[\\/]+/).filter((p) => p !== '' && p !== '.');
+  if (parts.includes('..')) throw unsafe('".." component');
+  if (parts.length === 0) return undefined;
+  const target = resolve(root, ...parts);
+  if (target !== root && !target.startsWith(root + sep)) throw unsafe('outside the extraction directory');
+  return target;
+}
+
+async function readExactly(fh: FileHandle, position: number, length: number): Promise<Buffer | undefined> {
+  const buf = Buffer.alloc(length);
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
+    if (bytesRead === 0) return undefined;
+    got += bytesRead;
+  }
+  return buf;
+}
