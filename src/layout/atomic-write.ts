@@ -7,16 +7,25 @@ import { randomBytes } from 'node:crypto';
 import { link, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+/** A complete, fsynced temp file beside `path` (same directory, so rename/link stay atomic). */
+async function writeSyncedTemp(path: string, data: Uint8Array | string): Promise<string> {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${randomBytes(6).toString('hex')}`);
+  const fh = await open(tmp, 'wx', 0o644);
   try {
-    const fh = await open(tmp, 'wx', 0o644);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (err) {
+    await fh.close();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await fh.close();
+  return tmp;
+}
+
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const tmp = await writeSyncedTemp(path, data);
+  try {
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
@@ -45,15 +54,8 @@ export async function syncDirectory(dir: string): Promise<void> {
  * (a plain rename could overwrite an index.json that was already tagged).
  */
 export async function createFileIfAbsent(path: string, data: Uint8Array | string): Promise<boolean> {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${randomBytes(6).toString('hex')}`);
+  const tmp = await writeSyncedTemp(path, data);
   try {
-    const fh = await open(tmp, 'wx', 0o644);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
     await link(tmp, path);
     return true;
   } catch (err) {
