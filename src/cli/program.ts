@@ -15,8 +15,8 @@ export interface CommandResult {
   exitCode: number;
 }
 
-export async function run(args: readonly string[], io: CliIo): Promise<number> {
-  const result: CommandResult = { exitCode: ExitCode.Ok };
+/** The whole command tree, every command registered; actions report their exit code through `result`. */
+export function buildProgram(io: CliIo, result: CommandResult): Command {
   const program = new Command('ferry')
     .description('Promote container images between registries: safely, fast, with a record.')
     .version(`ferry version ${VERSION}`, '-v, --version')
@@ -32,6 +32,12 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
   registerDigest(program, io, result);
   registerTrigger(program, io, result);
   registerServe(program, io, result);
+  return program;
+}
+
+export async function run(args: readonly string[], io: CliIo): Promise<number> {
+  const result: CommandResult = { exitCode: ExitCode.Ok };
+  const program = buildProgram(io, result);
   try {
     await program.parseAsync(normaliseBooleanFlags(args), { from: 'user' });
   } catch (err) {
@@ -44,4 +50,53 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     return exitCode;
   }
   return result.exitCode;
+}
+
+/** What the parser made of a command line, without running it. */
+export type ParsedCommandLine =
+  | {
+      readonly ok: true;
+      /** Command path, e.g. `['trigger']`. */
+      readonly command: readonly string[];
+      readonly args: readonly string[];
+      readonly options: Readonly<Record<string, unknown>>;
+    }
+  | { readonly ok: false; readonly error: string };
+
+class ParsedStop extends Error {
+  readonly parsed: ParsedCommandLine;
+  constructor(parsed: ParsedCommandLine) {
+    super('parsed');
+    this.parsed = parsed;
+  }
+}
+
+/**
+ * Parse a ferry command line with the real command tree and stop before any action runs (a dry run
+ * of the parser): flags, arguments and choices are checked exactly as `ferry` would check them.
+ * Used to verify the command lines in CI examples without a server or registries.
+ */
+export async function parseCommandLine(args: readonly string[]): Promise<ParsedCommandLine> {
+  const errors: string[] = [];
+  const sink = {
+    write: (s: string) => {
+      errors.push(String(s));
+      return true;
+    },
+  };
+  const io = { stdout: sink, stderr: sink, stdin: process.stdin, env: {} } as unknown as CliIo;
+  const program = buildProgram(io, { exitCode: ExitCode.Ok });
+  program.hook('preAction', (_root, action) => {
+    const command: string[] = [];
+    for (let c: Command | null = action; c && c !== program; c = c.parent) command.unshift(c.name());
+    throw new ParsedStop({ ok: true, command, args: [...action.args], options: action.opts() });
+  });
+  try {
+    await program.parseAsync(normaliseBooleanFlags(args), { from: 'user' });
+  } catch (err) {
+    if (err instanceof ParsedStop) return err.parsed;
+    if (err instanceof CommanderError) return { ok: false, error: errors.join('').trim() || err.message };
+    throw err;
+  }
+  return { ok: false, error: 'no command ran' };
 }
