@@ -17,7 +17,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   oci: ['errors'],
   auth: ['errors', 'reference'],
   registry: ['errors', 'reference', 'oci', 'auth'],
-  copy: ['errors', 'reference', 'oci', 'auth', 'registry'],
+  copy: ['errors', 'reference', 'oci', 'auth', 'registry', 'layout'],
   layout: ['errors', 'reference', 'oci'],
 };
 const FORBIDDEN_PACKAGES = /^(pg|@electric-sql\/pglite|fastify|@fastify\/.*|react|react-dom|pino|commander)$/;

@@ -1,7 +1,7 @@
 import { digestToTagPrefix } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import { RegistryError } from '../registry/registry-error.ts';
-import type { Repository } from '../registry/repository.ts';
+import type { CopySource } from './endpoints.ts';
 
 /** cosign's tag suffixes: signatures, attestations, SBOMs (sigstore/cosign pkg/oci/remote). */
 export const COSIGN_SUFFIXES = ['.sig', '.att', '.sbom'] as const;
@@ -31,7 +31,7 @@ const PROBE_DIGEST = `sha256:${'0'.repeat(64)}`;
  * "MUST NOT return a 404" for a referrers request).
  */
 export async function prefetchArtifactHints(
-  source: Repository,
+  source: CopySource,
   signal?: AbortSignal,
 ): Promise<ArtifactHints> {
   const [page, probe] = await Promise.all([
@@ -50,7 +50,7 @@ export async function prefetchArtifactHints(
  * (all at once). A registry that rejects a probe (auth on a tag we may not read) does not fail the copy.
  */
 export async function discoverArtifacts(
-  source: Repository,
+  source: CopySource,
   digest: string,
   hints: ArtifactHints | undefined,
   signal?: AbortSignal,

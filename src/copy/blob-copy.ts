@@ -5,14 +5,14 @@ import type { Descriptor } from '../oci/manifest.ts';
 import { retryDelay } from '../registry/backoff.ts';
 import type { BlobReader } from '../registry/blobs.ts';
 import { RegistryError } from '../registry/registry-error.ts';
-import type { Repository } from '../registry/repository.ts';
 import type { UploadSession } from '../registry/uploads.ts';
 import type { BlobLocations } from './blob-locations.ts';
+import type { CopyDestination, CopySource } from './endpoints.ts';
 import type { BlobAction, CopyEventListener } from './events.ts';
 
 export interface BlobCopyOptions {
-  readonly source: Repository;
-  readonly destination: Repository;
+  readonly source: CopySource;
+  readonly destination: CopyDestination;
   readonly locations: BlobLocations;
   readonly retryTimes: number;
   /** Chunk size for chunked uploads (bytes). */
@@ -146,7 +146,7 @@ export async function transferBlob(
   }
 }
 
-async function openSession(destination: Repository, signal?: AbortSignal): Promise<UploadSession> {
+async function openSession(destination: CopyDestination, signal?: AbortSignal): Promise<UploadSession> {
   const started = await destination.startUpload(undefined, signal);
   if (started.mounted)
     throw new FerryError(ErrorCode.Registry, 'registry reported a mount for a plain upload');

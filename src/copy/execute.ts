@@ -2,10 +2,10 @@ import { NotFoundError } from '../errors/kinds.ts';
 import { isDigest } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import type { PlatformSpec } from '../oci/platform.ts';
-import type { Repository } from '../registry/repository.ts';
 import { discoverArtifacts, prefetchArtifactHints } from './artifacts.ts';
 import { type BlobCopyOptions, prepareBlob, transferBlob } from './blob-copy.ts';
 import { BlobLocations } from './blob-locations.ts';
+import type { CopyDestination, CopySource } from './endpoints.ts';
 import type { CopyEventListener } from './events.ts';
 import { forEachLimit } from './limit.ts';
 import { createLimiter } from './limiter.ts';
@@ -13,10 +13,10 @@ import { type CopyPlan, type PlannedManifest, planCopy } from './plan.ts';
 import { completeTree } from './source-tree.ts';
 
 export interface CopyImageOptions {
-  readonly source: Repository;
+  readonly source: CopySource;
   /** Tag or digest on the source. */
   readonly sourceReference: string;
-  readonly destination: Repository;
+  readonly destination: CopyDestination;
   /** Tag to set at the destination; undefined ⇒ push by digest only. */
   readonly destinationTag?: string | undefined;
   readonly platforms?: readonly PlatformSpec[] | undefined;
@@ -117,7 +117,7 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
         source,
         destination,
         locations,
-        retryTimes: options.retryTimes ?? source.ctx.retryTimes,
+        retryTimes: options.retryTimes ?? source.retryTimes,
         chunkSize: options.chunkSize ?? 16 * 1024 * 1024,
         chunkedRetryThreshold: options.chunkedRetryThreshold ?? 64 * 1024 * 1024,
         forceChunked: options.forceChunked ?? false,
@@ -128,7 +128,13 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
         counters,
       });
       manifestsPushed = await pushManifests(destination, plan.manifests, options);
-      await destination.putManifest(destRef ?? plan.top.digest, plan.top.bytes, plan.top.mediaType, signal);
+      await destination.putManifest(
+        destRef ?? plan.top.digest,
+        plan.top.bytes,
+        plan.top.mediaType,
+        signal,
+        true,
+      );
       manifestsPushed += 1;
       emit?.({
         type: 'manifest',
@@ -159,7 +165,7 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
 
 /** Child manifests by digest: images first (in parallel), then nested indexes in post-order. */
 async function pushManifests(
-  destination: Repository,
+  destination: CopyDestination,
   manifests: readonly PlannedManifest[],
   options: CopyImageOptions,
 ): Promise<number> {

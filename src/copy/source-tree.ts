@@ -2,14 +2,14 @@ import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
 import { NotFoundError } from '../errors/kinds.ts';
 import type { ParsedManifest } from '../oci/manifest.ts';
-import type { Repository } from '../registry/repository.ts';
+import type { CopySource } from './endpoints.ts';
 import type { SourceTree } from './plan.ts';
 
 const MAX_DEPTH = 4;
 
 /** Fetch a manifest and, for an index, all manifests beneath it (in parallel), each digest-verified. */
 export async function fetchSourceTree(
-  repo: Repository,
+  repo: CopySource,
   reference: string,
   signal?: AbortSignal,
 ): Promise<SourceTree> {
@@ -22,7 +22,7 @@ export async function fetchSourceTree(
 
 /** The same, for a tree whose top manifest was already fetched. */
 export async function completeTree(
-  repo: Repository,
+  repo: CopySource,
   digest: string,
   top: ParsedManifest,
   signal?: AbortSignal,
@@ -33,7 +33,7 @@ export async function completeTree(
 }
 
 async function fetchChildren(
-  repo: Repository,
+  repo: CopySource,
   parent: ParsedManifest,
   into: Map<string, ParsedManifest>,
   depth: number,

@@ -42,6 +42,10 @@ export class Repository {
     return this.ctx.name;
   }
 
+  get retryTimes(): number {
+    return this.ctx.retryTimes;
+  }
+
   headManifest(reference: string, signal?: AbortSignal): Promise<ManifestHead | undefined> {
     return headManifest(this.ctx, reference, signal);
   }

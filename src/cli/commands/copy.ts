@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { copyImage } from '../../copy/execute.ts';
 import { BadUsageError } from '../../errors/kinds.ts';
 import { type PlatformSpec, parsePlatform } from '../../oci/platform.ts';
+import { parseTransportReference } from '../../reference/parse-transport-reference.ts';
 import { Registries } from '../../registry/registries.ts';
 import { reportError } from '../error-report.ts';
 import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
@@ -15,14 +16,20 @@ import { formatBytes } from '../output/format-bytes.ts';
 import { progressFor } from '../output/progress-for.ts';
 import type { CommandResult } from '../program.ts';
 import { VERSION } from '../version.ts';
-import { dockerSide } from './docker-side.ts';
+import { type OpenedSide, openDestinationSide, openSourceSide } from './copy-side.ts';
 
 export function registerCopy(program: Command, io: CliIo, result: CommandResult): void {
   const cmd = program
     .command('copy')
     .description('Copy an image (the whole index by default, digest preserved) from SRC to DST')
-    .argument('<src>', 'source, e.g. docker://registry.example/team/app:1.2')
-    .argument('<dst>', 'destination, e.g. docker://prod.example/team/app:1.2');
+    .argument(
+      '<src>',
+      'source: docker://registry.example/team/app:1.2, oci:DIR[:NAME], oci-archive:FILE[:NAME]',
+    )
+    .argument(
+      '<dst>',
+      'destination: docker://prod.example/team/app:1.2, oci:DIR[:NAME], oci-archive:FILE[:NAME]',
+    );
   addSideOptions(cmd, 'src-', 'source');
   addSideOptions(cmd, 'dest-', 'destination');
   cmd
@@ -103,27 +110,31 @@ async function runCopy(
   });
   const quiet = opts.quiet === true;
   const json = opts.json === true;
+  const opened: OpenedSide<unknown>[] = [];
+  let committed = false;
   try {
-    const src = dockerSide(srcArg, 'source');
-    const dst = dockerSide(dstArg, 'destination');
+    const srcRef = parseTransportReference(srcArg);
+    const dstRef = parseTransportReference(dstArg);
     const platforms = selectedPlatforms(opts);
     const factories = keychainFactories(io);
     const authfile = opts.authfile as string | undefined;
-    const srcEndpoint = await endpointFromFlags('src', readSideOptions(opts, 'src-'), factories, authfile);
-    const dstEndpoint = await endpointFromFlags('dest', readSideOptions(opts, 'dest-'), factories, authfile);
-    const [source, destination] = await Promise.all([
-      registries.repository(srcEndpoint, src.registry, src.repository, false),
-      registries.repository(dstEndpoint, dst.registry, dst.repository, true),
-    ]);
+    const src = await openSourceSide(srcRef, registries, () =>
+      endpointFromFlags('src', readSideOptions(opts, 'src-'), factories, authfile),
+    );
+    opened.push(src);
+    const dst = await openDestinationSide(dstRef, registries, () =>
+      endpointFromFlags('dest', readSideOptions(opts, 'dest-'), factories, authfile),
+    );
+    opened.push(dst);
     const progress = quiet ? undefined : progressFor(io.stderr);
     const signatures = opts.signatures !== false && opts.removeSignatures !== true;
     let copied: Awaited<ReturnType<typeof copyImage>>;
     try {
       copied = await copyImage({
-        source,
-        sourceReference: src.digest ?? src.tag ?? 'latest',
-        destination,
-        destinationTag: dst.tag ?? (dst.digest ? undefined : 'latest'),
+        source: src.repository,
+        sourceReference: src.reference ?? '',
+        destination: dst.repository,
+        destinationTag: dst.reference,
         platforms,
         signatures,
         parallel: Math.max(1, opts.imageParallelCopies as number),
@@ -140,14 +151,15 @@ async function runCopy(
         `destination digest ${dst.digest} does not match the copied manifest ${copied.digest}`,
       );
     }
+    await dst.close(true);
+    committed = true;
     if (typeof opts.digestfile === 'string') await writeFile(opts.digestfile, copied.digest);
-    const destination_ = `${dst.registry}/${dst.repository}${dst.tag ? `:${dst.tag}` : ''}`;
     if (json) {
       io.stdout.write(`${JSON.stringify({ source: srcArg, destination: dstArg, ...copied }, null, 2)}\n`);
     } else if (!quiet) {
       const b = copied.bytes;
       io.stderr.write(
-        `${copied.upToDate ? 'Up to date' : 'Copied'} ${destination_}@${copied.digest} ` +
+        `${copied.upToDate ? 'Up to date' : 'Copied'} ${dst.display}@${copied.digest} ` +
           `(${formatBytes(b.copied)} copied, ${formatBytes(b.mounted)} mounted, ${formatBytes(b.skipped)} already there` +
           `${copied.artifacts ? `, ${copied.artifacts} signatures/referrers` : ''}) in ${(copied.durationMs / 1000).toFixed(2)}s\n`,
       );
@@ -158,6 +170,9 @@ async function runCopy(
     io.stderr.write(`${message}\n`);
     return exitCode;
   } finally {
+    // Sources close (temp extraction removed); a destination archive not yet committed is discarded.
+    for (const side of opened)
+      if (!(committed && side === opened[1])) await side.close(false).catch(() => undefined);
     await registries.destroy();
   }
 }

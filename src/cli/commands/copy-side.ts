@@ -1,0 +1,69 @@
+import type { CopyDestination, CopySource } from '../../copy/endpoints.ts';
+import { openLayoutForRead, openLayoutForWrite } from '../../copy/layout-endpoint.ts';
+import type { TransportReference } from '../../reference/image-reference.ts';
+import type { Endpoint, Registries } from '../../registry/registries.ts';
+
+/** One side of `ferry copy`, opened: the repository (registry or layout) and what to name. */
+export interface OpenedSide<R> {
+  readonly repository: R;
+  /** Source: tag/digest/layout name to read ('' = the layout's only image). Destination: tag, or undefined. */
+  readonly reference: string | undefined;
+  /** Expected digest (`name@sha256:…` on the destination). */
+  readonly digest: string | undefined;
+  /** For messages: `registry/repo:tag` or `oci:path:name`. */
+  readonly display: string;
+  /** Finish: packs a written oci-archive when `commit`, removes temp files either way. */
+  close(commit: boolean): Promise<void>;
+}
+
+const nothingToClose = async () => {};
+
+export async function openSourceSide(
+  ref: TransportReference,
+  registries: Registries,
+  endpoint: () => Promise<Endpoint>,
+): Promise<OpenedSide<CopySource>> {
+  if (ref.transport === 'docker') {
+    const r = ref.ref;
+    return {
+      repository: await registries.repository(await endpoint(), r.registry, r.repository, false),
+      reference: r.digest ?? r.tag ?? 'latest',
+      digest: r.digest,
+      display: `${r.registry}/${r.repository}${r.tag ? `:${r.tag}` : ''}`,
+      close: nothingToClose,
+    };
+  }
+  const opened = await openLayoutForRead(ref);
+  return {
+    repository: opened.repository(),
+    reference: ref.refName ?? '',
+    digest: undefined,
+    display: `${ref.transport}:${ref.path}${ref.refName ? `:${ref.refName}` : ''}`,
+    close: opened.close,
+  };
+}
+
+export async function openDestinationSide(
+  ref: TransportReference,
+  registries: Registries,
+  endpoint: () => Promise<Endpoint>,
+): Promise<OpenedSide<CopyDestination>> {
+  if (ref.transport === 'docker') {
+    const r = ref.ref;
+    return {
+      repository: await registries.repository(await endpoint(), r.registry, r.repository, true),
+      reference: r.tag ?? (r.digest ? undefined : 'latest'),
+      digest: r.digest,
+      display: `${r.registry}/${r.repository}${r.tag ? `:${r.tag}` : ''}`,
+      close: nothingToClose,
+    };
+  }
+  const opened = await openLayoutForWrite(ref);
+  return {
+    repository: opened.repository(),
+    reference: ref.refName,
+    digest: undefined,
+    display: `${ref.transport}:${ref.path}${ref.refName ? `:${ref.refName}` : ''}`,
+    close: opened.close,
+  };
+}

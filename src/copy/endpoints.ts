@@ -1,0 +1,61 @@
+/**
+ * What the copy engine needs from either side of a copy. A registry `Repository` satisfies both
+ * interfaces as is; an OCI image layout does too (see layout-repository.ts), so `copy` and `sync` work
+ * registry ↔ registry, registry ↔ `oci:`/`oci-archive:` with one executor.
+ */
+import type { Descriptor } from '../oci/manifest.ts';
+import type { BlobReader, OpenBlobOptions } from '../registry/blobs.ts';
+import type { FetchedManifest, ManifestHead } from '../registry/manifests.ts';
+import type { TagsPage } from '../registry/tags.ts';
+import type { StartUploadResult, UploadSession } from '../registry/uploads.ts';
+
+/** Where an image is read from. */
+export interface CopySource {
+  /** Registry host, or `oci:<path>` for a layout: blobs mount only within one `registry`. */
+  readonly registry: string;
+  /** Repository name (for a layout: the name scope, possibly empty). */
+  readonly name: string;
+  /** Extra attempts for a failed blob transfer. */
+  readonly retryTimes: number;
+  headManifest(reference: string, signal?: AbortSignal): Promise<ManifestHead | undefined>;
+  getManifest(reference: string, signal?: AbortSignal): Promise<FetchedManifest | undefined>;
+  openBlob(desc: Descriptor, signal?: AbortSignal, options?: OpenBlobOptions): BlobReader;
+  listTagsPage(url?: string, signal?: AbortSignal): Promise<TagsPage>;
+  /** Referrers through the API, or undefined when the source has no referrers API. */
+  listReferrersApi(digest: string, signal?: AbortSignal): Promise<Descriptor[] | undefined>;
+}
+
+/** Where an image is written to. */
+export interface CopyDestination {
+  readonly registry: string;
+  readonly name: string;
+  headManifest(reference: string, signal?: AbortSignal): Promise<ManifestHead | undefined>;
+  /** Size of the blob when present. */
+  headBlob(digest: string, signal?: AbortSignal): Promise<number | undefined>;
+  startUpload(mount?: { digest: string; from: string }, signal?: AbortSignal): Promise<StartUploadResult>;
+  putMonolithic(
+    session: UploadSession,
+    desc: Descriptor,
+    body: AsyncIterable<Buffer>,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  putChunked(
+    session: UploadSession,
+    desc: Descriptor,
+    body: AsyncIterable<Buffer>,
+    chunkSize: number,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  cancelUpload(session: UploadSession): Promise<void>;
+  /**
+   * Store a manifest under `reference` (a tag or its digest). `entryPoint` marks the manifest the copy
+   * was asked for, pushed last: a layout lists it in index.json even without a name; registries ignore it.
+   */
+  putManifest(
+    reference: string,
+    bytes: Uint8Array,
+    mediaType: string,
+    signal?: AbortSignal,
+    entryPoint?: boolean,
+  ): Promise<string>;
+}
