@@ -19,6 +19,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   registry: ['errors', 'reference', 'oci', 'auth'],
   copy: ['errors', 'reference', 'oci', 'auth', 'registry', 'layout'],
   layout: ['errors', 'reference', 'oci'],
+  // Pure YAML generation for `ferry bootstrap`: must not reach into service/ (its config schema included).
+  bootstrap: ['errors', 'reference'],
+  yaml: [],
+  sync: ['errors', 'reference', 'oci', 'auth', 'registry', 'copy', 'layout', 'yaml'],
 };
 const FORBIDDEN_PACKAGES = /^(pg|@electric-sql\/pglite|fastify|@fastify\/.*|react|react-dom|pino|commander)$/;
 

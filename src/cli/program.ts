@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerBootstrap } from './commands/bootstrap.ts';
 import { registerCopy } from './commands/copy.ts';
 import { registerDigest } from './commands/digest.ts';
 import { registerInspect } from './commands/inspect.ts';
@@ -7,6 +8,7 @@ import { registerServe } from './commands/serve.ts';
 import { reportError } from './error-report.ts';
 import { normaliseBooleanFlags } from './flags/bool-flags.ts';
 import { type CliIo, ExitCode } from './io.ts';
+import { registerSync } from './sync/register-sync.ts';
 import { registerTrigger } from './trigger/register-trigger.ts';
 import { VERSION } from './version.ts';
 
@@ -32,6 +34,8 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
   registerDigest(program, io, result);
   registerTrigger(program, io, result);
   registerServe(program, io, result);
+  registerSync(program, io, result);
+  registerBootstrap(program, io, result);
   return program;
 }
 

@@ -43,6 +43,9 @@ export type BlobPreparation =
  */
 export async function prepareBlob(desc: Descriptor, options: BlobCopyOptions): Promise<BlobPreparation> {
   const { source, destination, locations, signal } = options;
+  // Another image of this run is sending the same blob to this registry: wait, then mount or skip.
+  const pending = locations.inFlight(destination.registry, desc.digest);
+  if (pending) await pending;
   if (locations.has(destination.registry, destination.name, desc.digest))
     return { done: true, action: 'skipped' };
 

@@ -4,6 +4,8 @@
  */
 export class BlobLocations {
   readonly #byRegistry = new Map<string, Map<string, Set<string>>>();
+  /** `registry digest` → settles when the transfer ends (either way). */
+  readonly #inFlight = new Map<string, Promise<void>>();
 
   add(registry: string, repository: string, digest: string): void {
     let byDigest = this.#byRegistry.get(registry);
@@ -27,5 +29,28 @@ export class BlobLocations {
   find(registry: string, digest: string, except: string): string | undefined {
     for (const repo of this.#byRegistry.get(registry)?.get(digest) ?? []) if (repo !== except) return repo;
     return undefined;
+  }
+
+  /**
+   * Record that `digest` is being transferred to `registry`; call the returned function when the
+   * transfer ends. Images copied at the same time (sync) then wait for it and mount, instead of
+   * sending the same bytes twice.
+   */
+  beginTransfer(registry: string, digest: string): () => void {
+    const key = `${registry} ${digest}`;
+    let end!: () => void;
+    const done = new Promise<void>((resolve) => {
+      end = resolve;
+    });
+    this.#inFlight.set(key, done);
+    return () => {
+      if (this.#inFlight.get(key) === done) this.#inFlight.delete(key);
+      end();
+    };
+  }
+
+  /** The transfer of `digest` to `registry` in progress, if any; settles (never rejects) when it ends. */
+  inFlight(registry: string, digest: string): Promise<void> | undefined {
+    return this.#inFlight.get(`${registry} ${digest}`);
   }
 }

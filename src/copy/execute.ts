@@ -3,10 +3,10 @@ import { isDigest } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import type { PlatformSpec } from '../oci/platform.ts';
 import { discoverArtifacts, prefetchArtifactHints } from './artifacts.ts';
-import { type BlobCopyOptions, prepareBlob, transferBlob } from './blob-copy.ts';
+import { type BlobCopyOptions, type BlobPreparation, prepareBlob, transferBlob } from './blob-copy.ts';
 import { BlobLocations } from './blob-locations.ts';
 import type { CopyDestination, CopySource } from './endpoints.ts';
-import type { CopyEventListener } from './events.ts';
+import type { BlobAction, CopyEventListener } from './events.ts';
 import { forEachLimit } from './limit.ts';
 import { createLimiter } from './limiter.ts';
 import { type CopyPlan, type PlannedManifest, planCopy } from './plan.ts';
@@ -249,8 +249,32 @@ async function copyBlobs(
         const blob = blobs[i]!;
         used.add(i);
         options.onEvent?.({ type: 'blob-start', digest: blob.digest, size: blob.size });
-        const prep = await prepared[i]!;
-        const action = prep.done ? prep.action : await transferBlob(blob, prep.session, options, prep.reader);
+        let prep = await prepared[i]!;
+        // Prepared before another image sent (or started sending) this blob to the same registry:
+        // drop the session, wait for that transfer, and decide again (skip or mount). Bounded: a
+        // mount the registry refuses leaves a session, which is then used.
+        for (let round = 0; !prep.done && round < 3; round++) {
+          const pending = options.locations.inFlight(options.destination.registry, blob.digest);
+          const known =
+            round === 0 &&
+            (options.locations.has(options.destination.registry, options.destination.name, blob.digest) ||
+              options.locations.find(options.destination.registry, blob.digest, options.destination.name) !==
+                undefined);
+          if (!pending && !known) break;
+          await discardPreparation(prep, options.destination);
+          if (pending) await pending;
+          prep = await prepareBlob(blob, options);
+        }
+        let action: BlobAction;
+        if (prep.done) action = prep.action;
+        else {
+          const end = options.locations.beginTransfer(options.destination.registry, blob.digest);
+          try {
+            action = await transferBlob(blob, prep.session, options, prep.reader);
+          } finally {
+            end();
+          }
+        }
         options.counters.blobs[action] += 1;
         options.counters.bytes[action] += blob.size;
         options.onEvent?.({ type: 'blob-done', digest: blob.digest, size: blob.size, action });
@@ -260,11 +284,16 @@ async function copyBlobs(
     const leftovers = await Promise.allSettled(prepared.filter((_, i) => !used.has(i)));
     await Promise.all(
       leftovers.map((r) =>
-        r.status === 'fulfilled' && !r.value.done
-          ? options.destination.cancelUpload(r.value.session)
-          : undefined,
+        r.status === 'fulfilled' ? discardPreparation(r.value, options.destination) : undefined,
       ),
     );
     throw err;
   }
+}
+
+/** Give back what a preparation holds: the pre-opened source response and the upload session. */
+async function discardPreparation(prep: BlobPreparation, destination: CopyDestination): Promise<void> {
+  if (prep.done) return;
+  await prep.reader?.release();
+  await destination.cancelUpload(prep.session);
 }

@@ -114,7 +114,8 @@ export function openBlob(
       value: async () => {
         if (!state.started && first) {
           const res = await first.catch(() => undefined);
-          if (res && !res.body.destroyed) res.body.destroy();
+          // undici emits RequestAbortedError on a body destroyed before its end; nobody reads this one.
+          if (res && !res.body.destroyed) res.body.on('error', () => undefined).destroy();
         }
         await gen.return(undefined).catch(() => undefined);
       },

@@ -70,8 +70,11 @@ export interface BuiltIndex {
 export type Fixture = BuiltImage | BuiltIndex;
 
 export interface BuildImageOptions {
-  /** Size in bytes of the single random file inside each layer. */
-  layers: ReadonlyArray<number | { size: number }>;
+  /**
+   * Size in bytes of the single random file inside each layer. A layer with its own `seed` is the same
+   * blob in every image that uses that seed (shared base layers).
+   */
+  layers: ReadonlyArray<number | { size: number; seed?: string }>;
   platform?: Platform;
   /** Same seed ⇒ byte-identical image (same digests). Random when omitted. */
   seed?: string | number;
@@ -116,7 +119,10 @@ export async function buildImage(opts: BuildImageOptions): Promise<BuiltImage> {
     const diffIds: string[] = [];
     for (const [i, l] of opts.layers.entries()) {
       const size = sizeOf(l);
-      const layerSeed = `${seed}:${platformString(platform)}:layer:${i}`;
+      const layerSeed =
+        typeof l === 'object' && l.seed !== undefined
+          ? `shared:${l.seed}`
+          : `${seed}:${platformString(platform)}:layer:${i}`;
       const level = opts.gzipLevel ?? (size > 16 * 1024 * 1024 ? 0 : 1);
       const path =
         size > memoryMax && dir !== undefined ? join(dir, `layer-${sha256Hex(layerSeed)}.tar.gz`) : undefined;

@@ -17,6 +17,17 @@ export const PFLAG_BOOLEANS: Readonly<Record<string, ReadonlySet<string>>> = {
     '--preserve-digests',
   ]),
   inspect: new Set([...SIDE_BOOLEANS, '--raw', '--config', '--no-tags']),
+  sync: new Set([
+    ...SIDE_BOOLEANS.flatMap((f) => [f.replace('--', '--src-'), f.replace('--', '--dest-')]),
+    '--all',
+    '--quiet',
+    '--remove-signatures',
+    '--preserve-digests',
+    '--scoped',
+    '--dry-run',
+    '--keep-going',
+    '--skip-existing',
+  ]),
   'list-tags': new Set(SIDE_BOOLEANS),
   digest: new Set(SIDE_BOOLEANS),
 };
@@ -24,6 +35,7 @@ export const PFLAG_BOOLEANS: Readonly<Record<string, ReadonlySet<string>>> = {
 /** Short forms of pflag booleans (copy's `-q`, `-a`). */
 const SHORT_BOOLEANS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   copy: { '-q': '--quiet', '-a': '--all' },
+  sync: { '-q': '--quiet', '-a': '--all' },
 };
 
 export function normaliseBooleanFlags(args: readonly string[]): string[] {

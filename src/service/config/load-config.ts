@@ -11,6 +11,7 @@
 import { readdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
+import { locate } from '../../yaml/yaml-positions.ts';
 import { checkReferences } from './check-references.ts';
 import { checkSources, type ReadDir } from './check-sources.ts';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
@@ -21,7 +22,6 @@ import { describeReadError, type ReadFile, readSmallFile } from './read-small-fi
 import type { Env } from './resolve-secret.ts';
 import { type ConfigSchemas, configSchemas, type FerryConfig } from './schema.ts';
 import { allowedKeysAt, closestKey } from './schema-keys.ts';
-import { locate } from './yaml-positions.ts';
 
 /** Read when ferry.yaml sets no `server.databaseUrl`. */
 export const DATABASE_URL_ENV = 'FERRY_DATABASE_URL';

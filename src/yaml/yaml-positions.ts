@@ -1,11 +1,13 @@
 /**
- * Maps a key path (`promotions[2].to`) back to where it is written in ferry.yaml, so every problem is
- * reported as file:line:column. The position is the key itself (`to:`), or for a list item its first
+ * Maps a key path (`promotions[2].to`) back to where it is written in a YAML file (ferry.yaml, sync
+ * files), so every problem is reported as file:line:column. The position is the key itself (`to:`), or for a list item its first
  * character; when the path goes deeper than the file (a required key that is missing), the nearest
  * enclosing node that does exist.
  */
 import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
-import type { KeyPath } from './config-pieces.ts';
+
+/** Keys and list indexes from the document root, e.g. `['promotions', 2, 'to']`. */
+export type KeyPath = readonly (string | number)[];
 
 export interface Position {
   /** 1-based. */

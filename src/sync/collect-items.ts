@@ -1,0 +1,112 @@
+/**
+ * Turn sync sources into the list of images to copy: list tags where a selection needs them (in
+ * parallel across repositories), apply regex/semver filters, name each destination repository.
+ */
+import { COSIGN_SUFFIXES } from '../copy/artifacts.ts';
+import type { CopyDestination, CopySource } from '../copy/endpoints.ts';
+import { forEachLimit } from '../copy/limit.ts';
+import { isDigest } from '../oci/digest.ts';
+import type { PlatformSpec } from '../oci/platform.ts';
+import { destinationRepository } from './destination-name.ts';
+import type { RenameRule, TagSelection } from './sync-file.ts';
+import type { SyncItem } from './sync-types.ts';
+import { selectByRegex, selectBySemver } from './tag-filters.ts';
+
+/** One source repository and how its tags are chosen. */
+export interface SourceRepository {
+  /** Registry host; undefined for a layout. */
+  readonly registry: string | undefined;
+  readonly repository: string;
+  /** `registry/repo` or `oci:path:repo`, for labels. */
+  readonly label: string;
+  readonly selection: TagSelection;
+  readonly platforms?: readonly PlatformSpec[] | undefined;
+  readonly rename: readonly RenameRule[];
+  open(): Promise<CopySource>;
+}
+
+export interface CollectOptions {
+  readonly prefix: string;
+  readonly scoped: boolean;
+  /** When signatures travel with their images, cosign tags are not synced as images of their own. */
+  readonly signatures: boolean;
+  /** Applies where the source gives none. */
+  readonly platforms?: readonly PlatformSpec[] | undefined;
+  openDestination(repository: string): Promise<CopyDestination>;
+  /** `registry/repo` or `oci:path:repo`. */
+  destinationLabel(repository: string): string;
+  readonly signal?: AbortSignal | undefined;
+}
+
+const COSIGN_TAG = new RegExp(
+  `^sha256-[a-f0-9]{64}(?:${COSIGN_SUFFIXES.map((s) => s.replace('.', '\\.')).join('|')})?$`,
+);
+
+export async function collectItems(
+  sources: readonly SourceRepository[],
+  options: CollectOptions,
+): Promise<SyncItem[]> {
+  const perSource: SyncItem[][] = sources.map(() => []);
+  const destinations = new Map<string, Promise<CopyDestination>>();
+  const destinationFor = (repository: string) => {
+    let d = destinations.get(repository);
+    if (!d) {
+      d = options.openDestination(repository);
+      destinations.set(repository, d);
+    }
+    return d;
+  };
+  await forEachLimit(
+    sources.map((_, i) => i),
+    8,
+    async (i) => {
+      const src = sources[i]!;
+      const source = await src.open();
+      const references = await selectReferences(source, src.selection, options);
+      const destRepo = destinationRepository(src.registry, src.repository, {
+        prefix: options.prefix,
+        scoped: options.scoped,
+        rename: src.rename,
+      });
+      const destination = await destinationFor(destRepo);
+      for (const reference of references) {
+        const sep = isDigest(reference) ? '@' : ':';
+        perSource[i]!.push({
+          sourceLabel: `${src.label}${sep}${reference}`,
+          destinationLabel: `${options.destinationLabel(destRepo)}${sep}${reference}`,
+          source,
+          reference,
+          destination,
+          destinationTag: isDigest(reference) ? undefined : reference,
+          platforms: src.platforms ?? options.platforms,
+        });
+      }
+    },
+  );
+  return perSource.flat();
+}
+
+async function selectReferences(
+  source: CopySource,
+  selection: TagSelection,
+  options: CollectOptions,
+): Promise<string[]> {
+  if (selection.kind === 'list') return [...selection.references];
+  const all = await listAllTags(source, options.signal);
+  const tags = options.signatures ? all.filter((t) => !COSIGN_TAG.test(t)) : all;
+  if (selection.kind === 'all') return tags;
+  if (selection.kind === 'regex') return selectByRegex(tags, selection.pattern);
+  return selectBySemver(tags, selection.constraint);
+}
+
+/** Every tag, following `Link` pagination. */
+export async function listAllTags(source: CopySource, signal?: AbortSignal): Promise<string[]> {
+  const tags: string[] = [];
+  let next: string | undefined;
+  do {
+    const page = await source.listTagsPage(next, signal);
+    tags.push(...page.tags);
+    next = page.next;
+  } while (next);
+  return tags;
+}
