@@ -1,76 +1,146 @@
 /**
- * The README's demo: two real registries on loopback ("nonprod": plain HTTP, anonymous; "prod": TLS
- * with a per-run CA and a password), a multi-arch image with a cosign-style signature pushed to
- * nonprod, then the real `bin/ferry copy` promotes it and `bin/ferry inspect` shows the result.
- * Everything is torn down at the end.
+ * The README's demo, the whole story on one machine: two real registries on loopback ("nonprod": plain
+ * HTTP, anonymous; "prod": TLS with a per-run CA and an htpasswd user), a multi-arch image with a
+ * cosign-style signature pushed to nonprod as CI would, `ferry serve` on the embedded store with a
+ * promotion rule nonprod:team-a/* → prod:team-a/*, and `ferry trigger --wait` asking for the promotion.
+ * Then the prod digest is read back and compared.
+ *
+ * `npm run demo` keeps ferry serve and the registries running until Ctrl-C; `npm run demo -- --once`
+ * stops after the promotion, exit code 0 only if it succeeded and the digests match. Either way every
+ * child process and temp dir is gone at the end (SIGINT/SIGTERM included).
  */
-import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { buildCosignSignature, buildImage, buildIndex, pushImage } from '../test/rig/fixtures.ts';
+import { parseArgs } from 'node:util';
 import { startRig } from '../test/rig/rig.ts';
-import { FERRY_BIN } from '../test/support/run-ferry.ts';
+import { createCleanupStack } from './demo/cleanup-stack.ts';
+import { writeDemoConfig } from './demo/demo-config.ts';
+import { pushDemoImage } from './demo/push-fixture.ts';
+import { readDigests } from './demo/read-digests.ts';
+import { startServe } from './demo/start-serve.ts';
+import { triggerPromotion } from './demo/trigger-promotion.ts';
 
-function ferry(args: string[]): Promise<number> {
-  console.log(`\n$ ferry ${args.join(' ')}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(FERRY_BIN, args, { stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code ?? 1));
+const REPOSITORY = 'team-a/app';
+const SIGNAL_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+let once: boolean;
+try {
+  once = parseArgs({ options: { once: { type: 'boolean', default: false } } }).values.once === true;
+} catch (err) {
+  process.stderr.write(`demo: ${(err as Error).message}\nusage: npm run demo [-- --once]\n`);
+  process.exit(2);
+}
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const complain = (line: string) => process.stderr.write(`demo: ${line}\n`);
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const row = (label: string, text: string) => say(`${label.padEnd(12)}${text}`);
+
+const cleanup = createCleanupStack((err) => complain(`while stopping: ${messageOf(err)}`));
+const stopping = new AbortController();
+let stopSignal: string | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopSignal ??= signal;
+    stopping.abort();
   });
 }
+const untilStopped = new Promise<void>((resolve) =>
+  stopping.signal.addEventListener('abort', () => resolve(), { once: true }),
+);
 
-const rig = await startRig({ anonymous: true, basicTls: true });
-let exitCode = 0;
-try {
+/** Runs the demo; resolves to its exit code (before cleanup). */
+async function demo(): Promise<number> {
+  const rig = await startRig({ anonymous: true, basicTls: true });
+  cleanup.add(() => rig.stop());
   const nonprod = rig.anonymous!;
   const prod = rig.basicTls!;
-  console.log(`nonprod registry: ${nonprod.url} (anonymous, plain HTTP)`);
-  console.log(
-    `prod registry:    ${prod.url} (TLS with CA ${prod.certDir}, htpasswd user "${prod.username}")`,
+  row('nonprod', `${nonprod.url}  (anonymous, plain HTTP)`);
+  row('prod', `${prod.url}  (TLS with a per-run CA, htpasswd user "${prod.username}")`);
+  stopping.signal.throwIfAborted();
+
+  const commit = randomBytes(6).toString('hex'); // a short $GIT_COMMIT
+  const pushed = await pushDemoImage(nonprod, REPOSITORY, commit);
+  row('pushed', `${REPOSITORY}:${commit} to nonprod (linux/amd64 + linux/arm64, cosign signature)`);
+  stopping.signal.throwIfAborted();
+
+  const dir = join(rig.dir, 'ferry');
+  const { config, render } = await writeDemoConfig({ dir, nonprod, prod });
+  const serve = await startServe({ writeConfig: render, home: dir, logFile: join(dir, 'serve.log') });
+  cleanup.add(() => serve.stop());
+  row('ferry serve', `${serve.url}  (embedded store; config ${config.file})`);
+  say();
+  stopping.signal.throwIfAborted();
+
+  const outcome = await triggerPromotion({
+    server: serve.url,
+    image: REPOSITORY,
+    tag: commit,
+    config,
+    say,
+    signal: stopping.signal,
+  });
+  stopping.signal.throwIfAborted();
+  const digests = await readDigests({
+    nonprod,
+    prod,
+    config,
+    repository: REPOSITORY,
+    tag: commit,
+    signatureTag: pushed.signatureTag,
+  });
+
+  const promotion = outcome.promotion;
+  const succeeded = outcome.code === 0 && promotion?.status === 'succeeded';
+  const equal =
+    digests.prod !== undefined && digests.prod === digests.nonprod && digests.prod === pushed.digest;
+  say();
+  row(
+    'promotion',
+    promotion ? `${promotion.id} ${promotion.status}` : `none (ferry trigger exited ${outcome.code})`,
   );
+  row('nonprod', `${digests.nonprod ?? 'no digest'}  ${REPOSITORY}:${commit}`);
+  const verdict = equal ? '(equal digests)' : digests.prod === undefined ? '' : '(DIGESTS DIFFER)';
+  row('prod', `${digests.prod ?? 'not on prod'}  ${verdict}`.trimEnd());
+  row('signature', digests.signatureOnProd ? `${pushed.signatureTag} copied to prod` : 'not on prod');
+  row('service', serve.url);
+  if (promotion) {
+    const api = `${serve.url}/api/v1/promotions/${promotion.id}`;
+    row('timeline', `curl -H "Authorization: Bearer $(cat ${config.viewerTokenFile})" ${api}`);
+  }
+  if (!succeeded || !equal) {
+    for (const problem of digests.problems) complain(problem);
+    // A refused request was explained by ferry trigger; a promotion that ran and failed, by the service.
+    const log = promotion === undefined ? '' : `; the end of ferry serve's log:\n${serve.logTail(8)}`;
+    complain(`FAILED${log}`);
+    return 1;
+  }
+  if (once) return 0;
 
-  const platforms = [
-    { os: 'linux', architecture: 'amd64' },
-    { os: 'linux', architecture: 'arm64', variant: 'v8' },
-  ];
-  const images = await Promise.all(
-    platforms.map((platform, i) =>
-      buildImage({ layers: [4 << 20, 1 << 20], seed: `demo-${i}`, platform, format: 'oci' }),
-    ),
-  );
-  const index = buildIndex(images, { oci: true });
-  const commit = 'a1b2c3d';
-  await pushImage(nonprod, 'team-a/app', commit, index);
-  const sig = buildCosignSignature(index.manifestDigest, `${nonprod.host}/team-a/app`);
-  await pushImage(nonprod, 'team-a/app', sig.tag!, sig);
-  console.log(`pushed team-a/app:${commit} (${index.manifestDigest}) and its signature to nonprod`);
-
-  // Credentials go in an auth file, never on the command line.
-  const authFile = join(rig.dir, 'prod-auth.json');
-  const auth = Buffer.from(`${prod.username}:${prod.password}`).toString('base64');
-  await writeFile(authFile, JSON.stringify({ auths: { [prod.host]: { auth } } }), { mode: 0o600 });
-
-  const src = `docker://${nonprod.host}/team-a/app:${commit}`;
-  const dst = `docker://${prod.host}/team-a/app:${commit}`;
-  const common = ['--src-tls-verify=false', '--dest-cert-dir', prod.certDir!, '--dest-authfile', authFile];
-  exitCode ||= await ferry(['copy', ...common, src, dst]);
-  exitCode ||= await ferry(['copy', ...common, src, dst]); // again: a no-op, one HEAD
-  exitCode ||= await ferry(['inspect', '--cert-dir', prod.certDir!, '--authfile', authFile, dst]);
-  exitCode ||= await ferry([
-    'list-tags',
-    '--cert-dir',
-    prod.certDir!,
-    '--authfile',
-    authFile,
-    `docker://${prod.host}/team-a/app`,
+  say();
+  say(`ferry serve and both registries keep running (log: ${serve.logFile}); Ctrl-C stops them.`);
+  const outcomeOfWait = await Promise.race([
+    untilStopped.then(() => 'stopped' as const),
+    serve.exited.then(() => 'serve-exited' as const),
   ]);
-  console.log(
-    exitCode === 0
-      ? '\ndemo: promotion succeeded; the prod digest equals the nonprod digest.'
-      : '\ndemo: FAILED',
-  );
-} finally {
-  await rig.stop();
+  if (outcomeOfWait === 'serve-exited' && !stopping.signal.aborted) {
+    complain(`ferry serve exited unexpectedly; its log ends with:\n${serve.logTail()}`);
+    return 1;
+  }
+  return 0; // stopped by Ctrl-C after a successful promotion: the intended end
 }
-process.exit(exitCode);
+
+let code: number;
+try {
+  code = await demo();
+} catch (err) {
+  if (stopping.signal.aborted) {
+    code = SIGNAL_EXIT_CODES[stopSignal ?? 'SIGTERM'] ?? 1;
+  } else {
+    complain(messageOf(err));
+    code = 1;
+  }
+}
+if (stopping.signal.aborted) say('\nstopping ferry serve and the registries');
+await cleanup.run();
+process.exit(code);
