@@ -25,6 +25,12 @@ export interface SourceImage {
 
 const TAG = 'v1';
 
+/** The sync-40 source set: repositories with one tag each. */
+export interface SyncSet {
+  readonly tag: string;
+  readonly images: readonly { readonly repo: string; readonly digest: string }[];
+}
+
 /**
  * Builds each fixture at most once per run (and only if a selected scenario needs it) and pushes
  * it to the source registry directly: setup never goes through the latency proxy.
@@ -99,6 +105,36 @@ export class FixtureLibrary {
         }),
       ),
     );
+  }
+
+  /**
+   * sync-40: `syncImages` single-layer-name repositories (`sync-app-NN:v1`, one path component so
+   * skopeo's default naming, which keeps only the last component, and ferry's agree), every image on
+   * the same base layers plus a layer of its own. Pushed one at a time: distribution's filesystem
+   * driver can fail concurrent uploads of one blob.
+   */
+  syncSet(): Promise<SyncSet> {
+    return this.#once('sync-set', async () => {
+      const p = this.#profile;
+      const started = performance.now();
+      const base = Array.from({ length: p.syncBaseLayers }, (_, i) => ({
+        size: p.syncBaseLayerBytes,
+        seed: `ferry-bench-sync-base-${i}`,
+      }));
+      const images: { repo: string; digest: string }[] = [];
+      for (let i = 0; i < p.syncImages; i++) {
+        const repo = `sync-app-${String(i).padStart(2, '0')}`;
+        const image = await buildImage({
+          layers: [...base, p.syncUniqueLayerBytes],
+          seed: `ferry-bench-sync-${i}`,
+        });
+        images.push({ repo, digest: await pushImage(this.#source.direct, repo, TAG, image) });
+      }
+      process.stderr.write(
+        `bench: pushed ${images.length} sync images to the source in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+      return { tag: TAG, images };
+    });
   }
 
   #mainImage(): Promise<BuiltImage> {

@@ -15,6 +15,13 @@ export interface Profile {
   readonly multiArchLayersPerPlatform: number;
   readonly multiArchLayerBytes: number;
   readonly bigLayerBytes: number;
+  /** sync-40: images, shared base layers (count × bytes) and each image's own layer. */
+  readonly syncImages: number;
+  readonly syncBaseLayers: number;
+  readonly syncBaseLayerBytes: number;
+  readonly syncUniqueLayerBytes: number;
+  /** Per sync invocation (skopeo copies the 40 images one after the other). */
+  readonly syncTimeoutMs: number;
   /** Per tool invocation; a hung copy must not stall the whole run. */
   readonly copyTimeoutMs: number;
   readonly bigLayerTimeoutMs: number;
@@ -44,6 +51,11 @@ export const FULL: Profile = {
   multiArchLayersPerPlatform: 4,
   multiArchLayerBytes: 8 * MiB,
   bigLayerBytes: 1024 * MiB,
+  syncImages: 40,
+  syncBaseLayers: 3,
+  syncBaseLayerBytes: 4 * MiB,
+  syncUniqueLayerBytes: 1 * MiB,
+  syncTimeoutMs: 600_000,
   copyTimeoutMs: 180_000,
   bigLayerTimeoutMs: 600_000,
   serviceLatencyIterations: 30,
@@ -62,6 +74,11 @@ export const QUICK: Profile = {
   multiArchLayersPerPlatform: 4,
   multiArchLayerBytes: 1 * MiB,
   bigLayerBytes: 128 * MiB,
+  syncImages: 40,
+  syncBaseLayers: 3,
+  syncBaseLayerBytes: 512 * 1024,
+  syncUniqueLayerBytes: 128 * 1024,
+  syncTimeoutMs: 300_000,
   copyTimeoutMs: 60_000,
   bigLayerTimeoutMs: 120_000,
   serviceLatencyIterations: 10,

@@ -32,7 +32,10 @@ export async function runScenario(
     const label = def.cases.length > 1 ? `${def.id} (${c.network})` : def.id;
     const runs: RunRecord[] = [];
     results.push({ scenario: def.id, network: c.network, label, target: c.target, runs });
-    const src = `${hooks.source.endpoint(c.network).host}/${setup.source.repo}:${setup.source.tag}`;
+    const sourceImage = setup.source;
+    const src = sourceImage
+      ? `${hooks.source.endpoint(c.network).host}/${sourceImage.repo}:${sourceImage.tag}`
+      : hooks.source.endpoint(c.network).host;
     for (let iteration = 0; iteration < iterations; iteration++) {
       // Alternating cancels out whatever the first run of a pair pays (or leaves behind) for the other.
       const order: Tool[] = iteration % 2 === 0 ? ['ferry', 'skopeo'] : ['skopeo', 'ferry'];
@@ -45,11 +48,9 @@ export async function runScenario(
         const env = await createToolEnv();
         let record: RunRecord;
         try {
-          const command = copyCommand(tool, env, {
-            source: src,
-            destination,
-            extraArgs: setup.extraArgs[tool],
-          });
+          const command = setup.custom
+            ? await setup.custom.command(tool, env, src, ctx.prod.endpoint(c.network).host, dest)
+            : copyCommand(tool, env, { source: src, destination, extraArgs: setup.extraArgs[tool] });
           const run = await measure(command, {
             env: env.env,
             timeoutMs: def.timeoutMs(ctx.profile),
@@ -59,7 +60,9 @@ export async function runScenario(
           const failure =
             run.code !== 0
               ? `exit code ${run.code}${run.timedOut ? ' (timed out)' : ''}; stderr: ${tail(run.stderr)}`
-              : await verifyCopy(ctx.prod.direct, dest.repo, dest.tag, setup.source);
+              : setup.custom
+                ? await setup.custom.verify(dest)
+                : await verifyCopy(ctx.prod.direct, dest.repo, dest.tag, sourceImage!);
           record = {
             iteration,
             tool,
@@ -73,8 +76,8 @@ export async function runScenario(
           await env.remove();
         }
         runs.push(record);
-        if (record.failure === undefined) {
-          await hooks.onVerifiedRun?.(ctx.prod, dest.repo, setup.source.sampleLayerDigest);
+        if (record.failure === undefined && sourceImage) {
+          await hooks.onVerifiedRun?.(ctx.prod, dest.repo, sourceImage.sampleLayerDigest);
         }
         process.stderr.write(
           `bench: ${label} #${iteration + 1}/${iterations} ${tool.padEnd(6)} ` +

@@ -2,6 +2,8 @@ import { pushImage } from '../test/rig/rig-client.ts';
 import type { BenchRegistry, Network } from './environment.ts';
 import type { FixtureLibrary, SourceImage } from './fixture-library.ts';
 import type { Profile } from './profile.ts';
+import { syncRun } from './sync-scenario.ts';
+import type { Command, ToolEnv } from './tool-env.ts';
 import type { Tool } from './tools.ts';
 
 export const SCENARIO_IDS = [
@@ -11,6 +13,7 @@ export const SCENARIO_IDS = [
   'noop',
   'multi-arch',
   'big-layer',
+  'sync-40',
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
@@ -41,10 +44,25 @@ export interface RunSlot {
 }
 
 export interface ScenarioSetup {
-  readonly source: SourceImage;
+  /** The image copied; undefined for scenarios with their own command (sync). */
+  readonly source: SourceImage | undefined;
   readonly extraArgs: Readonly<Record<Tool, readonly string[]>>;
   /** Puts the destination into the scenario's pre-state (untimed) and says where to copy to. */
   destination(slot: RunSlot): Promise<RunDestination>;
+  /** Instead of one `copy`: the command each tool runs, and the check of what it left behind. */
+  readonly custom?: CustomRun | undefined;
+}
+
+export interface CustomRun {
+  command(
+    tool: Tool,
+    env: ToolEnv,
+    sourceHost: string,
+    destinationHost: string,
+    dest: RunDestination,
+  ): Promise<Command>;
+  /** Undefined when the destination is right. */
+  verify(dest: RunDestination): Promise<string | undefined>;
 }
 
 export interface ScenarioContext {
@@ -172,6 +190,26 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
         source: await fixtures.big(),
         extraArgs: NO_EXTRA_ARGS,
         destination: async (slot) => freshRepo('big-layer', slot),
+      };
+    },
+  },
+  {
+    id: 'sync-40',
+    summary:
+      'Sync of 40 images (3 shared base layers + 1 own layer each) from a YAML file through the latency proxies: `ferry sync` vs `skopeo sync --src yaml`.',
+    cases: [{ network: 'rtt50', target: { maxRatio: 0.15 } }],
+    iterations: (p) => Math.min(p.iterations, 3),
+    timeoutMs: (p) => p.syncTimeoutMs,
+    async setup({ fixtures, prod }) {
+      const set = await fixtures.syncSet();
+      return {
+        source: undefined,
+        extraArgs: NO_EXTRA_ARGS,
+        destination: async (slot) => ({
+          repo: `sync-${slot.network}/${slot.tool}-${slot.iteration}`,
+          tag: set.tag,
+        }),
+        custom: syncRun(set, prod),
       };
     },
   },
