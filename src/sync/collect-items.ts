@@ -35,7 +35,15 @@ export interface CollectOptions {
   openDestination(repository: string): Promise<CopyDestination>;
   /** `registry/repo` or `oci:path:repo`. */
   destinationLabel(repository: string): string;
+  /** A repository whose tags cannot be listed becomes a failure in the result instead of an error. */
+  readonly keepGoing?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
+}
+
+export interface CollectedItems {
+  readonly items: SyncItem[];
+  /** Source repositories that could not be enumerated (only with keepGoing). */
+  readonly failures: { readonly source: string; readonly destination: string; readonly error: unknown }[];
 }
 
 const COSIGN_TAG = new RegExp(
@@ -45,8 +53,9 @@ const COSIGN_TAG = new RegExp(
 export async function collectItems(
   sources: readonly SourceRepository[],
   options: CollectOptions,
-): Promise<SyncItem[]> {
+): Promise<CollectedItems> {
   const perSource: SyncItem[][] = sources.map(() => []);
+  const failures: CollectedItems['failures'][number][] = [];
   const destinations = new Map<string, Promise<CopyDestination>>();
   const destinationFor = (repository: string) => {
     let d = destinations.get(repository);
@@ -61,14 +70,23 @@ export async function collectItems(
     8,
     async (i) => {
       const src = sources[i]!;
-      const source = await src.open();
-      const references = await selectReferences(source, src.selection, options);
       const destRepo = destinationRepository(src.registry, src.repository, {
         prefix: options.prefix,
         scoped: options.scoped,
         rename: src.rename,
       });
-      const destination = await destinationFor(destRepo);
+      let source: CopySource;
+      let references: string[];
+      let destination: CopyDestination;
+      try {
+        source = await src.open();
+        references = await selectReferences(source, src.selection, options);
+        destination = await destinationFor(destRepo);
+      } catch (error) {
+        if (!options.keepGoing) throw error;
+        failures.push({ source: src.label, destination: options.destinationLabel(destRepo), error });
+        return;
+      }
       for (const reference of references) {
         const sep = isDigest(reference) ? '@' : ':';
         perSource[i]!.push({
@@ -83,7 +101,7 @@ export async function collectItems(
       }
     },
   );
-  return perSource.flat();
+  return { items: perSource.flat(), failures };
 }
 
 async function selectReferences(

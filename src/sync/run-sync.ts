@@ -30,6 +30,8 @@ import type {
 
 export interface RunSyncOptions {
   readonly items: readonly SyncItem[];
+  /** Failures found before copying (a repository whose tags could not be listed), reported as is. */
+  readonly failures?: readonly { source: string; destination: string; error: unknown }[] | undefined;
   /** Images in flight at once (default 8). */
   readonly parallelImages?: number | undefined;
   /** Blobs in flight per image (default 6). */
@@ -89,7 +91,17 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
     if (err !== STOP_AFTER_FAILURE) throw err;
   }
 
-  const images = items.map(
+  const earlier = (options.failures ?? []).map(
+    (f): SyncImageResult => ({
+      source: f.source,
+      destination: f.destination,
+      status: 'failed',
+      bytes: zero(),
+      durationMs: 0,
+      error: describeError(f.error),
+    }),
+  );
+  const copiedImages = items.map(
     (item, i): SyncImageResult =>
       results[i] ?? {
         source: item.sourceLabel,
@@ -99,6 +111,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncSummary> {
         durationMs: 0,
       },
   );
+  const images = [...earlier, ...copiedImages];
   const counts: Record<SyncStatus, number> = {
     copied: 0,
     'up-to-date': 0,

@@ -231,6 +231,28 @@ describe('ferry sync', () => {
     assert.deepEqual((await listTags(dst, 'keep-going/team-a/svc-8')).sort(), ['1.0.0', '1.1.0', 'latest']);
   });
 
+  test('--keep-going: a repository that cannot be listed is reported, the others are synced', async () => {
+    const file = await syncFile(
+      'missing-repo.yaml',
+      `${src.host}:\n  tls-verify: false\n  images:\n    team-a/nope: []\n    team-a/svc-1: ["1.0.0"]\n`,
+    );
+    const run = await runFerry([
+      'sync',
+      ...DEST_FLAGS,
+      '--keep-going',
+      '--src',
+      'yaml',
+      '--dest',
+      'docker',
+      file,
+      `${dst.host}/missing-repo`,
+    ]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /1 copied, 0 up to date, 0 skipped, 1 failed/);
+    assert.match(run.stderr, /team-a\/nope \| /);
+    assert.deepEqual(await listTags(dst, 'missing-repo/team-a/svc-1'), ['1.0.0']);
+  });
+
   test('a bad sync file exits 2 naming file, line and key, and copies nothing', async () => {
     const file = await syncFile(
       'bad.yaml',

@@ -132,7 +132,8 @@ async function runSyncCommand(
       dryRun,
     });
     const opened = destination;
-    const items = await collectItems(sources.repositories, {
+    const { items, failures } = await collectItems(sources.repositories, {
+      keepGoing: opts.keepGoing === true,
       prefix: opened.prefix,
       scoped: opts.scoped === true,
       signatures,
@@ -140,7 +141,8 @@ async function runSyncCommand(
       openDestination: (repository) => opened.open(repository),
       destinationLabel: (repository) => opened.label(repository),
     });
-    if (items.length === 0) throw new BadUsageError('the source selects no images (no tags matched)');
+    if (items.length === 0 && failures.length === 0)
+      throw new BadUsageError('the source selects no images (no tags matched)');
 
     const quiet = opts.quiet === true;
     const progress = quiet || opts.json === true ? undefined : syncProgress(io.stderr, items.length);
@@ -149,6 +151,7 @@ async function runSyncCommand(
     try {
       summary = await runSync({
         items,
+        failures,
         parallelImages: opts.parallelImages as number,
         blobParallel: opts.imageParallelCopies as number,
         keepGoing: opts.keepGoing === true,
