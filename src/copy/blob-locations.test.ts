@@ -36,3 +36,28 @@ describe('BlobLocations', () => {
     assert.equal(loc.find('r', A, 'p'), undefined);
   });
 });
+
+test('a transfer in flight is visible until it ends, and only its own end clears it', async () => {
+  const locations = new BlobLocations();
+  assert.equal(locations.inFlight('reg', 'sha256:a'), undefined);
+  const end = locations.beginTransfer('reg', 'sha256:a');
+  const pending = locations.inFlight('reg', 'sha256:a');
+  assert.ok(pending);
+  assert.equal(locations.inFlight('other', 'sha256:a'), undefined);
+  let settled = false;
+  pending.then(() => {
+    settled = true;
+  });
+  await Promise.resolve();
+  assert.equal(settled, false);
+  end();
+  await pending;
+  assert.equal(settled, true);
+  assert.equal(locations.inFlight('reg', 'sha256:a'), undefined);
+  // A late end() of an older transfer must not hide a newer one.
+  const second = locations.beginTransfer('reg', 'sha256:a');
+  end();
+  assert.ok(locations.inFlight('reg', 'sha256:a'));
+  second();
+  assert.equal(locations.inFlight('reg', 'sha256:a'), undefined);
+});

@@ -133,7 +133,7 @@ export function parseSyncFile(text: string, file: string): SyncSpec {
       // Point at the unknown key itself, not at the mapping that holds it.
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) at([...(issue.path as KeyPath), key], 'unknown key');
-      } else at(issue.path as KeyPath, describe(issue));
+      } else at(issue.path as KeyPath, describe(issue, valueAt(json, issue.path as KeyPath)));
     }
     throw new SyncConfigError(file, problems);
   }
@@ -242,11 +242,29 @@ function isTagOrDigest(value: string): boolean {
   );
 }
 
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  record: 'a mapping',
+  object: 'a mapping',
+  array: 'a list',
+  boolean: 'true or false',
+  string: 'a string',
+};
+
+function valueAt(root: unknown, path: KeyPath): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}
+
 /** Operator wording; never the value (it may be a password typed under the wrong key). */
-function describe(issue: z.core.$ZodIssue): string {
+function describe(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'required key is missing' : `expected ${issue.expected}`;
+      if (value === undefined) return 'required key is missing';
+      return `expected ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
     case 'too_small':
       return 'must not be empty';
     default:
