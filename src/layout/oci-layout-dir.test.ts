@@ -183,3 +183,27 @@ test('index.json fields written by other tools survive a tag', async () => {
   assert.equal(after.manifests[0]['com.example.extra'], 1);
   assert.equal(after.manifests.length, 2);
 });
+
+test('several writers creating the same new layout at once all succeed', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'ferry-layout-race-'));
+  try {
+    for (let round = 0; round < 20; round++) {
+      const dir = join(root, `l${round}`);
+      // Staggered by a few event-loop turns, so later opens look at the directory while the first
+      // is between creating blobs/ and writing oci-layout.
+      const opens: Promise<OciLayoutDir>[] = [];
+      for (let i = 0; i < 4; i++) {
+        opens.push(OciLayoutDir.open(dir, { create: true }));
+        for (let turn = 0; turn < round % 5; turn++) await new Promise((r) => setImmediate(r));
+      }
+      const opened = await Promise.allSettled(opens);
+      assert.deepEqual(
+        opened.map((o) => o.status),
+        ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'],
+        String(opened.find((o) => o.status === 'rejected')?.reason),
+      );
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

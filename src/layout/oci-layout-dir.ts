@@ -67,7 +67,20 @@ export class OciLayoutDir {
     if (entries === undefined && !options.create) {
       throw new LayoutError(LayoutErrorCode.NotALayout, root, `${root} does not exist`);
     }
-    if (entries === undefined || (entries.length === 0 && options.create)) {
+    // Empty, or holding only what #initialise writes before `oci-layout` (another writer creating
+    // the same new layout right now): initialising is idempotent, so join in.
+    const initialising =
+      entries !== undefined &&
+      !entries.includes(OCI_LAYOUT_FILE) &&
+      entries.every(
+        (e) =>
+          e === BLOBS_DIR ||
+          e === INDEX_FILE ||
+          e === `${INDEX_FILE}.lock` ||
+          e.startsWith(`.${INDEX_FILE}.tmp-`) ||
+          e.startsWith(`.${OCI_LAYOUT_FILE}.tmp-`),
+      );
+    if (entries === undefined || (options.create && (entries.length === 0 || initialising))) {
       await layout.#initialise();
       return layout;
     }

@@ -89,6 +89,8 @@ export class RegistryTransport {
   readonly auth: AuthSession;
   readonly #options: RegistryTransportOptions;
   #base: Promise<URL> | undefined;
+  /** True while the scheme is being learnt from a raced request (other such requests race too). */
+  #racing = false;
 
   constructor(options: RegistryTransportOptions) {
     this.#options = options;
@@ -197,21 +199,34 @@ export class RegistryTransport {
   }
 
   /**
-   * With TLS verification off and the scheme not yet known, the first credential-less GET/HEAD goes out
-   * over https and plain http at once and the answer itself tells the scheme (https preferred): the
-   * probe's round trip disappears from the critical path. Nothing secret is sent twice: a request
-   * that would carry credentials waits for the ordinary probe instead.
+   * With TLS verification off and the scheme not yet known, credential-less GET/HEADs go out over
+   * https and plain http at once and the answer itself tells the scheme (https preferred): the probe's
+   * round trip disappears from the critical path. The first such request owns the discovery; others
+   * sent before it settles race as well instead of queueing behind it (a no-op copy sends the source
+   * manifest GET, the tag list and the referrers probe together: one round trip, not two). Nothing
+   * secret is sent twice: a request that would carry credentials waits for the ordinary probe instead.
    */
   async #raceFirst(req: RegistryRequest): Promise<{ base: URL; res: Dispatcher.ResponseData } | undefined> {
-    if (this.#options.tlsVerify || this.#base || req.body !== undefined) return undefined;
+    if (this.#options.tlsVerify || req.body !== undefined) return undefined;
     if ((req.method !== 'GET' && req.method !== 'HEAD') || /^https?:/.test(req.url)) return undefined;
+    if (this.#base && !this.#racing) return undefined;
     if (await this.auth.authorization(req.scopes)) return undefined;
-    if (this.#base) return undefined; // another request started while we looked at credentials
-    const settled = Promise.withResolvers<URL>();
-    this.#base = settled.promise;
-    settled.promise.catch(() => {
-      this.#base = undefined;
-    });
+    if (this.#base && !this.#racing) return undefined; // settled while we looked at credentials
+    let owner: PromiseWithResolvers<URL> | undefined;
+    if (!this.#base) {
+      owner = Promise.withResolvers<URL>();
+      this.#base = owner.promise;
+      this.#racing = true;
+      owner.promise.then(
+        () => {
+          this.#racing = false;
+        },
+        () => {
+          this.#racing = false;
+          this.#base = undefined;
+        },
+      );
+    }
     const send = (base: URL) => {
       const url = new URL(req.url, base);
       return httpRequest(this.#options.dispatcher, {
@@ -230,7 +245,7 @@ export class RegistryTransport {
     viaHttp.catch(() => undefined);
     try {
       const res = await viaHttps;
-      settled.resolve(httpsBase);
+      owner?.resolve(httpsBase);
       viaHttp.then(
         (r) => r.body.destroy(),
         () => undefined,
@@ -241,7 +256,7 @@ export class RegistryTransport {
       if (mismatch) {
         try {
           const res = await viaHttp;
-          settled.resolve(httpBase);
+          owner?.resolve(httpBase);
           return { base: httpBase, res };
         } catch {
           // neither scheme answered: fall through to the ordinary probe, which reports it properly
@@ -252,7 +267,7 @@ export class RegistryTransport {
           () => undefined,
         );
       }
-      settled.resolve(this.#probe(req.signal));
+      owner?.resolve(this.#probe(req.signal));
       return undefined;
     }
   }

@@ -17,12 +17,7 @@ import type { Endpoint, Registries } from '../../registry/registries.ts';
 import type { SourceRepository } from '../../sync/collect-items.ts';
 import { SyncConfigError } from '../../sync/sync-config-error.ts';
 import { parseSyncFile } from '../../sync/sync-file.ts';
-
-export type SourceTransport = 'yaml' | 'docker' | 'oci' | 'oci-archive';
-export type DestinationTransport = 'docker' | 'oci' | 'oci-archive';
-
-const SOURCES: readonly SourceTransport[] = ['yaml', 'docker', 'oci', 'oci-archive'];
-const DESTINATIONS: readonly DestinationTransport[] = ['docker', 'oci', 'oci-archive'];
+import type { DestinationTransport, SourceTransport } from './sync-transports.ts';
 
 /** Sync files are small; a multi-megabyte one is the wrong file. */
 const MAX_SYNC_FILE_BYTES = 4 * 1024 * 1024;
@@ -235,5 +230,3 @@ const EMPTY_DESTINATION: CopyDestination = {
   cancelUpload: async () => {},
   putManifest: () => Promise.reject(new BadUsageError('dry run: nothing is written')),
 };
-
-export { DESTINATIONS, SOURCES };

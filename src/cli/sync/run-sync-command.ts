@@ -1,0 +1,125 @@
+import { BadUsageError } from '../../errors/kinds.ts';
+import { parsePlatform } from '../../oci/platform.ts';
+import { Registries } from '../../registry/registries.ts';
+import { collectItems } from '../../sync/collect-items.ts';
+import { runSync } from '../../sync/run-sync.ts';
+import { reportError } from '../error-report.ts';
+import { endpointFromFlags } from '../flags/side-flags.ts';
+import { readSideOptions } from '../flags/side-options.ts';
+import { type CliIo, ExitCode } from '../io.ts';
+import { keychainFactories } from '../keychain-factories.ts';
+import { createMemoryGuard } from '../memory-guard.ts';
+import { VERSION } from '../version.ts';
+import { summaryText, syncProgress } from './sync-output.ts';
+import {
+  type OpenedDestination,
+  type OpenedSources,
+  openDestination,
+  openSources,
+  resolveSide,
+} from './sync-sides.ts';
+import { DESTINATIONS, type DestinationTransport, SOURCES, type SourceTransport } from './sync-transports.ts';
+
+/** `ferry sync`, loaded only when the command runs (YAML, semver and the sync engine stay out of other commands). */
+export async function runSyncCommand(
+  sourceArg: string | undefined,
+  destinationArg: string | undefined,
+  opts: Record<string, unknown>,
+  io: CliIo,
+): Promise<number> {
+  const registries = new Registries({
+    retryTimes: opts.retryTimes as number,
+    connectionsPerHost: Math.max(1, opts.maxConnections as number),
+    userAgent: `ferry/${VERSION}`,
+    env: io.env,
+  });
+  let sources: OpenedSources | undefined;
+  let destination: OpenedDestination | undefined;
+  let committed = false;
+  const dryRun = opts.dryRun === true;
+  try {
+    // With `--src oci-archive:FILE`, the first positional is the destination.
+    const srcInline = typeof opts.src === 'string' && opts.src.includes(':');
+    const destInline = typeof opts.dest === 'string' && opts.dest.includes(':');
+    const positionals = [sourceArg, destinationArg].filter((a): a is string => a !== undefined);
+    const srcPositional = srcInline ? undefined : positionals.shift();
+    const destPositional = destInline ? undefined : positionals.shift();
+    if (positionals.length > 0)
+      throw new BadUsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    const src = resolveSide<SourceTransport>('--src', opts.src as string | undefined, srcPositional, SOURCES);
+    const dst = resolveSide<DestinationTransport>(
+      '--dest',
+      opts.dest as string | undefined,
+      destPositional,
+      DESTINATIONS,
+    );
+    if (opts.all === true && opts.platform)
+      throw new BadUsageError('--all cannot be combined with --platform');
+    const platforms = ((opts.platform as string[] | undefined) ?? []).map(parsePlatform);
+    const signatures = opts.signatures !== false && opts.removeSignatures !== true;
+    const factories = keychainFactories(io);
+    const authfile = opts.authfile as string | undefined;
+
+    sources = await openSources(src.transport, src.location, {
+      registries,
+      flagsEndpoint: () => endpointFromFlags('src', readSideOptions(opts, 'src-'), factories, authfile),
+    });
+    destination = await openDestination(dst.transport, dst.location, {
+      registries,
+      endpoint: () => endpointFromFlags('dest', readSideOptions(opts, 'dest-'), factories, authfile),
+      dryRun,
+    });
+    const opened = destination;
+    const { items, failures } = await collectItems(sources.repositories, {
+      keepGoing: opts.keepGoing === true,
+      prefix: opened.prefix,
+      scoped: opts.scoped === true,
+      signatures,
+      platforms: platforms.length > 0 ? platforms : undefined,
+      openDestination: (repository) => opened.open(repository),
+      destinationLabel: (repository) => opened.label(repository),
+    });
+    if (items.length === 0 && failures.length === 0)
+      throw new BadUsageError('the source selects no images (no tags matched)');
+
+    const quiet = opts.quiet === true;
+    const progress = quiet || opts.json === true ? undefined : syncProgress(io.stderr, items.length);
+    const guard = createMemoryGuard();
+    let summary: Awaited<ReturnType<typeof runSync>>;
+    try {
+      summary = await runSync({
+        items,
+        failures,
+        parallelImages: opts.parallelImages as number,
+        blobParallel: opts.imageParallelCopies as number,
+        keepGoing: opts.keepGoing === true,
+        skipExisting: opts.skipExisting === true,
+        dryRun,
+        signatures,
+        retryTimes: opts.retryTimes as number,
+        onEvent: progress?.onEvent,
+        onBytes: (n) => {
+          guard(n);
+          progress?.onBytes(n);
+        },
+      });
+    } finally {
+      progress?.finish();
+    }
+    // An archive holds only complete images (index.json names an image after its content is in),
+    // so what succeeded is packed even when other images failed.
+    await destination.close(true);
+    committed = true;
+    if (opts.json === true) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else if (!quiet || summary.counts.failed > 0) io.stderr.write(summaryText(summary));
+    return summary.counts.failed > 0 || summary.counts['not-started'] > 0 ? ExitCode.Failed : ExitCode.Ok;
+  } catch (err) {
+    const { exitCode, message } = reportError(err, 'sync: ');
+    io.stderr.write(`${message}\n`);
+    return exitCode;
+  } finally {
+    if (!committed) await destination?.close(false).catch(() => undefined);
+    await sources?.close().catch(() => undefined);
+    await registries.destroy();
+  }
+}
