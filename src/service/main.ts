@@ -1,7 +1,8 @@
 /**
  * The composition root of `ferry serve`: the only place that picks implementations (embedded PGlite
  * or PostgreSQL, pg-boss, the copy library, Fastify) and wires them. Start order: config → database →
- * migrations → queue → engine → notifier → HTTP; shutdown runs it backwards so running copies can finish.
+ * migrations → queue → engine → notifier → update relay → delivery-id pruning → HTTP; shutdown runs it
+ * backwards so running copies can finish.
  */
 import pino, { type Logger } from 'pino';
 import { Registries } from '../registry/registries.ts';
@@ -10,18 +11,26 @@ import { resolveSecret } from './config/resolve-secret.ts';
 import type { FerryConfig, ListenAddress } from './config/schema.ts';
 import { createHttpApp } from './http/create-http-app.ts';
 import { createMetrics } from './http/metrics.ts';
+import { createReadinessCheck } from './http/readiness.ts';
 import { createNotifier } from './notify/notifier.ts';
+import { observePromotions } from './observe-promotions.ts';
 import { PROMOTE_JOB, promoteJobKind } from './promote/promote-job.ts';
 import { createPromotionEngine } from './promote/promotion-engine.ts';
+import { startUpdateRelay, withRelayedUpdates } from './promote/update-relay.ts';
 import { openPgBossJobQueue } from './queue/pg-boss-job-queue.ts';
+import { queueGauges } from './queue/queue-gauges.ts';
 import { safeError } from './safe-error.ts';
+import { createDeliveryPruner } from './store/delivery-retention.ts';
 import { migrate } from './store/migrate.ts';
 import { PgDatabase } from './store/pg-database.ts';
 import { PgliteDatabase } from './store/pglite-database.ts';
 
 export interface ServeOptions {
   readonly configPath: string;
-  /** Overrides server.databaseUrl (and FERRY_DATABASE_URL). */
+  /**
+   * `--database-url`: wins over server.databaseUrl, which wins over FERRY_DATABASE_URL (loadConfig makes
+   * that variable the file's default); none of them means the embedded database.
+   */
   readonly databaseUrl?: string | undefined;
   /** Overrides server.listen, e.g. `127.0.0.1:0` in tests. */
   readonly listen?: ListenAddress | undefined;
@@ -75,9 +84,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     cleanups.push(() => queue.stop());
     const registries = new Registries({ userAgent: `ferry/${options.version}`, env: options.env });
     cleanups.push(() => registries.close());
+    const gauges = queueGauges(queue, PROMOTE_JOB);
     const metrics = createMetrics({
       processMetrics: true,
-      queueDepth: async () => (await queue.depth()).reduce((sum, d) => sum + d.queued + d.active, 0),
+      queueDepth: gauges.waiting,
+      promotionsRunning: gauges.running,
     });
     const engine = createPromotionEngine({
       config,
@@ -90,36 +101,33 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
     const notifier = createNotifier({ config, db, logger, env: options.env });
     cleanups.push(() => notifier.stop());
-    // Terminal states feed metrics and outbound notifications (the engine knows neither).
-    const unsubscribe = engine.subscribe(undefined, (update) => {
-      if (update.type !== 'status') return;
-      const p = update.promotion;
-      if (
-        p.status === 'succeeded' ||
-        p.status === 'failed' ||
-        p.status === 'rejected' ||
-        p.status === 'cancelled'
-      ) {
-        metrics.recordPromotion(p.status, (Date.now() - p.createdAt.getTime()) / 1000);
-        if (p.status === 'succeeded') {
-          metrics.addBytes('copied', p.bytes.copied);
-          metrics.addBytes('mounted', p.bytes.mounted);
-          metrics.addBytes('skipped', p.bytes.skipped);
-        }
-        notifier.notify(p);
-      } else if (p.status === 'awaiting_approval') {
-        notifier.notify(p);
-      }
+    // Outcomes feed metrics and notifications; only this replica's engine, never relayed updates.
+    const unobserve = observePromotions({ engine, metrics, notifier });
+    cleanups.push(async () => unobserve());
+    // Event streams show every replica's updates (PostgreSQL NOTIFY; in-process on PGlite).
+    const relay = await startUpdateRelay({ db, local: engine, logger });
+    cleanups.push(() => relay.stop());
+    const pruner = createDeliveryPruner({
+      db,
+      onError: (err) => logger.warn({ error: safeError(err) }, 'could not prune old webhook delivery ids'),
+      onPruned: (count) => logger.info({ count }, 'old webhook delivery ids pruned'),
     });
-    cleanups.push(async () => unsubscribe());
-    let ready = false;
+    pruner.start();
+    cleanups.push(() => pruner.stop());
+    let started = false;
+    const ready = createReadinessCheck({
+      started: () => started,
+      db,
+      queue,
+      onDatabaseError: (err) => logger.warn({ error: safeError(err) }, 'readiness: database check failed'),
+    });
     const app = createHttpApp({
       config,
-      service: engine,
+      service: withRelayedUpdates(engine, relay),
       logger,
       metrics,
       version: options.version,
-      ready: () => ready,
+      ready,
       env: options.env,
     });
     const listen = options.listen ?? config.server.listen;
@@ -128,14 +136,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     cleanups.push(async () => engine.stop({ graceMs }));
     cleanups.push(() => app.close());
     await engine.start();
-    ready = true;
+    started = true;
     logger.info({ url: address, database: url ? 'postgresql' : 'embedded' }, 'ferry serve is ready');
     return {
       url: address,
       config,
       database: url ? 'postgresql' : 'embedded',
       async close(grace = 30_000) {
-        ready = false;
+        started = false;
         graceMs = grace;
         await closeAll();
       },

@@ -5,6 +5,15 @@ import { type CliIo, ExitCode } from '../io.ts';
 import type { CommandResult } from '../program.ts';
 import { VERSION } from '../version.ts';
 
+interface ServeFlags {
+  readonly config?: string | undefined;
+  readonly databaseUrl?: string | undefined;
+  readonly dataDir?: string | undefined;
+  readonly listen?: string | undefined;
+  readonly grace?: string | undefined;
+  readonly printExampleConfig?: boolean | undefined;
+}
+
 export function registerServe(program: Command, io: CliIo, result: CommandResult): void {
   program
     .command('serve')
@@ -12,7 +21,7 @@ export function registerServe(program: Command, io: CliIo, result: CommandResult
     .option('-c, --config <file>', 'ferry.yaml', 'ferry.yaml')
     .option(
       '--database-url <url>',
-      'PostgreSQL URL for several replicas (prefer FERRY_DATABASE_URL: a URL with a password does not belong in argv)',
+      'PostgreSQL URL for several replicas; wins over server.databaseUrl and FERRY_DATABASE_URL (prefer those: a URL with a password does not belong in argv)',
     )
     .option('--data-dir <dir>', 'directory of the embedded database (default: server.dataDir)')
     .option('--listen <host:port>', 'address to listen on (default: server.listen)')
@@ -21,9 +30,19 @@ export function registerServe(program: Command, io: CliIo, result: CommandResult
       'on SIGTERM, how long running promotions may finish before they are re-queued',
       '30',
     )
-    .action(async (opts: Record<string, string | undefined>) => {
-      result.exitCode = await runServe(opts, io);
+    .option(
+      '--print-example-config',
+      'print a complete, commented ferry.yaml to standard output and exit (starts nothing)',
+    )
+    .action(async (opts: ServeFlags) => {
+      result.exitCode = opts.printExampleConfig === true ? await printExample(io) : await runServe(opts, io);
     });
+}
+
+async function printExample(io: CliIo): Promise<number> {
+  const { EXAMPLE_CONFIG } = await import('../../service/config/example-config.ts');
+  io.stdout.write(EXAMPLE_CONFIG);
+  return ExitCode.Ok;
 }
 
 function parseListen(value: string): { host: string; port: number } {
@@ -34,7 +53,7 @@ function parseListen(value: string): { host: string; port: number } {
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
-async function runServe(opts: Record<string, string | undefined>, io: CliIo): Promise<number> {
+async function runServe(opts: ServeFlags, io: CliIo): Promise<number> {
   let server: Awaited<ReturnType<typeof import('../../service/main.ts').startServer>> | undefined;
   try {
     const grace = Number(opts.grace);
@@ -44,7 +63,9 @@ async function runServe(opts: Record<string, string | undefined>, io: CliIo): Pr
     const { startServer } = await import('../../service/main.ts');
     server = await startServer({
       configPath: opts.config ?? 'ferry.yaml',
-      databaseUrl: opts.databaseUrl ?? io.env.FERRY_DATABASE_URL,
+      // Only the flag overrides the file: FERRY_DATABASE_URL is the default for a file without
+      // server.databaseUrl, applied when the config is loaded (load-config.ts).
+      databaseUrl: opts.databaseUrl,
       dataDir: opts.dataDir,
       listen: opts.listen ? parseListen(opts.listen) : undefined,
       env: io.env,

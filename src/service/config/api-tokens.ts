@@ -9,10 +9,12 @@
  * different people unless someone is deliberately made admin.
  *
  *   action    viewer  promoter  approver  admin
- *   view        ✓        ✓         ✓        ✓     read promotions, audit log, rules
- *   promote              ✓                  ✓     request a promotion (API trigger), retry one
+ *   view        ✓        ✓         ✓        ✓     read promotions, their timeline and event stream
+ *   promote              ✓                  ✓     request a promotion (API trigger), rerun, rollback,
+ *                                                 cancel one this token requested
  *   approve                        ✓        ✓     approve or reject a pending promotion
- *   admin                                   ✓     cancel, override, manage the queue
+ *   admin                                   ✓     cancel a promotion someone else requested (another
+ *                                                 token, a webhook, a registry event)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiTokenConfig, FerryConfig, Role } from './schema.ts';

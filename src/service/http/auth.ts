@@ -3,12 +3,15 @@
  * role is checked in an onRequest hook — before the body is even read — and the rule scope
  * (`apiTokens[].promotions`) once the route knows which rule is concerned.
  *
- * What each route needs (roleAllows matrix in api-tokens.ts):
+ * What each route needs (roleAllows matrix in api-tokens.ts, docs/security.md):
  *   view     GET promotions, a promotion, its events                 viewer, promoter, approver, admin
- *   promote  POST promotions, cancel, rerun, rollback                promoter, admin
+ *   promote  POST promotions, rerun, rollback, cancel                promoter, admin
  *   approve  approve, reject                                          approver, admin
- * Cancel sits with `promote` rather than `admin` so the pipeline identity that asked for a promotion can
- * withdraw it.
+ *   admin    cancel of a promotion another identity requested        admin
+ * Cancel needs only `promote` for the identity that asked for the promotion, so a pipeline can withdraw
+ * its own request; withdrawing someone else's (another team's pipeline, a webhook's) is an admin
+ * decision. Rerun and rollback stay with `promote`: they make new promotions that pass the rule's tag
+ * pattern, approvals and signature check again, so they cannot wave anything through.
  *
  * Webhook routes never use these tokens: each is authenticated by its own mechanism (hook-routes.ts).
  */
@@ -37,6 +40,21 @@ export function requireAllowed(token: TokenIdentity, action: Action, rule?: stri
   throw new TriggerError(
     TriggerErrorCode.Forbidden,
     `API token "${token.name}" (role ${token.role}) may not ${what}`,
+  );
+}
+
+/**
+ * Throws 403 unless `token` may cancel `promotion`: its own request (role and rule scope were checked
+ * for `promote` already), or anyone's with `admin` for the promotion's rule.
+ */
+export function requireMayCancel(
+  token: TokenIdentity,
+  promotion: { readonly requestedBy: string; readonly rule: string },
+): void {
+  if (promotion.requestedBy === token.name || tokenAllows(token, 'admin', promotion.rule)) return;
+  throw new TriggerError(
+    TriggerErrorCode.Forbidden,
+    `API token "${token.name}" (role ${token.role}) may cancel only promotions it requested; this one was requested by "${promotion.requestedBy}", so cancelling it needs role admin`,
   );
 }
 

@@ -36,6 +36,7 @@ import type { FerryMetrics } from './metrics.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { OPS_PATHS, registerOpsRoutes } from './ops-routes.ts';
 import { registerPromotionRoutes } from './promotion-routes.ts';
+import type { Readiness } from './readiness.ts';
 import { registerRegistryHookRoutes } from './registry-hook-routes.ts';
 import type { RouteContext } from './route-context.ts';
 import { createEventStreams } from './sse.ts';
@@ -51,8 +52,8 @@ export interface HttpAppOptions {
   readonly metrics: FerryMetrics;
   /** ferry's version, shown by /healthz and the OpenAPI document. */
   readonly version: string;
-  /** True once the database is reachable and migrations are done (/readyz). */
-  readonly ready: () => boolean;
+  /** Whether this replica can take work now (/readyz): start-up done, database answering, queue running. */
+  readonly ready: () => Readiness | Promise<Readiness>;
   /** Environment for `{ env: … }` secret references. Default process.env. */
   readonly env?: Env | undefined;
   /** File reader for `{ file: … }` secret references (tests). Default: the file system. */

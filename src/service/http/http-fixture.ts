@@ -24,6 +24,7 @@ import { signStandardWebhook } from '../triggers/standard-webhooks.ts';
 import { matchRequest } from './admission.ts';
 import { createHttpApp, type HttpAppOptions } from './create-http-app.ts';
 import { createMetrics, type FerryMetrics } from './metrics.ts';
+import type { Readiness } from './readiness.ts';
 
 /** Tokens as a client holds them; the config stores only their SHA-256. */
 export const TOKENS = {
@@ -305,16 +306,20 @@ export interface TestApp {
 
 export interface TestAppOptions {
   readonly config?: FerryConfig | undefined;
-  readonly ready?: (() => boolean) | undefined;
+  readonly ready?: (() => Readiness | Promise<Readiness>) | undefined;
   readonly heartbeatMs?: number | undefined;
   readonly queueDepth?: (() => number | Promise<number>) | undefined;
+  readonly promotionsRunning?: (() => number | Promise<number>) | undefined;
   readonly extra?: Partial<HttpAppOptions> | undefined;
 }
 
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = options.config ?? testConfig();
   const service = new FakePromotionService(config);
-  const metrics = createMetrics({ queueDepth: options.queueDepth });
+  const metrics = createMetrics({
+    queueDepth: options.queueDepth,
+    promotionsRunning: options.promotionsRunning,
+  });
   const logs: string[] = [];
   const app = createHttpApp({
     config,
@@ -322,7 +327,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger: { level: 'debug', stream: { write: (line) => logs.push(line) } },
     metrics,
     version: '0.1.0-test',
-    ready: options.ready ?? (() => true),
+    ready: options.ready ?? (() => ({ ready: true })),
     env: {},
     heartbeatMs: options.heartbeatMs,
     ...options.extra,

@@ -2,9 +2,9 @@
  * The HTTP layer of `ferry serve`. The composition root builds the metrics, the PromotionService and
  * the app, then listens:
  *
- *   const metrics = createMetrics({ queueDepth: () => queue.depth(), processMetrics: true });
- *   const engine = createPromotionEngine({ …, metrics });          // records outcomes and bytes
- *   const app = createHttpApp({ config, service: engine, logger, metrics, version, ready });
+ *   const metrics = createMetrics({ queueDepth, promotionsRunning, processMetrics: true });
+ *   const ready = createReadinessCheck({ started, db, queue });   // /readyz, asked on every probe
+ *   const app = createHttpApp({ config, service, logger, metrics, version, ready });
  *   await app.listen({ host: config.server.listen.host, port: config.server.listen.port });
  *   …
  *   await app.close();                                              // ends open event streams too
@@ -29,4 +29,5 @@ export {
 export { buildOpenApiDocument, type OpenApiDocument } from './openapi.ts';
 export { OPS_PATHS } from './ops-routes.ts';
 export { type AcceptedBody, PROMOTIONS_PATH, type ReplayedBody } from './promotion-links.ts';
+export { createReadinessCheck, type Readiness, type ReadinessCheckOptions } from './readiness.ts';
 export { DISTRIBUTION_HOOK_PATH, HARBOR_HOOK_PATH, type RegistryHookBody } from './registry-hook-routes.ts';

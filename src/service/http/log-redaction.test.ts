@@ -164,7 +164,7 @@ describe('logs never contain tokens, secrets or signatures', () => {
       logger: root,
       metrics: createMetrics(),
       version: 'test',
-      ready: () => true,
+      ready: () => ({ ready: true }),
       env: {},
     });
     try {

@@ -25,6 +25,15 @@ test('queue depth is read at scrape time; an unreadable queue reports NaN instea
   assert.match((await createMetrics().expose()).body, /\nferry_queue_depth Nan\n/i);
 });
 
+test('running promotions are read at scrape time like the queue depth, NaN when unknown', async () => {
+  const live = createMetrics({ queueDepth: () => 2, promotionsRunning: async () => 4 });
+  const { body } = await live.expose();
+  assert.match(body, /\nferry_queue_depth 2\n/);
+  assert.match(body, /\nferry_promotions_running 4\n/);
+  assert.match(body, /# HELP ferry_queue_depth Promotion jobs waiting to run/);
+  assert.match((await createMetrics().expose()).body, /\nferry_promotions_running Nan\n/i);
+});
+
 test('bytes ignore nonsense values; durations land in the histogram', async () => {
   const metrics = createMetrics();
   metrics.addBytes('mounted', 100);

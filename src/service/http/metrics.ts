@@ -8,7 +8,8 @@
  *   ferry_promotions_total{outcome}                 promotions that reached a terminal status
  *   ferry_promotion_duration_seconds{outcome}       acceptance → terminal status
  *   ferry_bytes_copied_total{kind}                  copied | mounted | skipped (already there)
- *   ferry_queue_depth                               queued + awaiting jobs, read at scrape time
+ *   ferry_queue_depth                               promotion jobs waiting to run, read at scrape time
+ *   ferry_promotions_running                        promotion jobs a worker is running, read at scrape time
  *   ferry_http_requests_total{route,status}         by route *pattern*, never the raw URL
  *
  * Label values are closed sets (statuses, byte kinds, registered route patterns) so cardinality stays
@@ -28,6 +29,8 @@ export interface CreateMetricsOptions {
    * absence reports NaN ("unknown") rather than failing the whole scrape.
    */
   readonly queueDepth?: (() => number | Promise<number>) | undefined;
+  /** Promotions running now (claimed jobs), called at every scrape; NaN when it fails or is absent. */
+  readonly promotionsRunning?: (() => number | Promise<number>) | undefined;
   /** Also export prom-client's process metrics (CPU, memory, event-loop lag, GC). Default false. */
   readonly processMetrics?: boolean | undefined;
   /** Histogram buckets for promotion durations, in seconds. Default: 0.25 s … 1 h. */
@@ -74,23 +77,15 @@ export function createMetrics(options: CreateMetricsOptions = {}): FerryMetrics 
     labelNames: ['kind'] as const,
     registers: [registry],
   });
-  const queueDepth = options.queueDepth;
-  new Gauge({
+  scrapedGauge(registry, {
     name: 'ferry_queue_depth',
-    help: 'Promotion jobs waiting to run (NaN when the queue could not be read).',
-    registers: [registry],
-    async collect() {
-      if (queueDepth === undefined) {
-        this.set(Number.NaN);
-        return;
-      }
-      try {
-        this.set(await queueDepth());
-      } catch {
-        // A scrape must not fail because the database is briefly away; /readyz reports that.
-        this.set(Number.NaN);
-      }
-    },
+    help: 'Promotion jobs waiting to run, now or after a retry backoff (NaN when the queue could not be read).',
+    read: options.queueDepth,
+  });
+  scrapedGauge(registry, {
+    name: 'ferry_promotions_running',
+    help: 'Promotion jobs claimed by a worker and not yet settled (NaN when the queue could not be read).',
+    read: options.promotionsRunning,
   });
   const httpRequests = new Counter({
     name: 'ferry_http_requests_total',
@@ -121,4 +116,29 @@ export function createMetrics(options: CreateMetricsOptions = {}): FerryMetrics 
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
   };
+}
+
+/** A gauge read from a source at scrape time; a failing or missing source reports NaN ("unknown"). */
+function scrapedGauge(
+  registry: Registry,
+  options: { name: string; help: string; read: (() => number | Promise<number>) | undefined },
+): void {
+  const { read } = options;
+  new Gauge({
+    name: options.name,
+    help: options.help,
+    registers: [registry],
+    async collect() {
+      if (read === undefined) {
+        this.set(Number.NaN);
+        return;
+      }
+      try {
+        this.set(await read());
+      } catch {
+        // A scrape must not fail because the database is briefly away; /readyz reports that.
+        this.set(Number.NaN);
+      }
+    },
+  });
 }

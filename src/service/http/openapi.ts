@@ -410,10 +410,12 @@ function promotionAction(
   role: string,
   withComment: boolean,
 ): OpenApiOperation {
+  const others =
+    name === 'cancel' ? ' A promotion another identity requested can only be cancelled by an admin.' : '';
   return {
     operationId: `${name}Promotion`,
     summary,
-    description: `Needs an API token with role ${role} (or admin) whose scope covers the promotion's rule.`,
+    description: `Needs an API token with role ${role} (or admin) whose scope covers the promotion's rule.${others}`,
     tags: ['promotions'],
     security: TOKEN,
     parameters: [idParameter],
@@ -702,7 +704,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
       '/readyz': {
         get: {
           operationId: 'ready',
-          summary: 'Readiness: database reachable and migrations done',
+          summary: 'Readiness: start-up done, database answering, job queue running (checked on every call)',
           tags: ['operations'],
           security: [],
           responses: {

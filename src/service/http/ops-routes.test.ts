@@ -2,12 +2,20 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { HttpErrorCode } from './errors.ts';
 import { bearer, buildTestApp, type TestApp, TOKENS } from './http-fixture.ts';
+import type { Readiness } from './readiness.ts';
 
 let t: TestApp;
-let ready = false;
+let readiness: Readiness | Error = { ready: true };
 
 before(async () => {
-  t = await buildTestApp({ ready: () => ready, queueDepth: async () => 3 });
+  t = await buildTestApp({
+    ready: async () => {
+      if (readiness instanceof Error) throw readiness;
+      return readiness;
+    },
+    queueDepth: async () => 3,
+    promotionsRunning: async () => 1,
+  });
 });
 
 after(async () => {
@@ -20,15 +28,26 @@ test('/healthz answers while the process is up, with the version', async () => {
   assert.deepEqual(response.json(), { status: 'ok', version: '0.1.0-test' });
 });
 
-test('/readyz follows ready(): 503 JSON until the database is ready, then 200', async () => {
-  ready = false;
-  const waiting = await t.app.inject({ url: '/readyz' });
-  assert.equal(waiting.statusCode, 503);
-  assert.equal(waiting.json().code, HttpErrorCode.NotReady);
-  ready = true;
+test('/readyz asks ready() on every probe: 503 {code, message} with the reason, 200 when ready', async () => {
+  readiness = { ready: false, reason: 'the database is not reachable' };
+  const down = await t.app.inject({ url: '/readyz' });
+  assert.equal(down.statusCode, 503);
+  assert.deepEqual(down.json(), {
+    code: HttpErrorCode.NotReady,
+    message: 'not ready: the database is not reachable',
+  });
+  readiness = new Error('boom');
+  const broken = await t.app.inject({ url: '/readyz' });
+  assert.equal(broken.statusCode, 503);
+  assert.equal(broken.json().code, HttpErrorCode.NotReady);
+  assert.doesNotMatch(broken.body, /boom/);
+  readiness = { ready: true };
   const up = await t.app.inject({ url: '/readyz' });
   assert.equal(up.statusCode, 200);
   assert.deepEqual(up.json(), { status: 'ready' });
+  // Liveness does not depend on readiness.
+  readiness = { ready: false, reason: 'the job queue is not running' };
+  assert.equal((await t.app.inject({ url: '/healthz' })).statusCode, 200);
 });
 
 test('/metrics exposes ferry metrics in the Prometheus text format', async () => {
@@ -49,6 +68,7 @@ test('/metrics exposes ferry metrics in the Prometheus text format', async () =>
     'ferry_promotion_duration_seconds_bucket{le="1",outcome="succeeded"} 1',
     'ferry_bytes_copied_total{kind="copied"} 2048',
     'ferry_queue_depth 3',
+    'ferry_promotions_running 1',
     'ferry_http_requests_total{route="/api/v1/promotions",status="200"} 1',
     'ferry_http_requests_total{route="/api/v1/promotions",status="401"} 1',
     'ferry_http_requests_total{route="unmatched",status="404"} 1',

@@ -3,8 +3,9 @@
  * Prometheus carry no tokens):
  *
  *   GET /healthz            200 {status: "ok", version}: the process is up and serving (liveness)
- *   GET /readyz             200 {status: "ready"} when `ready()` (database reachable, migrations done),
- *                           else 503 {code, message}: take this replica out of the Service (readiness)
+ *   GET /readyz             200 {status: "ready"} when `ready()` says so (start-up done, database answering,
+ *                           queue running: readiness.ts), else 503 {code, message} naming what is missing:
+ *                           take this replica out of the Service (readiness)
  *   GET /metrics            Prometheus text exposition (metrics.ts)
  *   GET /api/openapi.json   the OpenAPI 3.1 description of this API (openapi.ts)
  */
@@ -12,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { HttpErrorCode } from './errors.ts';
 import type { FerryMetrics } from './metrics.ts';
 import type { OpenApiDocument } from './openapi.ts';
+import type { Readiness } from './readiness.ts';
 
 export const OPS_PATHS = Object.freeze({
   health: '/healthz',
@@ -22,7 +24,8 @@ export const OPS_PATHS = Object.freeze({
 
 export interface OpsRouteOptions {
   readonly version: string;
-  readonly ready: () => boolean;
+  /** Asked on every probe (readiness.ts bounds its cost). */
+  readonly ready: () => Readiness | Promise<Readiness>;
   readonly metrics: FerryMetrics;
   readonly openapi: OpenApiDocument;
 }
@@ -31,17 +34,15 @@ export function registerOpsRoutes(app: FastifyInstance, options: OpsRouteOptions
   app.get(OPS_PATHS.health, async () => ({ status: 'ok', version: options.version }));
 
   app.get(OPS_PATHS.ready, async (_request, reply) => {
-    let ready = false;
+    let readiness: Readiness;
     try {
-      ready = options.ready();
+      readiness = await options.ready();
     } catch {
       // A readiness check that throws is not ready; the probe must still get an answer.
+      readiness = { ready: false, reason: 'the readiness check failed' };
     }
-    if (ready) return { status: 'ready' };
-    return reply.code(503).send({
-      code: HttpErrorCode.NotReady,
-      message: 'not ready: the database is not reachable or migrations have not finished',
-    });
+    if (readiness.ready) return { status: 'ready' };
+    return reply.code(503).send({ code: HttpErrorCode.NotReady, message: `not ready: ${readiness.reason}` });
   });
 
   app.get(OPS_PATHS.metrics, async (_request, reply) => {

@@ -424,6 +424,26 @@ describe('promotion actions', () => {
     assert.equal(cancelled.json().promotion.status, 'cancelled');
   });
 
+  test('a promoter cancels only promotions it requested; cancelling anyone else’s needs admin', async () => {
+    const own = t.service.add({ status: 'queued', requestedBy: 'jenkins' });
+    const others = t.service.add({ status: 'queued', requestedBy: 'payments-ci' });
+    const webhook = t.service.add({ status: 'awaiting_approval', requestedBy: 'standard-webhooks#1' });
+    const before = t.service.callsTo('cancel').length;
+    for (const promotion of [others, webhook]) {
+      const refused = await post(`/api/v1/promotions/${promotion.id}/cancel`, TOKENS.promoter);
+      const error = assertError(refused, 403, TriggerErrorCode.Forbidden);
+      assert.match(error.message, /may cancel only promotions it requested/);
+      assert.match(error.message, /needs role admin/);
+    }
+    assert.equal(t.service.callsTo('cancel').length, before, 'refused before the service');
+    assert.equal((await post(`/api/v1/promotions/${own.id}/cancel`, TOKENS.promoter)).statusCode, 200);
+    for (const promotion of [others, webhook]) {
+      const cancelled = await post(`/api/v1/promotions/${promotion.id}/cancel`, TOKENS.admin);
+      assert.equal(cancelled.statusCode, 200, cancelled.body);
+      assert.equal(cancelled.json().promotion.status, 'cancelled');
+    }
+  });
+
   test("actions check the token's rule scope against the promotion's rule; unknown ids are 404", async () => {
     const promotion = t.service.add({ status: 'queued' });
     const before = t.service.callsTo('cancel').length;

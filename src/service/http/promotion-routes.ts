@@ -7,7 +7,7 @@
  *   GET  /api/v1/promotions/:id/events        view      200 text/event-stream (sse.ts)
  *   POST /api/v1/promotions/:id/approve       approve   200 {promotion, url}      body {comment?}
  *   POST /api/v1/promotions/:id/reject        approve   200 {promotion, url}      body {comment?}
- *   POST /api/v1/promotions/:id/cancel        promote   200 {promotion, url}
+ *   POST /api/v1/promotions/:id/cancel        promote   200 {promotion, url}   (admin for others' promotions)
  *   POST /api/v1/promotions/:id/rerun         promote   202 {promotion, url, created} | 200
  *   POST /api/v1/promotions/:id/rollback      promote   202 {promotion, url, created} | 200
  *
@@ -29,7 +29,7 @@ import {
   repositorySchema,
 } from '../triggers/field-schemas.ts';
 import { parseRestPromotionBody } from '../triggers/rest-body.ts';
-import { requireAllowed, tokenActor } from './auth.ts';
+import { requireAllowed, requireMayCancel, tokenActor } from './auth.ts';
 import { badRequest, notFound } from './errors.ts';
 import { PROMOTIONS_PATH, promotionUrl, replyAccepted } from './promotion-links.ts';
 import { hasBody, parseRequestBody } from './request-body.ts';
@@ -159,8 +159,9 @@ export function registerPromotionRoutes(
           ? parseWithSchema(commentBodySchema, parseRequestBody(request, ['json'], ctx.bodyLimit), decision)
               .comment
           : undefined;
-      await scopedPromotion(request, id, action);
+      const found = await scopedPromotion(request, id, action);
       const token = auth.tokenOf(request);
+      if (decision === 'cancel') requireMayCancel(token, found);
       const promotion = await decide(service, decision, id, tokenActor(token), comment);
       request.log.info({ decision, status: promotion.status }, `promotion ${decision} by ${token.name}`);
       return { promotion, url: promotionUrl(config.server, request, promotion.id) };

@@ -14,11 +14,8 @@
 import type { NotifyEvent } from '../config/schema.ts';
 import type { ByteCounts, Promotion, PromotionStatus } from '../store/promotion.ts';
 
-/**
- * Events the notifier can emit. `cancelled` is a terminal state too, but the config's NOTIFY_EVENTS
- * (what a target may subscribe to) does not list it yet; until it does, no target receives it.
- */
-export type NotificationEvent = NotifyEvent | 'cancelled';
+/** Events the notifier emits: exactly those a target can subscribe to (the config's NOTIFY_EVENTS). */
+export type NotificationEvent = NotifyEvent;
 
 export type NotificationType = `promotion.${NotificationEvent}`;
 

@@ -25,7 +25,15 @@ export interface PromotionQuery {
 
 /** Progress a running promotion reports (server-sent events, dashboard). */
 export type PromotionUpdate =
-  | { readonly type: 'status'; readonly promotion: Promotion }
+  | {
+      readonly type: 'status';
+      readonly promotion: Promotion;
+      /**
+       * The status it left: null when the promotion was just created (accept, rerun, rollback); absent
+       * when not known. Lets observers tell an approval (awaiting_approval → queued) from a retry.
+       */
+      readonly previous?: PromotionStatus | null | undefined;
+    }
   | { readonly type: 'audit'; readonly event: AuditEvent }
   | {
       readonly type: 'progress';

@@ -62,7 +62,7 @@ async function settle(
     const queued = await transition(ctx.db, promotion.id, ['running'], 'queued', {
       reason: `interrupted: the outcome of attempt ${job.attempt} could not be recorded; it runs again`,
     });
-    ctx.events.publish({ type: 'status', promotion: queued });
+    ctx.events.publish({ type: 'status', promotion: queued, previous: 'running' });
   } catch (err) {
     ctx.logger.error(
       { promotionId: promotion.id, error: describeError(err).message },

@@ -27,13 +27,14 @@ export class UpdateBatch {
     fields: TransitionFields = {},
   ): Promise<Promotion> {
     const promotion = await transition(db, id, from, to, fields);
-    this.#updates.push({ type: 'status', promotion });
+    // The compare-and-set succeeded, so with a single `from` that is the status it left.
+    this.#updates.push({ type: 'status', promotion, previous: from.length === 1 ? from[0] : undefined });
     return promotion;
   }
 
   /** A promotion that came into being (accept, rerun, rollback): its first status. */
   created(promotion: Promotion): void {
-    this.#updates.push({ type: 'status', promotion });
+    this.#updates.push({ type: 'status', promotion, previous: null });
   }
 
   publish(events: PromotionEvents): void {

@@ -110,6 +110,8 @@ export interface JobQueue {
    */
   requeueInterrupted(): Promise<number>;
   depth(): Promise<QueueDepth[]>;
+  /** True from a successful start until stop() (or the library stopping on its own): readiness. */
+  isRunning(): boolean;
   /** Stops timers and releases the queue's connections; the Database stays open. */
   stop(): Promise<void>;
 }

@@ -166,6 +166,14 @@ class PgBossJobQueue implements JobQueue {
     this.database = database;
     this.kinds = kinds;
     this.schema = schema;
+    // Taken from pg-boss's own event as well as from stop(), so readiness follows the library's state.
+    boss.on('stopped', () => {
+      this.stopped = true;
+    });
+  }
+
+  isRunning(): boolean {
+    return !this.stopped;
   }
 
   private config(kind: string): JobKindConfig {

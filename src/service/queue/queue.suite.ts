@@ -59,6 +59,13 @@ export function queueSuite(backend: TestBackend): void {
       assert.deepEqual(await depthOf(queue, 'promote'), { kind: 'promote', queued: 0, active: 0, failed: 0 });
     });
 
+    test('isRunning is true from start until stop (readiness)', async (t) => {
+      const { queue } = await fresh(t);
+      assert.equal(queue.isRunning(), true);
+      await queue.stop();
+      assert.equal(queue.isRunning(), false);
+    });
+
     test('claim prefers kinds in the order given and skips empty ones', async (t) => {
       const { queue } = await fresh(t);
       await queue.enqueue('notify', { n: 1 });

@@ -32,3 +32,27 @@ export interface Database {
   /** Releases connections (or the embedded engine). Idempotent. Not allowed on a transaction handle. */
   close(): Promise<void>;
 }
+
+export interface ListenOptions {
+  /**
+   * The listening connection failed; it is re-established in the background (PostgreSQL), and
+   * notifications sent meanwhile are lost: PostgreSQL keeps none for a listener that is not connected.
+   */
+  readonly onError?: ((err: unknown) => void) | undefined;
+}
+
+/**
+ * LISTEN/NOTIFY on the handles the composition root opens (never on transaction handles). Publishing is
+ * an ordinary statement, `SELECT pg_notify($1, $2)`, delivered at commit; this is the receiving side.
+ */
+export interface Notifications {
+  /**
+   * Calls `onNotify` with the payload of every NOTIFY on `channel`, from any connection (this process's
+   * own included), until the returned function is called. Resolves once the LISTEN is in place.
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    options?: ListenOptions,
+  ): Promise<() => Promise<void>>;
+}

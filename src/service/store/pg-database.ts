@@ -1,5 +1,6 @@
 import pg from 'pg';
-import type { Database, QueryResult } from './database.ts';
+import type { Database, ListenOptions, Notifications, QueryResult } from './database.ts';
+import { PgListener } from './pg-listener.ts';
 import { StoreError, StoreErrorCode, toStoreError, wrapDriverError } from './store-error.ts';
 
 export interface PgDatabaseOptions {
@@ -26,7 +27,7 @@ const typeParsers = {
 };
 
 /** PostgreSQL through a connection pool, for `ferry serve --database-url` (several replicas may share it). */
-export class PgDatabase implements Database {
+export class PgDatabase implements Database, Notifications {
   readonly kind = 'postgres' as const;
   /** For the job-queue driver, which opens its own small pool on the same database. */
   readonly url: string;
@@ -107,6 +108,17 @@ export class PgDatabase implements Database {
     } finally {
       client.release(broken);
     }
+  }
+
+  /** On a connection of its own (pg-listener.ts), reconnected when it drops. */
+  async listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    options: ListenOptions = {},
+  ): Promise<() => Promise<void>> {
+    const listener = new PgListener({ url: this.url, channel, onNotify, onError: options.onError });
+    await listener.start();
+    return () => listener.stop();
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
-import type { Database, QueryResult } from './database.ts';
+import type { Database, ListenOptions, Notifications, QueryResult } from './database.ts';
 import { StoreError, StoreErrorCode, toStoreError, wrapDriverError } from './store-error.ts';
 
 export interface PgliteDatabaseOptions {
@@ -20,7 +20,7 @@ type PgliteQueryable = Pick<Transaction, 'query' | 'exec'>;
  * Embedded PostgreSQL (WASM) for `ferry serve` with zero setup. One process owns the data dir: PGlite is
  * a single connection, so statements are serialised and a transaction holds the engine exclusively.
  */
-export class PgliteDatabase implements Database {
+export class PgliteDatabase implements Database, Notifications {
   readonly kind = 'pglite' as const;
   /** The engine itself, for the job-queue driver (pg-boss's PGlite adapter) and nothing else. */
   readonly pglite: PGlite;
@@ -66,6 +66,22 @@ export class PgliteDatabase implements Database {
       return await this.pglite.transaction((tx) => fn(new PgliteTransaction(tx)));
     } catch (err) {
       throw wrapDriverError(err, 'transaction failed');
+    }
+  }
+
+  /** In-process: PGlite delivers a NOTIFY to its listeners after the statement (or commit) that sent it. */
+  async listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    _options: ListenOptions = {},
+  ): Promise<() => Promise<void>> {
+    try {
+      const unlisten = await this.pglite.listen(channel, onNotify);
+      return async () => {
+        if (!this.pglite.closed) await unlisten();
+      };
+    } catch (err) {
+      throw toStoreError(err, 'listen failed');
     }
   }
 

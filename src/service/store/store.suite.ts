@@ -481,6 +481,34 @@ export function storeSuite(backend: TestBackend): void {
       assert.deepEqual(digests, [digestOf('kept'), digestOf('kept-too')].sort());
     });
 
+    test('listen gets every NOTIFY on its channel, at commit, until unlistened', async (t) => {
+      const { db } = await backend.fresh();
+      t.after(() => db.close());
+      const got: string[] = [];
+      const unlisten = await db.listen('ferry_test_channel', (payload) => got.push(payload));
+      await db.query('SELECT pg_notify($1, $2)', ['ferry_test_channel', 'one']);
+      await db.query('SELECT pg_notify($1, $2)', ['ferry_other_channel', 'ignored']);
+      await db.transaction(async (tx) => {
+        await tx.query('SELECT pg_notify($1, $2)', ['ferry_test_channel', 'two']);
+        // Not delivered before the commit.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.deepEqual(got, ['one']);
+      });
+      await db
+        .transaction(async (tx) => {
+          await tx.query('SELECT pg_notify($1, $2)', ['ferry_test_channel', 'rolled back']);
+          throw new Error('roll back');
+        })
+        .catch(() => undefined);
+      const deadline = Date.now() + 5_000;
+      while (got.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(got, ['one', 'two']);
+      await unlisten();
+      await db.query('SELECT pg_notify($1, $2)', ['ferry_test_channel', 'after']);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(got, ['one', 'two']);
+    });
+
     test('data survives closing and reopening the database', async (t) => {
       const { db, reopen } = await backend.fresh();
       await migrate(db);

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { migrate } from '../store/migrate.ts';
+import { PgliteDatabase } from '../store/pglite-database.ts';
+import { appendAudit, insertPromotion } from '../store/promotion-store.ts';
+import { PromotionEvents } from './promotion-events.ts';
+import type { PromotionUpdate } from './promotion-service.ts';
+import { startUpdateRelay, type UpdateRelay } from './update-relay.ts';
+import { decodeUpdate, encodeUpdate, MAX_INLINE_BYTES } from './update-wire.ts';
+
+/*
+ * Two relays on one database stand for two replicas: what one replica's engine publishes reaches the
+ * other's subscribers, never its own (its engine delivered it already). On PGlite, the path production
+ * uses for the embedded store; the PostgreSQL path is covered end to end by
+ * test/service/serve-replicas.postgres.test.ts.
+ */
+
+let db: PgliteDatabase;
+before(async () => {
+  db = await PgliteDatabase.open();
+  await migrate(db);
+});
+after(() => db.close());
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+async function replica(name: string): Promise<{ engine: PromotionEvents; relay: UpdateRelay }> {
+  const engine = new PromotionEvents();
+  const relay = await startUpdateRelay({ db, local: engine, replicaId: name, channel: 'ferry_relay_test' });
+  return { engine, relay };
+}
+
+async function newPromotion(seed: string, labels: Record<string, string> = {}) {
+  const { promotion } = await insertPromotion(db, {
+    rule: 'team-a',
+    source: {
+      environment: 'nonprod',
+      registry: 'reg.nonprod',
+      repository: 'team-a/app',
+      tag: seed,
+      digest: `sha256:${Buffer.from(seed).toString('hex').padEnd(64, '0').slice(0, 64)}`,
+    },
+    destination: { environment: 'prod', registry: 'reg.prod', repository: 'team-a/app', tag: seed },
+    requestedBy: 'ci',
+    triggerKind: 'api',
+    labels,
+  });
+  return promotion;
+}
+
+test('updates reach the other replica in order, with dates revived; a replica never gets its own back', async () => {
+  const a = await replica('a');
+  const b = await replica('b');
+  const promotion = await newPromotion('v1');
+  const atA: PromotionUpdate[] = [];
+  const atB: PromotionUpdate[] = [];
+  a.relay.subscribe(promotion.id, (u) => atA.push(u));
+  b.relay.subscribe(undefined, (u) => atB.push(u));
+
+  a.engine.publish({ type: 'status', promotion, previous: null });
+  for (let bytes = 1; bytes <= 20; bytes++)
+    a.engine.publish({ type: 'progress', promotionId: promotion.id, bytes, totalBytes: 20 });
+  const running = { ...promotion, status: 'running' as const, updatedAt: new Date() };
+  a.engine.publish({ type: 'status', promotion: running, previous: 'queued' });
+  await until(() => atB.length === 22, 'the 22 updates at b');
+
+  const first = atB[0]!;
+  assert.equal(first.type, 'status');
+  if (first.type === 'status') {
+    assert.equal(first.promotion.id, promotion.id);
+    assert.equal(first.previous, null);
+    assert.ok(first.promotion.createdAt instanceof Date);
+    assert.equal(first.promotion.createdAt.getTime(), promotion.createdAt.getTime());
+  }
+  assert.deepEqual(
+    atB.slice(1, 21).map((u) => (u.type === 'progress' ? u.bytes : -1)),
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
+  const last = atB[21]!;
+  assert.equal(last.type === 'status' && last.promotion.status, 'running');
+  await sleep(50);
+  assert.deepEqual(atA, [], 'a replica’s own updates are not relayed back to it');
+
+  await a.relay.stop();
+  a.engine.publish({ type: 'progress', promotionId: promotion.id, bytes: 99, totalBytes: 99 });
+  await sleep(50);
+  assert.equal(atB.length, 22, 'a stopped relay sends nothing');
+  await b.relay.stop();
+});
+
+test('an update too large for NOTIFY travels as a reference and is read back from the database', async () => {
+  const big: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) big[`label-${i}`] = 'x'.repeat(250);
+  const promotion = await newPromotion('v2', big);
+  const event = await appendAudit(db, {
+    promotionId: promotion.id,
+    actor: 'alice',
+    kind: 'approved',
+    outcome: 'ok',
+    detail: { comment: 'y'.repeat(9000) },
+  });
+  const statusPayload = encodeUpdate('a', { type: 'status', promotion, previous: null })!;
+  assert.ok(Buffer.byteLength(statusPayload) <= MAX_INLINE_BYTES);
+  assert.deepEqual(decodeUpdate(statusPayload), {
+    from: 'a',
+    ref: { type: 'status', promotionId: promotion.id, previous: null },
+  });
+
+  const a = await replica('a2');
+  const b = await replica('b2');
+  const atB: PromotionUpdate[] = [];
+  b.relay.subscribe(promotion.id, (u) => atB.push(u));
+  a.engine.publish({ type: 'status', promotion, previous: null });
+  a.engine.publish({ type: 'audit', event });
+  await until(() => atB.length === 2, 'both updates at b');
+  const [status, audit] = atB;
+  assert.equal(status?.type === 'status' && status.promotion.labels['label-39'], 'x'.repeat(250));
+  assert.equal(status?.type === 'status' && status.previous, null);
+  assert.equal(audit?.type === 'audit' && audit.event.id, event.id);
+  assert.equal(audit?.type === 'audit' && audit.event.detail.comment, 'y'.repeat(9000));
+  await a.relay.stop();
+  await b.relay.stop();
+});
+
+test('payloads that are not relayed updates are ignored', () => {
+  for (const payload of ['', 'nope', '[]', '{"from":1}', '{"from":"x","update":{"type":"status"}}'])
+    assert.equal(decodeUpdate(payload), undefined, payload);
+  assert.equal(decodeUpdate('{"from":"x","ref":{"type":"audit","promotionId":"p"}}'), undefined);
+});

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { migrate } from '../store/migrate.ts';
+import { PgliteDatabase } from '../store/pglite-database.ts';
+import { openPgBossJobQueue } from './pg-boss-job-queue.ts';
+import { queueGauges } from './queue-gauges.ts';
+
+test('waiting counts queued jobs only; running counts claimed ones; other kinds count for neither', async () => {
+  const db = await PgliteDatabase.open();
+  after(() => db.close());
+  await migrate(db);
+  const kind = { retryLimit: 1, retryDelaySeconds: 0, maxRunSeconds: 60 };
+  const queue = await openPgBossJobQueue({
+    database: db,
+    kinds: { promote: kind, other: kind },
+    supervise: false,
+  });
+  after(() => queue.stop());
+  const gauges = queueGauges(queue, 'promote');
+  for (let n = 0; n < 3; n++) await queue.enqueue('promote', { n });
+  await queue.enqueue('other', {});
+  assert.deepEqual([await gauges.waiting(), await gauges.running()], [3, 0]);
+  const job = await queue.claim(['promote']);
+  assert.ok(job);
+  assert.deepEqual([await gauges.waiting(), await gauges.running()], [2, 1]);
+  await queue.complete(job);
+  assert.deepEqual([await gauges.waiting(), await gauges.running()], [2, 0]);
+});
