@@ -10,6 +10,8 @@ import { verifyCopy } from './verify.ts';
 export interface RunnerHooks {
   readonly source: BenchRegistry;
   readonly signal: AbortSignal;
+  /** Shared by every ferry run (see ToolEnvOptions). */
+  readonly compileCacheDir: string;
   /** Called after every successful run (the first one feeds the fresh-repository check). */
   onVerifiedRun?(prod: BenchRegistry, repo: string, layerDigest: string): Promise<void>;
 }
@@ -45,7 +47,7 @@ export async function runScenario(
         const destination = `${ctx.prod.endpoint(c.network).host}/${dest.repo}:${dest.tag}`;
         // Dirty pages from the previous copy would otherwise be written back during this one.
         spawnSync('sync');
-        const env = await createToolEnv();
+        const env = await createToolEnv({ compileCacheDir: hooks.compileCacheDir });
         let record: RunRecord;
         try {
           const command = setup.custom

@@ -5,6 +5,11 @@ import { makeTempDir } from '../test/rig/temp-dir.ts';
 
 const NOBODY = 65534;
 
+/** Give a directory to the user the tools run as (see runsAsNobody). */
+export async function giveToToolUser(path: string): Promise<void> {
+  if (runsAsNobody()) await chown(path, NOBODY, NOBODY);
+}
+
 /**
  * As root, skopeo keeps its blob-info cache in /var/lib/containers/cache, whatever HOME says (the
  * rig's runSkopeo isolates HOME only). That cache remembers which destination repositories hold
@@ -31,8 +36,18 @@ export interface ToolEnv {
   remove(): Promise<void>;
 }
 
+export interface ToolEnvOptions {
+  /**
+   * Node's compile cache (NODE_COMPILE_CACHE) kept across runs. ferry stores V8 code cache in
+   * os.tmpdir() by default, which a machine keeps between invocations; the per-run TMPDIR here would
+   * throw it away every time and bill ferry a cold start (~20 ms) on every run, which no user sees
+   * twice. skopeo, a Go binary, has its machine code on disk either way. Ignored by skopeo.
+   */
+  readonly compileCacheDir?: string | undefined;
+}
+
 /** Same layout as the rig's runSkopeo (own policy, empty auth file, registries.conf, XDG dirs). */
-export async function createToolEnv(): Promise<ToolEnv> {
+export async function createToolEnv(options: ToolEnvOptions = {}): Promise<ToolEnv> {
   const temp = await makeTempDir('bench-tool', { scratch: true });
   try {
     const d = temp.path;
@@ -58,6 +73,7 @@ export async function createToolEnv(): Promise<ToolEnv> {
         REGISTRY_AUTH_FILE: authFile,
         CONTAINERS_REGISTRIES_CONF: registriesConf,
         TMPDIR: join(d, 'tmp'),
+        ...(options.compileCacheDir ? { NODE_COMPILE_CACHE: options.compileCacheDir } : {}),
       },
       skopeoGlobalArgs: ['--policy', policy, '--registries.d', join(d, 'registries.d')],
       command(file, args) {

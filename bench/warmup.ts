@@ -13,10 +13,11 @@ export async function warmUp(
   source: BenchRegistry,
   fixtures: FixtureLibrary,
   signal: AbortSignal,
+  compileCacheDir: string,
 ): Promise<void> {
   const image = await fixtures.warmup();
   for (const tool of TOOLS) {
-    const env = await createToolEnv();
+    const env = await createToolEnv({ compileCacheDir });
     try {
       const run = await measure(
         copyCommand(tool, env, {
