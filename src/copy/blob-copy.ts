@@ -25,6 +25,13 @@ export interface BlobCopyOptions {
   /** Called with the size of every chunk streamed (unthrottled; must be cheap). */
   readonly onBytes?: ((bytes: number) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Open the upload session and the source GET together with the destination HEAD. Worth it when the
+   * blobs are most likely missing (an empty destination repository); wasteful when they are there.
+   */
+  readonly speculate?: boolean | undefined;
+  /** Clean-up work started by preparations (speculative sessions cancelled); the executor awaits it. */
+  readonly deferred?: Promise<void>[] | undefined;
 }
 
 /** Statuses with which registries refuse a monolithic body but would take chunks (413 body too large; 416 range). */
@@ -63,20 +70,59 @@ export async function prepareBlob(desc: Descriptor, options: BlobCopyOptions): P
     }
     return { done: false, session: started.session };
   }
-  const present = await destination.headBlob(desc.digest, signal);
+  if (!options.speculate) {
+    const present = await destination.headBlob(desc.digest, signal);
+    if (present !== undefined) {
+      locations.add(destination.registry, destination.name, desc.digest);
+      return { done: true, action: 'skipped' };
+    }
+    // Missing: open the session and send the source GET together (one round trip for both).
+    const reader = source.openBlob(desc, signal, { eager: true });
+    try {
+      return { done: false, session: await openSession(destination, signal), reader };
+    } catch (err) {
+      await reader.release();
+      throw err;
+    }
+  }
+  // The destination repository looked empty: HEAD, upload session and source GET at once, so a
+  // missing blob starts streaming after one round trip instead of two. If the HEAD finds the blob
+  // after all, the session is cancelled and the GET released, off the critical path (`deferred`).
+  const heading = destination.headBlob(desc.digest, signal);
+  const opening = openSession(destination, signal);
+  opening.catch(() => undefined); // awaited or cleaned up below
+  const reader = source.openBlob(desc, signal, { eager: true });
+  let present: number | undefined;
+  try {
+    present = await heading;
+  } catch (err) {
+    options.deferred?.push(discard(opening, reader, destination));
+    throw err;
+  }
   if (present !== undefined) {
     locations.add(destination.registry, destination.name, desc.digest);
+    const cleanup = discard(opening, reader, destination);
+    if (options.deferred) options.deferred.push(cleanup);
+    else await cleanup;
     return { done: true, action: 'skipped' };
   }
-  // Missing: open the session and send the source GET together, so both round trips are paid at once
-  // and the transfer starts streaming immediately.
-  const reader = source.openBlob(desc, signal, { eager: true });
   try {
-    return { done: false, session: await openSession(destination, signal), reader };
+    return { done: false, session: await opening, reader };
   } catch (err) {
     await reader.release();
     throw err;
   }
+}
+
+/** Release a speculative source response and cancel a speculative upload session; never throws. */
+async function discard(
+  opening: Promise<UploadSession>,
+  reader: BlobReader,
+  destination: CopyDestination,
+): Promise<void> {
+  await reader.release().catch(() => undefined);
+  const session = await opening.catch(() => undefined);
+  if (session) await destination.cancelUpload(session);
 }
 
 /**

@@ -30,6 +30,8 @@ export interface CopyDestination {
   readonly registry: string;
   readonly name: string;
   headManifest(reference: string, signal?: AbortSignal): Promise<ManifestHead | undefined>;
+  /** First page of the tag list (empty or a 404 for a repository that does not exist yet). */
+  listTagsPage(url?: string, signal?: AbortSignal): Promise<TagsPage>;
   /** Size of the blob when present. */
   headBlob(digest: string, signal?: AbortSignal): Promise<number | undefined>;
   startUpload(mount?: { digest: string; from: string }, signal?: AbortSignal): Promise<StartUploadResult>;

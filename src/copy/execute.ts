@@ -2,6 +2,7 @@ import { NotFoundError } from '../errors/kinds.ts';
 import { isDigest } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import type { PlatformSpec } from '../oci/platform.ts';
+import { RegistryError } from '../registry/registry-error.ts';
 import { discoverArtifacts, prefetchArtifactHints } from './artifacts.ts';
 import { type BlobCopyOptions, type BlobPreparation, prepareBlob, transferBlob } from './blob-copy.ts';
 import { BlobLocations } from './blob-locations.ts';
@@ -70,6 +71,15 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
   // Hints are an optimisation: if they fail, discovery asks tag by tag instead.
   const hints =
     options.signatures === false ? undefined : prefetchArtifactHints(source, signal).catch(() => undefined);
+  // Whether the destination repository has any tag: if not, its blobs are almost surely missing too
+  // (registries link blobs per repository) and blob preparation may speculate (see prepareBlob).
+  const destinationTags = destRef
+    ? destination.listTagsPage(undefined, signal).then(
+        (page) => page.tags.length > 0,
+        // NAME_UNKNOWN: the repository does not exist yet. Anything else: no opinion.
+        (err: unknown) => (err instanceof RegistryError && err.status === 404 ? false : undefined),
+      )
+    : Promise.resolve(undefined);
   const [fetched, existing] = await Promise.all([fetching, heading]);
   if (!fetched) {
     throw new NotFoundError(`${source.registry}/${source.name}:${options.sourceReference} not found`);
@@ -126,6 +136,7 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
         signal,
         parallel: options.parallel ?? 6,
         counters,
+        speculate: (await destinationTags) === false,
       });
       manifestsPushed = await pushManifests(destination, plan.manifests, options);
       await destination.putManifest(
@@ -237,6 +248,8 @@ async function copyBlobs(
     counters: { blobs: CopyResult['blobs']; bytes: CopyResult['bytes'] };
   },
 ): Promise<void> {
+  const deferred: Promise<void>[] = [];
+  options = { ...options, deferred };
   const ahead = createLimiter(Math.max(2, options.parallel * 2));
   const prepared = blobs.map((blob) => ahead(() => prepareBlob(blob, options)));
   for (const p of prepared) p.catch(() => undefined); // each is awaited below, or cleaned up
@@ -288,6 +301,9 @@ async function copyBlobs(
       ),
     );
     throw err;
+  } finally {
+    // Speculative sessions of blobs that turned out present: cancelled while the rest streamed.
+    await Promise.all(deferred);
   }
 }
 

@@ -135,6 +135,20 @@ describe('copyImage between real registries', () => {
     );
   });
 
+  test('a tagless repository that already holds blobs: speculative uploads are cancelled, blobs skipped', async () => {
+    const registries = fastRegistries();
+    after(() => registries.close());
+    // Blobs without any tag: the repository looks empty, so preparation speculates (session + GET
+    // with the HEAD); the HEAD then finds each blob and the speculation is undone.
+    for (const blob of image.blobs) await pushBlob(tls, 'tagless/app', blob);
+    const source = await repoOn(registries, anon, 'team/app', false);
+    const destination = await repoOn(registries, tls, 'tagless/app', true);
+    const result = await copyImage({ source, sourceReference: 'v1', destination, destinationTag: 'v1' });
+    assert.equal(result.digest, image.manifestDigest);
+    assert.deepEqual(result.blobs, { copied: 0, mounted: 0, skipped: image.blobs.length });
+    assert.equal((await rigGetManifest(tls, 'tagless/app', 'v1')).digest, image.manifestDigest);
+  });
+
   test('incremental copy moves only the missing layer; same-registry copy mounts', async () => {
     const base = await buildImage({ layers: [60_000, 70_000, 80_000], seed: 'incr-base' });
     await pushImage(anon, 'incr/app', 'v1', base);

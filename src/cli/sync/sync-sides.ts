@@ -223,6 +223,7 @@ const EMPTY_DESTINATION: CopyDestination = {
   registry: 'oci:(new)',
   name: '',
   headManifest: async () => undefined,
+  listTagsPage: async () => ({ tags: [], next: undefined }),
   headBlob: async () => undefined,
   startUpload: () => Promise.reject(new BadUsageError('dry run: nothing is written')),
   putMonolithic: () => Promise.reject(new BadUsageError('dry run: nothing is written')),
