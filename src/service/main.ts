@@ -6,6 +6,7 @@
  */
 import pino, { type Logger } from 'pino';
 import { Registries } from '../registry/registries.ts';
+import { createCachedFileReader } from './config/cached-file-reader.ts';
 import { loadConfig } from './config/load-config.ts';
 import { resolveSecret } from './config/resolve-secret.ts';
 import type { FerryConfig, ListenAddress } from './config/schema.ts';
@@ -90,7 +91,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       queueDepth: gauges.waiting,
       promotionsRunning: gauges.running,
     });
+    // Secret files are read through one cache: re-read at most once a second, and only when changed.
+    const readFile = createCachedFileReader();
     const engine = createPromotionEngine({
+      readFile,
       config,
       db,
       queue,
@@ -99,14 +103,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       env: options.env,
       concurrency: options.concurrency,
     });
-    const notifier = createNotifier({ config, db, logger, env: options.env });
+    const notifier = createNotifier({ config, db, logger, env: options.env, readFile });
     cleanups.push(() => notifier.stop());
     // Outcomes feed metrics and notifications; only this replica's engine, never relayed updates.
     const unobserve = observePromotions({ engine, metrics, notifier });
     cleanups.push(async () => unobserve());
-    // Event streams show every replica's updates (PostgreSQL NOTIFY; in-process on PGlite).
-    const relay = await startUpdateRelay({ db, local: engine, logger });
-    cleanups.push(() => relay.stop());
+    // Event streams show every replica's updates through PostgreSQL NOTIFY. The embedded store has one
+    // replica by construction (PGlite's data directory belongs to one process), so there is nothing to
+    // relay: skipping it saves a NOTIFY statement per update on the single PGlite connection.
+    const relay = url ? await startUpdateRelay({ db, local: engine, logger }) : undefined;
+    if (relay) cleanups.push(() => relay.stop());
     const pruner = createDeliveryPruner({
       db,
       onError: (err) => logger.warn({ error: safeError(err) }, 'could not prune old webhook delivery ids'),
@@ -123,12 +129,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
     const app = createHttpApp({
       config,
-      service: withRelayedUpdates(engine, relay),
+      service: relay ? withRelayedUpdates(engine, relay) : engine,
       logger,
       metrics,
       version: options.version,
       ready,
       env: options.env,
+      readFile,
     });
     const listen = options.listen ?? config.server.listen;
     const address = await app.listen({ host: listen.host, port: listen.port });

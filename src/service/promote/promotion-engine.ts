@@ -37,6 +37,7 @@ import type {
   PromotionService,
   PromotionUpdate,
 } from './promotion-service.ts';
+import { RecentDeliveries } from './recent-deliveries.ts';
 import { type RecordOptions, recordPromotion } from './record-promotion.ts';
 import { planRerun, planRollback } from './repeat-promotion.ts';
 import { resolveRequest } from './resolve-request.ts';
@@ -118,12 +119,16 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
   const pool = new WorkerPool<PromoteJobPayload>({
     concurrency: options.concurrency ?? 2,
     pollIntervalMs: options.pollIntervalMs ?? 1000,
-    claim: () => ctx.queue.claim<PromoteJobPayload>([PROMOTE_JOB]),
-    run: (job: Job<PromoteJobPayload>, signal) => runPromotion(ctx, runOptions, job, signal),
+    // Workers are background work: on the embedded store their statements yield to API requests.
+    claim: () => ctx.db.background(() => ctx.queue.claim<PromoteJobPayload>([PROMOTE_JOB])),
+    run: (job: Job<PromoteJobPayload>, signal) =>
+      ctx.db.background(() => runPromotion(ctx, runOptions, job, signal)),
     keyOf: (job) => job.payload.promotionId,
     onError: (err) =>
       logger.error({ error: err instanceof Error ? err.message : String(err) }, 'promotion worker error'),
   });
+
+  const recentDeliveries = new RecentDeliveries(10_000);
 
   async function required(id: string): Promise<Promotion> {
     const promotion = await getPromotion(ctx.db, id);
@@ -148,6 +153,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
       return { promotion: earlier, created: false };
     }
     if (outcome.enqueued) pool.wake();
+    if (deliveryId !== undefined) recentDeliveries.add(kind, deliveryId);
     const { promotion, created } = outcome.result;
     logger.info(
       {
@@ -176,8 +182,11 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
 
     async accept(request: PromotionRequest, actor: Actor): Promise<AcceptResult> {
       const { trigger } = request;
-      if (trigger.deliveryId !== undefined) {
-        // A redelivery is answered before anything else, without touching a registry.
+      if (trigger.deliveryId !== undefined && recentDeliveries.has(trigger.kind, trigger.deliveryId)) {
+        // A redelivery of what this replica accepted is answered at once, without touching a registry.
+        // Any other redelivery is caught durably by recordPromotion (the delivery id is unique in the
+        // store) and answered the same way, after one wasted tag resolution: cheaper than a lookup on
+        // every fresh delivery.
         const earlier = await promotionCreatedByDelivery(ctx.db, trigger.kind, trigger.deliveryId);
         if (earlier !== undefined) return { promotion: earlier, created: false };
       }

@@ -7,7 +7,7 @@ import {
   type JobWithMetadata,
   PgBoss,
 } from 'pg-boss';
-import type { Database } from '../store/database.ts';
+import { atomically, type Database } from '../store/database.ts';
 import type { PgDatabase } from '../store/pg-database.ts';
 import type { PgliteDatabase } from '../store/pglite-database.ts';
 import { StoreError, StoreErrorCode, toStoreError } from '../store/store-error.ts';
@@ -89,7 +89,7 @@ export async function openPgBossJobQueue(options: PgBossJobQueueOptions): Promis
   const { database } = options;
   const connection: ConstructorOptions =
     database.kind === 'pglite'
-      ? { db: fromPglite(database.pglite), backend: 'pglite' }
+      ? { db: fromPglite(database.gatedEngine()), backend: 'pglite' }
       : { connectionString: database.url, max: options.poolSize ?? 4, application_name: 'ferry-jobs' };
   const boss = new PgBoss({
     ...connection,
@@ -265,7 +265,7 @@ class PgBossJobQueue implements JobQueue {
   async fail(job: Job, error: unknown, options: FailOptions): Promise<FailOutcome> {
     const output = errorOutput(error);
     const database: Database = options.tx ?? this.database;
-    return database.transaction(async (tx) => {
+    return atomically(database, async (tx) => {
       const db = inTransaction(tx);
       const failed = await this.call('fail', () =>
         this.boss.fail(job.kind, { id: job.id, retryCount: job.claim }, output, { db }),

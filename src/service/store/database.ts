@@ -16,6 +16,13 @@ export type DatabaseKind = 'pglite' | 'postgres';
 
 export interface Database {
   readonly kind: DatabaseKind;
+  /** True for the handle passed to a transaction's function. */
+  readonly inTransaction: boolean;
+  /**
+   * Run `fn` (and everything it starts) as background work: on the single-connection embedded store
+   * it yields to requests a client is waiting for. A no-op where connections are pooled.
+   */
+  background<T>(fn: () => Promise<T>): Promise<T>;
   /** Runs one statement. */
   query<T extends object = Record<string, unknown>>(
     sql: string,
@@ -55,4 +62,14 @@ export interface Notifications {
     onNotify: (payload: string) => void,
     options?: ListenOptions,
   ): Promise<() => Promise<void>>;
+}
+
+/**
+ * Run `fn` atomically: in a new transaction, or directly in the caller's when `db` already is one.
+ * Store helpers that must be atomic on their own use this rather than nesting: a nested transaction
+ * costs a SAVEPOINT and a RELEASE, two statements on PGlite's single connection for nothing, since
+ * every caller lets a failure abort its whole transaction anyway.
+ */
+export function atomically<T>(db: Database, fn: (tx: Database) => Promise<T>): Promise<T> {
+  return db.inTransaction ? fn(db) : db.transaction(fn);
 }

@@ -60,7 +60,7 @@ export function createDeliveryPruner(options: DeliveryPrunerOptions): DeliveryPr
   function tick(): void {
     // A run still going (a slow database) is not doubled up.
     if (stopped || running !== undefined) return;
-    running = pruneOnce()
+    running = (options.db.background ? options.db.background(pruneOnce) : pruneOnce())
       .catch((err: unknown) => options.onError?.(err))
       .finally(() => {
         running = undefined;

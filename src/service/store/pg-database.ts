@@ -29,6 +29,11 @@ const typeParsers = {
 /** PostgreSQL through a connection pool, for `ferry serve --database-url` (several replicas may share it). */
 export class PgDatabase implements Database, Notifications {
   readonly kind = 'postgres' as const;
+  readonly inTransaction = false;
+  /** Background and interactive work are not told apart here (see PgliteDatabase.background). */
+  background<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
   /** For the job-queue driver, which opens its own small pool on the same database. */
   readonly url: string;
   private readonly pool: pg.Pool;
@@ -131,6 +136,11 @@ export class PgDatabase implements Database, Notifications {
 /** A handle bound to one checked-out client inside BEGIN; nested transactions become savepoints. */
 class PgTransaction implements Database {
   readonly kind = 'postgres' as const;
+  readonly inTransaction = true;
+  /** Background and interactive work are not told apart here (see PgliteDatabase.background). */
+  background<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
   private readonly client: pg.PoolClient;
   private savepoints = 0;
 

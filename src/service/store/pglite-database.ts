@@ -1,6 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { Database, ListenOptions, Notifications, QueryResult } from './database.ts';
+import { PriorityGate } from './priority-gate.ts';
 import { StoreError, StoreErrorCode, toStoreError, wrapDriverError } from './store-error.ts';
 
 export interface PgliteDatabaseOptions {
@@ -22,10 +24,15 @@ type PgliteQueryable = Pick<Transaction, 'query' | 'exec'>;
  */
 export class PgliteDatabase implements Database, Notifications {
   readonly kind = 'pglite' as const;
+  readonly inTransaction = false;
   /** The engine itself, for the job-queue driver (pg-boss's PGlite adapter) and nothing else. */
   readonly pglite: PGlite;
   readonly dataDir: string | undefined;
   private readonly lock: DataDirLock | undefined;
+  /** Orders access to the one connection: interactive work first (see priority-gate.ts). */
+  readonly #gate = new PriorityGate();
+  /** Marks the asynchronous context of background work (workers, deliveries, housekeeping). */
+  readonly #backgroundContext = new AsyncLocalStorage<true>();
 
   private constructor(pglite: PGlite, dataDir: string | undefined, lock: DataDirLock | undefined) {
     this.pglite = pglite;
@@ -53,17 +60,40 @@ export class PgliteDatabase implements Database, Notifications {
     }
   }
 
+  background<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#backgroundContext.run(true, fn);
+  }
+
+  /** Run `fn` when the gate says it is this work's turn on the connection. */
+  gated<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#gate.run(this.#backgroundContext.getStore() === true, fn);
+  }
+
+  /**
+   * The engine as pg-boss's PGlite adapter should see it: the same statements, through the gate, so
+   * job fetches and completions take their turn like every other statement.
+   */
+  gatedEngine(): Pick<PGlite, 'query' | 'exec' | 'listen'> {
+    const { pglite } = this;
+    return {
+      query: ((sql: string, params?: unknown[]) =>
+        this.gated(() => pglite.query(sql, params))) as PGlite['query'],
+      exec: ((sql: string) => this.gated(() => pglite.exec(sql))) as PGlite['exec'],
+      listen: pglite.listen.bind(pglite),
+    };
+  }
+
   query<T extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []) {
-    return runQuery<T>(this.pglite, sql, params);
+    return this.gated(() => runQuery<T>(this.pglite, sql, params));
   }
 
   exec(sql: string): Promise<void> {
-    return runExec(this.pglite, sql);
+    return this.gated(() => runExec(this.pglite, sql));
   }
 
   async transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T> {
     try {
-      return await this.pglite.transaction((tx) => fn(new PgliteTransaction(tx)));
+      return await this.gated(() => this.pglite.transaction((tx) => fn(new PgliteTransaction(tx))));
     } catch (err) {
       throw wrapDriverError(err, 'transaction failed');
     }
@@ -94,6 +124,11 @@ export class PgliteDatabase implements Database, Notifications {
 /** A handle bound to one open PGlite transaction; nested transactions become savepoints. */
 class PgliteTransaction implements Database {
   readonly kind = 'pglite' as const;
+  readonly inTransaction = true;
+  /** Background and interactive work are not told apart here (see PgliteDatabase.background). */
+  background<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
   private readonly tx: Transaction;
   private savepoints = 0;
 

@@ -1,6 +1,6 @@
 import type { TriggerKind } from '../promote/promotion-request.ts';
 import type { AuditEvent, NewAuditEvent } from './audit-event.ts';
-import type { Database } from './database.ts';
+import { atomically, type Database } from './database.ts';
 import {
   ALLOWED_TRANSITIONS,
   type DestinationRef,
@@ -284,17 +284,20 @@ export async function transition(
       `promotion ${id}: transition ${from.join('|') || '(none)'} → ${to} is not part of the lifecycle`,
     );
   }
-  return db.transaction(async (tx) => {
+  return atomically(db, async (tx) => {
     if (to === 'succeeded') {
       // Two promotions to one tag finishing at once must not both see the other as not yet succeeded
       // (leaving two "current" rows): the destination's lock orders them, and the second's UPDATE then
-      // sees the first's committed success and supersedes it.
-      await tx.query(
-        `SELECT pg_advisory_xact_lock(hashtextextended(
-           destination_registry || '/' || destination_repository || ':' || destination_tag, 0))
-           FROM promotions WHERE id = $1`,
-        [id],
-      );
+      // sees the first's committed success and supersedes it. PGlite has one connection, so its
+      // transactions never overlap and the lock would be a statement spent on nothing.
+      if (tx.kind !== 'pglite') {
+        await tx.query(
+          `SELECT pg_advisory_xact_lock(hashtextextended(
+             destination_registry || '/' || destination_repository || ':' || destination_tag, 0))
+             FROM promotions WHERE id = $1`,
+          [id],
+        );
+      }
       await tx.query(
         `UPDATE promotions AS old SET superseded_by = $1, updated_at = now()
            FROM promotions AS cur
@@ -424,7 +427,7 @@ export interface ApprovalTally {
 
 /** Records one approver's decision (once per approver) and returns the tally of distinct approvers. */
 export async function recordApproval(db: Database, input: RecordApprovalInput): Promise<ApprovalTally> {
-  return db.transaction(async (tx) => {
+  return atomically(db, async (tx) => {
     const inserted = await tx.query(
       `INSERT INTO approvals (promotion_id, approver, decision, comment) VALUES ($1, $2, $3, $4)
        ON CONFLICT (promotion_id, approver) DO NOTHING RETURNING approver`,
