@@ -170,6 +170,114 @@ export async function insertPromotion(
   );
 }
 
+export interface AcceptWrite {
+  readonly promotion: NewPromotion;
+  /** Remember this webhook delivery id first; when it was already known nothing is written. */
+  readonly delivery?: { readonly source: string; readonly id: string } | undefined;
+  /** Audit events for the new promotion, in order (their promotionId is the new promotion's). */
+  readonly events: readonly Omit<NewAuditEvent, 'promotionId'>[];
+}
+
+export type AcceptWriteResult =
+  | { readonly kind: 'replayed-delivery' }
+  | { readonly kind: 'created'; readonly promotion: Promotion; readonly events: AuditEvent[] }
+  /** An equal promotion holds the idempotency slot: nothing but the delivery id was written. */
+  | { readonly kind: 'conflict' };
+
+/**
+ * The common case of accepting a request in one statement: remember the delivery id, insert the
+ * promotion, append its audit events. On the embedded store every statement is a trip through the
+ * WASM engine; as separate statements this was the largest part of a webhook's cost. The rarer
+ * outcomes (a redelivery, an equal promotion already there) are reported for the caller to handle.
+ */
+export async function insertAcceptedPromotion(db: Database, write: AcceptWrite): Promise<AcceptWriteResult> {
+  const input = write.promotion;
+  const id = uuidV7();
+  const events = write.events.map((e) => ({
+    at: e.at ?? null,
+    actor: e.actor,
+    kind: e.kind,
+    digest: e.digest ?? null,
+    outcome: e.outcome ?? null,
+    bytes: e.bytes ?? null,
+    detail: e.detail ?? {},
+  }));
+  const { rows } = await db.query<PromotionRow & { remembered: number; audit: unknown }>(
+    `WITH d AS (
+       INSERT INTO webhook_deliveries (source, id)
+       SELECT $21::text, $22::text WHERE $22::text IS NOT NULL
+       ON CONFLICT (source, id) DO NOTHING RETURNING 1
+     ), p AS (
+       INSERT INTO promotions (
+         id, rule, source_environment, source_registry, source_repository, source_tag, source_digest,
+         destination_environment, destination_registry, destination_repository, destination_tag,
+         status, requested_by, trigger_kind, delivery_id, approvals_required, rollback_of, rerun_of,
+         git_commit, labels)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::jsonb
+        WHERE $22::text IS NULL OR EXISTS (SELECT 1 FROM d)
+       ON CONFLICT (source_digest, destination_registry, destination_repository, destination_tag)
+         WHERE ${IDEMPOTENCY_PREDICATE}
+       DO NOTHING
+       RETURNING *
+     ), a AS (
+       INSERT INTO audit_events (promotion_id, at, actor, kind, digest, outcome, bytes, detail)
+       SELECT p.id, COALESCE((e->>'at')::timestamptz, now()), e->>'actor', e->>'kind', e->>'digest',
+              e->>'outcome', (e->>'bytes')::bigint, e->'detail'
+         FROM p, jsonb_array_elements($23::jsonb) WITH ORDINALITY AS x(e, ord)
+        ORDER BY x.ord
+       RETURNING id, at
+     )
+     SELECT (SELECT count(*) FROM d)::int AS remembered,
+            (SELECT json_agg(json_build_object('id', a.id, 'at', a.at) ORDER BY a.id) FROM a) AS audit,
+            p.*
+       FROM (SELECT 1) AS one LEFT JOIN p ON true`,
+    [
+      id,
+      input.rule,
+      input.source.environment ?? null,
+      input.source.registry,
+      input.source.repository,
+      input.source.tag ?? null,
+      input.source.digest,
+      input.destination.environment ?? null,
+      input.destination.registry,
+      input.destination.repository,
+      input.destination.tag,
+      input.status ?? 'queued',
+      input.requestedBy,
+      input.triggerKind,
+      input.deliveryId ?? null,
+      input.approvalsRequired ?? 0,
+      input.rollbackOf ?? null,
+      input.rerunOf ?? null,
+      input.gitCommit ?? null,
+      JSON.stringify(input.labels ?? {}),
+      write.delivery?.source ?? null,
+      write.delivery?.id ?? null,
+      JSON.stringify(events),
+    ],
+  );
+  const row = rows[0]!;
+  if (write.delivery !== undefined && row.remembered === 0) return { kind: 'replayed-delivery' };
+  if (row.id === null || row.id === undefined) return { kind: 'conflict' };
+  const audit = (row.audit ?? []) as { id: number; at: string }[];
+  return {
+    kind: 'created',
+    promotion: toPromotion(row),
+    events: audit.map((a, i) => ({
+      id: Number(a.id),
+      promotionId: row.id,
+      at: new Date(a.at),
+      actor: events[i]!.actor,
+      kind: events[i]!.kind,
+      digest: events[i]!.digest,
+      outcome: events[i]!.outcome,
+      bytes: events[i]!.bytes,
+      detail: events[i]!.detail,
+    })),
+  };
+}
+
 export async function getPromotion(db: Database, id: string): Promise<Promotion | undefined> {
   const { rows } = await db.query<PromotionRow>('SELECT * FROM promotions WHERE id = $1', [id]);
   return rows[0] ? toPromotion(rows[0]) : undefined;
