@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { type BuiltImage, buildImage, pushImage } from '../rig/fixtures.ts';
+import { type BuiltImage, buildImage, buildMultiArch, pushImage } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest, listTags } from '../rig/rig-client.ts';
 import { runSkopeo, skopeoAuths, skopeoDigest } from '../rig/skopeo.ts';
@@ -251,6 +251,34 @@ describe('ferry sync', () => {
     assert.match(run.stderr, /1 copied, 0 up to date, 0 skipped, 1 failed/);
     assert.match(run.stderr, /team-a\/nope \| /);
     assert.deepEqual(await listTags(dst, 'missing-repo/team-a/svc-1'), ['1.0.0']);
+  });
+
+  test('platforms in the sync file copy that platform only (its own digest)', async () => {
+    const multi = await buildMultiArch(
+      [
+        { os: 'linux', architecture: 'amd64' },
+        { os: 'linux', architecture: 'arm64' },
+      ],
+      { layers: [5000], seed: 'sync-multi', oci: true },
+    );
+    await pushImage(src, 'team-a/multi', 'v1', multi);
+    const file = await syncFile(
+      'platforms.yaml',
+      `${src.host}:\n  tls-verify: false\n  platforms: [linux/arm64]\n  images:\n    team-a/multi: [v1]\n`,
+    );
+    const run = await runFerry([
+      'sync',
+      ...DEST_FLAGS,
+      '--src',
+      'yaml',
+      '--dest',
+      'docker',
+      file,
+      `${dst.host}/platforms`,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const arm = multi.images.find((i) => i.platform.architecture === 'arm64')!;
+    assert.equal((await getManifest(dst, 'platforms/team-a/multi', 'v1')).digest, arm.manifestDigest);
   });
 
   test('a bad sync file exits 2 naming file, line and key, and copies nothing', async () => {
