@@ -7,11 +7,9 @@
  * Nothing here does network I/O: resolving the tag happens before, because a transaction holds PGlite's
  * only connection for its whole duration.
  */
-
-import type { NewAuditEvent } from '../store/audit-event.ts';
 import type { Database } from '../store/database.ts';
-import type { NewPromotion, Promotion } from '../store/promotion.ts';
-import { insertAcceptedPromotion, insertPromotion } from '../store/promotion-store.ts';
+import type { NewPromotion } from '../store/promotion.ts';
+import { insertPromotion, rememberDelivery } from '../store/promotion-store.ts';
 import { AuditKind } from './audit-kinds.ts';
 import { deliverySource } from './delivery-lookup.ts';
 import type { EngineContext } from './engine-context.ts';
@@ -45,78 +43,58 @@ export async function recordPromotion(
 ): Promise<RecordOutcome> {
   const { actor, trigger } = options;
   const batch = new UpdateBatch();
-  const requestDetail = {
-    triggerKind: trigger.kind,
-    ...(trigger.deliveryId === undefined ? {} : { deliveryId: trigger.deliveryId }),
-    ...(trigger.actor !== undefined && trigger.actor !== actor.name ? { triggerActor: trigger.actor } : {}),
-    actorKind: actor.kind,
-  };
-  const { source, destination } = input;
-  const status = input.status ?? 'queued';
-  const events: Omit<NewAuditEvent, 'promotionId'>[] = [
-    {
+  const outcome = await transact(ctx.db, async (tx: Database): Promise<RecordOutcome> => {
+    if (
+      trigger.deliveryId !== undefined &&
+      !(await rememberDelivery(tx, deliverySource(trigger.kind), trigger.deliveryId))
+    ) {
+      return { kind: 'replayed-delivery' };
+    }
+    const { promotion, created } = await insertPromotion(tx, input);
+    const requestDetail = {
+      triggerKind: trigger.kind,
+      ...(trigger.deliveryId === undefined ? {} : { deliveryId: trigger.deliveryId }),
+      ...(trigger.actor !== undefined && trigger.actor !== actor.name ? { triggerActor: trigger.actor } : {}),
+      actorKind: actor.kind,
+    };
+    if (!created) {
+      // Recorded on the existing promotion: who asked again is part of its history, and a redelivery of
+      // this request finds its answer here (delivery-lookup.ts).
+      await batch.audit(tx, {
+        promotionId: promotion.id,
+        actor: actor.name,
+        kind: AuditKind.DuplicateRequest,
+        digest: promotion.source.digest,
+        outcome: 'existing',
+        detail: { ...requestDetail, status: promotion.status },
+      });
+      return { kind: 'recorded', result: { promotion, created: false }, enqueued: false };
+    }
+    batch.created(promotion);
+    const { source, destination } = promotion;
+    await batch.audit(tx, {
+      promotionId: promotion.id,
       actor: actor.name,
       kind: AuditKind.Accepted,
       digest: source.digest,
       outcome: 'ok',
       detail: {
         ...requestDetail,
-        rule: input.rule,
-        source: `${source.registry}/${source.repository}${source.tag == null ? '' : `:${source.tag}`}`,
+        rule: promotion.rule,
+        source: `${source.registry}/${source.repository}${source.tag === null ? '' : `:${source.tag}`}`,
         destination: `${destination.registry}/${destination.repository}:${destination.tag}`,
         ...options.detail,
       },
-    },
-    ...(status === 'awaiting_approval'
-      ? [
-          {
-            actor: actor.name,
-            kind: AuditKind.AwaitingApproval,
-            digest: source.digest,
-            outcome: 'waiting',
-            detail: { approvalsRequired: input.approvalsRequired ?? 0 },
-          },
-        ]
-      : []),
-  ];
-  const outcome = await transact(ctx.db, async (tx: Database): Promise<RecordOutcome> => {
-    // The common case in one statement: delivery id, promotion and its audit events.
-    const written = await insertAcceptedPromotion(tx, {
-      promotion: input,
-      delivery:
-        trigger.deliveryId === undefined
-          ? undefined
-          : { source: deliverySource(trigger.kind), id: trigger.deliveryId },
-      events,
     });
-    if (written.kind === 'replayed-delivery') return { kind: 'replayed-delivery' };
-    let promotion: Promotion;
-    if (written.kind === 'created') {
-      promotion = written.promotion;
-      batch.created(promotion);
-      for (const event of written.events) batch.recorded(event);
-    } else {
-      // An equal promotion holds the slot (the delivery id is remembered already). It can leave the
-      // slot meanwhile, so this may still create one: insertPromotion settles it either way.
-      const found = await insertPromotion(tx, input);
-      promotion = found.promotion;
-      if (!found.created) {
-        // Recorded on the existing promotion: who asked again is part of its history, and a redelivery
-        // of this request finds its answer here (delivery-lookup.ts).
-        await batch.audit(tx, {
-          promotionId: promotion.id,
-          actor: actor.name,
-          kind: AuditKind.DuplicateRequest,
-          digest: promotion.source.digest,
-          outcome: 'existing',
-          detail: { ...requestDetail, status: promotion.status },
-        });
-        return { kind: 'recorded', result: { promotion, created: false }, enqueued: false };
-      }
-      batch.created(promotion);
-      for (const event of events) await batch.audit(tx, { ...event, promotionId: promotion.id });
-    }
     if (promotion.status === 'awaiting_approval') {
+      await batch.audit(tx, {
+        promotionId: promotion.id,
+        actor: actor.name,
+        kind: AuditKind.AwaitingApproval,
+        digest: source.digest,
+        outcome: 'waiting',
+        detail: { approvalsRequired: promotion.approvalsRequired },
+      });
       return { kind: 'recorded', result: { promotion, created: true }, enqueued: false };
     }
     await ctx.queue.enqueue<PromoteJobPayload>(

@@ -32,11 +32,6 @@ export class UpdateBatch {
     return promotion;
   }
 
-  /** An audit event already written in this transaction by other means (one combined statement). */
-  recorded(event: AuditEvent): void {
-    this.#updates.push({ type: 'audit', event });
-  }
-
   /** A promotion that came into being (accept, rerun, rollback): its first status. */
   created(promotion: Promotion): void {
     this.#updates.push({ type: 'status', promotion, previous: null });
