@@ -380,10 +380,13 @@ function toAuditEvent(row: AuditRow): AuditEvent {
 }
 
 export async function appendAudit(db: Database, event: NewAuditEvent): Promise<AuditEvent> {
-  const { rows } = await db.query<AuditRow>(
+  const detail = event.detail ?? {};
+  // Only what the database decides comes back: parsing the whole row (jsonb detail included) again
+  // cost more than the insert itself on the embedded store.
+  const { rows } = await db.query<Pick<AuditRow, 'id' | 'at'>>(
     `INSERT INTO audit_events (promotion_id, at, actor, kind, digest, outcome, bytes, detail)
      VALUES ($1, COALESCE($2::timestamptz, now()), $3, $4, $5, $6, $7, $8::jsonb)
-     RETURNING *`,
+     RETURNING id, at`,
     [
       event.promotionId ?? null,
       event.at ?? null,
@@ -392,10 +395,22 @@ export async function appendAudit(db: Database, event: NewAuditEvent): Promise<A
       event.digest ?? null,
       event.outcome ?? null,
       event.bytes ?? null,
-      JSON.stringify(event.detail ?? {}),
+      JSON.stringify(detail),
     ],
   );
-  return toAuditEvent(rows[0]!);
+  const row = rows[0]!;
+  return toAuditEvent({
+    id: row.id,
+    promotion_id: event.promotionId ?? null,
+    at: row.at,
+    actor: event.actor,
+    kind: event.kind,
+    digest: event.digest ?? null,
+    outcome: event.outcome ?? null,
+    bytes: event.bytes ?? null,
+    // As the database stores it: a JSON round trip (no undefined members, dates as strings).
+    detail: JSON.parse(JSON.stringify(detail)) as AuditRow['detail'],
+  });
 }
 
 /** A promotion's history, oldest first. */
