@@ -50,9 +50,14 @@ export type BlobPreparation =
  */
 export async function prepareBlob(desc: Descriptor, options: BlobCopyOptions): Promise<BlobPreparation> {
   const { source, destination, locations, signal } = options;
-  // Another image of this run is sending the same blob to this registry: wait, then mount or skip.
-  const pending = locations.inFlight(destination.registry, desc.digest);
-  if (pending) await pending;
+  // Another image of this run is sending this blob to this registry, or placing it in this repository:
+  // wait, then mount or skip.
+  for (
+    let pending = busyWith(locations, destination, desc);
+    pending;
+    pending = busyWith(locations, destination, desc)
+  )
+    await pending;
   if (locations.has(destination.registry, destination.name, desc.digest))
     return { done: true, action: 'skipped' };
 
@@ -63,7 +68,14 @@ export async function prepareBlob(desc: Descriptor, options: BlobCopyOptions): P
 
   if (mountFrom) {
     // Same registry: mounting costs one request and moves no bytes; no HEAD first (201 also covers "already there").
-    const started = await destination.startUpload({ digest: desc.digest, from: mountFrom }, signal);
+    const end = locations.beginPlacing(destination.registry, destination.name, desc.digest);
+    let started: Awaited<ReturnType<CopyDestination['startUpload']>>;
+    try {
+      started = await destination.startUpload({ digest: desc.digest, from: mountFrom }, signal);
+      if (started.mounted) locations.add(destination.registry, destination.name, desc.digest);
+    } finally {
+      end();
+    }
     if (started.mounted) {
       locations.add(destination.registry, destination.name, desc.digest);
       return { done: true, action: 'mounted' };
@@ -200,4 +212,16 @@ async function openSession(destination: CopyDestination, signal?: AbortSignal): 
   if (started.mounted)
     throw new FerryError(ErrorCode.Registry, 'registry reported a mount for a plain upload');
   return started.session;
+}
+
+/** A transfer of this blob to the destination registry, or a placement into its repository, under way. */
+export function busyWith(
+  locations: BlobLocations,
+  destination: CopyDestination,
+  desc: Descriptor,
+): Promise<void> | undefined {
+  return (
+    locations.inFlight(destination.registry, desc.digest) ??
+    locations.placing(destination.registry, destination.name, desc.digest)
+  );
 }

@@ -61,3 +61,13 @@ test('a transfer in flight is visible until it ends, and only its own end clears
   second();
   assert.equal(locations.inFlight('reg', 'sha256:a'), undefined);
 });
+
+test('placements are tracked per repository', async () => {
+  const locations = new BlobLocations();
+  const end = locations.beginPlacing('reg', 'team/a', 'sha256:x');
+  assert.ok(locations.placing('reg', 'team/a', 'sha256:x'));
+  assert.equal(locations.placing('reg', 'team/b', 'sha256:x'), undefined);
+  assert.equal(locations.inFlight('reg', 'sha256:x'), undefined, 'a placement is not a transfer');
+  end();
+  assert.equal(locations.placing('reg', 'team/a', 'sha256:x'), undefined);
+});

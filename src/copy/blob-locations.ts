@@ -37,7 +37,30 @@ export class BlobLocations {
    * sending the same bytes twice.
    */
   beginTransfer(registry: string, digest: string): () => void {
-    const key = `${registry} ${digest}`;
+    return this.#begin(`${registry} ${digest}`);
+  }
+
+  /** The transfer of `digest` to `registry` in progress, if any; settles (never rejects) when it ends. */
+  inFlight(registry: string, digest: string): Promise<void> | undefined {
+    return this.#inFlight.get(`${registry} ${digest}`);
+  }
+
+  /**
+   * Record that `digest` is being placed into `repository` (mounted or uploaded); call the returned
+   * function when done. distribution's filesystem driver writes a repository's blob link in place, so
+   * two placements of one blob into one repository at once can leave a broken link ("blob unknown"
+   * on the manifest PUT, seen under load): images of one repository sharing layers must take turns.
+   */
+  beginPlacing(registry: string, repository: string, digest: string): () => void {
+    return this.#begin(`${registry} ${repository} ${digest}`);
+  }
+
+  /** The placement of `digest` into `repository` in progress, if any; settles when it ends. */
+  placing(registry: string, repository: string, digest: string): Promise<void> | undefined {
+    return this.#inFlight.get(`${registry} ${repository} ${digest}`);
+  }
+
+  #begin(key: string): () => void {
     let end!: () => void;
     const done = new Promise<void>((resolve) => {
       end = resolve;
@@ -47,10 +70,5 @@ export class BlobLocations {
       if (this.#inFlight.get(key) === done) this.#inFlight.delete(key);
       end();
     };
-  }
-
-  /** The transfer of `digest` to `registry` in progress, if any; settles (never rejects) when it ends. */
-  inFlight(registry: string, digest: string): Promise<void> | undefined {
-    return this.#inFlight.get(`${registry} ${digest}`);
   }
 }

@@ -4,7 +4,13 @@ import type { Descriptor } from '../oci/manifest.ts';
 import type { PlatformSpec } from '../oci/platform.ts';
 import { RegistryError } from '../registry/registry-error.ts';
 import { discoverArtifacts, prefetchArtifactHints } from './artifacts.ts';
-import { type BlobCopyOptions, type BlobPreparation, prepareBlob, transferBlob } from './blob-copy.ts';
+import {
+  type BlobCopyOptions,
+  type BlobPreparation,
+  busyWith,
+  prepareBlob,
+  transferBlob,
+} from './blob-copy.ts';
 import { BlobLocations } from './blob-locations.ts';
 import type { CopyDestination, CopySource } from './endpoints.ts';
 import type { BlobAction, CopyEventListener } from './events.ts';
@@ -267,7 +273,7 @@ async function copyBlobs(
         // drop the session, wait for that transfer, and decide again (skip or mount). Bounded: a
         // mount the registry refuses leaves a session, which is then used.
         for (let round = 0; !prep.done && round < 3; round++) {
-          const pending = options.locations.inFlight(options.destination.registry, blob.digest);
+          const pending = busyWith(options.locations, options.destination, blob);
           const known =
             round === 0 &&
             (options.locations.has(options.destination.registry, options.destination.name, blob.digest) ||
@@ -281,11 +287,17 @@ async function copyBlobs(
         let action: BlobAction;
         if (prep.done) action = prep.action;
         else {
-          const end = options.locations.beginTransfer(options.destination.registry, blob.digest);
+          const endTransfer = options.locations.beginTransfer(options.destination.registry, blob.digest);
+          const endPlacing = options.locations.beginPlacing(
+            options.destination.registry,
+            options.destination.name,
+            blob.digest,
+          );
           try {
             action = await transferBlob(blob, prep.session, options, prep.reader);
           } finally {
-            end();
+            endPlacing();
+            endTransfer();
           }
         }
         options.counters.blobs[action] += 1;

@@ -95,61 +95,60 @@ const EXPECTED: [string, string][] = [
   ['team-a/svc-3:1.1.0', 'mirror/team-a/svc-3:1.1.0'],
 ];
 
+/** Bytes of the distinct blobs of the expected images (each should cross once), and of all of them. */
+function expectedBytes(): { distinct: number; all: number } {
+  const distinct = new Map<string, number>();
+  let all = 0;
+  for (const [key] of EXPECTED) {
+    for (const b of images.get(key)!.blobs) {
+      distinct.set(b.digest, b.size);
+      all += b.size;
+    }
+  }
+  return { distinct: [...distinct.values()].reduce((a, b) => a + b, 0), all };
+}
+
+/** `ferry sync --src yaml --dest docker FILE DEST` with the rig's TLS/auth flags, JSON summary parsed. */
+async function syncYaml(file: string, dest: string, ...flags: string[]) {
+  const run = await runFerry([
+    'sync',
+    ...DEST_FLAGS,
+    ...flags,
+    '--json',
+    '--src',
+    'yaml',
+    '--dest',
+    'docker',
+    file,
+    dest,
+  ]);
+  // With --json the failures are in the summary on stdout.
+  assert.equal(run.code, 0, run.stderr + run.stdout);
+  return JSON.parse(run.stdout) as Summary;
+}
+
 describe('ferry sync', () => {
   test('dry run plans 20+ images and writes nothing', async () => {
     const file = await syncFile('plan.yaml', YAML);
-    const run = await runFerry([
-      'sync',
-      ...DEST_FLAGS,
-      '--dry-run',
-      '--json',
-      '--src',
-      'yaml',
-      '--dest',
-      'docker',
-      file,
-      `${dst.host}/mirror`,
-    ]);
-    assert.equal(run.code, 0, run.stderr);
-    const summary = JSON.parse(run.stdout) as Summary;
+    const summary = await syncYaml(file, `${dst.host}/mirror`, '--dry-run');
     assert.equal(summary.images.length, EXPECTED.length);
     assert.ok(EXPECTED.length >= 20);
     assert.equal(summary.counts.planned, EXPECTED.length);
-    // Each distinct blob is planned for transfer once; the rest are mounts.
-    const distinct = new Map<string, number>();
-    for (const [key] of EXPECTED) for (const b of images.get(key)!.blobs) distinct.set(b.digest, b.size);
-    assert.equal(
-      summary.bytes.copied,
-      [...distinct.values()].reduce((a, b) => a + b, 0),
-    );
-    let all = 0;
-    for (const [key] of EXPECTED) for (const b of images.get(key)!.blobs) all += b.size;
-    assert.equal(summary.bytes.copied + summary.bytes.mounted + summary.bytes.skipped, all);
+    // Each distinct blob is planned for transfer once; the rest are mounts or already there.
+    const bytes = expectedBytes();
+    assert.equal(summary.bytes.copied, bytes.distinct);
+    assert.equal(summary.bytes.copied + summary.bytes.mounted + summary.bytes.skipped, bytes.all);
     assert.ok(summary.bytes.mounted >= 6 * 60_000, 'base layers mounted into other repositories');
     assert.deepEqual(await listTags(dst, 'mirror/team-a/svc-0'), []);
   });
 
   test('syncs regex/semver/list selections in parallel, with rename; shared blobs transferred once', async () => {
     const file = await syncFile('sync.yaml', YAML);
-    const run = await runFerry([
-      'sync',
-      ...DEST_FLAGS,
-      '--json',
-      '--src',
-      'yaml',
-      '--dest',
-      'docker',
-      file,
-      `${dst.host}/mirror`,
-    ]);
-    assert.equal(run.code, 0, run.stderr);
-    const summary = JSON.parse(run.stdout) as Summary;
+    const summary = await syncYaml(file, `${dst.host}/mirror`);
     assert.equal(summary.counts.copied, EXPECTED.length);
-    const distinct = new Map<string, number>();
-    for (const [key] of EXPECTED) for (const b of images.get(key)!.blobs) distinct.set(b.digest, b.size);
     assert.equal(
       summary.bytes.copied,
-      [...distinct.values()].reduce((a, b) => a + b, 0),
+      expectedBytes().distinct,
       'every distinct blob crossed the wire exactly once',
     );
     for (const [from, to] of EXPECTED) {
@@ -167,19 +166,7 @@ describe('ferry sync', () => {
       images.get('team-a/svc-6:latest')!.manifestDigest,
     );
 
-    const again = await runFerry([
-      'sync',
-      ...DEST_FLAGS,
-      '--json',
-      '--src',
-      'yaml',
-      '--dest',
-      'docker',
-      file,
-      `${dst.host}/mirror`,
-    ]);
-    assert.equal(again.code, 0, again.stderr);
-    const second = JSON.parse(again.stdout) as Summary;
+    const second = await syncYaml(file, `${dst.host}/mirror`);
     assert.equal(second.counts['up-to-date'], EXPECTED.length);
     assert.equal(second.bytes.copied, 0);
   });
@@ -322,7 +309,7 @@ describe('ferry sync', () => {
       'docker',
       `${dst.host}/airgap`,
     ]);
-    assert.equal(back.code, 0, back.stderr);
+    assert.equal(back.code, 0, back.stderr + back.stdout);
     assert.equal((JSON.parse(back.stdout) as Summary).counts.copied, 6);
     for (const key of [
       ...TAGS.map((t) => `team-a/svc-9:${t}`),
