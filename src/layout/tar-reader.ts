@@ -4,10 +4,8 @@
  * (path traversal, CVE-2007-4131 style), and only regular files and directories are extracted —
  * symlinks, hard links and devices are refused, which also rules out escaping through a link.
  */
-import { createWriteStream } from 'node:fs';
 import { type FileHandle, mkdir, open, stat } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { LayoutError, LayoutErrorCode } from './layout-error.ts';
 import { BLOCK, decodeHeader, paddingFor, parsePaxRecords } from './tar-header.ts';
 
@@ -71,15 +69,7 @@ export async function extractTar(archivePath: string, dest: string): Promise<str
       }
       await mkdir(dirname(target), { recursive: true });
       if (size > 0) {
-        const end = dataStart + size - 1;
-        // fd-based stream: reads [dataStart, end] without closing our handle.
-        const input = fh.createReadStream({
-          start: dataStart,
-          end,
-          autoClose: false,
-          highWaterMark: 1024 * 1024,
-        });
-        await pipeline(input, createWriteStream(target, { mode: 0o644 }));
+        await copyRange(fh, dataStart, size, target);
       } else {
         await (await open(target, 'w', 0o644)).close();
       }
@@ -124,4 +114,25 @@ async function readExactly(fh: FileHandle, position: number, length: number): Pr
     got += bytesRead;
   }
   return buf;
+}
+
+/**
+ * Copy `size` bytes at `start` of the archive into a new file. Positional reads on our one handle:
+ * a ReadStream per entry would leave a 'close' listener on the handle each time (Node warns after
+ * ten, i.e. on any archive with more than ten files).
+ */
+async function copyRange(fh: FileHandle, start: number, size: number, target: string): Promise<void> {
+  const out = await open(target, 'w', 0o644);
+  try {
+    const buffer = Buffer.allocUnsafe(Math.min(size, 1024 * 1024));
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await fh.read(buffer, 0, Math.min(buffer.length, size - done), start + done);
+      if (bytesRead === 0) break; // truncated: the size check after this reports it
+      await out.write(buffer, 0, bytesRead);
+      done += bytesRead;
+    }
+  } finally {
+    await out.close();
+  }
 }

@@ -310,6 +310,11 @@ describe('ferry sync', () => {
       `${dst.host}/airgap`,
     ]);
     assert.equal(back.code, 0, back.stderr + back.stdout);
+    assert.doesNotMatch(
+      back.stderr,
+      /Warning/,
+      'no runtime warnings (e.g. listeners piling up per archive entry)',
+    );
     assert.equal((JSON.parse(back.stdout) as Summary).counts.copied, 6);
     for (const key of [
       ...TAGS.map((t) => `team-a/svc-9:${t}`),
