@@ -18,27 +18,44 @@ export interface OciArchiveOptions {
   readonly tmpDir?: string | undefined;
 }
 
-/** A layout being assembled for an archive. Call `commit()` to write the tar, or `discard()`. */
-export class OciArchiveWriter {
+/** An archive's working layout in a private temp directory; removing it removes everything. */
+abstract class ArchiveWorkspace {
   readonly archivePath: string;
   readonly layout: OciLayoutDir;
   readonly #workDir: string;
 
-  private constructor(archivePath: string, layout: OciLayoutDir, workDir: string) {
+  protected constructor(archivePath: string, layout: OciLayoutDir, workDir: string) {
     this.archivePath = archivePath;
     this.layout = layout;
     this.#workDir = workDir;
   }
 
-  static async create(archivePath: string, options: OciArchiveOptions = {}): Promise<OciArchiveWriter> {
+  /** Make a temp dir, build the layout in `<tmp>/layout` with `setUp`; nothing is left behind on failure. */
+  protected static async prepare<T>(
+    options: OciArchiveOptions,
+    setUp: (layoutRoot: string, workDir: string) => Promise<T>,
+  ): Promise<T> {
     const workDir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'ferry-oci-archive-'));
     try {
-      const layout = await OciLayoutDir.open(join(workDir, 'layout'), { create: true });
-      return new OciArchiveWriter(resolve(archivePath), layout, workDir);
+      return await setUp(join(workDir, 'layout'), workDir);
     } catch (err) {
       await rm(workDir, { recursive: true, force: true });
       throw err;
     }
+  }
+
+  protected removeWorkDir(): Promise<void> {
+    return rm(this.#workDir, { recursive: true, force: true });
+  }
+}
+
+/** A layout being assembled for an archive. Call `commit()` to write the tar, or `discard()`. */
+export class OciArchiveWriter extends ArchiveWorkspace {
+  static create(archivePath: string, options: OciArchiveOptions = {}): Promise<OciArchiveWriter> {
+    return ArchiveWorkspace.prepare(options, async (root, workDir) => {
+      const layout = await OciLayoutDir.open(root, { create: true });
+      return new OciArchiveWriter(resolve(archivePath), layout, workDir);
+    });
   }
 
   /** Tar the layout to `archivePath` (atomically replacing it) and remove the working directory. */
@@ -50,39 +67,24 @@ export class OciArchiveWriter {
     }
   }
 
-  async discard(): Promise<void> {
-    await rm(this.#workDir, { recursive: true, force: true });
+  discard(): Promise<void> {
+    return this.removeWorkDir();
   }
 }
 
 /** An extracted archive. Call `close()` to remove the extraction directory. */
-export class OciArchiveReader {
-  readonly archivePath: string;
-  readonly layout: OciLayoutDir;
-  readonly #workDir: string;
-
-  private constructor(archivePath: string, layout: OciLayoutDir, workDir: string) {
-    this.archivePath = archivePath;
-    this.layout = layout;
-    this.#workDir = workDir;
-  }
-
-  static async open(archivePath: string, options: OciArchiveOptions = {}): Promise<OciArchiveReader> {
-    const workDir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'ferry-oci-archive-'));
-    try {
-      const root = join(workDir, 'layout');
+export class OciArchiveReader extends ArchiveWorkspace {
+  static open(archivePath: string, options: OciArchiveOptions = {}): Promise<OciArchiveReader> {
+    return ArchiveWorkspace.prepare(options, async (root, workDir) => {
       await mkdir(root);
       await extractTar(resolve(archivePath), root);
       const layout = await OciLayoutDir.open(root);
       return new OciArchiveReader(resolve(archivePath), layout, workDir);
-    } catch (err) {
-      await rm(workDir, { recursive: true, force: true });
-      throw err;
-    }
+    });
   }
 
-  async close(): Promise<void> {
-    await rm(this.#workDir, { recursive: true, force: true });
+  close(): Promise<void> {
+    return this.removeWorkDir();
   }
 }
 
