@@ -458,6 +458,33 @@ function registryHook(name: 'distribution' | 'harbor', summary: string, schema: 
   };
 }
 
+/** The signed JSON triggers (Standard Webhooks, GitHub): same body and answers, their own headers. */
+function signedHook(
+  operationId: string,
+  summary: string,
+  description: string,
+  scheme: string,
+  parameters: OpenApiParameter[],
+): OpenApiOperation {
+  return {
+    ...hookBase,
+    operationId,
+    summary,
+    description,
+    security: [{ [scheme]: [] }],
+    parameters,
+    requestBody: {
+      required: true,
+      content: json(ref('PromotionWebhook'), OPENAPI_EXAMPLES.standardWebhook),
+    },
+    responses: {
+      ...acceptedResponses,
+      ...replayedResponse,
+      ...errors(400, 401, 404, 413, 415, 422, 500, 503),
+    },
+  };
+}
+
 function openshiftHook(
   operationId: string,
   summary: string,
@@ -611,51 +638,29 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
         ),
       },
       '/hooks/standard': {
-        post: {
-          ...hookBase,
-          operationId: 'standardWebhook',
-          summary: 'Standard Webhooks trigger (what `ferry trigger` sends)',
-          description:
-            'Headers `webhook-id`, `webhook-timestamp` (within 5 minutes) and `webhook-signature: v1,<base64 HMAC-SHA256>` over `id.timestamp.body`. A replayed `webhook-id` is refused with 409.',
-          security: [{ standardWebhooks: [] }],
-          parameters: [
+        post: signedHook(
+          'standardWebhook',
+          'Standard Webhooks trigger (what `ferry trigger` sends)',
+          'Headers `webhook-id`, `webhook-timestamp` (within 5 minutes) and `webhook-signature: v1,<base64 HMAC-SHA256>` over `id.timestamp.body`. A replayed `webhook-id` is refused with 409.',
+          'standardWebhooks',
+          [
             { name: 'webhook-id', in: 'header', required: true, schema: { type: 'string' } },
             { name: 'webhook-timestamp', in: 'header', required: true, schema: { type: 'integer' } },
             { name: 'webhook-signature', in: 'header', required: true, schema: { type: 'string' } },
           ],
-          requestBody: {
-            required: true,
-            content: json(ref('PromotionWebhook'), OPENAPI_EXAMPLES.standardWebhook),
-          },
-          responses: {
-            ...acceptedResponses,
-            ...replayedResponse,
-            ...errors(400, 401, 404, 413, 415, 422, 500, 503),
-          },
-        },
+        ),
       },
       '/hooks/github': {
-        post: {
-          ...hookBase,
-          operationId: 'githubWebhook',
-          summary: 'GitHub-style signed trigger',
-          description:
-            'The same body as /hooks/standard, signed with `X-Hub-Signature-256: sha256=<hex HMAC>`. No timestamp is signed, so replays are bounded only by `X-GitHub-Delivery` de-duplication. A `ping` event is answered 200.',
-          security: [{ githubSignature: [] }],
-          parameters: [
+        post: signedHook(
+          'githubWebhook',
+          'GitHub-style signed trigger',
+          'The same body as /hooks/standard, signed with `X-Hub-Signature-256: sha256=<hex HMAC>`. No timestamp is signed, so replays are bounded only by `X-GitHub-Delivery` de-duplication. A `ping` event is answered 200.',
+          'githubSignature',
+          [
             { name: 'x-hub-signature-256', in: 'header', required: true, schema: { type: 'string' } },
             { name: 'x-github-delivery', in: 'header', schema: { type: 'string' } },
           ],
-          requestBody: {
-            required: true,
-            content: json(ref('PromotionWebhook'), OPENAPI_EXAMPLES.standardWebhook),
-          },
-          responses: {
-            ...acceptedResponses,
-            ...replayedResponse,
-            ...errors(400, 401, 404, 413, 415, 422, 500, 503),
-          },
-        },
+        ),
       },
       '/hooks/openshift/{secret}/generic': {
         post: openshiftHook('openshiftGenericWebhook', 'OpenShift generic webhook', []),
