@@ -25,6 +25,7 @@ import { cancelPromotion } from './cancel-promotion.ts';
 import { promotionCreatedByDelivery, promotionForDelivery } from './delivery-lookup.ts';
 import { environmentEndpoints } from './endpoints.ts';
 import { type EngineContext, type PromotionLogger, silentLogger } from './engine-context.ts';
+import { GroupCommit } from './group-commit.ts';
 import { PROMOTE_JOB, type PromoteJobPayload } from './promote-job.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
 import { PromotionEvents } from './promotion-events.ts';
@@ -38,7 +39,12 @@ import type {
   PromotionUpdate,
 } from './promotion-service.ts';
 import { RecentDeliveries } from './recent-deliveries.ts';
-import { type RecordOptions, recordPromotion } from './record-promotion.ts';
+import {
+  type RecordOptions,
+  type RecordOutcome,
+  type RecordRequest,
+  recordPromotions,
+} from './record-promotion.ts';
 import { planRerun, planRollback } from './repeat-promotion.ts';
 import { resolveRequest } from './resolve-request.ts';
 import { DEFAULT_RETRY_BACKOFF, type RetryBackoff } from './retry-backoff.ts';
@@ -129,6 +135,12 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
   });
 
   const recentDeliveries = new RecentDeliveries(10_000);
+  // Accepts (and reruns, rollbacks) that arrive together are recorded in one transaction.
+  const recorder = new GroupCommit<RecordRequest, RecordOutcome>({
+    write: (requests) => recordPromotions(ctx, requests),
+    // PostgreSQL has a pool: a few batches may be written at once there.
+    concurrency: ctx.db.kind === 'pglite' ? 1 : 4,
+  });
 
   async function required(id: string): Promise<Promotion> {
     const promotion = await getPromotion(ctx.db, id);
@@ -138,7 +150,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
   }
 
   async function record(input: NewPromotion, recordOptions: RecordOptions): Promise<AcceptResult> {
-    const outcome = await recordPromotion(ctx, input, recordOptions);
+    const outcome = await recorder.submit({ input, options: recordOptions });
     const { deliveryId, kind } = recordOptions.trigger;
     if (outcome.kind === 'replayed-delivery') {
       // The first delivery got there first (or raced us): answer as it was answered.
@@ -184,7 +196,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
       const { trigger } = request;
       if (trigger.deliveryId !== undefined && recentDeliveries.has(trigger.kind, trigger.deliveryId)) {
         // A redelivery of what this replica accepted is answered at once, without touching a registry.
-        // Any other redelivery is caught durably by recordPromotion (the delivery id is unique in the
+        // Any other redelivery is caught durably by recordPromotions (the delivery id is unique in the
         // store) and answered the same way, after one wasted tag resolution: cheaper than a lookup on
         // every fresh delivery.
         const earlier = await promotionCreatedByDelivery(ctx.db, trigger.kind, trigger.deliveryId);

@@ -1,7 +1,7 @@
 import type { AuditEvent, NewAuditEvent } from '../store/audit-event.ts';
 import type { Database } from '../store/database.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
-import { appendAudit, type TransitionFields, transition } from '../store/promotion-store.ts';
+import { appendAudit, appendAudits, type TransitionFields, transition } from '../store/promotion-store.ts';
 import type { PromotionEvents } from './promotion-events.ts';
 import type { PromotionUpdate } from './promotion-service.ts';
 
@@ -16,6 +16,13 @@ export class UpdateBatch {
   async audit(db: Database, event: NewAuditEvent): Promise<AuditEvent> {
     const appended = await appendAudit(db, event);
     this.#updates.push({ type: 'audit', event: appended });
+    return appended;
+  }
+
+  /** Several events in one statement, in the order given. */
+  async audits(db: Database, events: readonly NewAuditEvent[]): Promise<AuditEvent[]> {
+    const appended = await appendAudits(db, events);
+    for (const event of appended) this.#updates.push({ type: 'audit', event });
     return appended;
   }
 

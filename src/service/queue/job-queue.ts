@@ -47,13 +47,22 @@ export interface Job<P extends object = object> {
   readonly claim: number;
 }
 
-export interface EnqueueOptions {
+/** When a job may run and what makes it a duplicate. */
+export interface JobPlacement {
   /** Not before this time (or this many ms from now). */
   readonly runAfter?: Date | number | undefined;
   /** At most one queued or running job per (kind, key): a second enqueue returns the first job. */
   readonly dedupeKey?: string | undefined;
+}
+
+export interface EnqueueOptions extends JobPlacement {
   /** Enqueue inside this transaction, atomically with the rows that made the job necessary. */
   readonly tx?: Database | undefined;
+}
+
+/** One job of an enqueueMany. */
+export interface NewJob<P extends object> extends JobPlacement {
+  readonly payload: P;
 }
 
 export interface EnqueueResult {
@@ -95,6 +104,15 @@ export interface QueueDepth {
 
 export interface JobQueue {
   enqueue<P extends object>(kind: string, payload: P, options?: EnqueueOptions): Promise<EnqueueResult>;
+  /**
+   * Several jobs of one kind in one statement (results in the order given), e.g. the jobs of a batch of
+   * accepted promotions inside its transaction. Dedupe keys behave as in enqueue, earlier jobs first.
+   */
+  enqueueMany<P extends object>(
+    kind: string,
+    jobs: readonly NewJob<P>[],
+    options?: { tx?: Database | undefined },
+  ): Promise<EnqueueResult[]>;
   /** Claims the next runnable job of any of `kinds` (in that order of preference), or undefined. */
   claim<P extends object = object>(kinds: readonly string[]): Promise<Job<P> | undefined>;
   /** Marks the job done. False when the claim had lapsed (someone else holds the job now). */

@@ -4,6 +4,7 @@ import {
   type ConstructorOptions,
   type Db,
   fromPglite,
+  type JobInsert,
   type JobWithMetadata,
   PgBoss,
 } from 'pg-boss';
@@ -19,6 +20,7 @@ import type {
   Job,
   JobKindConfig,
   JobQueue,
+  NewJob,
   QueueDepth,
 } from './job-queue.ts';
 
@@ -69,6 +71,14 @@ function inTransaction(tx: Database): Db {
 function affected(response: CommandResponse): number {
   const value = (response as { affected?: unknown }).affected;
   return typeof value === 'number' ? value : 0;
+}
+
+/** pg-boss's `startAfter` as its send() would normalise it: an ISO time, or whole seconds from now. */
+function startAfter(runAfter: Date | number | undefined): { startAfter?: string } {
+  if (runAfter === undefined) return {};
+  if (runAfter instanceof Date) return { startAfter: runAfter.toISOString() };
+  const seconds = Math.max(0, Math.ceil(runAfter / 1000));
+  return seconds > 0 ? { startAfter: String(seconds) } : {};
 }
 
 function errorOutput(error: unknown): Record<string, unknown> {
@@ -187,50 +197,79 @@ class PgBossJobQueue implements JobQueue {
     payload: P,
     options: EnqueueOptions = {},
   ): Promise<EnqueueResult> {
+    const { tx, ...job } = options;
+    const [result] = await this.enqueueMany(kind, [{ payload, ...job }], { tx });
+    return result!;
+  }
+
+  async enqueueMany<P extends object>(
+    kind: string,
+    jobs: readonly NewJob<P>[],
+    options: { tx?: Database | undefined } = {},
+  ): Promise<EnqueueResult[]> {
     const config = this.config(kind);
+    if (jobs.length === 0) return [];
     const db = options.tx ? inTransaction(options.tx) : undefined;
-    const singletonKey = options.dedupeKey ?? `${UNIQUE_KEY_PREFIX}${randomUUID()}`;
-    const runAfter = options.runAfter;
-    const startAfter =
-      runAfter === undefined
-        ? undefined
-        : typeof runAfter === 'number'
-          ? Math.max(0, Math.ceil(runAfter / 1000))
-          : runAfter;
+    // Ids chosen here, so the rows pg-boss reports back (only those inserted, in no promised order)
+    // can be matched to the jobs asked for.
+    const inserts: JobInsert<P>[] = jobs.map((job) => ({
+      id: randomUUID(),
+      data: job.payload,
+      singletonKey: job.dedupeKey ?? `${UNIQUE_KEY_PREFIX}${randomUUID()}`,
+      ...startAfter(job.runAfter),
+      retryLimit: config.retryLimit,
+      retryDelay: config.retryDelaySeconds,
+      retryBackoff: config.exponentialBackoff ?? true,
+      ...(config.retryDelayMaxSeconds === undefined || config.exponentialBackoff === false
+        ? {}
+        : { retryDelayMax: config.retryDelayMaxSeconds }),
+      expireInSeconds: config.maxRunSeconds,
+      ...(config.leaseSeconds === undefined ? {} : { heartbeatSeconds: config.leaseSeconds }),
+      deleteAfterSeconds: config.keepSettledSeconds ?? DEFAULT_KEEP_SETTLED_SECONDS,
+    }));
+    const insert = async (batch: JobInsert<P>[]) =>
+      new Set(
+        (await this.call('enqueue', () =>
+          this.boss.insert(kind, batch, { returnId: true, ...(db ? { db } : {}) }),
+        )) ?? [],
+      );
+    const inserted = await insert(inserts);
+    const results: EnqueueResult[] = [];
+    for (const job of inserts) {
+      results.push(
+        inserted.has(job.id!)
+          ? { id: job.id!, created: true }
+          : await this.holderOrInsert(kind, job, insert, db),
+      );
+    }
+    return results;
+  }
+
+  /** The job's dedupe key is taken: the job holding it, or a new insert if the holder settled meanwhile. */
+  private async holderOrInsert<P extends object>(
+    kind: string,
+    job: JobInsert<P>,
+    insert: (batch: JobInsert<P>[]) => Promise<Set<string>>,
+    db: Db | undefined,
+  ): Promise<EnqueueResult> {
+    const key = job.singletonKey!;
     // The existing job can settle between a refused insert and the lookup; then inserting again wins.
     for (let round = 0; round < 3; round++) {
-      const id = await this.call('enqueue', () =>
-        this.boss.send(kind, payload, {
-          singletonKey,
-          ...(startAfter === undefined ? {} : { startAfter }),
-          retryLimit: config.retryLimit,
-          retryDelay: config.retryDelaySeconds,
-          retryBackoff: config.exponentialBackoff ?? true,
-          ...(config.retryDelayMaxSeconds === undefined || config.exponentialBackoff === false
-            ? {}
-            : { retryDelayMax: config.retryDelayMaxSeconds }),
-          expireInSeconds: config.maxRunSeconds,
-          ...(config.leaseSeconds === undefined ? {} : { heartbeatSeconds: config.leaseSeconds }),
-          deleteAfterSeconds: config.keepSettledSeconds ?? DEFAULT_KEEP_SETTLED_SECONDS,
-          ...(db ? { db } : {}),
-        }),
-      );
-      if (id) return { id, created: true };
+      if (round > 0) {
+        const retry = { ...job, id: randomUUID() };
+        if ((await insert([retry])).has(retry.id)) return { id: retry.id, created: true };
+      }
       const holders = await this.call('enqueue', () =>
-        this.boss.findJobs(kind, { key: singletonKey, ...(db ? { db } : {}) }),
+        this.boss.findJobs(kind, { key, ...(db ? { db } : {}) }),
       );
       const holder = holders.find(
         (j) => j.state === 'created' || j.state === 'retry' || j.state === 'active',
       );
       if (holder) return { id: holder.id, created: false };
     }
-    throw new StoreError(
-      StoreErrorCode.Conflict,
-      `enqueue ${kind} (${singletonKey}) kept conflicting; try again`,
-      {
-        temporary: true,
-      },
-    );
+    throw new StoreError(StoreErrorCode.Conflict, `enqueue ${kind} (${key}) kept conflicting; try again`, {
+      temporary: true,
+    });
   }
 
   async claim<P extends object = object>(kinds: readonly string[]): Promise<Job<P> | undefined> {

@@ -143,6 +143,42 @@ export function queueSuite(backend: TestBackend): void {
       assert.deepEqual(await depthOf(queue, 'promote'), { kind: 'promote', queued: 0, active: 0, failed: 0 });
     });
 
+    test('enqueueMany: one call, results in order, keys as in enqueue, inside the transaction', async (t) => {
+      const { db, queue } = await fresh(t);
+      const held = await queue.enqueue<Payload>('promote', { n: 0 }, { dedupeKey: 'held' });
+      const results = await db.transaction((tx) =>
+        queue.enqueueMany<Payload>(
+          'promote',
+          [
+            { payload: { n: 1 }, dedupeKey: 'a' },
+            { payload: { n: 2 }, dedupeKey: 'held' },
+            { payload: { n: 3 }, dedupeKey: 'a' },
+            { payload: { n: 4 } },
+            { payload: { n: 5 }, runAfter: 60_000 },
+          ],
+          { tx },
+        ),
+      );
+      assert.deepEqual(
+        results.map((r) => r.created),
+        [true, false, false, true, true],
+      );
+      assert.equal(results[1]!.id, held.id);
+      assert.equal(results[2]!.id, results[0]!.id);
+      assert.equal(new Set(results.map((r) => r.id)).size, 4);
+      const claimed: number[] = [];
+      for (
+        let job = await queue.claim<Payload>(['promote']);
+        job;
+        job = await queue.claim<Payload>(['promote'])
+      ) {
+        claimed.push(job.payload.n);
+      }
+      assert.deepEqual(claimed.sort(), [0, 1, 4]);
+      assert.equal((await depthOf(queue, 'promote'))?.queued, 1);
+      assert.deepEqual(await queue.enqueueMany('promote', []), []);
+    });
+
     test('runAfter defers a job', async (t) => {
       const { queue } = await fresh(t);
       await queue.enqueue('promote', { n: 1 }, { runAfter: 60_000 });

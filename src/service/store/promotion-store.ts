@@ -105,6 +105,56 @@ export interface InsertPromotionResult {
   readonly created: boolean;
 }
 
+/** The promotions columns an insert provides; the rest take their defaults. */
+const INSERT_COLUMNS =
+  'id, rule, source_environment, source_registry, source_repository, source_tag, source_digest, ' +
+  'destination_environment, destination_registry, destination_repository, destination_tag, status, ' +
+  'requested_by, trigger_kind, delivery_id, approvals_required, rollback_of, rerun_of, git_commit, labels';
+
+function insertRow(input: NewPromotion, id: string): Record<string, unknown> {
+  return {
+    id,
+    rule: input.rule,
+    source_environment: input.source.environment ?? null,
+    source_registry: input.source.registry,
+    source_repository: input.source.repository,
+    source_tag: input.source.tag ?? null,
+    source_digest: input.source.digest,
+    destination_environment: input.destination.environment ?? null,
+    destination_registry: input.destination.registry,
+    destination_repository: input.destination.repository,
+    destination_tag: input.destination.tag,
+    status: input.status ?? 'queued',
+    requested_by: input.requestedBy,
+    trigger_kind: input.triggerKind,
+    delivery_id: input.deliveryId ?? null,
+    approvals_required: input.approvalsRequired ?? 0,
+    rollback_of: input.rollbackOf ?? null,
+    rerun_of: input.rerunOf ?? null,
+    git_commit: input.gitCommit ?? null,
+    labels: input.labels ?? {},
+  };
+}
+
+/**
+ * INSERT … ON CONFLICT DO NOTHING for several promotions in one statement. The rows travel as one JSON
+ * array turned into rows by jsonb_populate_recordset (typed by the table itself), so the statement text
+ * is the same for any count. Within one statement a second row with the same idempotency key conflicts
+ * with the first, exactly as two sequential inserts would. Returns the inserted rows by id.
+ */
+async function tryInsert(db: Database, rows: readonly Record<string, unknown>[]) {
+  const { rows: inserted } = await db.query<PromotionRow>(
+    `INSERT INTO promotions (${INSERT_COLUMNS})
+     SELECT ${INSERT_COLUMNS} FROM jsonb_populate_recordset(NULL::promotions, $1::jsonb)
+     ON CONFLICT (source_digest, destination_registry, destination_repository, destination_tag)
+       WHERE ${IDEMPOTENCY_PREDICATE}
+     DO NOTHING
+     RETURNING *`,
+    [JSON.stringify(rows)],
+  );
+  return new Map(inserted.map((row) => [row.id, row]));
+}
+
 /**
  * Records an accepted promotion, or returns the existing one for the same (source digest, destination
  * tag) that is in flight or is the tag's current succeeded promotion. The database's unique index
@@ -115,45 +165,44 @@ export async function insertPromotion(
   input: NewPromotion,
   options: { id?: string } = {},
 ): Promise<InsertPromotionResult> {
-  // A conflicting row can leave the slot (fail, be superseded) between our INSERT and SELECT; then the
-  // INSERT is simply tried again. Three rounds is far more than that race needs.
-  for (let round = 0; round < 3; round++) {
-    const { rows } = await db.query<PromotionRow>(
-      `INSERT INTO promotions (
-         id, rule, source_environment, source_registry, source_repository, source_tag, source_digest,
-         destination_environment, destination_registry, destination_repository, destination_tag,
-         status, requested_by, trigger_kind, delivery_id, approvals_required, rollback_of, rerun_of,
-         git_commit, labels)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::jsonb)
-       ON CONFLICT (source_digest, destination_registry, destination_repository, destination_tag)
-         WHERE ${IDEMPOTENCY_PREDICATE}
-       DO NOTHING
-       RETURNING *`,
-      [
-        options.id ?? uuidV7(),
-        input.rule,
-        input.source.environment ?? null,
-        input.source.registry,
-        input.source.repository,
-        input.source.tag ?? null,
-        input.source.digest,
-        input.destination.environment ?? null,
-        input.destination.registry,
-        input.destination.repository,
-        input.destination.tag,
-        input.status ?? 'queued',
-        input.requestedBy,
-        input.triggerKind,
-        input.deliveryId ?? null,
-        input.approvalsRequired ?? 0,
-        input.rollbackOf ?? null,
-        input.rerunOf ?? null,
-        input.gitCommit ?? null,
-        JSON.stringify(input.labels ?? {}),
-      ],
+  const [result] = await insertPromotions(db, [{ input, id: options.id }]);
+  return result!;
+}
+
+/**
+ * insertPromotion for several promotions at once (results in input order): one statement for all of
+ * them, then a lookup for each one that found its slot taken. Earlier entries win a slot over later
+ * ones, as if inserted one after the other.
+ */
+export async function insertPromotions(
+  db: Database,
+  entries: readonly { readonly input: NewPromotion; readonly id?: string | undefined }[],
+): Promise<InsertPromotionResult[]> {
+  const rows = entries.map(({ input, id }) => insertRow(input, id ?? uuidV7()));
+  const inserted = await tryInsert(db, rows);
+  const results: InsertPromotionResult[] = [];
+  for (const [index, { input }] of entries.entries()) {
+    const row = inserted.get(rows[index]!.id as string);
+    results.push(
+      row ? { promotion: toPromotion(row), created: true } : await insertOrFind(db, rows[index]!, input),
     );
-    const inserted = rows[0];
-    if (inserted) return { promotion: toPromotion(inserted), created: true };
+  }
+  return results;
+}
+
+/** The slot was taken: return its holder, or insert after all if the holder left it meanwhile. */
+async function insertOrFind(
+  db: Database,
+  row: Record<string, unknown>,
+  input: NewPromotion,
+): Promise<InsertPromotionResult> {
+  // A conflicting row can leave the slot (fail, be superseded) between the INSERT and the SELECT; then
+  // the INSERT is simply tried again. Three rounds is far more than that race needs.
+  for (let round = 0; round < 3; round++) {
+    if (round > 0) {
+      const inserted = (await tryInsert(db, [row])).get(row.id as string);
+      if (inserted) return { promotion: toPromotion(inserted), created: true };
+    }
     const existing = await db.query<PromotionRow>(
       `SELECT * FROM promotions
         WHERE source_digest = $1 AND destination_registry = $2 AND destination_repository = $3
@@ -380,37 +429,51 @@ function toAuditEvent(row: AuditRow): AuditEvent {
 }
 
 export async function appendAudit(db: Database, event: NewAuditEvent): Promise<AuditEvent> {
-  const detail = event.detail ?? {};
-  // Only what the database decides comes back: parsing the whole row (jsonb detail included) again
-  // cost more than the insert itself on the embedded store.
-  const { rows } = await db.query<Pick<AuditRow, 'id' | 'at'>>(
-    `INSERT INTO audit_events (promotion_id, at, actor, kind, digest, outcome, bytes, detail)
-     VALUES ($1, COALESCE($2::timestamptz, now()), $3, $4, $5, $6, $7, $8::jsonb)
-     RETURNING id, at`,
-    [
-      event.promotionId ?? null,
-      event.at ?? null,
-      event.actor,
-      event.kind,
-      event.digest ?? null,
-      event.outcome ?? null,
-      event.bytes ?? null,
-      JSON.stringify(detail),
-    ],
-  );
-  const row = rows[0]!;
-  return toAuditEvent({
-    id: row.id,
+  const [appended] = await appendAudits(db, [event]);
+  return appended!;
+}
+
+/**
+ * Appends several events in one statement; returns them in the order given, with the ids and times the
+ * database assigned. Ids follow that order too: PostgreSQL inserts the rows of INSERT … SELECT in the
+ * order the set-returning function yields them, and RETURNING reports them in insertion order.
+ */
+export async function appendAudits(db: Database, events: readonly NewAuditEvent[]): Promise<AuditEvent[]> {
+  if (events.length === 0) return [];
+  const rows = events.map((event) => ({
     promotion_id: event.promotionId ?? null,
-    at: row.at,
+    at: event.at?.toISOString() ?? null,
     actor: event.actor,
     kind: event.kind,
     digest: event.digest ?? null,
     outcome: event.outcome ?? null,
     bytes: event.bytes ?? null,
-    // As the database stores it: a JSON round trip (no undefined members, dates as strings).
-    detail: JSON.parse(JSON.stringify(detail)) as AuditRow['detail'],
-  });
+    detail: event.detail ?? {},
+  }));
+  // Only what the database decides comes back: parsing the whole row (jsonb detail included) again
+  // cost more than the insert itself on the embedded store.
+  const { rows: assigned } = await db.query<Pick<AuditRow, 'id' | 'at'>>(
+    `INSERT INTO audit_events (promotion_id, at, actor, kind, digest, outcome, bytes, detail)
+     SELECT promotion_id, COALESCE(at, now()), actor, kind, digest, outcome, bytes, detail
+       FROM jsonb_populate_recordset(NULL::audit_events, $1::jsonb)
+     RETURNING id, at`,
+    [JSON.stringify(rows)],
+  );
+  if (assigned.length !== rows.length) {
+    throw new StoreError(
+      StoreErrorCode.Query,
+      `audit insert stored ${assigned.length} of ${rows.length} events`,
+    );
+  }
+  return rows.map((row, index) =>
+    toAuditEvent({
+      ...row,
+      id: assigned[index]!.id,
+      at: assigned[index]!.at,
+      // As the database stores it: a JSON round trip (no undefined members, dates as strings).
+      detail: JSON.parse(JSON.stringify(row.detail)) as AuditRow['detail'],
+    }),
+  );
 }
 
 /** A promotion's history, oldest first. */
@@ -494,11 +557,28 @@ export async function lastSucceededDigests(
  * the delivery's retry.
  */
 export async function rememberDelivery(db: Database, source: string, id: string): Promise<boolean> {
-  const { rows } = await db.query(
-    'INSERT INTO webhook_deliveries (source, id) VALUES ($1, $2) ON CONFLICT (source, id) DO NOTHING RETURNING id',
-    [source, id],
+  const [fresh] = await rememberDeliveries(db, [{ source, id }]);
+  return fresh!;
+}
+
+/**
+ * rememberDelivery for several deliveries in one statement; true (in input order) for each one not seen
+ * before. An id given twice counts as new only the first time.
+ */
+export async function rememberDeliveries(
+  db: Database,
+  deliveries: readonly { readonly source: string; readonly id: string }[],
+): Promise<boolean[]> {
+  if (deliveries.length === 0) return [];
+  const { rows } = await db.query<{ source: string; id: string }>(
+    `INSERT INTO webhook_deliveries (source, id)
+     SELECT * FROM unnest($1::text[], $2::text[])
+     ON CONFLICT (source, id) DO NOTHING
+     RETURNING source, id`,
+    [deliveries.map((d) => d.source), deliveries.map((d) => d.id)],
   );
-  return rows.length === 1;
+  const fresh = new Set(rows.map((row) => JSON.stringify([row.source, row.id])));
+  return deliveries.map((d) => fresh.delete(JSON.stringify([d.source, d.id])));
 }
 
 /** Retention for the dedupe table: forgets delivery ids received before `before`. Returns how many. */

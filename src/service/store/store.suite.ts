@@ -8,15 +8,18 @@ import { MIGRATIONS } from './migrations/migration-list.ts';
 import type { NewPromotion } from './promotion.ts';
 import {
   appendAudit,
+  appendAudits,
   forgetDeliveriesBefore,
   getPromotion,
   insertPromotion,
+  insertPromotions,
   lastSucceededDigests,
   listAudit,
   listNotifications,
   listPromotions,
   recordApproval,
   recordNotification,
+  rememberDeliveries,
   rememberDelivery,
   transition,
 } from './promotion-store.ts';
@@ -126,6 +129,31 @@ export function storeSuite(backend: TestBackend): void {
       const results = await Promise.all(Array.from({ length: 8 }, () => insertPromotion(db, newPromotion())));
       assert.equal(results.filter((r) => r.created).length, 1);
       assert.equal(new Set(results.map((r) => r.promotion.id)).size, 1);
+    });
+
+    test('insertPromotions records a batch as if one after the other', async (t) => {
+      const db = await fresh(t);
+      const before = await insertPromotion(db, newPromotion({ seed: 'held' }));
+      const results = await insertPromotions(db, [
+        { input: newPromotion({ seed: 'x', labels: { n: '1' }, gitCommit: 'abc' }) },
+        { input: newPromotion({ seed: 'held', requestedBy: 'second' }) },
+        { input: newPromotion({ seed: 'x', requestedBy: 'third' }) },
+        { input: newPromotion({ seed: 'y', status: 'awaiting_approval', approvalsRequired: 2 }) },
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.created),
+        [true, false, false, true],
+      );
+      // The in-batch duplicate is answered with the batch's first row, the held slot with its holder.
+      assert.equal(results[2]!.promotion.id, results[0]!.promotion.id);
+      assert.equal(results[1]!.promotion.id, before.promotion.id);
+      assert.equal(results[1]!.promotion.requestedBy, 'ci-token');
+      assert.deepEqual(results[0]!.promotion.labels, { n: '1' });
+      assert.equal(results[0]!.promotion.gitCommit, 'abc');
+      assert.equal(results[3]!.promotion.status, 'awaiting_approval');
+      assert.equal(results[3]!.promotion.approvalsRequired, 2);
+      assert.deepEqual(await getPromotion(db, results[3]!.promotion.id), results[3]!.promotion);
+      assert.equal((await listPromotions(db)).promotions.length, 3);
     });
 
     test('the current succeeded promotion holds the slot; a superseded one does not (rollback)', async (t) => {
@@ -256,6 +284,30 @@ export function storeSuite(backend: TestBackend): void {
       );
     });
 
+    test('appendAudits stores a batch in order and returns what the database assigned', async (t) => {
+      const db = await fresh(t);
+      const p = (await insertPromotion(db, newPromotion())).promotion;
+      const at = new Date('2026-01-02T03:04:05.678Z');
+      const appended = await appendAudits(db, [
+        { promotionId: p.id, actor: 'a', kind: 'k1', detail: { n: 1, nested: { list: [1, 'two'] } } },
+        { promotionId: p.id, actor: 'b', kind: 'k2', bytes: 7, at, outcome: 'ok', digest: p.source.digest },
+        { actor: 'c', kind: 'k3' },
+      ]);
+      assert.deepEqual(
+        appended.map((e) => [e.actor, e.kind]),
+        [
+          ['a', 'k1'],
+          ['b', 'k2'],
+          ['c', 'k3'],
+        ],
+      );
+      assert.ok(appended[0]!.id < appended[1]!.id && appended[1]!.id < appended[2]!.id);
+      assert.equal(appended[1]!.at.toISOString(), at.toISOString());
+      const stored = await listAudit(db, p.id);
+      assert.deepEqual(stored, appended.slice(0, 2));
+      assert.deepEqual(await appendAudits(db, []), []);
+    });
+
     test('audit events are append-only in the database', async (t) => {
       const db = await fresh(t);
       const p = (await insertPromotion(db, newPromotion())).promotion;
@@ -352,6 +404,21 @@ export function storeSuite(backend: TestBackend): void {
         [p.id],
       );
       assert.equal(rows[0]?.n, 4);
+    });
+
+    test('rememberDeliveries answers a batch in order, a repeated id being new only once', async (t) => {
+      const db = await fresh(t);
+      assert.equal(await rememberDelivery(db, 'github', 'old'), true);
+      assert.deepEqual(
+        await rememberDeliveries(db, [
+          { source: 'github', id: 'a' },
+          { source: 'github', id: 'old' },
+          { source: 'harbor', id: 'a' },
+          { source: 'github', id: 'a' },
+        ]),
+        [true, false, true, false],
+      );
+      assert.deepEqual(await rememberDeliveries(db, []), []);
     });
 
     test('webhook delivery ids are remembered per source, and can be pruned', async (t) => {
