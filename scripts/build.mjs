@@ -7,7 +7,9 @@ import { build } from 'esbuild';
 await rm('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: { ferry: 'src/cli/main.ts' },
+  // The embedded database runs in a worker thread, which starts from a file of its own
+  // (src/service/store/pglite-thread-client.ts looks for it beside the chunks).
+  entryPoints: { ferry: 'src/cli/main.ts', 'pglite-thread': 'src/service/store/pglite-thread.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { Database, ListenOptions, Notifications, QueryResult } from './database.ts';
+import type { PgliteEngine } from './pglite-engine.ts';
+import { PgliteThread } from './pglite-thread-client.ts';
 import { PriorityGate } from './priority-gate.ts';
 import { StoreError, StoreErrorCode, toStoreError, wrapDriverError } from './store-error.ts';
 
@@ -11,22 +12,15 @@ export interface PgliteDatabaseOptions {
 }
 
 /**
- * Both backends hand int8 to callers as number (see database.ts), so the embedded one says so
- * explicitly instead of relying on PGlite's default.
- */
-const PARSERS = { [types.INT8]: (value: string) => Number(value) };
-
-type PgliteQueryable = Pick<Transaction, 'query' | 'exec'>;
-
-/**
  * Embedded PostgreSQL (WASM) for `ferry serve` with zero setup. One process owns the data dir: PGlite is
  * a single connection, so statements are serialised and a transaction holds the engine exclusively.
+ * The engine runs in its own thread (pglite-thread.ts): its statements execute synchronously in WASM and
+ * would otherwise stop the HTTP server for their whole duration.
  */
 export class PgliteDatabase implements Database, Notifications {
   readonly kind = 'pglite' as const;
   readonly inTransaction = false;
-  /** The engine itself, for the job-queue driver (pg-boss's PGlite adapter) and nothing else. */
-  readonly pglite: PGlite;
+  readonly #engine: PgliteEngine;
   readonly dataDir: string | undefined;
   private readonly lock: DataDirLock | undefined;
   /** Orders access to the one connection: interactive work first (see priority-gate.ts). */
@@ -34,8 +28,8 @@ export class PgliteDatabase implements Database, Notifications {
   /** Marks the asynchronous context of background work (workers, deliveries, housekeeping). */
   readonly #backgroundContext = new AsyncLocalStorage<true>();
 
-  private constructor(pglite: PGlite, dataDir: string | undefined, lock: DataDirLock | undefined) {
-    this.pglite = pglite;
+  private constructor(engine: PgliteEngine, dataDir: string | undefined, lock: DataDirLock | undefined) {
+    this.#engine = engine;
     this.dataDir = dataDir;
     this.lock = lock;
   }
@@ -43,11 +37,8 @@ export class PgliteDatabase implements Database, Notifications {
   static async open(options: PgliteDatabaseOptions = {}): Promise<PgliteDatabase> {
     const lock = options.dataDir === undefined ? undefined : await acquireDataDirLock(options.dataDir);
     try {
-      const pglite = await PGlite.create({
-        ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-        parsers: PARSERS,
-      });
-      return new PgliteDatabase(pglite, options.dataDir, lock);
+      const engine = await PgliteThread.open({ dataDir: options.dataDir });
+      return new PgliteDatabase(engine, options.dataDir, lock);
     } catch (err) {
       await lock?.release();
       throw new StoreError(
@@ -73,27 +64,39 @@ export class PgliteDatabase implements Database, Notifications {
    * The engine as pg-boss's PGlite adapter should see it: the same statements, through the gate, so
    * job fetches and completions take their turn like every other statement.
    */
-  gatedEngine(): Pick<PGlite, 'query' | 'exec' | 'listen'> {
-    const { pglite } = this;
+  gatedEngine(): Pick<PgliteEngine, 'query' | 'exec' | 'listen'> {
+    const engine = this.#engine;
     return {
-      query: ((sql: string, params?: unknown[]) =>
-        this.gated(() => pglite.query(sql, params))) as PGlite['query'],
-      exec: ((sql: string) => this.gated(() => pglite.exec(sql))) as PGlite['exec'],
-      listen: pglite.listen.bind(pglite),
+      query: (sql, params) => this.gated(() => engine.query(sql, params)),
+      exec: (sql) => this.gated(() => engine.exec(sql)),
+      listen: (channel, onNotify) => engine.listen(channel, onNotify),
     };
   }
 
   query<T extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []) {
-    return this.gated(() => runQuery<T>(this.pglite, sql, params));
+    return this.gated(() => runQuery<T>(this.#engine, sql, params));
   }
 
   exec(sql: string): Promise<void> {
-    return this.gated(() => runExec(this.pglite, sql));
+    return this.gated(() => runExec(this.#engine, sql));
   }
 
+  /** BEGIN … COMMIT while holding the gate: nothing else reaches the one connection in between. */
   async transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T> {
+    const engine = this.#engine;
     try {
-      return await this.gated(() => this.pglite.transaction((tx) => fn(new PgliteTransaction(tx))));
+      return await this.gated(async () => {
+        await engine.query('BEGIN');
+        let result: T;
+        try {
+          result = await fn(new PgliteTransaction(engine));
+        } catch (err) {
+          await engine.query('ROLLBACK').catch(() => {});
+          throw err;
+        }
+        await engine.query('COMMIT');
+        return result;
+      });
     } catch (err) {
       throw wrapDriverError(err, 'transaction failed');
     }
@@ -106,9 +109,9 @@ export class PgliteDatabase implements Database, Notifications {
     _options: ListenOptions = {},
   ): Promise<() => Promise<void>> {
     try {
-      const unlisten = await this.pglite.listen(channel, onNotify);
+      const unlisten = await this.#engine.listen(channel, onNotify);
       return async () => {
-        if (!this.pglite.closed) await unlisten();
+        if (!this.#engine.closed) await unlisten();
       };
     } catch (err) {
       throw toStoreError(err, 'listen failed');
@@ -116,7 +119,7 @@ export class PgliteDatabase implements Database, Notifications {
   }
 
   async close(): Promise<void> {
-    if (!this.pglite.closed) await this.pglite.close();
+    if (!this.#engine.closed) await this.#engine.close();
     await this.lock?.release();
   }
 }
@@ -129,11 +132,12 @@ class PgliteTransaction implements Database {
   background<T>(fn: () => Promise<T>): Promise<T> {
     return fn();
   }
-  private readonly tx: Transaction;
+  private readonly tx: PgliteEngine;
   private savepoints = 0;
 
-  constructor(tx: Transaction) {
-    this.tx = tx;
+  /** `engine` while the owning PgliteDatabase holds its gate with a transaction open. */
+  constructor(engine: PgliteEngine) {
+    this.tx = engine;
   }
 
   query<T extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []) {
@@ -163,7 +167,7 @@ class PgliteTransaction implements Database {
 }
 
 async function runQuery<T extends object>(
-  target: PgliteQueryable,
+  target: PgliteEngine,
   sql: string,
   params: readonly unknown[],
 ): Promise<QueryResult<T>> {
@@ -175,7 +179,7 @@ async function runQuery<T extends object>(
   }
 }
 
-async function runExec(target: PgliteQueryable, sql: string): Promise<void> {
+async function runExec(target: PgliteEngine, sql: string): Promise<void> {
   try {
     await target.exec(sql);
   } catch (err) {
