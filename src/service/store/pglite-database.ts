@@ -81,20 +81,22 @@ export class PgliteDatabase implements Database, Notifications {
     return this.gated(() => runExec(this.#engine, sql));
   }
 
-  /** BEGIN … COMMIT while holding the gate: nothing else reaches the one connection in between. */
+  /**
+   * BEGIN … COMMIT while holding the gate: nothing else reaches the one connection in between. BEGIN
+   * travels with the transaction's first statement (a transaction with none costs nothing).
+   */
   async transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T> {
-    const engine = this.#engine;
     try {
       return await this.gated(async () => {
-        await engine.query('BEGIN');
+        const tx = new PgliteTransaction(this.#engine);
         let result: T;
         try {
-          result = await fn(new PgliteTransaction(engine));
+          result = await fn(tx);
         } catch (err) {
-          await engine.query('ROLLBACK').catch(() => {});
+          if (tx.begun) await this.#engine.query('ROLLBACK').catch(() => {});
           throw err;
         }
-        await engine.query('COMMIT');
+        if (tx.begun) await this.#engine.query('COMMIT');
         return result;
       });
     } catch (err) {
@@ -124,7 +126,7 @@ export class PgliteDatabase implements Database, Notifications {
   }
 }
 
-/** A handle bound to one open PGlite transaction; nested transactions become savepoints. */
+/** A handle bound to one PGlite transaction, opened by its first statement; nested ones are savepoints. */
 class PgliteTransaction implements Database {
   readonly kind = 'pglite' as const;
   readonly inTransaction = true;
@@ -132,31 +134,40 @@ class PgliteTransaction implements Database {
   background<T>(fn: () => Promise<T>): Promise<T> {
     return fn();
   }
-  private readonly tx: PgliteEngine;
+  readonly #engine: PgliteEngine;
+  #begun = false;
   private savepoints = 0;
 
-  /** `engine` while the owning PgliteDatabase holds its gate with a transaction open. */
+  /** `engine` while the owning PgliteDatabase holds its gate for this transaction. */
   constructor(engine: PgliteEngine) {
-    this.tx = engine;
+    this.#engine = engine;
+  }
+
+  /** True once BEGIN was sent: the owner must then COMMIT or ROLLBACK. */
+  get begun(): boolean {
+    return this.#begun;
   }
 
   query<T extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []) {
-    return runQuery<T>(this.tx, sql, params);
+    if (this.#begun) return runQuery<T>(this.#engine, sql, params);
+    this.#begun = true;
+    return runQuery<T>(this.#engine, sql, params, true);
   }
 
-  exec(sql: string): Promise<void> {
-    return runExec(this.tx, sql);
+  async exec(sql: string): Promise<void> {
+    if (!this.#begun) await this.query('SELECT 1');
+    return runExec(this.#engine, sql);
   }
 
   async transaction<T>(fn: (tx: Database) => Promise<T>): Promise<T> {
     const name = `ferry_sp_${++this.savepoints}`;
-    await this.tx.query(`SAVEPOINT ${name}`);
+    await this.query(`SAVEPOINT ${name}`);
     try {
       const result = await fn(this);
-      await this.tx.query(`RELEASE SAVEPOINT ${name}`);
+      await this.query(`RELEASE SAVEPOINT ${name}`);
       return result;
     } catch (err) {
-      await this.tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.query(`ROLLBACK TO SAVEPOINT ${name}`);
       throw err;
     }
   }
@@ -170,9 +181,10 @@ async function runQuery<T extends object>(
   target: PgliteEngine,
   sql: string,
   params: readonly unknown[],
+  begin = false,
 ): Promise<QueryResult<T>> {
   try {
-    const result = await target.query<T>(sql, [...params]);
+    const result = await (begin ? target.beginWith<T>(sql, [...params]) : target.query<T>(sql, [...params]));
     return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
   } catch (err) {
     throw toStoreError(err, 'query failed');

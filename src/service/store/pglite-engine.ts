@@ -4,6 +4,8 @@
  */
 export interface PgliteEngine {
   query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number | undefined }>;
+  /** BEGIN, then `query` — in one step where the engine is across a thread boundary. */
+  beginWith<T>(sql: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number | undefined }>;
   /** Several statements without parameters; one result per statement. */
   exec(sql: string): Promise<{ rows: Record<string, unknown>[] }[]>;
   /** Calls `onNotify` for every NOTIFY on `channel` until the returned function is called. */

@@ -86,6 +86,16 @@ export class PgliteThread implements PgliteEngine {
     return this.#call({ op: 'query', sql, params }) as Promise<{ rows: T[]; affectedRows?: number }>;
   }
 
+  beginWith<T>(
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<{ rows: T[]; affectedRows?: number | undefined }> {
+    return this.#call({ op: 'query', sql, params, begin: true }) as Promise<{
+      rows: T[];
+      affectedRows?: number;
+    }>;
+  }
+
   exec(sql: string): Promise<{ rows: Record<string, unknown>[] }[]> {
     return this.#call({ op: 'exec', sql }) as Promise<{ rows: Record<string, unknown>[] }[]>;
   }

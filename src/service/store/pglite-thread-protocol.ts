@@ -8,7 +8,14 @@ export interface ThreadSetup {
 }
 
 export type ThreadRequest =
-  | { readonly id: number; readonly op: 'query'; readonly sql: string; readonly params: unknown[] }
+  | {
+      readonly id: number;
+      readonly op: 'query';
+      readonly sql: string;
+      readonly params: unknown[];
+      /** Run BEGIN first: a transaction's opening costs no message of its own. */
+      readonly begin?: true;
+    }
   | { readonly id: number; readonly op: 'exec'; readonly sql: string }
   | { readonly id: number; readonly op: 'listen'; readonly channel: string; readonly listenId: number }
   | { readonly id: number; readonly op: 'unlisten'; readonly listenId: number }

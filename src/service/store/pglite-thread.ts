@@ -60,6 +60,7 @@ async function main(): Promise<void> {
   const handle = async (request: ThreadRequest): Promise<unknown> => {
     switch (request.op) {
       case 'query': {
+        if (request.begin) await db.exec('BEGIN');
         const result = await db.query(request.sql, request.params);
         return { rows: result.rows, affectedRows: result.affectedRows };
       }

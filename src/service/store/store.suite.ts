@@ -548,6 +548,32 @@ export function storeSuite(backend: TestBackend): void {
       assert.deepEqual(digests, [digestOf('kept'), digestOf('kept-too')].sort());
     });
 
+    test('a transaction whose first statement fails rolls back; an empty one is harmless', async (t) => {
+      const db = await fresh(t);
+      await assert.rejects(
+        db.transaction((tx) => tx.query('SELECT 1/0')),
+        (err) => hasCode(err, StoreErrorCode.Query),
+      );
+      assert.equal(await db.transaction(async () => 'nothing done'), 'nothing done');
+      await assert.rejects(
+        db.transaction(async () => {
+          throw new Error('before any statement');
+        }),
+        /before any statement/,
+      );
+      // The connection is usable and not left inside a transaction: this commits on its own.
+      await insertPromotion(db, newPromotion({ seed: 'after' }));
+      await assert.rejects(
+        db.transaction(async (tx) => {
+          await insertPromotion(tx, newPromotion({ seed: 'undone' }));
+          throw new Error('undo');
+        }),
+        /undo/,
+      );
+      const digests = (await listPromotions(db)).promotions.map((p) => p.source.digest);
+      assert.deepEqual(digests, [digestOf('after')]);
+    });
+
     test('listen gets every NOTIFY on its channel, at commit, until unlistened', async (t) => {
       const { db } = await backend.fresh();
       t.after(() => db.close());
