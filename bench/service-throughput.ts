@@ -117,7 +117,8 @@ export async function runServiceThroughput(ctx: ServiceContext): Promise<Service
         `per request (max ${percentile(latencies, 100)?.toFixed(1) ?? 'n/a'} ms).`,
       'Each accept checks the signature, matches the rule, resolves the tag to a digest with a HEAD on the ' +
         'source registry (pinning) and records the promotion and its audit event in the embedded database ' +
-        '(PGlite, in the service process); accepted promotions start running at once in the background ' +
+        '(PGlite, in a worker thread of the service process; accepts that arrive while a transaction is ' +
+        'being written are recorded together in the next one); accepted promotions start running at once in the background ' +
         '(2 workers), so the burst competes with real promotions, as in production.',
       `CPU during the burst (${(measured.wallMs / 1000).toFixed(2)} s wall, 2 cores shared by all): ferry serve ` +
         `${seconds(serveCpu)}` +
