@@ -9,6 +9,7 @@ import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest as rigGetManifest } from '../rig/rig-client.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
+import { teardown } from '../support/teardown.ts';
 import { harnessBackend, openEngine, rigConfig, timelineKinds, waitForStatus } from './service-harness.ts';
 
 /*
@@ -16,11 +17,13 @@ import { harnessBackend, openEngine, rigConfig, timelineKinds, waitForStatus } f
  * queue and the engine's own worker. Each test uses its own repositories, so they share one engine.
  */
 
-const rig = await withRig({ after }, { anonymous: true, basicTls: true });
+// Torn down in reverse: the engine stops before its database closes, the rig goes last.
+const cleanup = teardown(after);
+const rig = await withRig({ after: cleanup }, { anonymous: true, basicTls: true });
 const nonprod = rig.anonymous!;
 const prod = rig.basicTls!;
 const temp = await makeTempDir('promote-lifecycle');
-after(() => temp.remove());
+cleanup(() => temp.remove());
 
 const config = await rigConfig({
   nonprod,
@@ -45,12 +48,12 @@ const config = await rigConfig({
   ],
 });
 
-const backend = await harnessBackend((fn) => after(fn));
-after(() => backend.dispose());
+const backend = await harnessBackend(cleanup);
+cleanup(() => backend.dispose());
 const { db } = await backend.fresh();
-after(() => db.close());
+cleanup(() => db.close());
 const harness = await openEngine(db, config);
-after(() => harness.close());
+cleanup(() => harness.close());
 const { engine } = harness;
 
 const ci: Actor = { name: 'ci', kind: 'token' };

@@ -13,6 +13,7 @@ import { verifyStandardWebhook } from '../../src/service/triggers/standard-webho
 import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
+import { teardown } from '../support/teardown.ts';
 import { harnessBackend, openEngine, rigConfig, waitForStatus } from './service-harness.ts';
 
 /*
@@ -23,9 +24,11 @@ import { harnessBackend, openEngine, rigConfig, waitForStatus } from './service-
 
 const SECRET = `whsec_${Buffer.from('notify-lifecycle-secret-0123456789').toString('base64')}`;
 
-const rig = await withRig({ after }, { anonymous: true, basicTls: true });
+// Torn down in reverse: the engine stops before its database closes, the rig goes last.
+const cleanup = teardown(after);
+const rig = await withRig({ after: cleanup }, { anonymous: true, basicTls: true });
 const temp = await makeTempDir('promote-notify');
-after(() => temp.remove());
+cleanup(() => temp.remove());
 
 const rigSetup = await rigConfig({
   nonprod: rig.anonymous!,
@@ -62,7 +65,7 @@ const server = createServer((req, res) => {
   });
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-after(
+cleanup(
   () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();
@@ -76,12 +79,12 @@ const target: NotifyTarget = {
   events: ['requested', 'awaiting-approval', 'approved', 'rejected', 'succeeded', 'failed', 'cancelled'],
 };
 
-const backend = await harnessBackend((fn) => after(fn));
-after(() => backend.dispose());
+const backend = await harnessBackend(cleanup);
+cleanup(() => backend.dispose());
 const { db } = await backend.fresh();
-after(() => db.close());
+cleanup(() => db.close());
 const harness = await openEngine(db, rigSetup);
-after(() => harness.close());
+cleanup(() => harness.close());
 const notifier = createNotifier({
   config: { notify: [target] },
   db,
@@ -90,10 +93,10 @@ const notifier = createNotifier({
   concurrency: 1,
   backoff: { baseMs: 20, maxMs: 100, maxRetryAfterMs: 1000 },
 });
-after(() => notifier.stop());
+cleanup(() => notifier.stop());
 const metrics = createMetrics();
 const unsubscribe = observePromotions({ engine: harness.engine, metrics, notifier });
-after(unsubscribe);
+cleanup(unsubscribe);
 
 const ci: Actor = { name: 'ci', kind: 'token' };
 

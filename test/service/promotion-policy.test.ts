@@ -11,6 +11,7 @@ import { withRig } from '../rig/rig.ts';
 import type { RigTarget } from '../rig/rig-client.ts';
 import { openSession, pushBlob, putManifest, getManifest as rigGetManifest } from '../rig/rig-client.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
+import { teardown } from '../support/teardown.ts';
 import { harnessBackend, openEngine, rigConfig, timelineKinds, waitForStatus } from './service-harness.ts';
 
 /*
@@ -18,11 +19,13 @@ import { harnessBackend, openEngine, rigConfig, timelineKinds, waitForStatus } f
  * here and a `.sig` manifest signed with it) and immutable destination tags.
  */
 
-const rig = await withRig({ after }, { anonymous: true, basicTls: true });
+// Torn down in reverse: the engine stops before its database closes, the rig goes last.
+const cleanup = teardown(after);
+const rig = await withRig({ after: cleanup }, { anonymous: true, basicTls: true });
 const nonprod = rig.anonymous!;
 const prod = rig.basicTls!;
 const temp = await makeTempDir('promote-policy');
-after(() => temp.remove());
+cleanup(() => temp.remove());
 
 const signer = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const rotatedOut = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -46,12 +49,12 @@ const config = await rigConfig({
   ],
 });
 
-const backend = await harnessBackend((fn) => after(fn));
-after(() => backend.dispose());
+const backend = await harnessBackend(cleanup);
+cleanup(() => backend.dispose());
 const { db } = await backend.fresh();
-after(() => db.close());
+cleanup(() => db.close());
 const harness = await openEngine(db, config);
-after(() => harness.close());
+cleanup(() => harness.close());
 const { engine } = harness;
 const ci = { name: 'ci', kind: 'token' } as const;
 

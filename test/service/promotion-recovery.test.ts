@@ -12,6 +12,7 @@ import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest as rigGetManifest } from '../rig/rig-client.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
+import { teardown } from '../support/teardown.ts';
 import { openEngine, PROD_PASSWORD_ENV, rigConfig, timelineKinds, waitForStatus } from './service-harness.ts';
 
 /*
@@ -22,11 +23,13 @@ import { openEngine, PROD_PASSWORD_ENV, rigConfig, timelineKinds, waitForStatus 
  * `flaky` and `slow` are prod seen through fault proxies (plain HTTP in front of the TLS registry).
  */
 
-const rig = await withRig({ after }, { anonymous: true, basicTls: true });
+// Torn down in reverse: engines stop before their databases close, the rig goes last.
+const cleanup = teardown(after);
+const rig = await withRig({ after: cleanup }, { anonymous: true, basicTls: true });
 const nonprod = rig.anonymous!;
 const prod = rig.basicTls!;
 const temp = await makeTempDir('promote-recovery');
-after(() => temp.remove());
+cleanup(() => temp.remove());
 const flaky = await rig.startFaultProxy(prod.url, { caPem: prod.caPem });
 const slow = await rig.startFaultProxy(prod.url, { caPem: prod.caPem });
 
@@ -42,7 +45,7 @@ const config = await rigConfig({
 });
 
 const backend = pgliteTestBackend();
-after(() => backend.dispose());
+cleanup(() => backend.dispose());
 
 const ci = { name: 'ci', kind: 'token' } as const;
 
@@ -81,10 +84,11 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
 
 describe('promotion recovery on real registries', () => {
   test('a temporary registry failure is retried with backoff until the promotion succeeds', async (t) => {
+    const step = teardown((hook) => t.after(hook));
     const { db } = await backend.fresh();
-    t.after(() => db.close());
+    step(() => db.close());
     const harness = await openEngine(db, config);
-    t.after(() => harness.close());
+    step(() => harness.close());
     const image = await pushSource('flaky/app', 'recovery-flaky');
     // More 503s than the transport retries in one attempt (1 + 2 tries): the job itself must retry.
     const fault = flaky.addFault({
@@ -111,10 +115,11 @@ describe('promotion recovery on real registries', () => {
   });
 
   test('when the retries run out the promotion fails with the last reason', async (t) => {
+    const step = teardown((hook) => t.after(hook));
     const { db } = await backend.fresh();
-    t.after(() => db.close());
+    step(() => db.close());
     const harness = await openEngine(db, config);
-    t.after(() => harness.close());
+    step(() => harness.close());
     await pushSource('flaky/down', 'recovery-down');
     const fault = flaky.addFault({
       method: 'PUT',
@@ -123,7 +128,7 @@ describe('promotion recovery on real registries', () => {
       status: 503,
       times: Number.POSITIVE_INFINITY,
     });
-    t.after(() => {
+    step(() => {
       fault.remaining = 0;
     });
     const { promotion } = await harness.engine.accept(request('flaky/down'), ci);
@@ -138,13 +143,14 @@ describe('promotion recovery on real registries', () => {
   });
 
   test('cancel during the copy aborts it; the tag is never written', async (t) => {
+    const step = teardown((hook) => t.after(hook));
     const { db } = await backend.fresh();
-    t.after(() => db.close());
+    step(() => db.close());
     const harness = await openEngine(db, config);
-    t.after(() => harness.close());
+    step(() => harness.close());
     await pushSource('slow/cancel', 'recovery-cancel');
     const fault = slowBlobs(slow);
-    t.after(() => {
+    step(() => {
       fault.remaining = 0;
     });
     const { promotion } = await harness.engine.accept(request('slow/cancel'), ci);
@@ -167,12 +173,13 @@ describe('promotion recovery on real registries', () => {
   });
 
   test('stopping ferry mid-copy re-queues the promotion; the next start on the same data dir completes it', async (t) => {
+    const step = teardown((hook) => t.after(hook));
     const { db, reopen } = await backend.fresh();
     let current = db;
-    t.after(() => current.close());
+    step(() => current.close());
     const image = await pushSource('slow/restart', 'recovery-restart', [200_000, 10_000]);
     const fault = slowBlobs(slow);
-    t.after(() => {
+    step(() => {
       fault.remaining = 0;
     });
     const first = await openEngine(db, config);
@@ -190,7 +197,7 @@ describe('promotion recovery on real registries', () => {
     fault.remaining = 0;
     current = await reopen();
     const second = await openEngine(current, config);
-    t.after(() => second.close());
+    step(() => second.close());
     const done = await waitForStatus(second.engine, promotion.id, ['succeeded', 'failed']);
     assert.equal(done.status, 'succeeded', done.reason ?? '');
     assert.equal(done.attempts, 2);
@@ -206,10 +213,11 @@ describe('promotion recovery on real registries', () => {
   });
 
   test('stopping with a grace period lets a running copy finish', async (t) => {
+    const step = teardown((hook) => t.after(hook));
     const { db } = await backend.fresh();
-    t.after(() => db.close());
+    step(() => db.close());
     const harness = await openEngine(db, config);
-    t.after(() => harness.close());
+    step(() => harness.close());
     const image = await pushSource('slow/graceful', 'recovery-graceful');
     const fault = slow.addFault({
       path: /\/v2\/slow\/graceful\/blobs\//,
@@ -228,9 +236,10 @@ describe('promotion recovery on real registries', () => {
   });
 
   test('a promotion left running by a process that died is taken over at the next start', async (t) => {
+    const step = teardown((hook) => t.after(hook));
     const { db, reopen } = await backend.fresh();
     let current = db;
-    t.after(() => current.close());
+    step(() => current.close());
     const image = await pushSource('flaky/crash', 'recovery-crash');
 
     // The "dead" process: accepted, its job claimed and the promotion moved to running, then nothing
@@ -253,7 +262,7 @@ describe('promotion recovery on real registries', () => {
       error: (fields, message) => logs.push(`${message} ${JSON.stringify(fields)}`),
     };
     const next = await openEngine(current, config, { logger });
-    t.after(() => next.close());
+    step(() => next.close());
     const done = await waitForStatus(next.engine, promotion.id, ['succeeded', 'failed']);
     assert.equal(done.status, 'succeeded', done.reason ?? '');
     assert.equal(await prodDigest('flaky/crash'), image.manifestDigest);

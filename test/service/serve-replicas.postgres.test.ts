@@ -6,7 +6,11 @@ import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
+import { teardown } from '../support/teardown.ts';
 import { openEventStream, post, startTestServer, writeServeConfig } from './serve-fixture.ts';
+
+// Torn down in reverse: the ferry processes stop before PostgreSQL, the temp dir goes last.
+const cleanup = teardown(after);
 
 /*
  * Two `ferry serve` instances (startServer, as the CLI runs it) sharing one PostgreSQL database, as
@@ -14,11 +18,11 @@ import { openEventStream, post, startTestServer, writeServeConfig } from './serv
  * other (the approval there, and the run on whichever replica claims the job), through NOTIFY/LISTEN.
  */
 
-const rig = await withRig({ after }, { anonymous: true, basicTls: true });
+const rig = await withRig({ after: cleanup }, { anonymous: true, basicTls: true });
 const temp = await makeTempDir('serve-replicas');
-after(() => temp.remove());
+cleanup(() => temp.remove());
 const pg = await startPostgres();
-after(() => pg.stop());
+cleanup(() => pg.stop());
 const databaseUrl = await pg.createDatabase();
 const urlFile = join(temp.path, 'database-url');
 await writeFile(urlFile, databaseUrl, { mode: 0o600 });
@@ -41,9 +45,9 @@ const { path, tokens } = await writeServeConfig({
 });
 
 const a = await startTestServer(path);
-after(() => a.close(0));
+cleanup(() => a.close(0));
 const b = await startTestServer(path);
-after(() => b.close(0));
+cleanup(() => b.close(0));
 
 test('both replicas run on the shared PostgreSQL database', () => {
   assert.equal(a.database, 'postgresql');

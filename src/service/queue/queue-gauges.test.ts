@@ -7,7 +7,8 @@ import { queueGauges } from './queue-gauges.ts';
 
 test('waiting counts queued jobs only; running counts claimed ones; other kinds count for neither', async () => {
   const db = await PgliteDatabase.open();
-  after(() => db.close());
+  // Hooks run in the order registered: the queue must stop before its database closes.
+  const closeDb = () => db.close();
   await migrate(db);
   const kind = { retryLimit: 1, retryDelaySeconds: 0, maxRunSeconds: 60 };
   const queue = await openPgBossJobQueue({
@@ -15,7 +16,10 @@ test('waiting counts queued jobs only; running counts claimed ones; other kinds 
     kinds: { promote: kind, other: kind },
     supervise: false,
   });
-  after(() => queue.stop());
+  after(async () => {
+    await queue.stop();
+    await closeDb();
+  });
   const gauges = queueGauges(queue, 'promote');
   for (let n = 0; n < 3; n++) await queue.enqueue('promote', { n });
   await queue.enqueue('other', {});

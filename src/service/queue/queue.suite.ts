@@ -31,10 +31,17 @@ export function queueSuite(backend: TestBackend): void {
 
   async function fresh(t: TestContext): Promise<{ db: TestDatabase; queue: JobQueue }> {
     const { db } = await backend.fresh();
-    // Registered first so it runs last: hooks run in reverse, and the queue must stop before its database closes.
+    let queue: JobQueue;
+    try {
+      await migrate(db);
+      queue = await open(db, t);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    // Hooks run in the order registered: open() registered queue.stop, so the database closes after it.
     t.after(() => db.close());
-    await migrate(db);
-    return { db, queue: await open(db, t) };
+    return { db, queue };
   }
 
   const depthOf = async (queue: JobQueue, kind: string) => (await queue.depth()).find((d) => d.kind === kind);
@@ -271,9 +278,9 @@ export function queueSuite(backend: TestBackend): void {
       await db.close();
 
       const db2 = await reopen();
-      t.after(() => db2.close());
       assert.deepEqual(await migrate(db2), { applied: [], version: 1 });
       const second = await open(db2, t);
+      t.after(() => db2.close());
       assert.deepEqual(await depthOf(second, 'short'), { kind: 'short', queued: 1, active: 1, failed: 0 });
       if (backend.name === 'pglite') {
         // Embedded: this process owns the data dir, so whatever is still claimed was interrupted.

@@ -65,6 +65,20 @@ test('a thread that dies fails what is outstanding and everything after, as unav
   assert.equal(thread.closed, true);
 });
 
+test('closing settles everything: calls in flight finish, calls during the close fail at once', async () => {
+  const thread = await PgliteThread.open({});
+  const inFlight = thread.query<{ n: number }>('SELECT 1 AS n');
+  const closing = thread.close();
+  const during = thread.query('SELECT 2');
+  const again = thread.close();
+  await assert.rejects(during, (err) => hasCode(err, StoreErrorCode.Unavailable));
+  assert.deepEqual((await inFlight).rows, [{ n: 1 }]);
+  await closing;
+  await again;
+  assert.equal(thread.closed, true);
+  await assert.rejects(thread.exec('SELECT 3'), (err) => hasCode(err, StoreErrorCode.Unavailable));
+});
+
 test('calls after close are refused; close is idempotent', async () => {
   const db = await PgliteDatabase.open();
   await db.close();

@@ -33,6 +33,8 @@ export class PgliteThread implements PgliteEngine {
   readonly #listeners = new Map<number, (payload: string) => void>();
   #nextId = 1;
   #failure: StoreError | undefined;
+  /** Set when close() starts: from then on calls are refused rather than sent to a closing engine. */
+  #closing: Promise<void> | undefined;
   #closed = false;
 
   private constructor(worker: Worker) {
@@ -110,27 +112,38 @@ export class PgliteThread implements PgliteEngine {
       throw err;
     }
     return async () => {
-      if (!this.#listeners.delete(listenId) || this.#closed) return;
+      if (!this.#listeners.delete(listenId) || this.#closing !== undefined) return;
       await this.#call({ op: 'unlisten', listenId });
     };
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     try {
-      if (this.#failure === undefined) await this.#call({ op: 'close' });
+      if (this.#failure === undefined) await this.#send({ op: 'close' });
     } finally {
       this.#closed = true;
       this.#listeners.clear();
       await this.#worker.terminate();
+      // Nothing can answer now: whatever is still outstanding fails (as a statement on a closed
+      // in-process engine would) instead of waiting forever.
+      this.#rejectAll(new StoreError(StoreErrorCode.Unavailable, 'the embedded database is closed'));
     }
   }
 
   #call(request: Request): Promise<unknown> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
-    if (this.#closed) {
+    if (this.#closing !== undefined) {
       return Promise.reject(new StoreError(StoreErrorCode.Unavailable, 'the embedded database is closed'));
     }
+    return this.#send(request);
+  }
+
+  #send(request: Request): Promise<unknown> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       // Outstanding work keeps the process alive, as a statement running in-process would.
@@ -166,9 +179,13 @@ export class PgliteThread implements PgliteEngine {
       `the embedded database stopped: ${cause instanceof Error ? cause.message : String(cause)}`,
       { cause, temporary: true },
     );
+    this.#rejectAll(this.#failure);
+  }
+
+  #rejectAll(error: StoreError): void {
     for (const [id, pending] of [...this.#pending]) {
       this.#settled(id);
-      pending.reject(this.#failure);
+      pending.reject(error);
     }
   }
 }
