@@ -25,7 +25,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0]
   // is most of a short command's start-up; cached, it is skipped after the first run.
   enableCompileCache();
   const { run } = await import('./program.ts');
-  if (args[0] !== 'serve') (await import('./wasm-tier-up.ts')).disableWasmTierUp();
+  if (args[0] !== 'serve') (await import('./wasm-tier-up.ts')).delayWasmTierUp();
   process.exitCode = await run(args, {
     stdout: process.stdout,
     stderr: process.stderr,

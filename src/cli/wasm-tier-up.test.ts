@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 test('the wasm tier-up flag is one this V8 knows (an unknown flag is reported on stderr)', () => {
   const module = fileURLToPath(new URL('./wasm-tier-up.ts', import.meta.url));
-  const script = `import(${JSON.stringify(module)}).then((m) => m.disableWasmTierUp())`;
+  const script = `import(${JSON.stringify(module)}).then((m) => m.delayWasmTierUp())`;
   const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
   assert.equal(run.status, 0);
   assert.equal(run.stderr, '');
