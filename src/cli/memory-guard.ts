@@ -7,7 +7,7 @@ import { runInNewContext } from 'node:vm';
  * passes its 64 MiB soft limit, so RSS climbs by tens of MiB during a large blob although at most a few
  * MiB are in flight. A young-generation collection every `everyBytes` streamed (well under a millisecond
  * each) returns those buffers promptly: measured on a 1 GiB layer, peak RSS 137 MiB without, 92 MiB with
- * 4 MiB and MALLOC_ARENA_MAX=2 (bin/ferry), at no measurable cost in wall time. Composition-root policy: the library only reports bytes.
+ * 4 MiB and MALLOC_ARENA_MAX=2 (bin/ferry now sets 1: ~93 MiB), at no measurable cost in wall time. Composition-root policy: the library only reports bytes.
  */
 export function createMemoryGuard(everyBytes = 4 * 1024 * 1024): (bytes: number) => void {
   // Created on the first streamed chunk, not up front: a no-op copy streams nothing and should not pay
