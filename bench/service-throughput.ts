@@ -118,8 +118,9 @@ export async function runServiceThroughput(ctx: ServiceContext): Promise<Service
       'Each accept checks the signature, matches the rule, resolves the tag to a digest with a HEAD on the ' +
         'source registry (pinning) and records the promotion and its audit event in the embedded database ' +
         '(PGlite, in a worker thread of the service process; accepts that arrive while a transaction is ' +
-        'being written are recorded together in the next one); accepted promotions start running at once in the background ' +
-        '(2 workers), so the burst competes with real promotions, as in production.',
+        'being written are recorded together in the next one); accepted promotions run in the background ' +
+        '(2 workers; a worker holds off claiming the next one while accepts are in progress, 500 ms at most), ' +
+        'so the burst competes with real promotions, as in production.',
       `CPU during the burst (${(measured.wallMs / 1000).toFixed(2)} s wall, 2 cores shared by all): ferry serve ` +
         `${seconds(serveCpu)}` +
         (serveCpu === undefined || accepted.length === 0

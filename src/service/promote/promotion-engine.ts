@@ -20,6 +20,7 @@ import type { Database } from '../store/database.ts';
 import type { NewPromotion, Promotion } from '../store/promotion.ts';
 import { getPromotion, listAudit, listPromotions } from '../store/promotion-store.ts';
 import { StoreErrorCode } from '../store/store-error.ts';
+import { AcceptPressure } from './accept-pressure.ts';
 import { decideApproval } from './approval-decision.ts';
 import { cancelPromotion } from './cancel-promotion.ts';
 import { promotionCreatedByDelivery, promotionForDelivery } from './delivery-lookup.ts';
@@ -122,11 +123,15 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
     copyParallel: options.copyParallel,
     readFile: options.readFile,
   };
+  const pressure = new AcceptPressure();
   const pool = new WorkerPool<PromoteJobPayload>({
     concurrency: options.concurrency ?? 2,
     pollIntervalMs: options.pollIntervalMs ?? 1000,
     // Workers are background work: on the embedded store their statements yield to API requests.
-    claim: () => ctx.db.background(() => ctx.queue.claim<PromoteJobPayload>([PROMOTE_JOB])),
+    claim: async () => {
+      await pressure.settle();
+      return ctx.db.background(() => ctx.queue.claim<PromoteJobPayload>([PROMOTE_JOB]));
+    },
     run: (job: Job<PromoteJobPayload>, signal) =>
       ctx.db.background(() => runPromotion(ctx, runOptions, job, signal)),
     keyOf: (job) => job.payload.promotionId,
@@ -180,6 +185,59 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
     return outcome.result;
   }
 
+  /** Resolve the rule and pin the digest (network), then record (one transaction, shared with others). */
+  async function acceptRequest(request: PromotionRequest, actor: Actor): Promise<AcceptResult> {
+    const { trigger } = request;
+    if (trigger.deliveryId !== undefined && recentDeliveries.has(trigger.kind, trigger.deliveryId)) {
+      // A redelivery of what this replica accepted is answered at once, without touching a registry.
+      // Any other redelivery is caught durably by recordPromotions (the delivery id is unique in the
+      // store) and answered the same way, after one wasted tag resolution: cheaper than a lookup on
+      // every fresh delivery.
+      const earlier = await promotionCreatedByDelivery(ctx.db, trigger.kind, trigger.deliveryId);
+      if (earlier !== undefined) return { promotion: earlier, created: false };
+    }
+    const { match, tag, digest: pinned } = resolveRequest(ctx.config, request);
+    const sourceRepository = await repositoryFor(
+      ctx.config,
+      ctx.endpoint,
+      ctx.registries,
+      match.source,
+      false,
+    ).catch((err: unknown) => {
+      throw err instanceof FerryError && !(err instanceof PromotionError)
+        ? new PromotionError(PromotionErrorCode.SourceUnreachable, err.message, {
+            cause: err,
+            temporary: err.temporary,
+          })
+        : err;
+    });
+    const digest = await resolveSourceDigest(sourceRepository, tag, pinned);
+    const approvals = match.rule.approvals.required;
+    return record(
+      {
+        rule: match.rule.name,
+        source: { ...match.source, tag, digest },
+        destination: { ...match.destination, tag },
+        requestedBy: actor.name,
+        triggerKind: trigger.kind,
+        deliveryId: trigger.deliveryId,
+        approvalsRequired: approvals,
+        status: approvals > 0 ? 'awaiting_approval' : 'queued',
+        gitCommit: request.gitCommit,
+        labels: request.labels,
+      },
+      {
+        actor,
+        trigger,
+        detail: {
+          ...(pinned === undefined ? {} : { requestedDigest: pinned }),
+          ...(request.gitCommit === undefined ? {} : { gitCommit: request.gitCommit }),
+          ...(request.labels === undefined ? {} : { labels: request.labels }),
+        },
+      },
+    );
+  }
+
   return {
     async start() {
       const requeue = options.requeueInterruptedOnStart ?? ctx.db.kind === 'pglite';
@@ -193,55 +251,12 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
     stop: (stopOptions = {}) => pool.stop(stopOptions),
 
     async accept(request: PromotionRequest, actor: Actor): Promise<AcceptResult> {
-      const { trigger } = request;
-      if (trigger.deliveryId !== undefined && recentDeliveries.has(trigger.kind, trigger.deliveryId)) {
-        // A redelivery of what this replica accepted is answered at once, without touching a registry.
-        // Any other redelivery is caught durably by recordPromotions (the delivery id is unique in the
-        // store) and answered the same way, after one wasted tag resolution: cheaper than a lookup on
-        // every fresh delivery.
-        const earlier = await promotionCreatedByDelivery(ctx.db, trigger.kind, trigger.deliveryId);
-        if (earlier !== undefined) return { promotion: earlier, created: false };
+      const leave = pressure.enter();
+      try {
+        return await acceptRequest(request, actor);
+      } finally {
+        leave();
       }
-      const { match, tag, digest: pinned } = resolveRequest(ctx.config, request);
-      const sourceRepository = await repositoryFor(
-        ctx.config,
-        ctx.endpoint,
-        ctx.registries,
-        match.source,
-        false,
-      ).catch((err: unknown) => {
-        throw err instanceof FerryError && !(err instanceof PromotionError)
-          ? new PromotionError(PromotionErrorCode.SourceUnreachable, err.message, {
-              cause: err,
-              temporary: err.temporary,
-            })
-          : err;
-      });
-      const digest = await resolveSourceDigest(sourceRepository, tag, pinned);
-      const approvals = match.rule.approvals.required;
-      return record(
-        {
-          rule: match.rule.name,
-          source: { ...match.source, tag, digest },
-          destination: { ...match.destination, tag },
-          requestedBy: actor.name,
-          triggerKind: trigger.kind,
-          deliveryId: trigger.deliveryId,
-          approvalsRequired: approvals,
-          status: approvals > 0 ? 'awaiting_approval' : 'queued',
-          gitCommit: request.gitCommit,
-          labels: request.labels,
-        },
-        {
-          actor,
-          trigger,
-          detail: {
-            ...(pinned === undefined ? {} : { requestedDigest: pinned }),
-            ...(request.gitCommit === undefined ? {} : { gitCommit: request.gitCommit }),
-            ...(request.labels === undefined ? {} : { labels: request.labels }),
-          },
-        },
-      );
     },
 
     async get(id) {
