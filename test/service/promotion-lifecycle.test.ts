@@ -10,7 +10,7 @@ import { withRig } from '../rig/rig.ts';
 import { getManifest as rigGetManifest } from '../rig/rig-client.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { teardown } from '../support/teardown.ts';
-import { harnessBackend, openEngine, rigConfig, timelineKinds, waitForStatus } from './service-harness.ts';
+import { rigConfig, sharedEngine, timelineKinds, waitForStatus } from './service-harness.ts';
 
 /*
  * The promotion lifecycle end to end: real registries from the rig, the embedded database, the pg-boss
@@ -48,12 +48,7 @@ const config = await rigConfig({
   ],
 });
 
-const backend = await harnessBackend(cleanup);
-cleanup(() => backend.dispose());
-const { db } = await backend.fresh();
-cleanup(() => db.close());
-const harness = await openEngine(db, config);
-cleanup(() => harness.close());
+const { db, harness } = await sharedEngine(cleanup, config);
 const { engine } = harness;
 
 const ci: Actor = { name: 'ci', kind: 'token' };

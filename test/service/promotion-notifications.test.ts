@@ -14,7 +14,7 @@ import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { teardown } from '../support/teardown.ts';
-import { harnessBackend, openEngine, rigConfig, waitForStatus } from './service-harness.ts';
+import { rigConfig, sharedEngine, waitForStatus } from './service-harness.ts';
 
 /*
  * The notifications `ferry serve` sends for a promotion's milestones, through the wiring main.ts uses
@@ -79,12 +79,7 @@ const target: NotifyTarget = {
   events: ['requested', 'awaiting-approval', 'approved', 'rejected', 'succeeded', 'failed', 'cancelled'],
 };
 
-const backend = await harnessBackend(cleanup);
-cleanup(() => backend.dispose());
-const { db } = await backend.fresh();
-cleanup(() => db.close());
-const harness = await openEngine(db, rigSetup);
-cleanup(() => harness.close());
+const { db, harness } = await sharedEngine(cleanup, rigSetup);
 const notifier = createNotifier({
   config: { notify: [target] },
   db,

@@ -12,7 +12,7 @@ import type { RigTarget } from '../rig/rig-client.ts';
 import { openSession, pushBlob, putManifest, getManifest as rigGetManifest } from '../rig/rig-client.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { teardown } from '../support/teardown.ts';
-import { harnessBackend, openEngine, rigConfig, timelineKinds, waitForStatus } from './service-harness.ts';
+import { rigConfig, sharedEngine, timelineKinds, waitForStatus } from './service-harness.ts';
 
 /*
  * Policies checked by the worker before it copies: the cosign signature gate (with a key generated
@@ -49,12 +49,7 @@ const config = await rigConfig({
   ],
 });
 
-const backend = await harnessBackend(cleanup);
-cleanup(() => backend.dispose());
-const { db } = await backend.fresh();
-cleanup(() => db.close());
-const harness = await openEngine(db, config);
-cleanup(() => harness.close());
+const { harness } = await sharedEngine(cleanup, config);
 const { engine } = harness;
 const ci = { name: 'ci', kind: 'token' } as const;
 

@@ -225,3 +225,21 @@ export async function harnessBackend(registerAfter: (fn: () => Promise<void>) =>
   registerAfter(() => server.stop());
   return postgresTestBackend(() => server.createDatabase());
 }
+
+/**
+ * One engine shared by a whole suite, on a fresh database of the harness backend. `defer` must run its
+ * steps last-in first-out (test/support/teardown.ts): the engine stops, then the database closes, then
+ * the backend goes.
+ */
+export async function sharedEngine(
+  defer: (step: () => unknown) => void,
+  config: RigConfig,
+): Promise<{ db: TestDatabase; harness: EngineHarness }> {
+  const backend = await harnessBackend(defer);
+  defer(() => backend.dispose());
+  const { db } = await backend.fresh();
+  defer(() => db.close());
+  const harness = await openEngine(db, config);
+  defer(() => harness.close());
+  return { db, harness };
+}
