@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type { Credential, Keychain } from '../auth/credential.ts';
 import { ANONYMOUS } from '../auth/credential.ts';
 import { basicCredential, bearerCredential, identityTokenCredential } from '../auth/credential-values.ts';
+import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
 import {
   type AuthChallenge,
@@ -439,5 +440,36 @@ describe('AuthSession credential rotation', () => {
     assert.equal(await auth.authorization([]), basicB64('sa', 'v1'));
     keychain.credential = basicCredential('sa', 'v2');
     assert.equal(await auth.authorization([]), basicB64('sa', 'v2'));
+  });
+
+  test('requests made while the keychain is being read share that read; later ones read again', async () => {
+    const { auth, keychain } = session(bearerCredential('v1'));
+    const first = await Promise.all([
+      auth.authorization([PULL]),
+      auth.authorization([PULL]),
+      auth.authorization([]),
+    ]);
+    assert.deepEqual(first, ['Bearer v1', 'Bearer v1', 'Bearer v1']);
+    assert.equal(keychain.calls.length, 1);
+    keychain.credential = bearerCredential('v2');
+    assert.equal(await auth.authorization([PULL]), 'Bearer v2');
+    assert.equal(keychain.calls.length, 2);
+  });
+
+  test('a failed keychain read fails the requests sharing it and is not kept', async () => {
+    const { auth, keychain } = session(basicCredential('sa', 'v1'));
+    auth.setChallenge({ scheme: 'basic', params: {} });
+    const broken = new FerryError(ErrorCode.Auth, 'auth file is not JSON');
+    const resolve = keychain.resolve.bind(keychain);
+    keychain.resolve = async () => {
+      throw broken;
+    };
+    const results = await Promise.allSettled([auth.authorization([]), auth.authorization([])]);
+    assert.deepEqual(
+      results.map((r) => r.status === 'rejected' && r.reason),
+      [broken, broken],
+    );
+    keychain.resolve = resolve;
+    assert.equal(await auth.authorization([]), basicB64('sa', 'v1'));
   });
 });

@@ -44,6 +44,7 @@ export class AuthSession {
   #challenge: AuthChallenge | null = null;
   readonly #tokens = new Map<string, CachedToken>();
   readonly #inflight = new Map<string, Promise<string>>();
+  #resolving: Promise<Credential> | undefined;
   /** Incremented when a token exchange happens: tests and metrics read it. */
   exchanges = 0;
 
@@ -64,11 +65,11 @@ export class AuthSession {
     const challenge = this.#challenge;
     if (challenge === null) {
       // No challenge seen: the registry is open. A registry token given as-is is still sent, as skopeo does.
-      const cred = await this.#options.keychain.resolve(this.#options.registry);
+      const cred = await this.#credential();
       return cred.kind === 'bearer' ? `Bearer ${cred.token}` : undefined;
     }
     if (challenge.scheme === 'basic') {
-      const cred = await this.#options.keychain.resolve(this.#options.registry);
+      const cred = await this.#credential();
       if (cred.kind === 'basic') return basicHeader(cred.username, cred.password);
       if (cred.kind === 'bearer') return `Bearer ${cred.token}`;
       return undefined;
@@ -116,8 +117,26 @@ export class AuthSession {
     return scopes;
   }
 
+  /**
+   * The keychain's credential, read afresh unless a read is already under way: without a challenge
+   * (or with Basic) every request asks, and a copy starts ~20 requests at once, each of which would
+   * otherwise try every auth file in turn (measured: ~6 ms of a 0.55 s incremental copy). A call made
+   * after a read has finished reads again, so a rotated token file is still seen by the next request.
+   */
+  #credential(): Promise<Credential> {
+    if (this.#resolving === undefined) {
+      const reading = this.#options.keychain.resolve(this.#options.registry);
+      this.#resolving = reading;
+      const done = () => {
+        if (this.#resolving === reading) this.#resolving = undefined;
+      };
+      reading.then(done, done);
+    }
+    return this.#resolving;
+  }
+
   async #exchange(challenge: AuthChallenge, scopes: readonly string[]): Promise<string> {
-    const cred = await this.#options.keychain.resolve(this.#options.registry);
+    const cred = await this.#credential();
     if (cred.kind === 'bearer') return cred.token;
     const realm = this.#realm(challenge);
     const service = challenge.params.service;
