@@ -33,6 +33,7 @@ export async function defineServeSuite(database: 'embedded' | 'postgresql'): Pro
   };
   const image = await buildImage({ layers: [200_000, 30_000], seed: 'e2e' });
   await pushImage(nonprod, 'team-a/app', 'abc1234', image);
+  await pushImage(nonprod, 'team-a/app', 'abc5678', image);
   await pushImage(nonprod, 'team-a/app', 'not-a-sha', image);
   const seedImage = await buildImage({ layers: [10_000], seed: 'e2e-seed' });
   await pushImage(nonprod, 'team-a/myapp', 'deadbeef1', seedImage);
@@ -149,6 +150,32 @@ apiTokens:
       assert.equal(run.code, 0, run.stdout + run.stderr);
       assert.match(run.stdout, /succeeded/);
       assert.equal((await rigGetManifest(prod, 'team-a/app', 'abc1234')).digest, image.manifestDigest);
+    });
+
+    test('ferry trigger --wait with only the webhook secret follows its promotion (reads signed with that secret)', async () => {
+      // The command line of the issue: no API token anywhere (runFerry's environment is hermetic).
+      const run = await runFerry(
+        [
+          'trigger',
+          '--server',
+          serverUrl,
+          '--image',
+          'team-a/app',
+          '--tag',
+          'abc5678',
+          '--from',
+          'nonprod',
+          '--wait',
+          '--timeout',
+          '60s',
+          '--secret-file',
+          files.webhook,
+        ],
+        { timeoutMs: 90_000 },
+      );
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, /succeeded/);
+      assert.equal((await rigGetManifest(prod, 'team-a/app', 'abc5678')).digest, image.manifestDigest);
     });
 
     test('a tag outside the rule is refused with a reason and a non-zero exit; nothing is promoted', async () => {

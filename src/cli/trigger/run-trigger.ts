@@ -10,6 +10,7 @@
 import type { Dispatcher } from 'undici';
 import { BadUsageError } from '../../errors/kinds.ts';
 import { createDispatcher } from '../../registry/dispatcher.ts';
+import { signedReadHeaders } from '../../service/triggers/signed-read.ts';
 import { parseStandardWebhookBody } from '../../service/triggers/standard-webhook-body.ts';
 import { STANDARD_WEBHOOK_HEADERS, standardWebhookKey } from '../../service/triggers/standard-webhooks.ts';
 import { TriggerError } from '../../service/triggers/trigger-error.ts';
@@ -207,7 +208,13 @@ export async function runTrigger(flags: TriggerFlags & ForbiddenFlags, io: CliIo
         final = await waitForPromotion({
           http,
           initial: last,
-          token,
+          // An API token when one is given; otherwise reads signed with the webhook secret, which the
+          // server accepts for promotions requested through the Standard Webhooks trigger.
+          authenticate:
+            token === undefined
+              ? (path) => signedReadHeaders(secret, 'GET', path, new Date())
+              : () => ({ authorization: `Bearer ${token}` }),
+          authenticatedBy: token === undefined ? 'signature' : 'token',
           intervalMs: settings.pollIntervalMs,
           signal: deadline.signal,
           onUpdate: (promotion) => {

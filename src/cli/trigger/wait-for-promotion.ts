@@ -22,8 +22,13 @@ export interface WaitOptions {
   readonly http: TriggerHttp;
   /** The promotion as the hook returned it; polling starts from here. */
   readonly initial: PromotionView;
-  /** API token for `Authorization: Bearer`; optional (a server may let anyone read a promotion). */
-  readonly token?: string | undefined;
+  /**
+   * Authentication headers for one poll of `path`, made per request: an API token's
+   * `Authorization: Bearer`, or a read signed with the webhook secret (its timestamp must be current).
+   */
+  readonly authenticate: (path: string) => Record<string, string>;
+  /** How the polls authenticate, for the hint when the server refuses them. */
+  readonly authenticatedBy: 'token' | 'signature';
   readonly intervalMs: number;
   /** Aborts at the deadline (`--timeout`). */
   readonly signal: AbortSignal;
@@ -44,8 +49,7 @@ export function isTerminal(promotion: PromotionView): boolean {
 export async function waitForPromotion(options: WaitOptions): Promise<PromotionView> {
   let current = options.initial;
   const id = current.id;
-  const headers: Record<string, string> =
-    options.token === undefined ? {} : { authorization: `Bearer ${options.token}` };
+  const path = promotionApiPath(id);
   let troubled = false;
   // The hook has just answered with the current state: wait one interval before the first read.
   let delay = options.intervalMs;
@@ -55,8 +59,8 @@ export async function waitForPromotion(options: WaitOptions): Promise<PromotionV
     try {
       const res = await requestJson(options.http, {
         method: 'GET',
-        path: promotionApiPath(id),
-        headers,
+        path,
+        headers: options.authenticate(path),
         signal: options.signal,
       });
       const envelope = res.status === 200 ? parseEnvelope(res.json) : undefined;
@@ -77,7 +81,9 @@ export async function waitForPromotion(options: WaitOptions): Promise<PromotionV
         const error = parseErrorBody(res.json);
         const hint =
           res.status === 401 || res.status === 403
-            ? '; give an API token that may view promotions with --token-file or FERRY_TOKEN'
+            ? options.authenticatedBy === 'signature'
+              ? '; the server did not accept a read signed with the webhook secret (an older ferry, or the Standard Webhooks trigger is off): give an API token that may view promotions with --token-file or FERRY_TOKEN'
+              : '; the API token may not view this promotion'
             : '';
         throw new TriggerClientError(
           TriggerClientErrorCode.FollowRefused,

@@ -592,8 +592,10 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
         get: {
           operationId: 'getPromotion',
           summary: 'A promotion and its audit timeline',
+          description:
+            'With an API token (role viewer or more), or signed with a Standard Webhooks secret over `GET <path>` instead of a body (how `ferry trigger --wait` follows its promotion); a signed read sees only promotions requested through the Standard Webhooks trigger (403 otherwise).',
           tags: ['promotions'],
-          security: TOKEN,
+          security: [...TOKEN, { standardWebhooks: [] }],
           parameters: [idParameter],
           responses: {
             '200': { description: 'The promotion.', content: json(ref('PromotionWithTimeline')) },

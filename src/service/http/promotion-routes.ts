@@ -3,7 +3,8 @@
  *
  *   POST /api/v1/promotions                   promote   202 {promotion, url, created} | 200 when it existed
  *   GET  /api/v1/promotions                   view      200 {promotions, nextCursor}
- *   GET  /api/v1/promotions/:id               view      200 {promotion, timeline}
+ *   GET  /api/v1/promotions/:id               view      200 {promotion, timeline}   (or a signed read,
+ *                                                                  signed-read-auth.ts)
  *   GET  /api/v1/promotions/:id/events        view      200 text/event-stream (sse.ts)
  *   POST /api/v1/promotions/:id/approve       approve   200 {promotion, url}      body {comment?}
  *   POST /api/v1/promotions/:id/reject        approve   200 {promotion, url}      body {comment?}
@@ -34,6 +35,7 @@ import { badRequest, notFound } from './errors.ts';
 import { PROMOTIONS_PATH, promotionUrl, replyAccepted } from './promotion-links.ts';
 import { hasBody, parseRequestBody } from './request-body.ts';
 import type { RouteContext } from './route-context.ts';
+import { createSignedReadAuth } from './signed-read-auth.ts';
 import type { EventStreams } from './sse.ts';
 
 /** Page size bounds of the store's listPromotions. */
@@ -135,12 +137,19 @@ export function registerPromotionRoutes(
     return { promotions: page.promotions, nextCursor: page.nextCursor ?? null };
   });
 
-  app.get(`${PROMOTIONS_PATH}/:id`, { onRequest: auth.require('view') }, async (request) => {
-    const id = promotionIdOf(request);
-    const found = await service.get(id);
-    if (found === undefined) throw notFound(`promotion ${JSON.stringify(id)} does not exist`);
-    return { promotion: found.promotion, timeline: found.timeline };
-  });
+  // Also readable with a Standard Webhooks signature: how `ferry trigger --wait` follows its promotion.
+  const signedRead = createSignedReadAuth(ctx);
+  app.get(
+    `${PROMOTIONS_PATH}/:id`,
+    { onRequest: signedRead.orToken(auth.require('view')) },
+    async (request) => {
+      const id = promotionIdOf(request);
+      const found = await service.get(id);
+      if (found === undefined) throw notFound(`promotion ${JSON.stringify(id)} does not exist`);
+      signedRead.requireReadable(request, found.promotion);
+      return { promotion: found.promotion, timeline: found.timeline };
+    },
+  );
 
   // No automatic HEAD route: it would open (and hold) a stream to send no body.
   app.get(
