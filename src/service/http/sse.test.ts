@@ -99,6 +99,28 @@ describe('GET /api/v1/promotions/:id/events', () => {
     assert.equal(t.service.listeners.size, listeners, 'unsubscribed at the end');
   });
 
+  test('a late notification of a state the client already has is not sent again (several replicas)', async () => {
+    const promotion = t.service.add({ status: 'awaiting_approval' });
+    const listeners = t.service.listeners.size;
+    const streaming = t.app.inject({
+      url: `/api/v1/promotions/${promotion.id}/events`,
+      headers: bearer(TOKENS.viewer),
+    });
+    await until(() => t.service.listeners.size > listeners, 'the subscription');
+    await delay(10);
+    // Another replica's NOTIFY of the creation, arriving after the stream read that very state.
+    t.service.emit({ type: 'status', promotion });
+    t.service.emit({ type: 'status', promotion: later(promotion, 1, { status: 'queued' }) });
+    // An older state delivered late is not a step back either.
+    t.service.emit({ type: 'status', promotion });
+    t.service.emit({ type: 'status', promotion: later(promotion, 2, { status: 'cancelled' }) });
+    const response = await streaming;
+    const statuses = parseStream(response.body)
+      .filter((e) => e.event === 'status')
+      .map((e) => (e.data as Promotion).status);
+    assert.deepEqual(statuses, ['awaiting_approval', 'queued', 'cancelled']);
+  });
+
   test('a promotion already finished gets its status and the end of the stream', async () => {
     const promotion = t.service.add({ status: 'failed', reason: 'source tag not found' });
     const response = await t.app.inject({

@@ -114,7 +114,22 @@ export function createEventStreams(options: EventStreamsOptions): EventStreams {
         finish();
       }
     };
+    // The last status sent: a notification of a state the client already has is dropped. With several
+    // replicas one can arrive after the stream read that state (PostgreSQL NOTIFY from the replica that
+    // made the change reaches this one later than the read does), and the client would see it twice.
+    let lastStatus: Promotion | undefined;
     const send = (update: PromotionUpdate) => {
+      if (update.type === 'status') {
+        const last = lastStatus;
+        if (
+          last !== undefined &&
+          (timeOf(update.promotion) < timeOf(last) ||
+            (timeOf(update.promotion) === timeOf(last) && update.promotion.status === last.status))
+        ) {
+          return;
+        }
+        lastStatus = update.promotion;
+      }
       write(formatEvent(update.type, dataOf(update)));
       if (update.type === 'status' && isTerminal(update.promotion)) finish();
     };
