@@ -241,8 +241,16 @@ test('the token from FERRY_TOKEN is sent when reading the state, and never print
   assert.equal(withoutToken.code, 1);
   assert.match(
     withoutToken.stderr,
-    /cannot follow promotion .*HTTP 401.*--token-file or FERRY_TOKEN \[FERRY_E_TRIGGER_FOLLOW_REFUSED\]/,
+    /cannot follow promotion .*HTTP 401.*read signed with the webhook secret.*--token-file or FERRY_TOKEN \[FERRY_E_TRIGGER_FOLLOW_REFUSED\]/,
   );
+
+  const wrongToken = await runTriggerCli(
+    ['--server', ferry.url, '--image', 'team-a/app', '--tag', 'abc1236', '--wait', ...FAST],
+    { FERRY_WEBHOOK_SECRET: SECRET, FERRY_TOKEN: 'tok-not-the-right-one' },
+  );
+  assert.equal(wrongToken.code, 1);
+  assert.match(wrongToken.stderr, /HTTP 401.*the API token \(--token-file or FERRY_TOKEN\) was not accepted/);
+  assert.doesNotMatch(wrongToken.stderr, /tok-not-the-right-one/);
 });
 
 test('a wrong secret is refused by the server: exit 1, not retried, with a hint', async (t) => {

@@ -83,7 +83,9 @@ export async function waitForPromotion(options: WaitOptions): Promise<PromotionV
           res.status === 401 || res.status === 403
             ? options.authenticatedBy === 'signature'
               ? '; the server did not accept a read signed with the webhook secret (an older ferry, or the Standard Webhooks trigger is off): give an API token that may view promotions with --token-file or FERRY_TOKEN'
-              : '; the API token may not view this promotion'
+              : res.status === 401
+                ? '; the API token (--token-file or FERRY_TOKEN) was not accepted'
+                : '; the API token may not view this promotion'
             : '';
         throw new TriggerClientError(
           TriggerClientErrorCode.FollowRefused,
