@@ -10,7 +10,7 @@ import { freePort } from '../rig/ports.ts';
 import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest as rigGetManifest } from '../rig/rig-client.ts';
-import { FERRY_BIN, runFerry } from '../support/run-ferry.ts';
+import { FERRY_BIN, type FerryRun, runFerry } from '../support/run-ferry.ts';
 
 /**
  * The whole production side as users run it: `ferry serve` as a real process, on the embedded store or
@@ -125,8 +125,9 @@ apiTokens:
   });
 
   describe(`ferry serve (${database} store) + ferry trigger, end to end`, () => {
-    test('ferry trigger --wait promotes by digest and exits 0', async () => {
-      const run = await runFerry(
+    /** `ferry trigger --wait` for team-a/app:<tag> from nonprod, signed with the webhook secret file. */
+    const triggerWait = (tag: string, extraArgs: readonly string[]) =>
+      runFerry(
         [
           'trigger',
           '--server',
@@ -134,67 +135,35 @@ apiTokens:
           '--image',
           'team-a/app',
           '--tag',
-          'abc1234',
+          tag,
           '--from',
           'nonprod',
           '--wait',
-          '--timeout',
-          '60s',
           '--secret-file',
           files.webhook,
-          '--token-file',
-          files.token,
+          ...extraArgs,
         ],
         { timeoutMs: 90_000 },
       );
+    const assertPromoted = async (run: FerryRun, tag: string) => {
       assert.equal(run.code, 0, run.stdout + run.stderr);
       assert.match(run.stdout, /succeeded/);
-      assert.equal((await rigGetManifest(prod, 'team-a/app', 'abc1234')).digest, image.manifestDigest);
+      assert.equal((await rigGetManifest(prod, 'team-a/app', tag)).digest, image.manifestDigest);
+    };
+
+    test('ferry trigger --wait promotes by digest and exits 0', async () => {
+      const run = await triggerWait('abc1234', ['--timeout', '60s', '--token-file', files.token]);
+      await assertPromoted(run, 'abc1234');
     });
 
     test('ferry trigger --wait with only the webhook secret follows its promotion (reads signed with that secret)', async () => {
       // The command line of the issue: no API token anywhere (runFerry's environment is hermetic).
-      const run = await runFerry(
-        [
-          'trigger',
-          '--server',
-          serverUrl,
-          '--image',
-          'team-a/app',
-          '--tag',
-          'abc5678',
-          '--from',
-          'nonprod',
-          '--wait',
-          '--timeout',
-          '60s',
-          '--secret-file',
-          files.webhook,
-        ],
-        { timeoutMs: 90_000 },
-      );
-      assert.equal(run.code, 0, run.stdout + run.stderr);
-      assert.match(run.stdout, /succeeded/);
-      assert.equal((await rigGetManifest(prod, 'team-a/app', 'abc5678')).digest, image.manifestDigest);
+      const run = await triggerWait('abc5678', ['--timeout', '60s']);
+      await assertPromoted(run, 'abc5678');
     });
 
     test('a tag outside the rule is refused with a reason and a non-zero exit; nothing is promoted', async () => {
-      const run = await runFerry([
-        'trigger',
-        '--server',
-        serverUrl,
-        '--image',
-        'team-a/app',
-        '--tag',
-        'not-a-sha',
-        '--from',
-        'nonprod',
-        '--wait',
-        '--secret-file',
-        files.webhook,
-        '--token-file',
-        files.token,
-      ]);
+      const run = await triggerWait('not-a-sha', ['--token-file', files.token]);
       assert.notEqual(run.code, 0);
       assert.match(run.stderr, /not-a-sha/);
       assert.equal((await rigGetManifest(prod, 'team-a/app', 'not-a-sha')).status, 404);

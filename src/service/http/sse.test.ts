@@ -51,16 +51,22 @@ function later(promotion: Promotion, seconds: number, changes: Partial<Promotion
   return { ...promotion, ...changes, updatedAt: new Date(promotion.updatedAt.getTime() + seconds * 1000) };
 }
 
+/** A stored promotion in `status` and its event stream, open and subscribed (the response ends later). */
+async function openStream(status: Promotion['status']) {
+  const promotion = t.service.add({ status });
+  const listeners = t.service.listeners.size;
+  const streaming = t.app.inject({
+    url: `/api/v1/promotions/${promotion.id}/events`,
+    headers: bearer(TOKENS.viewer),
+  });
+  await until(() => t.service.listeners.size > listeners, 'the subscription');
+  await delay(10);
+  return { promotion, streaming, listeners };
+}
+
 describe('GET /api/v1/promotions/:id/events', () => {
   test('current status first, then one event per update, ending after a terminal status', async () => {
-    const promotion = t.service.add({ status: 'queued' });
-    const listeners = t.service.listeners.size;
-    const streaming = t.app.inject({
-      url: `/api/v1/promotions/${promotion.id}/events`,
-      headers: bearer(TOKENS.viewer),
-    });
-    await until(() => t.service.listeners.size > listeners, 'the subscription');
-    await delay(10);
+    const { promotion, streaming, listeners } = await openStream('queued');
     const audit = {
       id: 7,
       promotionId: promotion.id,
@@ -100,14 +106,7 @@ describe('GET /api/v1/promotions/:id/events', () => {
   });
 
   test('a late notification of a state the client already has is not sent again (several replicas)', async () => {
-    const promotion = t.service.add({ status: 'awaiting_approval' });
-    const listeners = t.service.listeners.size;
-    const streaming = t.app.inject({
-      url: `/api/v1/promotions/${promotion.id}/events`,
-      headers: bearer(TOKENS.viewer),
-    });
-    await until(() => t.service.listeners.size > listeners, 'the subscription');
-    await delay(10);
+    const { promotion, streaming } = await openStream('awaiting_approval');
     // Another replica's NOTIFY of the creation, arriving after the stream read that very state.
     t.service.emit({ type: 'status', promotion });
     t.service.emit({ type: 'status', promotion: later(promotion, 1, { status: 'queued' }) });
