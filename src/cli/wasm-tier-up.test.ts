@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-test('the wasm tier-up flag is one this V8 knows (an unknown flag is reported on stderr)', () => {
+test('the wasm tier-up flags are ones this V8 knows (an unknown flag is reported on stderr)', () => {
   const module = fileURLToPath(new URL('./wasm-tier-up.ts', import.meta.url));
   const script = `import(${JSON.stringify(module)}).then((m) => m.delayWasmTierUp())`;
   const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
