@@ -7,6 +7,7 @@ import { runChecked } from '../test/rig/run-command.ts';
 import { makeTempDir } from '../test/rig/temp-dir.ts';
 import { CleanupStack } from './cleanup.ts';
 import { parseCli, USAGE } from './cli-options.ts';
+import { diskNeeded, diskShortfall } from './disk-space.ts';
 import { startBenchRegistry } from './environment.ts';
 import { FixtureLibrary } from './fixture-library.ts';
 import { machineInfo, runConditions, versions } from './machine-info.ts';
@@ -48,6 +49,13 @@ async function main(): Promise<number> {
     // bin/ferry would fall back to the TypeScript sources, which is not what users run.
     process.stderr.write('bench: dist/ is missing, building ferry first\n');
     await runChecked(PINNED_NODE, ['scripts/build.mjs'], { cwd: ROOT });
+  }
+
+  // Registries and fixtures live in the temp directory (test/rig/temp-dir.ts).
+  const shortfall = await diskShortfall(os.tmpdir(), diskNeeded(profile, options.scenarios));
+  if (shortfall !== undefined) {
+    process.stderr.write(`bench: ${shortfall}\n`);
+    return 1;
   }
 
   const cleanup = new CleanupStack();
