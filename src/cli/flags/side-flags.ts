@@ -1,7 +1,10 @@
 import type { Credential, Keychain } from '../../auth/credential.ts';
 import { ANONYMOUS } from '../../auth/credential.ts';
 import { basicCredential, bearerCredential } from '../../auth/credential-values.ts';
+import { parseCredsFlag } from '../../auth/static-keychain.ts';
+import { registryTokenProblem } from '../../auth/token-keychain.ts';
 import { BadUsageError } from '../../errors/kinds.ts';
+import { hasControlCharacter } from '../../reference/display-value.ts';
 import type { Endpoint } from '../../registry/registries.ts';
 
 /** Credential and TLS flags of one side of a copy (`--src-*` or `--dest-*`, skopeo's names). */
@@ -30,14 +33,6 @@ function fixed(credential: Credential): Keychain {
   return { resolve: async () => credential };
 }
 
-/** Split skopeo's `USER[:PASS]`; the password may itself contain ':'. */
-export function splitCreds(value: string, flag: string): { username: string; password: string | undefined } {
-  const i = value.indexOf(':');
-  const username = i < 0 ? value : value.slice(0, i);
-  if (!username) throw new BadUsageError(`${flag}: the username is empty (expected USER[:PASSWORD])`);
-  return { username, password: i < 0 ? undefined : value.slice(i + 1) };
-}
-
 /**
  * Turn one side's flags into an Endpoint. Exactly one credential source may be given; which one wins is
  * never guessed. Precedence otherwise follows skopeo: explicit flags, then the auth-file chain.
@@ -62,14 +57,15 @@ export async function endpointFromFlags(
   if (flags.noCreds) {
     keychain = fixed(ANONYMOUS);
   } else if (flags.registryToken !== undefined) {
-    if (!flags.registryToken) throw new BadUsageError(`--${side}-registry-token is empty`);
+    const problem = registryTokenProblem(flags.registryToken);
+    if (problem) throw new BadUsageError(`--${side}-registry-token ${problem}`);
     keychain = fixed(bearerCredential(flags.registryToken));
   } else if (flags.tokenFile !== undefined) {
     keychain = factories.tokenFile({ path: flags.tokenFile, username: flags.username });
   } else if (flags.creds !== undefined || flags.username !== undefined) {
     const { username, password } =
       flags.creds !== undefined
-        ? splitCreds(flags.creds, `--${side}-creds`)
+        ? parseCredsFlag(flags.creds, `--${side}-creds`)
         : { username: flags.username!, password: flags.password };
     let secret = password;
     if (flags.passwordStdin) {
@@ -80,6 +76,13 @@ export async function endpointFromFlags(
     if (secret === undefined) {
       throw new BadUsageError(
         `--${side}-creds has no password: use USER:PASSWORD, or --${side}-password-stdin to read it from standard input`,
+      );
+    }
+    if (hasControlCharacter(username) || hasControlCharacter(secret)) {
+      // A stray newline or tab would become part of the secret and fail later as a confusing 401; the
+      // message never echoes the value.
+      throw new BadUsageError(
+        `the ${side === 'src' ? 'source' : 'destination'} credentials contain a control character (a second line on standard input, or a trailing newline?)`,
       );
     }
     keychain = fixed(basicCredential(username, secret));
