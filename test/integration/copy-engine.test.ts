@@ -365,6 +365,34 @@ describe('copyImage under faults', () => {
     assert.equal(await tagExists(anon, 'corrupt/app', 'v1'), false);
   });
 
+  test('corrupted manifest bytes, fetched by tag or by digest: digest error, destination tag never created', async () => {
+    const proxy = await rig.startFaultProxy(anon.url);
+    // Content-Length is kept, so only the digest of the raw bytes can tell: by tag against the
+    // registry's Docker-Content-Digest, by digest against the reference itself.
+    proxy.addFault({ method: 'GET', path: /\/manifests\//, kind: 'corrupt', times: Infinity });
+    const registries = fastRegistries();
+    after(() => registries.close());
+    const viaProxy = { ...anon, host: proxy.host, url: proxy.url };
+    const source = await repoOn(registries, viaProxy, 'team/app', false);
+    const destination = await repoOn(registries, anon, 'corrupt-manifest/app', true);
+    for (const sourceReference of ['v1', image.manifestDigest]) {
+      await assert.rejects(
+        copyImage({ source, sourceReference, destination, destinationTag: 'v1' }),
+        (err: unknown) => {
+          assert.ok(err instanceof FerryError, String(err));
+          assert.equal(err.code, ErrorCode.DigestMismatch, `${sourceReference}: ${err.message}`);
+          assert.match(err.message, /manifest/);
+          return true;
+        },
+      );
+    }
+    assert.ok(
+      proxy.requests.some((r) => decodeURIComponent(r.path).endsWith(`/manifests/${image.manifestDigest}`)),
+      proxy.requests.map((r) => `${r.method} ${r.path}`).join(', '),
+    );
+    assert.equal(await tagExists(anon, 'corrupt-manifest/app', 'v1'), false);
+  });
+
   test('connection reset mid-blob resumes; 500 and 429 + Retry-After are retried', async () => {
     const proxy = await rig.startFaultProxy(anon.url);
     const big = image.layers.reduce((a, b) => (a.size > b.size ? a : b));
