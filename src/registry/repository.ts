@@ -106,8 +106,9 @@ export class Repository {
     return cancelUpload(this.ctx, session);
   }
 
-  listTags(signal?: AbortSignal): Promise<string[]> {
-    return listTags(this.ctx, signal);
+  /** All tags; `pageSize` is the `n` asked per page (default 1000). */
+  listTags(signal?: AbortSignal, pageSize?: number): Promise<string[]> {
+    return listTags(this.ctx, signal, pageSize);
   }
 
   listTagsPage(url?: string, signal?: AbortSignal): Promise<TagsPage> {

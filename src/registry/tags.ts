@@ -17,10 +17,11 @@ export async function listTagsPage(
   ctx: RepositoryContext,
   url?: string,
   signal?: AbortSignal,
+  pageSize = PAGE_SIZE,
 ): Promise<TagsPage> {
   const res = await ctx.transport.request({
     method: 'GET',
-    url: url ?? `/v2/${encodePath(ctx.name)}/tags/list?n=${PAGE_SIZE}`,
+    url: url ?? `/v2/${encodePath(ctx.name)}/tags/list?n=${pageSize}`,
     scopes: ctx.scopes,
     signal,
   });
@@ -36,12 +37,20 @@ export async function listTagsPage(
   return { tags, next: next ? new URL(next, res.url).href : undefined };
 }
 
-/** All tags of a repository, following `Link: <…>; rel="next"` pagination (spec "Listing Tags"). */
-export async function listTags(ctx: RepositoryContext, signal?: AbortSignal): Promise<string[]> {
+/**
+ * All tags of a repository, following `Link: <…>; rel="next"` pagination (spec "Listing Tags"). The
+ * registry may return fewer than `pageSize` per page, and the next URL is opaque (distribution puts the
+ * last tag and `n` in it), so it is followed as given.
+ */
+export async function listTags(
+  ctx: RepositoryContext,
+  signal?: AbortSignal,
+  pageSize = PAGE_SIZE,
+): Promise<string[]> {
   const tags: string[] = [];
   let url: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const result = await listTagsPage(ctx, url, signal);
+    const result = await listTagsPage(ctx, url, signal, pageSize);
     tags.push(...result.tags);
     url = result.next;
     if (!url) break;

@@ -23,6 +23,9 @@ import { pipeline } from 'node:stream/promises';
  * - `corrupt`: forward, flipping one body byte in the middle; Content-Length is kept, so only a
  *   digest check can tell.
  * - `delay`: wait `delayMs` (default 1000) before forwarding.
+ * - `respond`: answer `status` (default 200) with `body` and `headers` as given, not forwarded: for
+ *   registry behaviour the rig's registry lacks (distribution 2.8 ignores `n` on tags/list, so it never
+ *   paginates).
  */
 export type FaultKind =
   | 'reset-mid-body'
@@ -31,7 +34,8 @@ export type FaultKind =
   | 'status'
   | '429'
   | 'corrupt'
-  | 'delay';
+  | 'delay'
+  | 'respond';
 
 export interface FaultRule {
   /** Upper-case HTTP method; any when omitted. */
@@ -213,6 +217,15 @@ export async function startFaultProxy(
         const status = rule.status ?? 500;
         entry.status = status;
         sendJson(res, status, status === 401 ? 'UNAUTHORIZED' : 'UNKNOWN', rule.body, rule.headers);
+        return;
+      }
+      case 'respond': {
+        req.resume();
+        const status = rule.status ?? 200;
+        entry.status = status;
+        const body = Buffer.from(rule.body ?? '');
+        res.writeHead(status, { 'Content-Length': body.length, ...rule.headers });
+        res.end(body);
         return;
       }
       case '429': {
