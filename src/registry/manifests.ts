@@ -109,14 +109,21 @@ export async function getManifest(
   return { digest, parsed };
 }
 
-/** PUT a manifest by tag or digest; returns the digest the registry computed (checked against ours). */
+export interface PutManifestResult {
+  /** The manifest's digest (the registry's Docker-Content-Digest, when sent, was checked against it). */
+  readonly digest: string;
+  /** `OCI-Subject` of the response: the registry indexed the manifest's subject for the referrers API. */
+  readonly ociSubject: string | undefined;
+}
+
+/** PUT a manifest by tag or digest. */
 export async function putManifest(
   ctx: RepositoryContext,
   reference: string,
   bytes: Uint8Array,
   mediaType: string,
   signal?: AbortSignal,
-): Promise<string> {
+): Promise<PutManifestResult> {
   const expected = sha256Digest(bytes);
   const res = await ctx.transport.request({
     method: 'PUT',
@@ -132,7 +139,7 @@ export async function putManifest(
   if (returned?.startsWith('sha256:') && returned !== expected) {
     throw new DigestMismatchError(expected, returned, `manifest pushed to ${ctx.name}:${reference}`);
   }
-  return expected;
+  return { digest: expected, ociSubject: headerValue(res.headers['oci-subject']) };
 }
 
 export async function deleteManifest(

@@ -9,6 +9,7 @@ import {
   putManifest,
 } from './manifests.ts';
 import { listReferrers, listReferrersApi } from './referrers.ts';
+import { ReferrersTagWriter, subjectLink } from './referrers-tag.ts';
 import type { RegistryTransport } from './registry-transport.ts';
 import { type RepositoryContext, repositoryScope } from './repository-context.ts';
 import { listTags, listTagsPage, type TagsPage } from './tags.ts';
@@ -24,6 +25,7 @@ import {
 /** One repository on one registry, with the verbs of the distribution spec. */
 export class Repository {
   readonly ctx: RepositoryContext;
+  readonly #referrersTags: ReferrersTagWriter;
 
   constructor(transport: RegistryTransport, name: string, options: { push: boolean; retryTimes: number }) {
     this.ctx = {
@@ -32,6 +34,7 @@ export class Repository {
       scopes: [repositoryScope(name, options.push)],
       retryTimes: options.retryTimes,
     };
+    this.#referrersTags = new ReferrersTagWriter(this.ctx);
   }
 
   get registry(): string {
@@ -54,13 +57,20 @@ export class Repository {
     return getManifest(this.ctx, reference, signal);
   }
 
-  putManifest(
+  /**
+   * PUT a manifest; one with a `subject` pushed to a registry that did not index it (no `OCI-Subject` in
+   * the response: no referrers API) is also added to the subject's referrers tag, so it can be found.
+   */
+  async putManifest(
     reference: string,
     bytes: Uint8Array,
     mediaType: string,
     signal?: AbortSignal,
   ): Promise<string> {
-    return putManifest(this.ctx, reference, bytes, mediaType, signal);
+    const pushed = await putManifest(this.ctx, reference, bytes, mediaType, signal);
+    const link = subjectLink(bytes, mediaType, pushed.digest);
+    if (link && pushed.ociSubject === undefined) await this.#referrersTags.add(link, signal);
+    return pushed.digest;
   }
 
   deleteManifest(digest: string, signal?: AbortSignal): Promise<void> {

@@ -320,6 +320,116 @@ describe('copyImage between real registries', () => {
     );
   });
 
+  test('OCI referrers listed by the referrers API (two pages) are copied, and indexed in the destination referrers tag', async () => {
+    const subject = await buildImage({ layers: [5_000], seed: 'referred-api' });
+    after(() => subject.dispose());
+    await pushImage(anon, 'refapi/app', 'v1', subject);
+    const empty = Buffer.from('{}');
+    const emptyBlob = {
+      digest: sha256Digest(empty),
+      size: empty.length,
+      mediaType: 'application/vnd.oci.empty.v1+json',
+      bytes: empty,
+    };
+    await pushBlob(anon, 'refapi/app', emptyBlob);
+    const artifacts: { artifactType: string; bytes: Buffer; digest: string }[] = [];
+    for (const [artifactType, text] of [
+      ['application/spdx+json', '{"spdxVersion":"SPDX-2.3"}'],
+      ['application/vnd.in-toto+json', '{"_type":"https://in-toto.io/Statement/v1"}'],
+    ] as const) {
+      const content = Buffer.from(text);
+      const blob = {
+        digest: sha256Digest(content),
+        size: content.length,
+        mediaType: artifactType,
+        bytes: content,
+      };
+      await pushBlob(anon, 'refapi/app', blob);
+      const bytes = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          artifactType,
+          config: { mediaType: emptyBlob.mediaType, digest: emptyBlob.digest, size: emptyBlob.size },
+          layers: [{ mediaType: blob.mediaType, digest: blob.digest, size: blob.size }],
+          subject: {
+            mediaType: subject.mediaType,
+            digest: subject.manifestDigest,
+            size: subject.manifestBytes.length,
+          },
+        }),
+      );
+      artifacts.push({ artifactType, bytes, digest: sha256Digest(bytes) });
+    }
+    const session = openSession(anon);
+    try {
+      for (const a of artifacts)
+        await rigPutManifest(
+          session,
+          'refapi/app',
+          a.digest,
+          'application/vnd.oci.image.manifest.v1+json',
+          a.bytes,
+        );
+    } finally {
+      await session.close();
+    }
+    // distribution 2.8 has no referrers API: the proxy answers for it as a registry with the API does
+    // (distribution-spec "Listing Referrers"), one referrer per page, linked. No fallback tag exists.
+    const proxy = await rig.startFaultProxy(anon.url);
+    const hex = subject.manifestDigest.slice('sha256:'.length);
+    const referrersPage = (entries: typeof artifacts, link?: string) => ({
+      kind: 'respond' as const,
+      body: JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: entries.map((a) => ({
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: a.digest,
+          size: a.bytes.length,
+          artifactType: a.artifactType,
+        })),
+      }),
+      headers: { 'content-type': 'application/vnd.oci.image.index.v1+json', ...(link ? { link } : {}) },
+      times: Number.POSITIVE_INFINITY,
+    });
+    proxy.addFault({ method: 'GET', path: /\/referrers\/sha256(:|%3A)0{64}$/, ...referrersPage([]) });
+    proxy.addFault({
+      method: 'GET',
+      path: new RegExp(`/referrers/sha256(:|%3A)${hex}$`),
+      ...referrersPage(
+        [artifacts[0]!],
+        `</v2/refapi/app/referrers/${subject.manifestDigest}?page=2>; rel="next"`,
+      ),
+    });
+    proxy.addFault({ method: 'GET', path: /\?page=2$/, ...referrersPage([artifacts[1]!]) });
+
+    const registries = fastRegistries();
+    after(() => registries.close());
+    const source = await repoOn(
+      registries,
+      { ...anon, host: proxy.host, url: proxy.url },
+      'refapi/app',
+      false,
+    );
+    const destination = await repoOn(registries, tls, 'refapi/app', true);
+    const result = await copyImage({ source, sourceReference: 'v1', destination, destinationTag: 'v1' });
+    assert.equal(result.artifacts, 2);
+    for (const a of artifacts)
+      assert.equal((await rigGetManifest(tls, 'refapi/app', a.digest)).digest, a.digest);
+    // The destination (distribution 2.8, no OCI-Subject on PUT) lists both under the referrers tag.
+    const tag = await rigGetManifest(tls, 'refapi/app', `sha256-${hex}`);
+    const listed = (
+      JSON.parse(Buffer.from(tag.bytes).toString('utf8')) as {
+        manifests: { digest: string; artifactType?: string }[];
+      }
+    ).manifests;
+    assert.deepEqual(
+      listed.map((d) => [d.digest, d.artifactType]).sort(),
+      artifacts.map((a) => [a.digest, a.artifactType]).sort(),
+    );
+  });
+
   test('what skopeo pushes, ferry copies', async () => {
     const pushed = await runSkopeo(
       [
