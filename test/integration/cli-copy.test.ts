@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { buildImage, buildIndex, pushImage } from '../rig/fixtures.ts';
+import { buildCosignSignature, buildImage, buildIndex, pushImage } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest as rigGetManifest } from '../rig/rig-client.ts';
-import { skopeoAuths, skopeoDigest } from '../rig/skopeo.ts';
+import { runSkopeo, skopeoAuths, skopeoDigest } from '../rig/skopeo.ts';
 import { runFerry } from '../support/run-ferry.ts';
 
 const rig = await withRig({ after }, { tokenTls: true });
@@ -227,6 +227,36 @@ describe('ferry copy (CLI)', () => {
     assert.equal(quiet.stdout + quiet.stderr, '');
     assert.equal((await rigGetManifest(anon, 'all/multi', 'v1')).digest, index.manifestDigest);
   });
+
+  test('cosign signatures travel by default; --no-signatures and --remove-signatures leave them; --all is accepted', async () => {
+    const signed = await buildImage({ layers: [3_000], seed: 'cli-signed' });
+    after(() => signed.dispose());
+    await pushImage(anon, 'cli-signed/app', 'v1', signed);
+    const sig = buildCosignSignature(signed.manifestDigest, `${anon.host}/cli-signed/app`);
+    await pushImage(anon, 'cli-signed/app', sig.tag!, sig);
+    const copy = (to: string, ...flags: string[]) =>
+      runFerry([
+        'copy',
+        '--src-tls-verify=false',
+        '--dest-tls-verify=false',
+        '--quiet',
+        ...flags,
+        `docker://${anon.host}/cli-signed/app:v1`,
+        `docker://${anon.host}/${to}:v1`,
+      ]);
+    const cases: [string, string[], boolean][] = [
+      ['sig-default/app', ['--all'], true],
+      ['sig-none/app', ['--no-signatures'], false],
+      ['sig-removed/app', ['--remove-signatures=true'], false],
+    ];
+    for (const [to, flags, expectSig] of cases) {
+      const run = await copy(to, ...flags);
+      assert.equal(run.code, 0, `${flags.join(' ')}: ${run.stderr}`);
+      assert.equal((await rigGetManifest(anon, to, 'v1')).digest, signed.manifestDigest);
+      const got = await rigGetManifest(anon, to, sig.tag!);
+      assert.equal(got.status === 200, expectSig, `${flags.join(' ')}: signature tag status ${got.status}`);
+    }
+  });
 });
 
 describe('ferry inspect / list-tags / digest (CLI)', () => {
@@ -257,6 +287,33 @@ describe('ferry inspect / list-tags / digest (CLI)', () => {
     ]);
     assert.equal(raw.code, 0, raw.stderr);
     assert.equal(`sha256:${createHash('sha256').update(raw.stdout).digest('hex')}`, index.manifestDigest);
+  });
+
+  test('inspect, inspect --config and --config --raw agree with skopeo run on the same image', async () => {
+    const ref = `docker://${anon.host}/team/app:v1`;
+    for (const extra of [[], ['--config'], ['--config', '--raw']]) {
+      const ours = await runFerry(['inspect', ...extra, '--tls-verify=false', ref]);
+      const theirs = await runSkopeo(['inspect', ...extra, '--tls-verify=false', ref]);
+      assert.equal(ours.code, 0, ours.stderr);
+      assert.equal(theirs.code, 0, theirs.stderr);
+      if (extra.includes('--raw')) {
+        // The config blob byte for byte: its digest is the one the manifest names.
+        assert.equal(ours.stdout, theirs.stdout);
+        assert.equal(
+          `sha256:${createHash('sha256').update(ours.stdout).digest('hex')}`,
+          image.configBlob.digest,
+        );
+      } else if (extra.includes('--config')) {
+        assert.deepEqual(JSON.parse(ours.stdout), JSON.parse(theirs.stdout));
+      } else {
+        // Every field skopeo prints, with the same value. (ferry adds LayersData, which newer skopeo
+        // versions print too; Debian's 1.9 does not.)
+        const mine = JSON.parse(ours.stdout) as Record<string, unknown>;
+        const reference = JSON.parse(theirs.stdout) as Record<string, unknown>;
+        assert.ok(Object.keys(reference).length >= 9, theirs.stdout);
+        for (const [key, value] of Object.entries(reference)) assert.deepEqual(mine[key], value, key);
+      }
+    }
   });
 
   test('list-tags and digest', async () => {
