@@ -41,6 +41,37 @@ const index = buildIndex([amd, arm, ppc], { oci: true });
 await pushImage(anon, 'team/app', 'v1', image);
 await pushImage(anon, 'team/multi', 'v1', index);
 
+/** A blob fixture (bytes plus their descriptor) for pushBlob. */
+function blobOf(bytes: Buffer, mediaType: string) {
+  return { digest: sha256Digest(bytes), size: bytes.length, mediaType, bytes };
+}
+
+type Blob = ReturnType<typeof blobOf>;
+
+/** An OCI artifact manifest (image-spec "Guidelines for Artifact Usage") whose subject is `subject`. */
+function artifactManifest(
+  artifactType: string,
+  config: Blob,
+  layer: Blob,
+  subject: { mediaType: string; manifestDigest: string; manifestBytes: Uint8Array },
+): Buffer {
+  const desc = (b: Blob) => ({ mediaType: b.mediaType, digest: b.digest, size: b.size });
+  return Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      artifactType,
+      config: desc(config),
+      layers: [desc(layer)],
+      subject: {
+        mediaType: subject.mediaType,
+        digest: subject.manifestDigest,
+        size: subject.manifestBytes.length,
+      },
+    }),
+  );
+}
+
 async function tagExists(target: Parameters<typeof rigListTags>[0], repo: string, tag: string) {
   try {
     return (await rigListTags(target, repo)).includes(tag);
@@ -244,34 +275,11 @@ describe('copyImage between real registries', () => {
     await pushImage(anon, 'ref/app', 'v1', subject);
     const empty = Buffer.from('{}');
     const sbom = Buffer.from(JSON.stringify({ spdxVersion: 'SPDX-2.3', name: 'app' }));
-    const emptyBlob = {
-      digest: sha256Digest(empty),
-      size: empty.length,
-      mediaType: 'application/vnd.oci.empty.v1+json',
-      bytes: empty,
-    };
-    const sbomBlob = {
-      digest: sha256Digest(sbom),
-      size: sbom.length,
-      mediaType: 'application/spdx+json',
-      bytes: sbom,
-    };
+    const emptyBlob = blobOf(empty, 'application/vnd.oci.empty.v1+json');
+    const sbomBlob = blobOf(sbom, 'application/spdx+json');
     await pushBlob(anon, 'ref/app', emptyBlob);
     await pushBlob(anon, 'ref/app', sbomBlob);
-    const artifact = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        artifactType: 'application/spdx+json',
-        config: { mediaType: emptyBlob.mediaType, digest: emptyBlob.digest, size: emptyBlob.size },
-        layers: [{ mediaType: sbomBlob.mediaType, digest: sbomBlob.digest, size: sbomBlob.size }],
-        subject: {
-          mediaType: subject.mediaType,
-          digest: subject.manifestDigest,
-          size: subject.manifestBytes.length,
-        },
-      }),
-    );
+    const artifact = artifactManifest('application/spdx+json', emptyBlob, sbomBlob, subject);
     const artifactDigest = sha256Digest(artifact);
     // Referrers Tag Schema: an index under `sha256-<hex>` listing the artifacts.
     const fallback = Buffer.from(
@@ -325,12 +333,7 @@ describe('copyImage between real registries', () => {
     after(() => subject.dispose());
     await pushImage(anon, 'refapi/app', 'v1', subject);
     const empty = Buffer.from('{}');
-    const emptyBlob = {
-      digest: sha256Digest(empty),
-      size: empty.length,
-      mediaType: 'application/vnd.oci.empty.v1+json',
-      bytes: empty,
-    };
+    const emptyBlob = blobOf(empty, 'application/vnd.oci.empty.v1+json');
     await pushBlob(anon, 'refapi/app', emptyBlob);
     const artifacts: { artifactType: string; bytes: Buffer; digest: string }[] = [];
     for (const [artifactType, text] of [
@@ -338,27 +341,9 @@ describe('copyImage between real registries', () => {
       ['application/vnd.in-toto+json', '{"_type":"https://in-toto.io/Statement/v1"}'],
     ] as const) {
       const content = Buffer.from(text);
-      const blob = {
-        digest: sha256Digest(content),
-        size: content.length,
-        mediaType: artifactType,
-        bytes: content,
-      };
+      const blob = blobOf(content, artifactType);
       await pushBlob(anon, 'refapi/app', blob);
-      const bytes = Buffer.from(
-        JSON.stringify({
-          schemaVersion: 2,
-          mediaType: 'application/vnd.oci.image.manifest.v1+json',
-          artifactType,
-          config: { mediaType: emptyBlob.mediaType, digest: emptyBlob.digest, size: emptyBlob.size },
-          layers: [{ mediaType: blob.mediaType, digest: blob.digest, size: blob.size }],
-          subject: {
-            mediaType: subject.mediaType,
-            digest: subject.manifestDigest,
-            size: subject.manifestBytes.length,
-          },
-        }),
-      );
+      const bytes = artifactManifest(artifactType, emptyBlob, blob, subject);
       artifacts.push({ artifactType, bytes, digest: sha256Digest(bytes) });
     }
     const session = openSession(anon);
