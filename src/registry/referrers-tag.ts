@@ -84,17 +84,15 @@ export class ReferrersTagWriter {
 
   async #update(link: SubjectLink, signal?: AbortSignal): Promise<void> {
     const tag = digestToTagPrefix(link.subject);
-    const current = await getManifest(this.#ctx, tag, signal);
-    // Something else under that tag (not an index): leave it alone rather than destroy it.
-    if (current && current.parsed.kind !== 'index') return;
-    if (
-      current?.parsed.kind === 'index' &&
-      current.parsed.manifest.manifests.some((d) => d.digest === link.referrer.digest)
-    )
-      return;
+    const current = (await getManifest(this.#ctx, tag, signal))?.parsed;
+    if (current) {
+      // Something else under that tag (not an index): leave it alone rather than destroy it.
+      if (current.kind !== 'index') return;
+      if (current.manifest.manifests.some((d) => d.digest === link.referrer.digest)) return;
+    }
     // Edit the raw JSON, not the parsed copy, so entries and fields written by other tools survive.
     const raw: Record<string, unknown> = current
-      ? (JSON.parse(Buffer.from(current.parsed.bytes).toString('utf8')) as Record<string, unknown>)
+      ? (JSON.parse(Buffer.from(current.bytes).toString('utf8')) as Record<string, unknown>)
       : { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] };
     const manifests = Array.isArray(raw.manifests) ? raw.manifests : [];
     const bytes = new TextEncoder().encode(
