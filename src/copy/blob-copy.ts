@@ -1,10 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
 import type { Descriptor } from '../oci/manifest.ts';
-import { retryDelay } from '../registry/backoff.ts';
 import type { BlobReader } from '../registry/blobs.ts';
 import { RegistryError } from '../registry/registry-error.ts';
+import { RetryBudget, type RetryPolicy } from '../registry/retry.ts';
 import type { UploadSession } from '../registry/uploads.ts';
 import type { BlobLocations } from './blob-locations.ts';
 import type { CopyDestination, CopySource } from './endpoints.ts';
@@ -14,7 +13,8 @@ export interface BlobCopyOptions {
   readonly source: CopySource;
   readonly destination: CopyDestination;
   readonly locations: BlobLocations;
-  readonly retryTimes: number;
+  /** Whole-blob retries for temporary failures (either side's). */
+  readonly retry: RetryPolicy;
   /** Chunk size for chunked uploads (bytes). */
   readonly chunkSize: number;
   /** Blobs at least this large switch to chunked upload after a failed monolithic attempt. */
@@ -158,7 +158,17 @@ export async function transferBlob(
   let session = firstSession;
   let pendingReader = firstReader;
   let chunked = options.forceChunked;
-  for (let attempt = 0; ; attempt++) {
+  const budget = new RetryBudget(options.retry, {
+    signal,
+    onRetry: ({ attempt, error }) =>
+      options.onEvent?.({
+        type: 'blob-retry',
+        digest: desc.digest,
+        attempt,
+        reason: error instanceof Error ? error.message : String(error),
+      }),
+  });
+  for (;;) {
     const stream = pendingReader ?? source.openBlob(desc, signal);
     pendingReader = undefined; // the pre-opened reader serves the first attempt only
     const started = Date.now();
@@ -188,19 +198,10 @@ export async function transferBlob(
       if (signal?.aborted) throw caught;
       if (!chunked && err instanceof RegistryError && NEEDS_CHUNKS.has(err.status)) {
         chunked = true; // not a failed attempt: the registry told us how it wants the data
-        attempt--;
-      } else if (err instanceof FerryError && err.temporary && attempt < options.retryTimes) {
+      } else {
         // A large blob that failed once goes chunked, so a further failure resumes instead of restarting.
         if (desc.size >= options.chunkedRetryThreshold && Date.now() - started > 1000) chunked = true;
-        options.onEvent?.({
-          type: 'blob-retry',
-          digest: desc.digest,
-          attempt: attempt + 1,
-          reason: err.message,
-        });
-        await sleep(retryDelay(attempt, undefined), undefined, { signal });
-      } else {
-        throw err;
+        await budget.backOff(err);
       }
       session = await openSession(destination, signal);
     }

@@ -6,6 +6,7 @@
 import type { Descriptor } from '../oci/manifest.ts';
 import type { BlobReader, OpenBlobOptions } from '../registry/blobs.ts';
 import type { FetchedManifest, ManifestHead } from '../registry/manifests.ts';
+import type { RetryPolicy } from '../registry/retry.ts';
 import type { TagsPage } from '../registry/tags.ts';
 import type { StartUploadResult, UploadSession } from '../registry/uploads.ts';
 
@@ -15,8 +16,8 @@ export interface CopySource {
   readonly registry: string;
   /** Repository name (for a layout: the name scope, possibly empty). */
   readonly name: string;
-  /** Extra attempts for a failed blob transfer. */
-  readonly retryTimes: number;
+  /** Attempts and backoff for a failed blob transfer (the transport's policy; none for local files). */
+  readonly retry: RetryPolicy;
   headManifest(reference: string, signal?: AbortSignal): Promise<ManifestHead | undefined>;
   getManifest(reference: string, signal?: AbortSignal): Promise<FetchedManifest | undefined>;
   openBlob(desc: Descriptor, signal?: AbortSignal, options?: OpenBlobOptions): BlobReader;
@@ -29,6 +30,7 @@ export interface CopySource {
 export interface CopyDestination {
   readonly registry: string;
   readonly name: string;
+  readonly retry: RetryPolicy;
   headManifest(reference: string, signal?: AbortSignal): Promise<ManifestHead | undefined>;
   /** First page of the tag list (empty or a 404 for a repository that does not exist yet). */
   listTagsPage(url?: string, signal?: AbortSignal): Promise<TagsPage>;

@@ -3,6 +3,7 @@ import { isDigest } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import type { PlatformSpec } from '../oci/platform.ts';
 import { RegistryError } from '../registry/registry-error.ts';
+import type { RetryPolicy } from '../registry/retry.ts';
 import { discoverArtifacts, prefetchArtifactHints } from './artifacts.ts';
 import {
   type BlobCopyOptions,
@@ -31,7 +32,8 @@ export interface CopyImageOptions {
   readonly signatures?: boolean | undefined;
   /** Blobs in flight at once (default 6, like skopeo's --image-parallel-copies). */
   readonly parallel?: number | undefined;
-  readonly retryTimes?: number | undefined;
+  /** Whole-blob retries; default: the more patient of the two sides' policies. */
+  readonly retry?: RetryPolicy | undefined;
   readonly chunkSize?: number | undefined;
   readonly chunkedRetryThreshold?: number | undefined;
   readonly forceChunked?: boolean | undefined;
@@ -133,7 +135,7 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
         source,
         destination,
         locations,
-        retryTimes: options.retryTimes ?? source.retryTimes,
+        retry: options.retry ?? morePatient(source.retry, destination.retry),
         chunkSize: options.chunkSize ?? 16 * 1024 * 1024,
         chunkedRetryThreshold: options.chunkedRetryThreshold ?? 64 * 1024 * 1024,
         forceChunked: options.forceChunked ?? false,
@@ -324,4 +326,9 @@ async function discardPreparation(prep: BlobPreparation, destination: CopyDestin
   if (prep.done) return;
   await prep.reader?.release();
   await destination.cancelUpload(prep.session);
+}
+
+/** A blob transfer can fail on either side: a layout source (no retries) must not stop a registry's. */
+function morePatient(a: RetryPolicy, b: RetryPolicy): RetryPolicy {
+  return b.times > a.times ? b : a;
 }

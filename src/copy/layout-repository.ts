@@ -15,9 +15,12 @@ import { isDigest, sha256Digest } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import type { BlobReader } from '../registry/blobs.ts';
 import type { FetchedManifest, ManifestHead } from '../registry/manifests.ts';
+import type { RetryPolicy } from '../registry/retry.ts';
 import type { TagsPage } from '../registry/tags.ts';
 import type { StartUploadResult, UploadSession } from '../registry/uploads.ts';
 import type { CopyDestination, CopySource } from './endpoints.ts';
+
+const NO_RETRY: RetryPolicy = Object.freeze({ times: 0 });
 
 /** A layout write needs no session; this one only satisfies the interface. */
 const LAYOUT_SESSION: UploadSession = Object.freeze({ location: 'oci-layout', minChunkLength: undefined });
@@ -28,7 +31,7 @@ export class LayoutRepository implements CopySource, CopyDestination {
   readonly registry: string;
   readonly name: string;
   /** Local files: a failure is not something a retry fixes. */
-  readonly retryTimes = 0;
+  readonly retry: RetryPolicy = NO_RETRY;
 
   constructor(layout: OciLayoutDir, scope = '') {
     this.layout = layout;

@@ -1,7 +1,9 @@
 /**
- * Retry timing. Exponential backoff with full jitter (AWS architecture blog "Exponential Backoff And
- * Jitter"): spreads retries from many parallel blob copies so they do not hit a recovering registry
- * in lockstep. A server's Retry-After wins when present, capped so a hostile value cannot park us.
+ * Retry timing, the one backoff of ferry (registry requests, trigger delivery, notifications and
+ * queued promotions use it with their own base and cap). Exponential backoff with "equal jitter" (AWS
+ * architecture blog "Exponential Backoff And Jitter"): half of each delay is fixed, half random, so
+ * retries from many parallel blob copies do not hit a recovering registry in lockstep and are never
+ * immediate. A server's Retry-After wins when present, capped so a hostile value cannot park us.
  */
 export interface BackoffOptions {
   /** First delay, ms (default 200). */
@@ -20,7 +22,6 @@ export function backoffDelay(
   const base = options.baseMs ?? 200;
   const max = options.maxMs ?? 10_000;
   const ceiling = Math.min(max, base * 2 ** attempt);
-  // Half fixed, half jitter: keeps a floor so retries are never immediate.
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 

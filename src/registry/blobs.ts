@@ -1,13 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
 import { DigestVerifier } from '../oci/digest-verifier.ts';
 import type { Descriptor } from '../oci/manifest.ts';
-import { retryDelay } from './backoff.ts';
 import { wrapNetworkError } from './network-error.ts';
 import { redactUrl } from './redact-url.ts';
 import { headerValue, type RegistryResponse } from './registry-transport.ts';
 import { encodePath, type RepositoryContext, toRegistryError } from './repository-context.ts';
+import { RetryBudget } from './retry.ts';
+import { discardResponse } from './transport/exchange.ts';
 
 function blobPath(ctx: RepositoryContext, digest: string): string {
   return `/v2/${encodePath(ctx.name)}/blobs/${digest}`;
@@ -114,8 +114,7 @@ export function openBlob(
       value: async () => {
         if (!state.started && first) {
           const res = await first.catch(() => undefined);
-          // undici emits RequestAbortedError on a body destroyed before its end; nobody reads this one.
-          if (res && !res.body.destroyed) res.body.on('error', () => undefined).destroy();
+          if (res) await discardResponse(res);
         }
         await gen.return(undefined).catch(() => undefined);
       },
@@ -146,16 +145,17 @@ async function* resumableChunks(
   first?: Promise<RegistryResponse>,
 ): AsyncGenerator<Buffer, void, undefined> {
   let offset = 0;
-  let resumes = 0;
+  const budget = new RetryBudget(ctx.transport.retry, { signal });
   for (;;) {
     // The eagerly sent first request, when there is one; every resume asks from the current offset.
-    const pending = offset === 0 && resumes === 0 && first ? first : requestBlob(ctx, desc, offset, signal);
+    const pending =
+      offset === 0 && budget.used === 0 && first ? first : requestBlob(ctx, desc, offset, signal);
     const res = await pending;
     let skip = 0;
     if (offset > 0 && res.status === 206) {
       const start = parseContentRangeStart(headerValue(res.headers['content-range']));
       if (start !== offset) {
-        res.body.destroy();
+        await discardResponse(res);
         throw new FerryError(
           ErrorCode.Registry,
           `resuming ${desc.digest}: server sent range starting at ${start}, wanted ${offset}`,
@@ -182,10 +182,7 @@ async function* resumableChunks(
       }
       return;
     } catch (err) {
-      const wrapped = wrapNetworkError(err, 'GET', redactUrl(res.url));
-      if (!wrapped.temporary || resumes >= ctx.retryTimes || signal?.aborted) throw wrapped;
-      await sleep(retryDelay(resumes, undefined), undefined, { signal });
-      resumes++;
+      await budget.backOff(wrapNetworkError(err, 'GET', redactUrl(res.url)));
     } finally {
       if (!res.body.destroyed) res.body.destroy();
     }

@@ -6,6 +6,7 @@ import { type ParsedManifest, parseManifest } from '../oci/manifest.ts';
 import { MANIFEST_ACCEPT } from '../oci/media-types.ts';
 import { headerValue } from './registry-transport.ts';
 import { encodePath, type RepositoryContext, toRegistryError } from './repository-context.ts';
+import { discardResponse } from './transport/exchange.ts';
 
 /** Manifests larger than this are refused; the spec asks registries to accept at least 4 MiB. */
 export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
@@ -82,7 +83,7 @@ export async function getManifest(
   if (res.status !== 200) throw await toRegistryError('GET', res);
   const declared = Number(headerValue(res.headers['content-length']) ?? '0');
   if (declared > MAX_MANIFEST_BYTES) {
-    res.body.destroy();
+    await discardResponse(res);
     throw new FerryError(
       ErrorCode.BadManifest,
       `manifest ${ctx.name}:${reference} is ${declared} bytes, over the limit`,

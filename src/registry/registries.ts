@@ -57,7 +57,7 @@ export class Registries {
 
   async repository(endpoint: Endpoint, registry: string, name: string, push: boolean): Promise<Repository> {
     const transport = await this.transport(endpoint, registry);
-    return new Repository(transport, name, { push, retryTimes: this.retryTimes });
+    return new Repository(transport, name, { push });
   }
 
   transport(endpoint: Endpoint, registry: string): Promise<RegistryTransport> {

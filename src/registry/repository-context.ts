@@ -8,7 +8,6 @@ export interface RepositoryContext {
   readonly name: string;
   /** Scopes for requests on this repository (pull, or pull+push for a destination so one token serves both). */
   readonly scopes: readonly string[];
-  readonly retryTimes: number;
 }
 
 export function repositoryScope(name: string, push: boolean): string {

@@ -12,6 +12,7 @@ import { listReferrers, listReferrersApi } from './referrers.ts';
 import { ReferrersTagWriter, subjectLink } from './referrers-tag.ts';
 import type { RegistryTransport } from './registry-transport.ts';
 import { type RepositoryContext, repositoryScope } from './repository-context.ts';
+import type { RetryPolicy } from './retry.ts';
 import { listTags, listTagsPage, type TagsPage } from './tags.ts';
 import {
   cancelUpload,
@@ -27,12 +28,11 @@ export class Repository {
   readonly ctx: RepositoryContext;
   readonly #referrersTags: ReferrersTagWriter;
 
-  constructor(transport: RegistryTransport, name: string, options: { push: boolean; retryTimes: number }) {
+  constructor(transport: RegistryTransport, name: string, options: { push: boolean }) {
     this.ctx = {
       transport,
       name,
       scopes: [repositoryScope(name, options.push)],
-      retryTimes: options.retryTimes,
     };
     this.#referrersTags = new ReferrersTagWriter(this.ctx);
   }
@@ -45,8 +45,8 @@ export class Repository {
     return this.ctx.name;
   }
 
-  get retryTimes(): number {
-    return this.ctx.retryTimes;
+  get retry(): RetryPolicy {
+    return this.ctx.transport.retry;
   }
 
   headManifest(reference: string, signal?: AbortSignal): Promise<ManifestHead | undefined> {

@@ -1,11 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
 import { DigestMismatchError } from '../errors/kinds.ts';
 import type { Descriptor } from '../oci/manifest.ts';
-import { retryDelay } from './backoff.ts';
 import { headerValue, type RegistryResponse } from './registry-transport.ts';
 import { encodePath, type RepositoryContext, toRegistryError } from './repository-context.ts';
+import { RetryBudget } from './retry.ts';
 
 /** An open upload session (spec "Pushing blobs"): the latest Location must always be used. */
 export interface UploadSession {
@@ -148,7 +147,8 @@ async function patchWithResume(
   signal?: AbortSignal,
 ): Promise<boolean> {
   let sent = 0; // bytes of this chunk the registry has acknowledged
-  for (let attempt = 0; ; attempt++) {
+  const budget = new RetryBudget(ctx.transport.retry, { signal });
+  for (;;) {
     const piece = chunk.subarray(sent);
     const from = start + sent;
     try {
@@ -169,11 +169,9 @@ async function patchWithResume(
       if (res.status !== 202 && res.status !== 201) throw await toRegistryError('PATCH', res);
       await res.body.dump();
       session.location = location(res);
-      return attempt > 0;
+      return budget.used > 0;
     } catch (err) {
-      if (!(err instanceof FerryError) || !err.temporary || attempt >= ctx.retryTimes || signal?.aborted)
-        throw err;
-      await sleep(retryDelay(attempt, undefined), undefined, { signal });
+      await budget.backOff(err);
       let acknowledged: number;
       try {
         acknowledged = await uploadedBytes(ctx, session, signal);

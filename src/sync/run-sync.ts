@@ -43,7 +43,6 @@ export interface RunSyncOptions {
   readonly dryRun?: boolean | undefined;
   /** Copy cosign signatures and referrers with each image (default true). */
   readonly signatures?: boolean | undefined;
-  readonly retryTimes?: number | undefined;
   readonly onEvent?: ((event: SyncEvent) => void) | undefined;
   /** Per-image copy events (blob progress), tagged with the image's index. */
   readonly onCopyEvent?: ((index: number) => CopyEventListener | undefined) | undefined;
@@ -161,7 +160,6 @@ async function syncItem(
     platforms: item.platforms,
     signatures: options.signatures ?? true,
     parallel: options.blobParallel ?? 6,
-    retryTimes: options.retryTimes,
     locations,
     onEvent,
     onBytes: options.onBytes,

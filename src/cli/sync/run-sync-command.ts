@@ -96,7 +96,6 @@ export async function runSyncCommand(
         skipExisting: opts.skipExisting === true,
         dryRun,
         signatures,
-        retryTimes: opts.retryTimes as number,
         onEvent: progress?.onEvent,
         onBytes: (n) => {
           guard(n);

@@ -222,6 +222,7 @@ export async function openDestination(
 const EMPTY_DESTINATION: CopyDestination = {
   registry: 'oci:(new)',
   name: '',
+  retry: { times: 0 },
   headManifest: async () => undefined,
   listTagsPage: async () => ({ tags: [], next: undefined }),
   headBlob: async () => undefined,
