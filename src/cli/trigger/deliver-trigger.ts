@@ -6,10 +6,10 @@
  * instead of a second promotion. Each attempt is re-signed with a fresh timestamp, so a retry late in
  * the backoff is not refused by the server's 5-minute replay window.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { FerryError } from '../../errors/ferry-error.ts';
-import { type BackoffOptions, retryDelay } from '../../registry/backoff.ts';
+import type { BackoffOptions } from '../../registry/backoff.ts';
 import { isTemporaryStatus } from '../../registry/registry-error.ts';
+import { RetryBudget, RetryLaterError } from '../../registry/retry.ts';
 import { parseEnvelope, parseErrorBody } from './parse-envelope.ts';
 import { serverText } from './server-text.ts';
 import { signedHeaders } from './trigger-body.ts';
@@ -64,9 +64,22 @@ function refusalHint(serverCode: string | undefined): string {
 /** The accepted promotion; throws TriggerClientError when refused or undeliverable. */
 export async function deliverTrigger(options: DeliverOptions): Promise<PromotionEnvelope> {
   const now = options.now ?? (() => new Date());
-  const backoff = options.backoff ?? DELIVERY_BACKOFF;
   const url = endpointUrl(options.http.server, STANDARD_HOOK_PATH).href;
-  for (let attempt = 0; ; attempt++) {
+  const budget = new RetryBudget(
+    { times: options.retryTimes, backoff: options.backoff ?? DELIVERY_BACKOFF },
+    {
+      signal: options.signal,
+      random: options.random,
+      onRetry: ({ attempt, delayMs, error }) =>
+        options.onRetry?.({
+          attempt,
+          delayMs,
+          problem: error instanceof Error ? error.message : String(error),
+        }),
+    },
+  );
+  for (;;) {
+    const attempt = budget.used;
     let problem: string;
     let retryAfter: string | undefined;
     let status: number | undefined;
@@ -123,15 +136,13 @@ export async function deliverTrigger(options: DeliverOptions): Promise<Promotion
       }
       problem = err.message;
     }
-    if (attempt >= options.retryTimes) {
+    if (budget.exhausted) {
       throw new TriggerClientError(
         TriggerClientErrorCode.Unavailable,
         `cannot deliver the promotion request after ${attempt + 1} attempt${attempt === 0 ? '' : 's'}: ${problem}`,
         { status },
       );
     }
-    const delayMs = retryDelay(attempt, retryAfter, backoff, options.random);
-    options.onRetry?.({ attempt: attempt + 1, delayMs, problem });
-    await sleep(delayMs, undefined, { signal: options.signal });
+    await budget.backOff(new RetryLaterError(problem, retryAfter));
   }
 }

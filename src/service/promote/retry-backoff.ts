@@ -1,3 +1,5 @@
+import { backoffDelay } from '../../registry/backoff.ts';
+
 export interface RetryBackoff {
   /** Delay before the first retry. Default 5 s. */
   readonly baseMs: number;
@@ -9,15 +11,13 @@ export const DEFAULT_RETRY_BACKOFF: RetryBackoff = Object.freeze({ baseMs: 5_000
 
 /**
  * Delay before retry number `attempt` (1 after the first failure): base · 2^(attempt−1), capped, with
- * "equal jitter" (half fixed, half random) so promotions that failed together against one registry
- * outage do not all come back in the same second. `random` is injectable for tests.
+ * ferry's one backoff (registry/backoff.ts, equal jitter) so promotions that failed together against
+ * one registry outage do not all come back in the same second. `random` is injectable for tests.
  */
 export function retryDelayMs(
   attempt: number,
   backoff: RetryBackoff,
   random: () => number = Math.random,
 ): number {
-  const exponential = Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.max(0, attempt - 1));
-  const half = exponential / 2;
-  return Math.round(half + random() * half);
+  return backoffDelay(Math.max(0, attempt - 1), backoff, random);
 }
