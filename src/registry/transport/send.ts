@@ -1,9 +1,12 @@
 /**
  * The bottom of the stack: one HTTP exchange through undici. Paths on the registry get their scheme
  * from scheme discovery; absolute URLs (upload locations, redirect targets, token realms) go as they
- * are. Requests to the registry's own host use its pool (its TLS settings); any other host gets the
- * foreign pool, which always verifies TLS. Socket failures become FerryErrors that name the request,
- * never its credentials.
+ * are. Requests to the registry's own host name, whatever the port, use its pool (its TLS settings):
+ * registries commonly serve their token realm from the same host on another port, and with
+ * `tls-verify=false` skopeo does not verify that realm either (containers/image sends token requests
+ * through the registry's own client). Any other host gets the foreign pool, which always verifies
+ * TLS: a registry cannot make ferry send credentials to an unverified third party. Socket failures
+ * become FerryErrors that name the request, never its credentials.
  */
 import type { Dispatcher } from 'undici';
 import { wrapNetworkError } from '../network-error.ts';
@@ -34,10 +37,11 @@ export interface Sender {
 }
 
 export function createSender(options: SendOptions): Sender {
+  const hostname = new URL(`https://${options.apiHost}/`).hostname;
   const exchange = async (url: URL, req: RegistryRequest): Promise<RegistryResponse> => {
     try {
       const res = await httpRequest(
-        url.host === options.apiHost ? options.dispatcher : options.foreignDispatcher,
+        url.hostname === hostname ? options.dispatcher : options.foreignDispatcher,
         {
           origin: url.origin,
           path: url.pathname + url.search,
