@@ -3,8 +3,8 @@
  * validated exactly as ferry.yaml is), an engine over PGlite + pg-boss + real registries, and waiting
  * for a promotion to reach a status.
  *
- * Environments: `nonprod` is the rig's anonymous plain-HTTP registry (tls.verify false), `prod` its
- * htpasswd TLS registry trusted through its certDir, with the password from an `env:` secret reference
+ * Environments: `nonprod` is an anonymous registry with tls.verify false (the rig's plain-HTTP one, or
+ * an HTTPS one), `prod` the rig's htpasswd TLS registry trusted through its certDir (or not verified), with the password from an `env:` secret reference
  * (the engine resolves it at use time from the env map given here, never from process.env). Extra
  * environments (fault proxies in front of prod) take the password from a `file:` reference.
  */
@@ -50,6 +50,8 @@ export interface RigConfigOptions {
   readonly proxies?: Readonly<Record<string, string>> | undefined;
   /** Promotion rules as written in ferry.yaml. */
   readonly rules: readonly Record<string, unknown>[];
+  /** How prod's TLS is set up: its CA dir (default), or `verify: false` as the seed pipeline does. */
+  readonly prodTls?: 'cert-dir' | 'verify-false' | undefined;
 }
 
 export interface RigConfig {
@@ -69,7 +71,7 @@ export async function rigConfig(options: RigConfigOptions): Promise<RigConfig> {
     nonprod: { registry: nonprod.host, tls: { verify: false }, credentials: { anonymous: true } },
     prod: {
       registry: prod.host,
-      tls: { certDir: prod.certDir },
+      tls: options.prodTls === 'verify-false' ? { verify: false } : { certDir: prod.certDir },
       credentials: { username: prod.username, password: { env: PROD_PASSWORD_ENV } },
     },
   };
