@@ -7,7 +7,7 @@ import type { CopyDestination, CopySource } from '../copy/endpoints.ts';
 import { forEachLimit } from '../copy/limit.ts';
 import { isDigest } from '../oci/digest.ts';
 import type { PlatformSpec } from '../oci/platform.ts';
-import { destinationRepository } from './destination-name.ts';
+import { DestinationClaims, destinationRepository } from './destination-name.ts';
 import type { RenameRule, TagSelection } from './sync-file.ts';
 import type { SyncItem } from './sync-types.ts';
 import { selectByRegex, selectBySemver } from './tag-filters.ts';
@@ -28,6 +28,8 @@ export interface SourceRepository {
 export interface CollectOptions {
   readonly prefix: string;
   readonly scoped: boolean;
+  /** Unscoped registry repositories keep only their last path component (see destinationRepository). */
+  readonly lastComponent: boolean;
   /** When signatures travel with their images, cosign tags are not synced as images of their own. */
   readonly signatures: boolean;
   /** Applies where the source gives none. */
@@ -57,6 +59,17 @@ export async function collectItems(
   const perSource: SyncItem[][] = sources.map(() => []);
   const failures: CollectedItems['failures'][number][] = [];
   const destinations = new Map<string, Promise<CopyDestination>>();
+  const claims = new DestinationClaims();
+  const named = sources.map((src) => {
+    const repository = destinationRepository(src.registry, src.repository, {
+      prefix: options.prefix,
+      scoped: options.scoped,
+      lastComponent: options.lastComponent,
+      rename: src.rename,
+    });
+    claims.claim(repository, src.registry ? `${src.registry}/${src.repository}` : src.label);
+    return repository;
+  });
   const destinationFor = (repository: string) => {
     let d = destinations.get(repository);
     if (!d) {
@@ -70,11 +83,7 @@ export async function collectItems(
     8,
     async (i) => {
       const src = sources[i]!;
-      const destRepo = destinationRepository(src.registry, src.repository, {
-        prefix: options.prefix,
-        scoped: options.scoped,
-        rename: src.rename,
-      });
+      const destRepo = named[i]!;
       let source: CopySource;
       let references: string[];
       let destination: CopyDestination;

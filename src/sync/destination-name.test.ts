@@ -1,15 +1,32 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { destinationRepository } from './destination-name.ts';
+import { DestinationClaims, destinationRepository } from './destination-name.ts';
 
-test('keeps the whole path, under the destination prefix', () => {
-  const opts = { prefix: 'mirror', scoped: false, rename: [] };
-  assert.equal(destinationRepository('reg.example', 'team-a/app', opts), 'mirror/team-a/app');
-  assert.equal(destinationRepository(undefined, 'app', { ...opts, prefix: '' }), 'app');
+test('as skopeo: a registry repository keeps its last component, under the destination prefix', () => {
+  const opts = { prefix: 'mirror', scoped: false, lastComponent: true, rename: [] };
+  assert.equal(destinationRepository('reg.example', 'team-a/app', opts), 'mirror/app');
+  assert.equal(destinationRepository('reg.example', 'app', { ...opts, prefix: '' }), 'app');
+  // Layout sources have no registry: their names are kept whole.
+  assert.equal(destinationRepository(undefined, 'team-a/app', opts), 'mirror/team-a/app');
+});
+
+test('layout destinations keep whole paths', () => {
+  const opts = { prefix: '', scoped: false, lastComponent: false, rename: [] };
+  assert.equal(destinationRepository('reg.example', 'team-a/app', opts), 'team-a/app');
+});
+
+test('two sources claiming one destination repository are refused, naming both', () => {
+  const claims = new DestinationClaims();
+  claims.claim('mirror/app', 'reg/team-a/app');
+  claims.claim('mirror/app', 'reg/team-a/app');
+  assert.throws(
+    () => claims.claim('mirror/app', 'reg/team-b/app'),
+    /reg\/team-a\/app and reg\/team-b\/app.*--scoped/,
+  );
 });
 
 test('--scoped adds the source registry, ports written with "_"', () => {
-  const opts = { prefix: '', scoped: true, rename: [] };
+  const opts = { prefix: '', scoped: true, lastComponent: true, rename: [] };
   assert.equal(destinationRepository('localhost:5000', 'team-a/app', opts), 'localhost_5000/team-a/app');
 });
 
@@ -17,6 +34,7 @@ test('rename rules: first match wins, wildcards carried over', () => {
   const opts = {
     prefix: '',
     scoped: true,
+    lastComponent: true,
     rename: [
       { from: 'team-a/*', to: 'prod/team-a/*' },
       { from: '**', to: 'other/**' },

@@ -149,9 +149,9 @@ describe('tls-verify=false against HTTPS registries', () => {
         `${prodBasic.host}/sync${round}`,
       ]);
       assert.equal(run.code, 0, run.stderr);
-      assert.deepEqual((await rigListTags(prodBasic, `sync${round}/team-a/app`)).sort(), ['v1', 'v2']);
+      assert.deepEqual((await rigListTags(prodBasic, `sync${round}/app`)).sort(), ['v1', 'v2']);
       assert.equal(
-        (await rigGetManifest(prodBasic, `sync${round}/team-a/app`, 'v2')).digest,
+        (await rigGetManifest(prodBasic, `sync${round}/app`, 'v2')).digest,
         index.manifestDigest,
       );
     }

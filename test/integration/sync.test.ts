@@ -84,15 +84,15 @@ ${src.host}:
     team-a/svc-6: special/six
 `;
 const EXPECTED: [string, string][] = [
-  ...TAGS.map((t): [string, string] => [`team-a/svc-0:${t}`, `mirror/team-a/svc-0:${t}`]),
-  ['team-a/svc-1:1.0.0', 'mirror/team-a/svc-1:1.0.0'],
-  ['team-a/svc-2:1.0.0', 'mirror/team-a/svc-2:1.0.0'],
-  ['team-a/svc-2:1.1.0', 'mirror/team-a/svc-2:1.1.0'],
+  ...TAGS.map((t): [string, string] => [`team-a/svc-0:${t}`, `mirror/svc-0:${t}`]),
+  ['team-a/svc-1:1.0.0', 'mirror/svc-1:1.0.0'],
+  ['team-a/svc-2:1.0.0', 'mirror/svc-2:1.0.0'],
+  ['team-a/svc-2:1.1.0', 'mirror/svc-2:1.1.0'],
   ...[4, 5].flatMap((r) =>
-    TAGS.map((t): [string, string] => [`team-a/svc-${r}:${t}`, `mirror/team-a/svc-${r}:${t}`]),
+    TAGS.map((t): [string, string] => [`team-a/svc-${r}:${t}`, `mirror/svc-${r}:${t}`]),
   ),
   ...TAGS.map((t): [string, string] => [`team-a/svc-6:${t}`, `mirror/special/six:${t}`]),
-  ['team-a/svc-3:1.1.0', 'mirror/team-a/svc-3:1.1.0'],
+  ['team-a/svc-3:1.1.0', 'mirror/svc-3:1.1.0'],
 ];
 
 /** Bytes of the distinct blobs of the expected images (each should cross once), and of all of them. */
@@ -139,7 +139,7 @@ describe('ferry sync', () => {
     assert.equal(summary.bytes.copied, bytes.distinct);
     assert.equal(summary.bytes.copied + summary.bytes.mounted + summary.bytes.skipped, bytes.all);
     assert.ok(summary.bytes.mounted >= 6 * 60_000, 'base layers mounted into other repositories');
-    assert.deepEqual(await listTags(dst, 'mirror/team-a/svc-0'), []);
+    assert.deepEqual(await listTags(dst, 'mirror/svc-0'), []);
   });
 
   test('syncs regex/semver/list selections in parallel, with rename; shared blobs transferred once', async () => {
@@ -156,7 +156,7 @@ describe('ferry sync', () => {
       const got = await getManifest(dst, repo, tag);
       assert.equal(got.digest, images.get(from)!.manifestDigest, `${from} → ${to}`);
     }
-    assert.deepEqual(await listTags(dst, 'mirror/team-a/svc-3'), ['1.1.0']);
+    assert.deepEqual(await listTags(dst, 'mirror/svc-3'), ['1.1.0']);
     // skopeo, the oracle, reads the same digest.
     assert.equal(
       await skopeoDigest(`${dst.host}/mirror/special/six:latest`, {
@@ -191,12 +191,12 @@ describe('ferry sync', () => {
     assert.equal(skipped.code, 0, skipped.stderr);
     assert.equal((JSON.parse(skipped.stdout) as Summary).counts.skipped, 1);
     assert.equal(
-      (await getManifest(dst, 'skip/team-a/svc-7', '1.0.0')).digest,
+      (await getManifest(dst, 'skip/svc-7', '1.0.0')).digest,
       images.get('team-a/svc-7:1.0.0')!.manifestDigest,
     );
     const synced = await runFerry(args);
     assert.equal(synced.code, 0, synced.stderr);
-    assert.equal((await getManifest(dst, 'skip/team-a/svc-7', '1.0.0')).digest, moved.manifestDigest);
+    assert.equal((await getManifest(dst, 'skip/svc-7', '1.0.0')).digest, moved.manifestDigest);
   });
 
   test('a failing image stops new work without --keep-going; with it every other image is synced', async () => {
@@ -210,12 +210,12 @@ describe('ferry sync', () => {
     assert.match(stop.stderr, /FAILED IMAGE \| ERROR/);
     assert.match(stop.stderr, /team-a\/svc-8:does-not-exist \| .*not found.*\[FERRY_E_NOT_FOUND\]/);
     assert.match(stop.stderr, /3 not started/);
-    assert.deepEqual(await listTags(dst, 'fail-fast/team-a/svc-8'), []);
+    assert.deepEqual(await listTags(dst, 'fail-fast/svc-8'), []);
 
     const keepGoing = await runFerry([...base, '--keep-going', `${dst.host}/keep-going`]);
     assert.equal(keepGoing.code, 1);
     assert.match(keepGoing.stderr, /3 copied, 0 up to date, 0 skipped, 1 failed/);
-    assert.deepEqual((await listTags(dst, 'keep-going/team-a/svc-8')).sort(), ['1.0.0', '1.1.0', 'latest']);
+    assert.deepEqual((await listTags(dst, 'keep-going/svc-8')).sort(), ['1.0.0', '1.1.0', 'latest']);
   });
 
   test('--keep-going: a repository that cannot be listed is reported, the others are synced', async () => {
@@ -237,7 +237,7 @@ describe('ferry sync', () => {
     assert.equal(run.code, 1);
     assert.match(run.stderr, /1 copied, 0 up to date, 0 skipped, 1 failed/);
     assert.match(run.stderr, /team-a\/nope \| /);
-    assert.deepEqual(await listTags(dst, 'missing-repo/team-a/svc-1'), ['1.0.0']);
+    assert.deepEqual(await listTags(dst, 'missing-repo/svc-1'), ['1.0.0']);
   });
 
   test('platforms in the sync file copy that platform only (its own digest)', async () => {
@@ -265,7 +265,7 @@ describe('ferry sync', () => {
     ]);
     assert.equal(run.code, 0, run.stderr);
     const arm = multi.images.find((i) => i.platform.architecture === 'arm64')!;
-    assert.equal((await getManifest(dst, 'platforms/team-a/multi', 'v1')).digest, arm.manifestDigest);
+    assert.equal((await getManifest(dst, 'platforms/multi', 'v1')).digest, arm.manifestDigest);
   });
 
   test('a bad sync file exits 2 naming file, line and key, and copies nothing', async () => {
@@ -279,7 +279,7 @@ describe('ferry sync', () => {
     assert.match(run.stderr, /bad\.yaml:6:3: .*tls-verfy: unknown key/);
     assert.match(run.stderr, /FERRY_E_CONFIG/);
     assert.doesNotMatch(run.stderr, /\n\s+at .+:\d+:\d+/);
-    assert.deepEqual(await listTags(dst, 'never/team-a/svc-0'), []);
+    assert.deepEqual(await listTags(dst, 'never/svc-0'), []);
   });
 
   test('air gap: registry → oci-archive → registry with identical digests; skopeo reads the archive', async () => {
@@ -352,5 +352,76 @@ describe('ferry sync', () => {
     };
     const names = index.manifests.map((m) => m.annotations?.['org.opencontainers.image.ref.name']).sort();
     assert.deepEqual(names, [0, 4, 5].flatMap((r) => TAGS.map((t) => `team-a/svc-${r}:${t}`)).sort());
+  });
+
+  test('destination names as skopeo sync gives them: the last component; --scoped keeps the whole path, a port as _port', async () => {
+    const auths = skopeoAuths([dst]);
+    for (const scoped of [false, true]) {
+      const flags = scoped ? ['--scoped'] : [];
+      const common = [
+        '--src-tls-verify=false',
+        '--dest-cert-dir',
+        dst.certDir!,
+        '--src',
+        'docker',
+        '--dest',
+        'docker',
+      ];
+      const skopeo = await runSkopeo(
+        ['sync', ...common, ...flags, `${src.host}/team-a/svc-1`, `${dst.host}/by-skopeo-${scoped}`],
+        { auths },
+      );
+      if (scoped) {
+        // skopeo joins the source registry into the destination as is; its ":port" makes the
+        // reference invalid. ferry writes the port as "_port" instead (see destination-name.ts).
+        assert.equal(skopeo.code, 1);
+        assert.match(skopeo.stderr, /invalid reference format/);
+      } else assert.equal(skopeo.code, 0, skopeo.stderr);
+      const ferry = await runFerry([
+        'sync',
+        ...common,
+        '--dest-authfile',
+        authFile,
+        ...flags,
+        `${src.host}/team-a/svc-1`,
+        `${dst.host}/by-ferry-${scoped}`,
+      ]);
+      assert.equal(ferry.code, 0, ferry.stderr);
+      const path = scoped ? `${src.host.replace(':', '_')}/team-a/svc-1` : 'svc-1';
+      for (const tool of scoped ? ['ferry'] : ['skopeo', 'ferry']) {
+        const repo = `by-${tool}-${scoped}/${path}`;
+        assert.deepEqual((await listTags(dst, repo)).sort(), [...TAGS].sort(), `${tool} ${repo}`);
+      }
+      for (const tag of TAGS) {
+        assert.equal(
+          (await getManifest(dst, `by-ferry-${scoped}/${path}`, tag)).digest,
+          images.get(`team-a/svc-1:${tag}`)!.manifestDigest,
+        );
+      }
+    }
+  });
+
+  test('two source repositories that would land in one destination repository are refused before copying', async () => {
+    await pushImage(src, 'team-b/svc-1', '1.0.0', images.get('team-a/svc-1:1.0.0')!);
+    const file = await syncFile(
+      'collide.yaml',
+      `${src.host}:\n  tls-verify: false\n  images:\n    team-a/svc-1: ["1.0.0"]\n    team-b/svc-1: ["1.0.0"]\n`,
+    );
+    const run = await runFerry([
+      'sync',
+      ...DEST_FLAGS,
+      '--src',
+      'yaml',
+      '--dest',
+      'docker',
+      file,
+      `${dst.host}/collide`,
+    ]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      /team-a\/svc-1 and .*team-b\/svc-1 would both be synced to repository collide\/svc-1/,
+    );
+    assert.deepEqual(await listTags(dst, 'collide/svc-1'), []);
   });
 });

@@ -21,7 +21,7 @@ export function registerSync(program: Command, io: CliIo, result: CommandResult)
     .option('--authfile <path>', 'auth file for both sides')
     .option(
       '--scoped <bool>',
-      'prefix destination paths with the source registry host (keeps equal paths of different registries apart)',
+      'keep the whole source path, under the source registry host (default, as skopeo: only the last path component)',
       parseBool,
     )
     .option('--dry-run <bool>', 'print what would be copied, mounted and skipped; write nothing', parseBool)

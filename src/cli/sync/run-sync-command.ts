@@ -74,6 +74,7 @@ export async function runSyncCommand(
       keepGoing: opts.keepGoing === true,
       prefix: opened.prefix,
       scoped: opts.scoped === true,
+      lastComponent: opened.lastComponent,
       signatures,
       platforms: platforms.length > 0 ? platforms : undefined,
       openDestination: (repository) => opened.open(repository),

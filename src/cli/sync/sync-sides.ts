@@ -170,6 +170,8 @@ async function yamlSources(file: string, ctx: SourceContext): Promise<OpenedSour
 
 export interface OpenedDestination {
   readonly prefix: string;
+  /** Registry destinations name repositories as skopeo does; layouts keep whole paths. */
+  readonly lastComponent: boolean;
   open(repository: string): Promise<CopyDestination>;
   label(repository: string): string;
   /** Pack a written archive when `commit`; always remove temp files. */
@@ -201,6 +203,7 @@ export async function openDestination(
     const endpoint = await ctx.endpoint();
     return {
       prefix,
+      lastComponent: true,
       open: (repository) => ctx.registries.repository(endpoint, probe.ref.registry, repository, true),
       label: (repository) => `${probe.ref.registry}/${repository}`,
       close: async () => {},
@@ -212,6 +215,7 @@ export async function openDestination(
     : await openLayoutForWrite(target, ctx.tmpDir);
   return {
     prefix: '',
+    lastComponent: false,
     open: async (repository) => layout?.repository(repository) ?? EMPTY_DESTINATION,
     label: (repository) => `${transport}:${location}:${repository}`,
     close: (commit) => layout?.close(commit && !ctx.dryRun) ?? Promise.resolve(),
