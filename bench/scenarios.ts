@@ -107,6 +107,12 @@ const freshCopy = (id: ScenarioId, network: Network, maxRatio: number): Scenario
   },
 });
 
+/**
+ * Direct (loopback, as on a data-centre LAN) variants of the rtt50 scenarios: swapping skopeo for
+ * ferry must not make a pipeline noticeably slower there either, where start-up dominates (issue 12).
+ */
+const DIRECT_MAX_RATIO = 1.2;
+
 export const SCENARIOS: readonly ScenarioDefinition[] = [
   freshCopy('fresh-loopback', 'direct', 1.0),
   freshCopy('fresh-rtt50', 'rtt50', 0.65),
@@ -116,7 +122,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
       'The destination repository already holds all layers but the last (a sibling image pushed first), so one layer and the config move.',
     cases: [
       { network: 'rtt50', target: { maxRatio: 0.5 } },
-      { network: 'direct', target: undefined },
+      { network: 'direct', target: { maxRatio: DIRECT_MAX_RATIO } },
     ],
     iterations: defaultIterations,
     timeoutMs: defaultTimeout,
@@ -138,7 +144,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
     summary: 'The destination already has the identical image under the same tag: nothing should move.',
     cases: [
       { network: 'rtt50', target: { maxRatio: 0.35 } },
-      { network: 'direct', target: undefined },
+      { network: 'direct', target: { maxRatio: DIRECT_MAX_RATIO } },
     ],
     iterations: defaultIterations,
     timeoutMs: defaultTimeout,
@@ -167,7 +173,7 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
       'Fresh copy of a 3-platform index: ferry copies the whole index by default, skopeo needs `--all`.',
     cases: [
       { network: 'rtt50', target: { maxRatio: 0.6 } },
-      { network: 'direct', target: undefined },
+      { network: 'direct', target: { maxRatio: DIRECT_MAX_RATIO } },
     ],
     iterations: defaultIterations,
     timeoutMs: defaultTimeout,
