@@ -150,10 +150,7 @@ describe('tls-verify=false against HTTPS registries', () => {
       ]);
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual((await rigListTags(prodBasic, `sync${round}/app`)).sort(), ['v1', 'v2']);
-      assert.equal(
-        (await rigGetManifest(prodBasic, `sync${round}/app`, 'v2')).digest,
-        index.manifestDigest,
-      );
+      assert.equal((await rigGetManifest(prodBasic, `sync${round}/app`, 'v2')).digest, index.manifestDigest);
     }
   });
 
