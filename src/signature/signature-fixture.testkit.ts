@@ -10,6 +10,7 @@ import { parseManifest } from '../oci/manifest.ts';
 import { MediaType } from '../oci/media-types.ts';
 import type { BlobReader } from '../registry/blobs.ts';
 import type { FetchedManifest } from '../registry/manifests.ts';
+import type { TagsPage } from '../registry/tags.ts';
 import {
   COSIGN_SIGNATURE_ANNOTATION,
   COSIGN_SIGNATURE_TYPE,
@@ -53,8 +54,8 @@ export class MemorySource implements SignatureSource {
     );
   }
 
-  async listTagsPage() {
-    return { tags: [] };
+  async listTagsPage(): Promise<TagsPage> {
+    return { tags: [], next: undefined };
   }
 
   async listReferrersApi() {
