@@ -14,6 +14,7 @@ import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readBoundedFile } from '../auth/read-bounded-file.ts';
+import { describeReadError } from './describe-read-error.ts';
 import { parsePolicy } from './parse-policy.ts';
 import { PolicyConfigError } from './policy-errors.ts';
 import { ACCEPT_ANYTHING, type Policy } from './policy-types.ts';
@@ -48,14 +49,13 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
   let text: string;
   try {
     const { bytes, tooLarge } = await readBoundedFile(file, MAX_POLICY_BYTES);
-    if (tooLarge) throw PolicyConfigError.unreadable(file, 'larger than 4 MiB; is it the right file?');
+    if (tooLarge) throw Object.assign(new Error(`${file} is larger than 4 MiB`), { code: 'EFBIG' });
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (err) {
-    if (err instanceof PolicyConfigError) throw err;
     const hint = explicit
       ? ''
       : ' (write one, or pass --policy FILE, or --insecure-policy to accept any image)';
-    throw PolicyConfigError.unreadable(file, `${describe(err)}${hint}`, { cause: err });
+    throw PolicyConfigError.unreadable(file, `${describeReadError(err)}${hint}`, { cause: err });
   }
   return { policy: parsePolicy(text, file), file };
 }
@@ -70,20 +70,5 @@ async function defaultPolicyPath(options: LoadPolicyOptions): Promise<string> {
     return user;
   } catch {
     return options.systemPolicyPath ?? SYSTEM_POLICY_PATH;
-  }
-}
-
-function describe(err: unknown): string {
-  if (err instanceof TypeError) return 'not valid UTF-8';
-  switch ((err as NodeJS.ErrnoException).code) {
-    case 'ENOENT':
-      return 'file does not exist';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory, not a file';
-    default:
-      return (err as NodeJS.ErrnoException).code ?? 'cannot be read';
   }
 }

@@ -87,9 +87,10 @@ export function policyAdmission(options: PolicyAdmissionOptions): Admit | undefi
   }
 }
 
+/** A PEM public key is well under a kilobyte; a bigger file is the wrong one (EFBIG says so). */
 async function readKeyFile(path: string): Promise<Uint8Array> {
   const { bytes, tooLarge } = await readBoundedFile(path, MAX_KEY_BYTES);
-  if (tooLarge) throw Object.assign(new Error(`${path} is larger than 1 MiB`), { code: 'larger than 1 MiB' });
+  if (tooLarge) throw Object.assign(new Error(`${path} is larger than 1 MiB`), { code: 'EFBIG' });
   return bytes;
 }
 

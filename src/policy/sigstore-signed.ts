@@ -22,6 +22,7 @@ import {
   SIMPLE_SIGNING_MEDIA_TYPE,
   type SignatureSource,
 } from '../signature/cosign-classic.ts';
+import { describeReadError } from './describe-read-error.ts';
 import { matchesDockerReference } from './identity-match.ts';
 import type { PolicySubject } from './policy-subject.ts';
 import type { PolicyRequirement } from './policy-types.ts';
@@ -128,10 +129,7 @@ export async function loadRequirementKey(
     try {
       pem = await readFile(path);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new Error(
-        `cannot read public key ${path}: ${code === 'ENOENT' ? 'file does not exist' : (code ?? 'unreadable')}`,
-      );
+      throw new Error(`cannot read public key ${path}: ${describeReadError(err)}`);
     }
   }
   try {
