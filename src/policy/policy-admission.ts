@@ -12,7 +12,12 @@ import { PolicyRejectedError, PolicyUnsupportedError } from './policy-errors.ts'
 import { type PolicySubject, policySubject, type SubjectReference } from './policy-subject.ts';
 import type { Policy, PolicyRequirement } from './policy-types.ts';
 import { requirementsFor } from './requirements-for.ts';
-import { evaluateSigstoreSigned, loadRequirementKey, type SigstoreRequirement } from './sigstore-signed.ts';
+import {
+  evaluateSigstoreSigned,
+  loadRequirementKey,
+  type SigstoreContext,
+  type SigstoreRequirement,
+} from './sigstore-signed.ts';
 
 export interface PolicyAdmissionOptions {
   readonly policy: Policy;
@@ -35,7 +40,7 @@ export function policyAdmission(options: PolicyAdmissionOptions): Admit | undefi
   const readFile = options.readFile ?? readKeyFile;
   return async (candidate, signal) => {
     const keys = new Map<SigstoreRequirement, Promise<KeyObject>>();
-    const ctx = {
+    const ctx: SigstoreContext = {
       subject,
       source: options.source,
       signal,
@@ -61,11 +66,7 @@ export function policyAdmission(options: PolicyAdmissionOptions): Admit | undefi
     }
   };
 
-  async function check(
-    requirement: PolicyRequirement,
-    digest: string,
-    ctx: Parameters<typeof evaluateSigstoreSigned>[2],
-  ): Promise<void> {
+  async function check(requirement: PolicyRequirement, digest: string, ctx: SigstoreContext): Promise<void> {
     switch (requirement.type) {
       case 'insecureAcceptAnything':
         return;
