@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { type BuiltImage, buildCosignSignature, buildImage, buildIndex, pushImage } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
-import { getManifest, listTags } from '../rig/rig-client.ts';
+import { getManifest, listTags, openSession, pushBlob, putManifest } from '../rig/rig-client.ts';
 import { runCommand } from '../rig/run-command.ts';
 import { runSkopeo } from '../rig/skopeo.ts';
 import { runFerry } from '../support/run-ferry.ts';
@@ -126,7 +126,9 @@ const NO_STACK = /\n\s+at .+:\d+:\d+/;
 function refusedAlike(r: { skopeo: Outcome; ferry: Outcome }, reason: string): void {
   assert.equal(r.skopeo.code, 1, r.skopeo.stderr);
   assert.equal(r.ferry.code, 1, r.ferry.stderr);
-  assert.ok(r.skopeo.stderr.includes(`Source image rejected: ${reason}`), r.skopeo.stderr);
+  // skopeo logs through logrus, which escapes the quotes inside msg="…".
+  const skopeoSays = r.skopeo.stderr.replaceAll('\\"', '"');
+  assert.ok(skopeoSays.includes(`Source image rejected: ${reason}`), r.skopeo.stderr);
   assert.ok(r.ferry.stderr.includes(`Source image rejected: ${reason}`), r.ferry.stderr);
   assert.match(r.ferry.stderr, /\[FERRY_E_POLICY_REJECTED\]/);
   assert.doesNotMatch(r.ferry.stderr, NO_STACK);
@@ -294,6 +296,48 @@ describe('containers policy.json on ferry copy, against skopeo', () => {
     const ok = await bothCopy(remapped, `docker://${H}/mirror/app:v1`);
     assert.equal(ok.ferry.code, 0, ok.ferry.stderr);
     assert.equal(ok.ferry.written, image.manifestDigest);
+  });
+
+  test('a .sig tag holding only other attachments (an attestation): both count it and find no signature', async () => {
+    const image = await pushSource('s/attested', 'attested');
+    const fixture = buildCosignSignature(image.manifestDigest, `${H}/s/attested:v1`, signWith());
+    const manifest = {
+      ...fixture.manifest,
+      layers: [{ ...fixture.manifest.layers[0]!, mediaType: 'application/vnd.dsse.envelope.v1+json' }],
+    };
+    for (const blob of fixture.blobs) await pushBlob(reg, 's/attested', blob);
+    const session = openSession(reg);
+    try {
+      const tag = `${image.manifestDigest.replace(':', '-')}.sig`;
+      await putManifest(
+        session,
+        's/attested',
+        tag,
+        manifest.mediaType,
+        Buffer.from(JSON.stringify(manifest)),
+      );
+    } finally {
+      await session.close();
+    }
+    refusedAlike(
+      await bothCopy(signedPolicy, `docker://${H}/s/attested:v1`),
+      'A signature was required, but no signature exists (0 non-sigstore signatures, 1 sigstore non-signature attachments)',
+    );
+  });
+
+  test('a .sig tag that is not an OCI image manifest: both refuse, quoting its media type', async () => {
+    const image = await pushSource('s/odd-sig', 'odd-sig');
+    const tag = `${image.manifestDigest.replace(':', '-')}.sig`;
+    await pushImage(
+      reg,
+      's/odd-sig',
+      tag,
+      await buildImage({ layers: [10], seed: 'policy-odd', format: 'docker' }),
+    );
+    refusedAlike(
+      await bothCopy(signedPolicy, `docker://${H}/s/odd-sig:v1`),
+      `unexpected MIME type for sigstore attachment manifest ${H}/s/odd-sig:${tag}: "application/vnd.docker.distribution.manifest.v2+json"`,
+    );
   });
 
   test('a multi-arch image whose index alone is signed: the images are judged, both refuse', async () => {
