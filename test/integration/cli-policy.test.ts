@@ -555,3 +555,54 @@ describe('containers policy.json on ferry sync, against skopeo', () => {
     assert.deepEqual(await listTags(reg, 'sync-signed-ferry/sync-signed/app'), []);
   });
 });
+
+describe('containers policy.json on ferry sync from a layout (ferry-only: skopeo 1.9 sync has no oci source)', () => {
+  test('the layout is judged by its path scope, every image of it', async () => {
+    await pushSource('layout-src/app', 'layout-a', 'a');
+    await pushSource('layout-src/app', 'layout-b', 'b');
+    const layout = join(dir, 'sync-layout');
+    const made = await runFerry([
+      'sync',
+      '--insecure-policy',
+      '--src-tls-verify=false',
+      '--src',
+      'docker',
+      '--dest',
+      'oci',
+      `${H}/layout-src/app`,
+      layout,
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+    const policy = await policyFile({
+      default: [{ type: 'insecureAcceptAnything' }],
+      transports: { oci: { [layout]: [{ type: 'reject' }] } },
+    });
+    const sync = (to: string, p: string) =>
+      runFerry([
+        'sync',
+        '--policy',
+        p,
+        '--keep-going',
+        '--dest-tls-verify=false',
+        '--src',
+        'oci',
+        '--dest',
+        'docker',
+        layout,
+        `${H}/${to}`,
+      ]);
+    const refused = await sync('from-layout-refused', policy);
+    assert.equal(refused.code, 1, refused.stderr);
+    for (const tag of ['a', 'b']) {
+      assert.ok(
+        refused.stderr.includes(`Running image oci:${layout}:layout-src/app:${tag} is rejected by policy.`),
+        refused.stderr,
+      );
+    }
+    assert.deepEqual(await listTags(reg, 'from-layout-refused/layout-src/app'), []);
+    const open = await policyFile({ default: [{ type: 'insecureAcceptAnything' }] });
+    const accepted = await sync('from-layout-open', open);
+    assert.equal(accepted.code, 0, accepted.stderr);
+    assert.deepEqual((await listTags(reg, 'from-layout-open/layout-src/app')).sort(), ['a', 'b']);
+  });
+});
