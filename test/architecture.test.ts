@@ -23,6 +23,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   bootstrap: ['errors', 'reference'],
   yaml: [],
   sync: ['errors', 'reference', 'oci', 'auth', 'registry', 'copy', 'layout', 'yaml'],
+  // Cosign signature verification, shared by the containers policy and the service's signature gate.
+  signature: ['errors', 'reference', 'oci', 'registry'],
+  // containers policy.json, evaluated through copy's admission hook.
+  policy: ['errors', 'reference', 'oci', 'auth', 'registry', 'copy', 'signature'],
 };
 const FORBIDDEN_PACKAGES = /^(pg|@electric-sql\/pglite|fastify|@fastify\/.*|react|react-dom|pino|commander)$/;
 

@@ -7,6 +7,8 @@ const USAGE_CODES = new Set<string>([
   ErrorCode.BadUsage,
   ErrorCode.AuthConfig,
   ErrorCode.Config,
+  ErrorCode.PolicyConfig,
+  ErrorCode.PolicyUnsupported,
 ]);
 
 /** Map an error to an exit code and a one-paragraph message; never a stack trace. */

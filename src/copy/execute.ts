@@ -4,6 +4,7 @@ import type { Descriptor } from '../oci/manifest.ts';
 import type { PlatformSpec } from '../oci/platform.ts';
 import { RegistryError } from '../registry/registry-error.ts';
 import type { RetryPolicy } from '../registry/retry.ts';
+import { type Admit, admissionCandidate } from './admission.ts';
 import { discoverArtifacts, prefetchArtifactHints } from './artifacts.ts';
 import {
   type BlobCopyOptions,
@@ -37,6 +38,11 @@ export interface CopyImageOptions {
   readonly chunkSize?: number | undefined;
   readonly chunkedRetryThreshold?: number | undefined;
   readonly forceChunked?: boolean | undefined;
+  /**
+   * Asked after the source manifest is read and before anything is written (a containers policy);
+   * throwing refuses the image and the copy writes nothing.
+   */
+  readonly admit?: Admit | undefined;
   /** Shared across copies of one run so blobs pushed once are mounted afterwards. */
   readonly locations?: BlobLocations | undefined;
   readonly onEvent?: CopyEventListener | undefined;
@@ -91,6 +97,12 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
   const [fetched, existing] = await Promise.all([fetching, heading]);
   if (!fetched) {
     throw new NotFoundError(`${source.registry}/${source.name}:${options.sourceReference} not found`);
+  }
+  if (options.admit) {
+    await options.admit(
+      admissionCandidate(source, fetched.digest, fetched.parsed, options.platforms),
+      signal,
+    );
   }
   emit?.({
     type: 'resolved',
@@ -223,6 +235,7 @@ async function copyArtifacts(
       destinationTag: job.tag,
       platforms: undefined,
       signatures: false, // one level: signatures of signatures are not followed
+      admit: undefined, // the image they belong to was admitted; they are not images to judge
       locations,
       // The artifact's own resolve/plan/manifest chatter would read like a second image copy.
       onEvent: (e) => {

@@ -18,6 +18,9 @@ export const ErrorCode = {
   Aborted: 'FERRY_E_ABORTED',
   Io: 'FERRY_E_IO',
   Config: 'FERRY_E_CONFIG',
+  PolicyConfig: 'FERRY_E_POLICY_CONFIG',
+  PolicyUnsupported: 'FERRY_E_POLICY_UNSUPPORTED',
+  PolicyRejected: 'FERRY_E_POLICY_REJECTED',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -6,13 +6,18 @@
 import type { BlobLocations } from '../copy/blob-locations.ts';
 import { planCopy } from '../copy/plan.ts';
 import { fetchSourceTree } from '../copy/source-tree.ts';
+import { admitItem, type SyncAdmit } from './admit-item.ts';
 import { headBoth } from './head-both.ts';
 import type { ByteCounts, SyncImageResult, SyncItem } from './sync-types.ts';
 
 export async function planSyncItem(
   item: SyncItem,
   planned: BlobLocations,
-  options: { readonly skipExisting?: boolean | undefined; readonly signal?: AbortSignal | undefined },
+  options: {
+    readonly skipExisting?: boolean | undefined;
+    readonly admit?: SyncAdmit | undefined;
+    readonly signal?: AbortSignal | undefined;
+  },
 ): Promise<Omit<SyncImageResult, 'durationMs'>> {
   const base = { source: item.sourceLabel, destination: item.destinationLabel };
   const bytes: ByteCounts = { copied: 0, mounted: 0, skipped: 0 };
@@ -20,6 +25,7 @@ export async function planSyncItem(
   if (options.skipExisting && destinationDigest !== undefined) {
     return { ...base, status: 'skipped', digest: destinationDigest, bytes };
   }
+  await admitItem(item, sourceDigest, options);
   if (!item.platforms?.length && destinationDigest === sourceDigest) {
     return { ...base, status: 'up-to-date', digest: sourceDigest, bytes };
   }

@@ -17,6 +17,7 @@ import type { CopyEventListener } from '../copy/events.ts';
 import { copyImage } from '../copy/execute.ts';
 import { forEachLimit } from '../copy/limit.ts';
 import { FerryError } from '../errors/ferry-error.ts';
+import { admitItem, type SyncAdmit } from './admit-item.ts';
 import { headBoth } from './head-both.ts';
 import { planSyncItem } from './plan-item.ts';
 import type {
@@ -43,6 +44,12 @@ export interface RunSyncOptions {
   readonly dryRun?: boolean | undefined;
   /** Copy cosign signatures and referrers with each image (default true). */
   readonly signatures?: boolean | undefined;
+  /**
+   * Asked for every image before it is copied (or planned), even when the destination already has it,
+   * as skopeo sync evaluates its policy on every copy; throwing fails that image. Not asked for images
+   * left alone by skipExisting, which are neither read nor written.
+   */
+  readonly admit?: SyncAdmit | undefined;
   readonly onEvent?: ((event: SyncEvent) => void) | undefined;
   /** Per-image copy events (blob progress), tagged with the image's index. */
   readonly onCopyEvent?: ((index: number) => CopyEventListener | undefined) | undefined;
@@ -149,6 +156,7 @@ async function syncItem(
   if (options.skipExisting && destinationDigest !== undefined) {
     return { ...base, status: 'skipped', digest: destinationDigest, bytes: zero() };
   }
+  await admitItem(item, sourceDigest, options);
   if (!item.platforms?.length && destinationDigest === sourceDigest) {
     return { ...base, status: 'up-to-date', digest: sourceDigest, bytes: zero() };
   }

@@ -205,9 +205,14 @@ export async function buildMultiArch(
 
 /**
  * A cosign-style signature image for `subjectDigest`, to be pushed under `image.tag`
- * (`sha256-<hex>.sig`). The signature is random base64: shape, not cryptography.
+ * (`sha256-<hex>.sig`). The signature is random base64 (shape, not cryptography) unless `sign` is
+ * given: then it is `sign(payload)`, e.g. a real ECDSA signature (base64 DER) over the payload blob.
  */
-export function buildCosignSignature(subjectDigest: string, dockerReference: string): BuiltImage {
+export function buildCosignSignature(
+  subjectDigest: string,
+  dockerReference: string,
+  sign?: (payload: Buffer) => string,
+): BuiltImage {
   const simpleSigning = Buffer.from(
     JSON.stringify({
       critical: {
@@ -235,7 +240,11 @@ export function buildCosignSignature(subjectDigest: string, dockerReference: str
     layers: [
       {
         ...descriptor(layer),
-        annotations: { 'dev.cosignproject.cosign/signature': randomBytes(72).toString('base64') },
+        annotations: {
+          'dev.cosignproject.cosign/signature': sign
+            ? sign(simpleSigning)
+            : randomBytes(72).toString('base64'),
+        },
       },
     ],
   };

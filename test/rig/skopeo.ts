@@ -15,6 +15,10 @@ export interface SkopeoOptions {
   env?: Record<string, string>;
   /** Default 120 s. */
   timeoutMs?: number;
+  /** A policy.json to run under instead of the hermetic accept-anything one. */
+  policyFile?: string;
+  /** A registries.d directory instead of the empty one (e.g. one enabling use-sigstore-attachments). */
+  registriesD?: string;
 }
 
 export interface SkopeoResult extends CommandResult {
@@ -44,7 +48,13 @@ export async function runSkopeo(args: readonly string[], opts: SkopeoOptions = {
     await writeFile(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
     await writeFile(authFile, JSON.stringify(authJson(opts.auths ?? {})), { mode: 0o600 });
     await writeFile(registriesConf, '');
-    const fullArgs = ['--policy', policy, '--registries.d', registriesD, ...args];
+    const fullArgs = [
+      '--policy',
+      opts.policyFile ?? policy,
+      '--registries.d',
+      opts.registriesD ?? registriesD,
+      ...args,
+    ];
     const result = await runCommand('skopeo', fullArgs, {
       env: {
         PATH: process.env['PATH'] ?? '/usr/bin:/bin',

@@ -3,10 +3,13 @@ import { type Command, Option } from 'commander';
 import { copyImage } from '../../copy/execute.ts';
 import { BadUsageError } from '../../errors/kinds.ts';
 import { type PlatformSpec, parsePlatform } from '../../oci/platform.ts';
+import { loadPolicy } from '../../policy/load-policy.ts';
+import { sourceAdmission } from '../../policy/policy-admission.ts';
 import { parseTransportReference } from '../../reference/parse-transport-reference.ts';
 import { Registries } from '../../registry/registries.ts';
 import { reportError } from '../error-report.ts';
 import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
+import { addPolicyOptions, readPolicyOptions } from '../flags/policy-options.ts';
 import { endpointFromFlags } from '../flags/side-flags.ts';
 import { addSideOptions, readSideOptions } from '../flags/side-options.ts';
 import { type CliIo, ExitCode } from '../io.ts';
@@ -21,7 +24,10 @@ import { type OpenedSide, openDestinationSide, openSourceSide } from './copy-sid
 export function registerCopy(program: Command, io: CliIo, result: CommandResult): void {
   const cmd = program
     .command('copy')
-    .description('Copy an image (the whole index by default, digest preserved) from SRC to DST')
+    .description(
+      'Copy an image (the whole index by default, digest preserved) from SRC to DST; the source must satisfy ' +
+        'the containers signature policy (policy.json), as with skopeo',
+    )
     .argument(
       '<src>',
       'source: docker://registry.example/team/app:1.2, oci:DIR[:NAME], oci-archive:FILE[:NAME]',
@@ -32,6 +38,7 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
     );
   addSideOptions(cmd, 'src-', 'source');
   addSideOptions(cmd, 'dest-', 'destination');
+  addPolicyOptions(cmd);
   cmd
     .option(
       '--authfile <path>',
@@ -113,6 +120,8 @@ async function runCopy(
   const opened: OpenedSide<unknown>[] = [];
   let committed = false;
   try {
+    // As skopeo: the policy is loaded first, and a missing or invalid one stops the copy.
+    const policy = await loadPolicy(readPolicyOptions(opts, io.env));
     const srcRef = parseTransportReference(srcArg);
     const dstRef = parseTransportReference(dstArg);
     const platforms = selectedPlatforms(opts);
@@ -126,6 +135,7 @@ async function runCopy(
       endpointFromFlags('dest', readSideOptions(opts, 'dest-'), factories, authfile),
     );
     opened.push(dst);
+    const admit = await sourceAdmission(policy, srcRef, src.repository);
     const progress = quiet ? undefined : progressFor(io.stderr);
     const signatures = opts.signatures !== false && opts.removeSignatures !== true;
     let copied: Awaited<ReturnType<typeof copyImage>>;
@@ -137,6 +147,7 @@ async function runCopy(
         destinationTag: dst.reference,
         platforms,
         signatures,
+        admit,
         parallel: Math.max(1, opts.imageParallelCopies as number),
         chunkSize: opts.chunkSize as number | undefined,
         forceChunked: opts.chunkSize !== undefined,

@@ -11,6 +11,7 @@ const SIDE_BOOLEANS = ['--tls-verify', '--no-creds'];
 export const PFLAG_BOOLEANS: Readonly<Record<string, ReadonlySet<string>>> = {
   copy: new Set([
     ...SIDE_BOOLEANS.flatMap((f) => [f.replace('--', '--src-'), f.replace('--', '--dest-')]),
+    '--insecure-policy',
     '--all',
     '--quiet',
     '--remove-signatures',
@@ -19,6 +20,7 @@ export const PFLAG_BOOLEANS: Readonly<Record<string, ReadonlySet<string>>> = {
   inspect: new Set([...SIDE_BOOLEANS, '--raw', '--config', '--no-tags']),
   sync: new Set([
     ...SIDE_BOOLEANS.flatMap((f) => [f.replace('--', '--src-'), f.replace('--', '--dest-')]),
+    '--insecure-policy',
     '--all',
     '--quiet',
     '--remove-signatures',

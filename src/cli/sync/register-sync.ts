@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
+import { addPolicyOptions } from '../flags/policy-options.ts';
 import { addSideOptions } from '../flags/side-options.ts';
 import type { CliIo } from '../io.ts';
 import type { CommandResult } from '../program.ts';
@@ -9,7 +10,8 @@ export function registerSync(program: Command, io: CliIo, result: CommandResult)
   const cmd = program
     .command('sync')
     .description(
-      'Copy many images at once: a skopeo sync YAML, a repository, or an OCI layout/archive, to a registry or a layout/archive',
+      'Copy many images at once: a skopeo sync YAML, a repository, or an OCI layout/archive, to a registry or a layout/archive; ' +
+        'each source image must satisfy the containers signature policy (policy.json), as with skopeo',
     )
     .argument('[source]', 'YAML file, REGISTRY/REPO[:TAG], or layout path (see --src)')
     .argument('[destination]', 'REGISTRY[/PATH] or layout path (see --dest)')
@@ -17,6 +19,7 @@ export function registerSync(program: Command, io: CliIo, result: CommandResult)
     .option('--dest <transport>', `destination transport: ${DESTINATIONS.join(', ')} (or TRANSPORT:PATH)`);
   addSideOptions(cmd, 'src-', 'source');
   addSideOptions(cmd, 'dest-', 'destination');
+  addPolicyOptions(cmd);
   cmd
     .option('--authfile <path>', 'auth file for both sides')
     .option(

@@ -1,9 +1,16 @@
 import { BadUsageError } from '../../errors/kinds.ts';
+import { isDigest } from '../../oci/digest.ts';
 import { parsePlatform } from '../../oci/platform.ts';
+import { type LoadedPolicy, loadPolicy } from '../../policy/load-policy.ts';
+import { sourceAdmission } from '../../policy/policy-admission.ts';
+import type { SubjectReference } from '../../policy/policy-subject.ts';
 import { Registries } from '../../registry/registries.ts';
+import type { SyncAdmit } from '../../sync/admit-item.ts';
 import { collectItems } from '../../sync/collect-items.ts';
 import { runSync } from '../../sync/run-sync.ts';
+import type { SyncItem } from '../../sync/sync-types.ts';
 import { reportError } from '../error-report.ts';
+import { readPolicyOptions } from '../flags/policy-options.ts';
 import { endpointFromFlags } from '../flags/side-flags.ts';
 import { readSideOptions } from '../flags/side-options.ts';
 import { type CliIo, ExitCode } from '../io.ts';
@@ -38,6 +45,8 @@ export async function runSyncCommand(
   let committed = false;
   const dryRun = opts.dryRun === true;
   try {
+    // As skopeo: the policy is loaded first, and a missing or invalid one stops the sync.
+    const policy = await loadPolicy(readPolicyOptions(opts, io.env));
     // With `--src oci-archive:FILE`, the first positional is the destination.
     const srcInline = typeof opts.src === 'string' && opts.src.includes(':');
     const destInline = typeof opts.dest === 'string' && opts.dest.includes(':');
@@ -97,6 +106,7 @@ export async function runSyncCommand(
         skipExisting: opts.skipExisting === true,
         dryRun,
         signatures,
+        admit: syncAdmission(policy, src),
         onEvent: progress?.onEvent,
         onBytes: (n) => {
           guard(n);
@@ -122,4 +132,28 @@ export async function runSyncCommand(
     await sources?.close().catch(() => undefined);
     await registries.destroy();
   }
+}
+
+/**
+ * Each image is judged under its own scope: a registry source as `docker://host/repo:tag`, a layout
+ * source as the layout path (the policy scope of oci:/oci-archive: is the path, not the image name).
+ */
+function syncAdmission(
+  loaded: LoadedPolicy,
+  src: { transport: SourceTransport; location: string },
+): SyncAdmit {
+  const subjectOf = (item: SyncItem): SubjectReference => {
+    const reference = isDigest(item.reference) ? { digest: item.reference } : { tag: item.reference };
+    if (src.transport === 'docker' || src.transport === 'yaml') {
+      return {
+        transport: 'docker',
+        ref: { registry: item.source.registry, repository: item.source.name, ...reference },
+      };
+    }
+    return { transport: src.transport, path: src.location, refName: `${item.source.name}:${item.reference}` };
+  };
+  return async (item, candidate, signal) => {
+    const admit = await sourceAdmission(loaded, subjectOf(item), item.source);
+    await admit?.(candidate, signal);
+  };
 }

@@ -11,11 +11,12 @@
  * registry failure while checking propagates with its own `temporary` flag, so an outage retries.
  */
 import type { Repository } from '../../registry/repository.ts';
+import { cosignSignatureTag } from '../../signature/cosign-classic.ts';
 import type { ReadFile } from '../config/read-small-file.ts';
 import type { PromotionRule } from '../config/schema.ts';
 import type { Promotion } from '../store/promotion.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
-import { checkSignature, signatureTag } from './signature-policy.ts';
+import { checkSignature } from './signature-policy.ts';
 
 export interface PolicyResult {
   /** Set when the signature gate ran and passed. */
@@ -50,7 +51,7 @@ export async function checkPolicies(options: {
     }
     signature = {
       keyFile: rule.signature.publicKeyFiles[verdict.keyIndex] ?? '',
-      tag: signatureTag(digest),
+      tag: cosignSignatureTag(digest),
       keyProblems: verdict.keyProblems,
     };
   }

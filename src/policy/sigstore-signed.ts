@@ -1,0 +1,140 @@
+/**
+ * The `sigstoreSigned` requirement for one image digest: containers/image v5.23
+ * signature/policy_eval_sigstore.go isRunningImageAllowed / isSignatureAccepted. The image is
+ * admitted by the first signature that verifies with the key, signs this very manifest digest and
+ * names an accepted identity; otherwise the reason is containers/image's (one signature: its reason;
+ * several: all of them; none: "A signature was required, but no signature exists").
+ *
+ * Signatures are cosign's `.sig` attachments, read from registries only. skopeo reads them only when
+ * registries.d says `use-sigstore-attachments: true` for the registry; ferry always looks when a
+ * policy asks for them (there is nothing else to verify against).
+ */
+import type { KeyObject } from 'node:crypto';
+import { referenceName } from '../reference/format-reference.ts';
+import {
+  COSIGN_SIGNATURE_ANNOTATION,
+  type CosignAttachment,
+  checkCosignSignature,
+  fetchCosignSignatures,
+  isOciImageManifest,
+  parsePublicKeyPem,
+  parseSimpleSigningPayload,
+  SIMPLE_SIGNING_MEDIA_TYPE,
+  type SignatureSource,
+} from '../signature/cosign-classic.ts';
+import { describeReadError } from './describe-read-error.ts';
+import { matchesDockerReference } from './identity-match.ts';
+import type { PolicySubject } from './policy-subject.ts';
+import type { PolicyRequirement } from './policy-types.ts';
+
+export type SigstoreRequirement = Extract<PolicyRequirement, { type: 'sigstoreSigned' }>;
+
+export type Verdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+export interface SigstoreContext {
+  readonly subject: PolicySubject;
+  readonly source: SignatureSource;
+  /** The requirement's public key, loaded once per evaluation (throws with the reason). */
+  readonly publicKey: (requirement: SigstoreRequirement) => Promise<KeyObject>;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export async function evaluateSigstoreSigned(
+  requirement: SigstoreRequirement,
+  digest: string,
+  ctx: SigstoreContext,
+): Promise<Verdict> {
+  const attachments: CosignAttachment[] = [];
+  if (ctx.subject.readsSignatures) {
+    const found = await fetchCosignSignatures(ctx.source, digest, ctx.signal);
+    if (found !== undefined) {
+      if (!isOciImageManifest(found.mediaType)) {
+        const name = ctx.subject.dockerReference
+          ? referenceName(ctx.subject.dockerReference)
+          : ctx.subject.imageName;
+        return {
+          ok: false,
+          reason: `unexpected MIME type for sigstore attachment manifest ${name}:${found.tag}: ${JSON.stringify(found.mediaType)}`,
+        };
+      }
+      attachments.push(...found.attachments);
+    }
+  }
+  const rejections: string[] = [];
+  let nonSignatures = 0;
+  for (const attachment of attachments) {
+    // Attestations, SBOMs and the like can share the tag; only simple-signing layers are signatures.
+    if (attachment.mediaType !== SIMPLE_SIGNING_MEDIA_TYPE) {
+      nonSignatures++;
+      continue;
+    }
+    const verdict = await acceptSignature(requirement, digest, attachment, ctx);
+    if (verdict.ok) return verdict;
+    rejections.push(verdict.reason);
+  }
+  if (rejections.length === 0) {
+    return {
+      ok: false,
+      reason:
+        nonSignatures === 0
+          ? 'A signature was required, but no signature exists'
+          : `A signature was required, but no signature exists (0 non-sigstore signatures, ${nonSignatures} sigstore non-signature attachments)`,
+    };
+  }
+  if (rejections.length === 1) return { ok: false, reason: rejections[0]! };
+  return { ok: false, reason: `None of the signatures were accepted, reasons: ${rejections.join('; ')}` };
+}
+
+async function acceptSignature(
+  requirement: SigstoreRequirement,
+  digest: string,
+  attachment: CosignAttachment,
+  ctx: SigstoreContext,
+): Promise<Verdict> {
+  let key: KeyObject;
+  try {
+    key = await ctx.publicKey(requirement);
+  } catch (err) {
+    return { ok: false, reason: (err as Error).message };
+  }
+  const signature = attachment.annotations[COSIGN_SIGNATURE_ANNOTATION];
+  if (signature === undefined)
+    return { ok: false, reason: `missing ${COSIGN_SIGNATURE_ANNOTATION} annotation` };
+  if (attachment.payload === undefined)
+    return { ok: false, reason: 'signature payload is larger than 4 MiB' };
+  const checked = checkCosignSignature(key, attachment.payload, signature);
+  if (!checked.ok) return checked;
+  const payload = parseSimpleSigningPayload(attachment.payload);
+  if (!payload.ok) return payload;
+  // Digest first, then identity: the order of containers/image VerifySigstorePayload.
+  if (payload.value.dockerManifestDigest !== digest) {
+    return { ok: false, reason: `Signature for digest ${payload.value.dockerManifestDigest} does not match` };
+  }
+  const reference = payload.value.dockerReference;
+  if (!matchesDockerReference(requirement.signedIdentity, ctx.subject.dockerReference, reference)) {
+    return { ok: false, reason: `Signature for identity ${reference} is not accepted` };
+  }
+  return { ok: true };
+}
+
+/** The requirement's key: keyData, or keyPath read now (relative paths from the working directory). */
+export async function loadRequirementKey(
+  requirement: SigstoreRequirement,
+  readFile: (path: string) => Promise<Uint8Array>,
+): Promise<KeyObject> {
+  let pem: Uint8Array;
+  if (requirement.keyData !== undefined) pem = requirement.keyData;
+  else {
+    const path = requirement.keyPath ?? '';
+    try {
+      pem = await readFile(path);
+    } catch (err) {
+      throw new Error(`cannot read public key ${path}: ${describeReadError(err)}`);
+    }
+  }
+  try {
+    return parsePublicKeyPem(pem);
+  } catch (err) {
+    throw new Error(`parsing public key: ${(err as Error).message}`);
+  }
+}
