@@ -18,6 +18,7 @@ export const ErrorCode = {
   Aborted: 'FERRY_E_ABORTED',
   Io: 'FERRY_E_IO',
   Config: 'FERRY_E_CONFIG',
+  UnsupportedConversion: 'FERRY_E_UNSUPPORTED_CONVERSION',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

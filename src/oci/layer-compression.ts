@@ -48,7 +48,9 @@ const SETS: readonly VariantSet[] = [
 /** What a layer media type says about its content, or undefined for types no conversion may touch (artifacts, encrypted layers). */
 export function layerKind(
   mediaType: string,
-): { readonly set: VariantSet; readonly format: ManifestFormat; readonly compression: Compression } | undefined {
+):
+  | { readonly set: VariantSet; readonly format: ManifestFormat; readonly compression: Compression }
+  | undefined {
   for (const set of SETS) {
     for (const format of ['docker', 'oci'] as const) {
       for (const [compression, type] of Object.entries(set[format])) {

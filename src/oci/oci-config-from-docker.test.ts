@@ -51,7 +51,12 @@ describe('ociConfigFromDocker', () => {
 
   test('keeps required fields when empty, omits empty optional ones, and matches keys case-insensitively', () => {
     assert.equal(
-      convert({ Architecture: 'arm64', OS: 'linux', config: { Env: [], Labels: {} }, rootfs: { diff_ids: [] } }),
+      convert({
+        Architecture: 'arm64',
+        OS: 'linux',
+        config: { Env: [], Labels: {} },
+        rootfs: { diff_ids: [] },
+      }),
       '{"architecture":"arm64","os":"linux","config":{},"rootfs":{"type":"","diff_ids":[]}}',
     );
     assert.equal(convert({}), '{"architecture":"","os":"","config":{},"rootfs":{"type":"","diff_ids":null}}');
