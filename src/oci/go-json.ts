@@ -26,15 +26,15 @@ export function goJsonString(s: string): string {
   let start = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    let escape: string | undefined;
-    if (c === 0x22) escape = '\\"';
-    else if (c === 0x5c) escape = '\\\\';
-    else if (c === 0x0a) escape = '\\n';
-    else if (c === 0x0d) escape = '\\r';
-    else if (c === 0x09) escape = '\\t';
+    let replacement: string | undefined;
+    if (c === 0x22) replacement = '\\"';
+    else if (c === 0x5c) replacement = '\\\\';
+    else if (c === 0x0a) replacement = '\\n';
+    else if (c === 0x0d) replacement = '\\r';
+    else if (c === 0x09) replacement = '\\t';
     else if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26) {
-      escape = `\\u00${HEX[c >> 4]}${HEX[c & 0xf]}`;
-    } else if (c === 0x2028 || c === 0x2029) escape = `\\u${c.toString(16)}`;
+      replacement = `\\u00${HEX[c >> 4]}${HEX[c & 0xf]}`;
+    } else if (c === 0x2028 || c === 0x2029) replacement = `\\u${c.toString(16)}`;
     else if (c >= 0xd800 && c <= 0xdfff) {
       // A lone surrogate is not valid UTF-8; Go's decoder already turned it into U+FFFD.
       const next = s.charCodeAt(i + 1);
@@ -42,10 +42,10 @@ export function goJsonString(s: string): string {
         i++;
         continue;
       }
-      escape = '\ufffd';
+      replacement = '\ufffd';
     }
-    if (escape === undefined) continue;
-    out += s.slice(start, i) + escape;
+    if (replacement === undefined) continue;
+    out += s.slice(start, i) + replacement;
     start = i + 1;
   }
   return `${out}${s.slice(start)}"`;
