@@ -12,6 +12,8 @@ import {
   transferBlob,
 } from './blob-copy.ts';
 import { BlobLocations } from './blob-locations.ts';
+import type { ConversionOptions } from './conversion-plan.ts';
+import { copyConverted } from './convert-image.ts';
 import type { CopyDestination, CopySource } from './endpoints.ts';
 import type { BlobAction, CopyEventListener } from './events.ts';
 import { forEachLimit } from './limit.ts';
@@ -41,6 +43,11 @@ export interface CopyImageOptions {
   /** Called with the size of every chunk streamed (for throughput meters or memory policies). */
   readonly onBytes?: ((bytes: number) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Manifest format conversion and layer (re)compression (`--format`, `--dest-compress*`). Absent: the
+   * byte-for-byte copy, digests preserved. Present: the conversion path (convert-image.ts).
+   */
+  readonly conversion?: ConversionOptions | undefined;
 }
 
 export interface CopyResult {
@@ -110,16 +117,52 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
   let manifestsPushed = 0;
   let plan: CopyPlan | undefined;
 
-  if (!options.platforms?.length && existing?.digest === fetched.digest) {
+  // A conversion's result is known only after converting; the source digest says nothing about it.
+  if (!options.platforms?.length && !options.conversion && existing?.digest === fetched.digest) {
     upToDate = true;
     emit?.({ type: 'up-to-date', destination: `${destination.registry}/${destination.name}`, digest });
   } else {
     const tree = await completeTree(source, fetched.digest, fetched.parsed, signal);
     plan = planCopy(tree, { platforms: options.platforms });
     for (const message of plan.warnings) emit?.({ type: 'warning', message });
+    const blobOptions = {
+      source,
+      destination,
+      locations,
+      retryTimes: options.retryTimes ?? source.retryTimes,
+      chunkSize: options.chunkSize ?? 16 * 1024 * 1024,
+      chunkedRetryThreshold: options.chunkedRetryThreshold ?? 64 * 1024 * 1024,
+      forceChunked: options.forceChunked ?? false,
+      onEvent: emit,
+      onBytes: options.onBytes,
+      signal,
+      parallel: options.parallel ?? 6,
+      counters,
+    };
+    if (options.conversion) {
+      emit?.({
+        type: 'plan',
+        blobs: plan.blobs.length,
+        totalBytes: plan.totalBytes,
+        manifests: plan.manifests.length + 1,
+      });
+      const speculate = (await destinationTags) === false;
+      const converted = await copyConverted(plan, {
+        ...blobOptions,
+        conversion: options.conversion,
+        what: `${source.registry}/${source.name}${isDigest(options.sourceReference) ? '@' : ':'}${options.sourceReference}`,
+        copyBlobs: (blobs) => copyBlobs(blobs, { ...blobOptions, speculate }),
+      });
+      plan = { ...plan, top: converted.top, manifests: converted.manifests };
+    }
     digest = plan.top.digest;
     mediaType = plan.top.mediaType;
-    if (existing?.digest === plan.top.digest) {
+    if (options.conversion && existing?.digest === plan.top.digest) {
+      upToDate = true;
+      emit?.({ type: 'up-to-date', destination: `${destination.registry}/${destination.name}`, digest });
+    } else if (options.conversion) {
+      manifestsPushed = await pushTop(destination, plan, destRef, options);
+    } else if (existing?.digest === plan.top.digest) {
       upToDate = true;
       emit?.({ type: 'up-to-date', destination: `${destination.registry}/${destination.name}`, digest });
     } else {
@@ -129,41 +172,19 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
         totalBytes: plan.totalBytes,
         manifests: plan.manifests.length + 1,
       });
-      await copyBlobs(plan.blobs, {
-        source,
-        destination,
-        locations,
-        retryTimes: options.retryTimes ?? source.retryTimes,
-        chunkSize: options.chunkSize ?? 16 * 1024 * 1024,
-        chunkedRetryThreshold: options.chunkedRetryThreshold ?? 64 * 1024 * 1024,
-        forceChunked: options.forceChunked ?? false,
-        onEvent: emit,
-        onBytes: options.onBytes,
-        signal,
-        parallel: options.parallel ?? 6,
-        counters,
-        speculate: (await destinationTags) === false,
-      });
-      manifestsPushed = await pushManifests(destination, plan.manifests, options);
-      await destination.putManifest(
-        destRef ?? plan.top.digest,
-        plan.top.bytes,
-        plan.top.mediaType,
-        signal,
-        true,
-      );
-      manifestsPushed += 1;
-      emit?.({
-        type: 'manifest',
-        digest: plan.top.digest,
-        mediaType: plan.top.mediaType,
-        reference: destRef ?? plan.top.digest,
-      });
+      await copyBlobs(plan.blobs, { ...blobOptions, speculate: (await destinationTags) === false });
+      manifestsPushed = await pushTop(destination, plan, destRef, options);
     }
   }
 
   let artifacts = 0;
-  if (artifactWork) {
+  if (artifactWork && options.conversion && digest !== fetched.digest) {
+    // Signatures and referrers name the source digest, which the converted image does not have.
+    emit?.({
+      type: 'warning',
+      message: `signatures and referrers of ${fetched.digest} are not copied: the converted image is ${digest}`,
+    });
+  } else if (artifactWork) {
     artifacts = await copyArtifacts(await artifactWork, options, locations, counters);
   }
 
@@ -178,6 +199,30 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
     artifacts,
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/** Children by digest, then the top manifest under the tag (or its digest), last. Returns how many were pushed. */
+async function pushTop(
+  destination: CopyDestination,
+  plan: CopyPlan,
+  destRef: string | undefined,
+  options: CopyImageOptions,
+): Promise<number> {
+  const pushed = await pushManifests(destination, plan.manifests, options);
+  await destination.putManifest(
+    destRef ?? plan.top.digest,
+    plan.top.bytes,
+    plan.top.mediaType,
+    options.signal,
+    true,
+  );
+  options.onEvent?.({
+    type: 'manifest',
+    digest: plan.top.digest,
+    mediaType: plan.top.mediaType,
+    reference: destRef ?? plan.top.digest,
+  });
+  return pushed + 1;
 }
 
 /** Child manifests by digest: images first (in parallel), then nested indexes in post-order. */
@@ -220,6 +265,7 @@ async function copyArtifacts(
       sourceReference: job.reference,
       destinationTag: job.tag,
       platforms: undefined,
+      conversion: undefined, // artifacts name the digests they sign: copied as they are
       signatures: false, // one level: signatures of signatures are not followed
       locations,
       // The artifact's own resolve/plan/manifest chatter would read like a second image copy.
