@@ -44,8 +44,6 @@ export interface ConvertCopyOptions extends BlobCopyOptions {
   readonly counters: Counters;
   /** Copies the blobs that do not change (the executor's ordinary blob copy). */
   readonly copyBlobs: (blobs: readonly Descriptor[]) => Promise<void>;
-  /** How the source is named in messages. */
-  readonly what: string;
 }
 
 export interface ConvertedCopy {
@@ -60,9 +58,20 @@ interface ImageWork {
   readonly plan: ImageConversionPlan;
 }
 
-/** Make every blob of the converted image(s) present at the destination; return the manifests to push. */
-export async function copyConverted(plan: CopyPlan, options: ConvertCopyOptions): Promise<ConvertedCopy> {
-  const { conversion, what } = options;
+/** What the conversion will do, decided before any byte moves (refusals included). */
+export interface PreparedConversion {
+  readonly plan: CopyPlan;
+  readonly top: ParsedManifest;
+  readonly images: readonly ImageWork[];
+  readonly indexTo: ReturnType<typeof manifestFormatOf>;
+}
+
+/** Parse and plan every image of the copy plan; throws for what cannot or may not be converted. */
+export function prepareConversion(
+  plan: CopyPlan,
+  conversion: ConversionOptions,
+  what: string,
+): PreparedConversion {
   const top = parseManifest(plan.top.bytes, plan.top.mediaType, what);
   const images: ImageWork[] = [];
   const planned = new Map(plan.manifests.map((m) => [m.digest, m]));
@@ -105,6 +114,16 @@ export async function copyConverted(plan: CopyPlan, options: ConvertCopyOptions)
     }
   }
 
+  return { plan, top, images, indexTo };
+}
+
+/** Make every blob of the converted image(s) present at the destination; return the manifests to push. */
+export async function copyConverted(
+  prepared: PreparedConversion,
+  options: ConvertCopyOptions,
+): Promise<ConvertedCopy> {
+  const { conversion } = options;
+  const { plan, top, images, indexTo } = prepared;
   // What moves: unchanged blobs by the ordinary path; re-encoded layers and new configs by this one.
   const keep = new Map<string, Descriptor>();
   const reencode = new Map<string, { desc: Descriptor; target: Compression }>();

@@ -13,7 +13,7 @@ import {
 } from './blob-copy.ts';
 import { BlobLocations } from './blob-locations.ts';
 import type { ConversionOptions } from './conversion-plan.ts';
-import { copyConverted } from './convert-image.ts';
+import { copyConverted, prepareConversion } from './convert-image.ts';
 import type { CopyDestination, CopySource } from './endpoints.ts';
 import type { BlobAction, CopyEventListener } from './events.ts';
 import { forEachLimit } from './limit.ts';
@@ -140,6 +140,8 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
       counters,
     };
     if (options.conversion) {
+      const what = `${source.registry}/${source.name}${isDigest(options.sourceReference) ? '@' : ':'}${options.sourceReference}`;
+      const prepared = prepareConversion(plan, options.conversion, what);
       emit?.({
         type: 'plan',
         blobs: plan.blobs.length,
@@ -147,10 +149,9 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
         manifests: plan.manifests.length + 1,
       });
       const speculate = (await destinationTags) === false;
-      const converted = await copyConverted(plan, {
+      const converted = await copyConverted(prepared, {
         ...blobOptions,
         conversion: options.conversion,
-        what: `${source.registry}/${source.name}${isDigest(options.sourceReference) ? '@' : ':'}${options.sourceReference}`,
         copyBlobs: (blobs) => copyBlobs(blobs, { ...blobOptions, speculate }),
       });
       plan = { ...plan, top: converted.top, manifests: converted.manifests };
@@ -180,10 +181,13 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
   let artifacts = 0;
   if (artifactWork && options.conversion && digest !== fetched.digest) {
     // Signatures and referrers name the source digest, which the converted image does not have.
-    emit?.({
-      type: 'warning',
-      message: `signatures and referrers of ${fetched.digest} are not copied: the converted image is ${digest}`,
-    });
+    const found = await artifactWork;
+    if (found.tags.length + found.referrers.length > 0) {
+      emit?.({
+        type: 'warning',
+        message: `signatures and referrers of ${fetched.digest} are not copied: the converted image is ${digest}`,
+      });
+    }
   } else if (artifactWork) {
     artifacts = await copyArtifacts(await artifactWork, options, locations, counters);
   }

@@ -7,6 +7,7 @@ import { parseTransportReference } from '../../reference/parse-transport-referen
 import { Registries } from '../../registry/registries.ts';
 import { reportError } from '../error-report.ts';
 import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
+import { addConversionOptions, readConversionOptions } from '../flags/conversion-flags.ts';
 import { endpointFromFlags } from '../flags/side-flags.ts';
 import { addSideOptions, readSideOptions } from '../flags/side-options.ts';
 import { type CliIo, ExitCode } from '../io.ts';
@@ -32,6 +33,7 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
     );
   addSideOptions(cmd, 'src-', 'source');
   addSideOptions(cmd, 'dest-', 'destination');
+  addConversionOptions(cmd, { compression: true });
   cmd
     .option(
       '--authfile <path>',
@@ -59,7 +61,7 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
     .option('--remove-signatures <bool>', 'skopeo compatibility: same as --no-signatures', parseBool)
     .option(
       '--preserve-digests <bool>',
-      'accepted for skopeo compatibility (digests are always preserved)',
+      'refuse a --format/--dest-compress* conversion that would change a digest (digests are preserved otherwise)',
       parseBool,
     )
     .option(
@@ -116,6 +118,8 @@ async function runCopy(
     const srcRef = parseTransportReference(srcArg);
     const dstRef = parseTransportReference(dstArg);
     const platforms = selectedPlatforms(opts);
+    const { conversion, warnings } = readConversionOptions(opts, dstRef.transport);
+    if (!quiet) for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);
     const factories = keychainFactories(io);
     const authfile = opts.authfile as string | undefined;
     const src = await openSourceSide(srcRef, registries, () =>
@@ -142,6 +146,7 @@ async function runCopy(
         forceChunked: opts.chunkSize !== undefined,
         onEvent: progress?.onEvent,
         onBytes: createMemoryGuard(),
+        conversion,
       });
     } finally {
       progress?.finish();

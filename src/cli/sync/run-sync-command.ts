@@ -4,6 +4,7 @@ import { Registries } from '../../registry/registries.ts';
 import { collectItems } from '../../sync/collect-items.ts';
 import { runSync } from '../../sync/run-sync.ts';
 import { reportError } from '../error-report.ts';
+import { readConversionOptions } from '../flags/conversion-flags.ts';
 import { endpointFromFlags } from '../flags/side-flags.ts';
 import { readSideOptions } from '../flags/side-options.ts';
 import { type CliIo, ExitCode } from '../io.ts';
@@ -56,6 +57,7 @@ export async function runSyncCommand(
     if (opts.all === true && opts.platform)
       throw new BadUsageError('--all cannot be combined with --platform');
     const platforms = ((opts.platform as string[] | undefined) ?? []).map(parsePlatform);
+    const { conversion } = readConversionOptions(opts, dst.transport);
     const signatures = opts.signatures !== false && opts.removeSignatures !== true;
     const factories = keychainFactories(io);
     const authfile = opts.authfile as string | undefined;
@@ -96,6 +98,7 @@ export async function runSyncCommand(
         skipExisting: opts.skipExisting === true,
         dryRun,
         signatures,
+        conversion,
         retryTimes: opts.retryTimes as number,
         onEvent: progress?.onEvent,
         onBytes: (n) => {
