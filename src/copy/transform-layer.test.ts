@@ -34,6 +34,19 @@ describe('transformLayer', () => {
     assert.equal(plain.digest, sha(tar));
   });
 
+  test('the output depends on the content only, not on how the source was chunked (same digest twice)', async () => {
+    const big = Buffer.concat([tar, tar, tar, tar, tar]);
+    const one = await transformLayer(chunks(big, big.length), 'zstd', undefined, next());
+    const many = await transformLayer(chunks(big, 1000), 'zstd', undefined, next());
+    assert.equal(one.digest, many.digest);
+    // Through a decompressor too, whose output is cut by its input.
+    const gz = gzipSync(big);
+    const a = await transformLayer(chunks(gz, 100), 'zstd', undefined, next());
+    const b = await transformLayer(chunks(gz, gz.length), 'zstd', undefined, next());
+    assert.equal(a.digest, b.digest);
+    assert.equal(a.digest, one.digest);
+  });
+
   test('a source that fails at its end (digest mismatch) leaves no spool file and rethrows', async () => {
     const before = (await readdir(spool.path)).length;
     async function* corrupt(): AsyncGenerator<Buffer> {

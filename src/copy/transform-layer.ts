@@ -30,6 +30,38 @@ export interface SpooledLayer {
 /** Bytes to look at before deciding how the content is compressed (the longest magic, xz's, is 6). */
 const MAGIC_BYTES = 6;
 
+/**
+ * Compressors are fed pieces of exactly this size (the last one shorter). zstd's streaming output
+ * depends on how its input is cut (how much it buffers before compressing a block), not only on the
+ * content, and a decompressor's output is cut by its own input. Fixed pieces make the output a function
+ * of the content alone: converting the same layer twice gives the same digest, and a second copy finds
+ * the blob already there.
+ */
+const PIECE = 64 * 1024;
+
+function fixedPieces(): Transform {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= PIECE) {
+        const all = Buffer.concat(pending, pendingBytes);
+        let offset = 0;
+        for (; all.length - offset >= PIECE; offset += PIECE) this.push(all.subarray(offset, offset + PIECE));
+        pending = offset < all.length ? [all.subarray(offset)] : [];
+        pendingBytes = all.length - offset;
+      }
+      cb();
+    },
+    flush(cb: TransformCallback) {
+      if (pendingBytes > 0) this.push(Buffer.concat(pending, pendingBytes));
+      cb();
+    },
+  });
+}
+
 /** A directory for spool files, removed by `dispose`. */
 export async function createSpoolDir(parent?: string): Promise<{ path: string; dispose(): Promise<void> }> {
   const path = await mkdtemp(join(parent ?? tmpdir(), 'ferry-convert-'));
@@ -76,6 +108,7 @@ export async function transformLayer(
   if (detected !== target) {
     if (detected === 'gzip') stages.push(createGunzip());
     else if (detected === 'zstd') stages.push(createZstdDecompress());
+    if (target !== 'none') stages.push(fixedPieces());
     if (target === 'gzip') stages.push(createGzip(level === undefined ? {} : { level }));
     else if (target === 'zstd') {
       stages.push(
@@ -111,6 +144,11 @@ export async function transformLayer(
   } catch (err) {
     await iterator.return?.().catch(() => undefined);
     await rm(path, { force: true });
+    // zlib's own codes (Z_DATA_ERROR, ZSTD_error_*): the content is not what it claims to be.
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ZSTD_'))) {
+      throw new ConversionError(`layer content is not valid ${detected} data (${(err as Error).message})`);
+    }
     throw err;
   }
   return { path, digest: `sha256:${hash.digest('hex')}`, size, detected };
