@@ -11,6 +11,8 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { gunzipSync, gzipSync, zstdDecompressSync } from 'node:zlib';
 import { buildImage, buildIndex, type FixtureBlob, pushImage } from '../rig/fixtures.ts';
@@ -131,6 +133,16 @@ async function stored(reg: RegistryInstance, repo: string, ref: string): Promise
   return { ...m, json: m.status === 200 ? JSON.parse(m.bytes.toString('utf8')) : undefined } as Stored;
 }
 
+/** The manifest an OCI layout names `ref` (its bytes, from the blob store). */
+async function layoutManifest(dir: string, ref: string): Promise<Buffer> {
+  const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as {
+    manifests: { digest: string; annotations?: Record<string, string> }[];
+  };
+  const entry = index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === ref);
+  assert.ok(entry, `${dir} names ${ref}`);
+  return readFile(join(dir, 'blobs', 'sha256', entry.digest.slice('sha256:'.length)));
+}
+
 async function onlyRepository(reg: RegistryInstance): Promise<string> {
   const session = openSession(reg);
   try {
@@ -245,6 +257,43 @@ describe('copy --format (manifest conversion, skopeo as oracle)', () => {
       assert.equal(fc.status, 200);
       assert.equal(fc.bytes.toString('utf8'), sc.bytes.toString('utf8'));
     }
+  });
+
+  test('one platform of a list (--override-arch/--override-variant) with --format oci: the same image bytes as skopeo', async () => {
+    const flags = ['--override-arch', 'arm', '--override-variant', 'v7', '--format', 'oci'];
+    const { skopeo, ferry, sReg, fReg } = await both(flags, 'src/list:v1');
+    assert.equal(skopeo.code, 0, skopeo.stderr);
+    assert.equal(ferry.code, 0, ferry.stderr);
+    const s = await stored(sReg, 'out/img', 'v1');
+    const f = await stored(fReg, 'out/img', 'v1');
+    assert.equal(f.json.mediaType, OCI_MANIFEST);
+    assert.equal(f.bytes.toString('utf8'), s.bytes.toString('utf8'));
+  });
+
+  test('--format oci into an oci: layout: the same manifest as skopeo writes there', async () => {
+    const dirs = [join(rig.dir, 'layout-skopeo'), join(rig.dir, 'layout-ferry')];
+    const from = `docker://${src.host}/src/docker:v1`;
+    const skopeo = await runSkopeo([
+      'copy',
+      '--src-tls-verify=false',
+      '--format',
+      'oci',
+      from,
+      `oci:${dirs[0]}:v1`,
+    ]);
+    assert.equal(skopeo.code, 0, skopeo.stderr);
+    const ferry = await runFerry([
+      'copy',
+      '--src-tls-verify=false',
+      '--format',
+      'oci',
+      from,
+      `oci:${dirs[1]}:v1`,
+    ]);
+    assert.equal(ferry.code, 0, ferry.stderr);
+    const [s, f] = await Promise.all(dirs.map((d) => layoutManifest(d, 'v1')));
+    assert.equal(f.toString('utf8'), s.toString('utf8'));
+    assert.equal(JSON.parse(f.toString('utf8')).mediaType, OCI_MANIFEST);
   });
 
   test('a Docker config with Docker-only fields converts to the config skopeo writes; the uncompressed layer is gzipped as skopeo does', async () => {
