@@ -204,7 +204,14 @@ export async function copyConverted(
         await rm(spooled.path, { force: true }); // disk holds only the layers in flight
         layerResults.set(key, { digest: out.digest, size: out.size, compression: target });
       });
-    await Promise.all([options.copyBlobs([...keep.values()]), configWork(), layerWork()]);
+    // All settle before the spool goes: a failure in one must not pull files from under the others.
+    const settled = await Promise.allSettled([
+      options.copyBlobs([...keep.values()]),
+      configWork(),
+      layerWork(),
+    ]);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
     await spool.dispose();
   }

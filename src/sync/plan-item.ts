@@ -12,7 +12,12 @@ import type { ByteCounts, SyncImageResult, SyncItem } from './sync-types.ts';
 export async function planSyncItem(
   item: SyncItem,
   planned: BlobLocations,
-  options: { readonly skipExisting?: boolean | undefined; readonly signal?: AbortSignal | undefined },
+  options: {
+    readonly skipExisting?: boolean | undefined;
+    readonly signal?: AbortSignal | undefined;
+    /** A conversion's result is unknown until converted: the source digest at the destination says nothing. */
+    readonly conversion?: object | undefined;
+  },
 ): Promise<Omit<SyncImageResult, 'durationMs'>> {
   const base = { source: item.sourceLabel, destination: item.destinationLabel };
   const bytes: ByteCounts = { copied: 0, mounted: 0, skipped: 0 };
@@ -20,7 +25,7 @@ export async function planSyncItem(
   if (options.skipExisting && destinationDigest !== undefined) {
     return { ...base, status: 'skipped', digest: destinationDigest, bytes };
   }
-  if (!item.platforms?.length && destinationDigest === sourceDigest) {
+  if (!item.platforms?.length && !options.conversion && destinationDigest === sourceDigest) {
     return { ...base, status: 'up-to-date', digest: sourceDigest, bytes };
   }
   const tree = await fetchSourceTree(item.source, sourceDigest, options.signal);
