@@ -291,7 +291,8 @@ describe('copy --format (manifest conversion, skopeo as oracle)', () => {
       `oci:${dirs[1]}:v1`,
     ]);
     assert.equal(ferry.code, 0, ferry.stderr);
-    const [s, f] = await Promise.all(dirs.map((d) => layoutManifest(d, 'v1')));
+    const s = await layoutManifest(dirs[0]!, 'v1');
+    const f = await layoutManifest(dirs[1]!, 'v1');
     assert.equal(f.toString('utf8'), s.toString('utf8'));
     assert.equal(JSON.parse(f.toString('utf8')).mediaType, OCI_MANIFEST);
   });
