@@ -13,7 +13,6 @@ import {
 } from './blob-copy.ts';
 import { BlobLocations } from './blob-locations.ts';
 import type { ConversionOptions } from './conversion-plan.ts';
-import { copyConverted, prepareConversion } from './convert-image.ts';
 import type { CopyDestination, CopySource } from './endpoints.ts';
 import type { BlobAction, CopyEventListener } from './events.ts';
 import { forEachLimit } from './limit.ts';
@@ -141,6 +140,8 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
     };
     if (options.conversion) {
       const what = `${source.registry}/${source.name}${isDigest(options.sourceReference) ? '@' : ':'}${options.sourceReference}`;
+      // Loaded on demand: the byte-for-byte path (and its start-up time) never pays for zlib and friends.
+      const { copyConverted, prepareConversion } = await import('./convert-image.ts');
       const prepared = prepareConversion(plan, options.conversion, what);
       emit?.({
         type: 'plan',
