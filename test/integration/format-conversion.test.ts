@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { gunzipSync, gzipSync, zstdDecompressSync } from 'node:zlib';
@@ -20,11 +20,12 @@ import type { RegistryInstance } from '../rig/registry.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest, openSession, pushBlob, putManifest } from '../rig/rig-client.ts';
 import { runCommand } from '../rig/run-command.ts';
-import { runSkopeo } from '../rig/skopeo.ts';
+import { authJson, runSkopeo, skopeoAuths } from '../rig/skopeo.ts';
 import { FERRY_BIN, runFerry } from '../support/run-ferry.ts';
 
-const rig = await withRig({ after }, { anonymous: true });
+const rig = await withRig({ after }, { anonymous: true, basicTls: true });
 const src = rig.anonymous!;
+const tls = rig.basicTls!;
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const INSECURE = ['--src-tls-verify=false', '--dest-tls-verify=false'];
 const NO_STACK = /\n\s+at .+:\d+:\d+/;
@@ -331,6 +332,56 @@ describe('copy --format (manifest conversion, skopeo as oracle)', () => {
     assert.match(skopeo.stderr, /unknown format \\"v3\\"/);
     assert.equal(ferry.code, 2);
     assert.match(ferry.stderr, /unknown format "v3"\. Choose one of the supported formats/);
+  });
+});
+
+describe('conversion into an HTTPS registry with htpasswd auth (self-signed CA)', () => {
+  test('--format oci: the config skopeo writes and the same tars; --dest-compress-format zstd: the same tars', async () => {
+    const authFile = join(rig.dir, 'tls-auth.json');
+    await writeFile(authFile, JSON.stringify(authJson(skopeoAuths([tls]))), { mode: 0o600 });
+    const from = `docker://${src.host}/src/mixed:v1`;
+    const skopeo = await runSkopeo(
+      [
+        'copy',
+        '--src-tls-verify=false',
+        '--dest-cert-dir',
+        tls.certDir!,
+        '--format',
+        'oci',
+        from,
+        `docker://${tls.host}/s/img:v1`,
+      ],
+      { auths: skopeoAuths([tls]) },
+    );
+    assert.equal(skopeo.code, 0, skopeo.stderr);
+    const ferryArgs = [
+      'copy',
+      '--src-tls-verify=false',
+      '--dest-cert-dir',
+      tls.certDir!,
+      '--dest-authfile',
+      authFile,
+    ];
+    const oci = await runFerry([...ferryArgs, '--format', 'oci', from, `docker://${tls.host}/f/img:v1`]);
+    assert.equal(oci.code, 0, oci.stderr);
+    const zstd = await runFerry([
+      ...ferryArgs,
+      '--dest-compress-format',
+      'zstd',
+      from,
+      `docker://${tls.host}/z/img:v1`,
+    ]);
+    assert.equal(zstd.code, 0, zstd.stderr);
+    const s = await stored(tls, 's/img', 'v1');
+    const f = await stored(tls, 'f/img', 'v1');
+    assert.equal(f.json.config.digest, s.json.config.digest);
+    assert.deepEqual(await uncompressedDigests(tls, 'f/img', f), mixed.diffIds);
+    const z = await stored(tls, 'z/img', 'v1');
+    assert.deepEqual(
+      z.json.layers.map((l) => l.mediaType),
+      ['application/vnd.oci.image.layer.v1.tar+zstd', 'application/vnd.oci.image.layer.v1.tar+zstd'],
+    );
+    assert.deepEqual(await uncompressedDigests(tls, 'z/img', z), mixed.diffIds);
   });
 });
 
