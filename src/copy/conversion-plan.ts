@@ -28,6 +28,8 @@ export interface ConversionOptions {
   readonly compressionLevel?: number | undefined;
   /** `--preserve-digests`: refuse any conversion that changes a digest. */
   readonly preserveDigests?: boolean | undefined;
+  /** Why digests must be preserved, for the refusal (default `--preserve-digests`). */
+  readonly preserveDigestsReason?: string | undefined;
   /** Where converted layers are spooled before upload (default: the system temp dir). */
   readonly tmpDir?: string | undefined;
 }
@@ -87,13 +89,17 @@ export function planImageConversion(
 }
 
 /** --preserve-digests: refuse, naming what would change, before anything is copied. */
-export function refuseDigestChange(plan: ImageConversionPlan, what: string): void {
+export function refuseDigestChange(
+  plan: ImageConversionPlan,
+  what: string,
+  reason = '--preserve-digests',
+): void {
   const reasons: string[] = [];
   if (plan.to !== plan.from) reasons.push(`converting ${formatName(plan.from)} to ${formatName(plan.to)}`);
   const n = plan.layers.filter((l) => l !== undefined).length;
   if (n > 0) reasons.push(`re-encoding ${n} layer${n === 1 ? '' : 's'}`);
   throw new BadUsageError(
-    `--preserve-digests: copying ${what} would need ${reasons.join(' and ')}, which changes its digest`,
+    `${reason}: copying ${what} would need ${reasons.join(' and ')}, which changes its digest`,
   );
 }
 

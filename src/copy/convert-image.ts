@@ -105,11 +105,12 @@ export function prepareConversion(
 
   if (conversion.preserveDigests) {
     const changing = images.find((i) => i.plan.changes);
+    const reason = conversion.preserveDigestsReason;
     if (changing)
-      refuseDigestChange(changing.plan, top.kind === 'image' ? what : `${what}@${changing.digest}`);
+      refuseDigestChange(changing.plan, top.kind === 'image' ? what : `${what}@${changing.digest}`, reason);
     if (indexFrom && indexTo !== indexFrom) {
       throw new BadUsageError(
-        `--preserve-digests: copying ${what} would need converting its ${formatName(indexFrom)} list to ${formatName(indexTo!)}, which changes its digest`,
+        `${reason ?? '--preserve-digests'}: copying ${what} would need converting its ${formatName(indexFrom)} list to ${formatName(indexTo!)}, which changes its digest`,
       );
     }
   }

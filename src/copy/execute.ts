@@ -1,4 +1,4 @@
-import { NotFoundError } from '../errors/kinds.ts';
+import { BadUsageError, NotFoundError } from '../errors/kinds.ts';
 import { isDigest } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import type { PlatformSpec } from '../oci/platform.ts';
@@ -156,6 +156,12 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
         copyBlobs: (blobs) => copyBlobs(blobs, { ...blobOptions, speculate }),
       });
       plan = { ...plan, top: converted.top, manifests: converted.manifests };
+      if (destRef && isDigest(destRef) && destRef !== converted.top.digest) {
+        // skopeo: "Destination specifies a digest" forbids modifying the manifest; nothing is tagged.
+        throw new BadUsageError(
+          `the destination names digest ${destRef}, but the converted image is ${converted.top.digest}`,
+        );
+      }
     }
     digest = plan.top.digest;
     mediaType = plan.top.mediaType;

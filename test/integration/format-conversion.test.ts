@@ -544,6 +544,24 @@ describe('conversion safety', () => {
     assert.equal((await stored(dest, 'out/img', 'v1')).status, 404);
   });
 
+  test('a destination named by digest cannot receive a converted image: exit 2, no manifest written', async () => {
+    const dest = await rig.startRegistry();
+    const run = await runFerry([
+      'copy',
+      ...INSECURE,
+      '--format',
+      'oci',
+      `docker://${src.host}/src/docker:v1`,
+      `docker://${dest.host}/out/img@${dockerImage.manifestDigest}`,
+    ]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      /the destination names digest sha256:[0-9a-f]{64}: copying .* would need converting Docker schema 2 \(v2s2\) to OCI/,
+    );
+    assert.equal((await stored(dest, 'out/img', dockerImage.manifestDigest)).status, 404);
+  });
+
   test('a second identical conversion uploads nothing new and gives the same digest', async () => {
     const dest = await rig.startRegistry();
     const args = [

@@ -118,7 +118,9 @@ async function runCopy(
     const srcRef = parseTransportReference(srcArg);
     const dstRef = parseTransportReference(dstArg);
     const platforms = selectedPlatforms(opts);
-    const { conversion, warnings } = readConversionOptions(opts, dstRef.transport);
+    const read = readConversionOptions(opts, dstRef.transport);
+    const { warnings } = read;
+    let conversion = read.conversion;
     if (!quiet) for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);
     const factories = keychainFactories(io);
     const authfile = opts.authfile as string | undefined;
@@ -130,6 +132,14 @@ async function runCopy(
       endpointFromFlags('dest', readSideOptions(opts, 'dest-'), factories, authfile),
     );
     opened.push(dst);
+    if (conversion && dst.digest) {
+      // skopeo: "Destination specifies a digest" forbids changing the manifest.
+      conversion = {
+        ...conversion,
+        preserveDigests: true,
+        preserveDigestsReason: `the destination names digest ${dst.digest}`,
+      };
+    }
     const progress = quiet ? undefined : progressFor(io.stderr);
     const signatures = opts.signatures !== false && opts.removeSignatures !== true;
     let copied: Awaited<ReturnType<typeof copyImage>>;
