@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { gunzipSync, gzipSync, zstdDecompressSync } from 'node:zlib';
@@ -434,6 +434,29 @@ describe('copy --dest-compress* (layer re-encoding, skopeo as oracle)', () => {
         repo,
       );
       assert.deepEqual(await uncompressedDigests(back, repo, m), mixed.diffIds, repo);
+    }
+  });
+
+  test('--dest-compress --dest-compress-format=zstd into oci: (skopeo systemtest "copy: oci, zstd"): zstd blobs and layer type for both', async () => {
+    const from = `docker://${src.host}/src/docker:v1`;
+    const flags = ['--src-tls-verify=false', '--dest-compress', '--dest-compress-format=zstd'];
+    for (const [name, run] of [
+      ['skopeo', (dir: string) => runSkopeo(['copy', ...flags, from, `oci:${dir}:latest`])],
+      ['ferry', (dir: string) => runFerry(['copy', ...flags, from, `oci:${dir}:latest`])],
+    ] as const) {
+      const dir = join(rig.dir, `zstd-layout-${name}`);
+      const result = await run(dir);
+      assert.equal(result.code, 0, `${name}: ${result.stderr}`);
+      const blobs = join(dir, 'blobs', 'sha256');
+      const heads = await Promise.all(
+        (await readdir(blobs)).map(async (f) => (await readFile(join(blobs, f))).subarray(0, 4)),
+      );
+      assert.ok(
+        heads.some((h) => h.equals(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]))),
+        `${name}: a blob starts with the zstd magic number`,
+      );
+      const manifest = JSON.parse((await layoutManifest(dir, 'latest')).toString('utf8'));
+      assert.equal(manifest.layers[0].mediaType, 'application/vnd.oci.image.layer.v1.tar+zstd', name);
     }
   });
 
