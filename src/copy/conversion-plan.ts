@@ -9,7 +9,7 @@
  * fails, as in skopeo.
  */
 import { BadUsageError } from '../errors/kinds.ts';
-import { ConversionError } from '../oci/convert-manifest.ts';
+import { ConversionError } from '../oci/conversion-error.ts';
 import {
   type Compression,
   layerKind,

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants, createGunzip, createGzip, createZstdCompress, createZstdDecompress } from 'node:zlib';
-import { ConversionError } from '../oci/convert-manifest.ts';
+import { ConversionError } from '../oci/conversion-error.ts';
 import { type Compression, detectCompression } from '../oci/layer-compression.ts';
 
 export interface SpooledLayer {

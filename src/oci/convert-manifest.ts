@@ -5,8 +5,7 @@
  * Go-struct field order, media types moved within their compression variant set, Docker-only or
  * OCI-only fields dropped. With nothing to change the source bytes are kept, so the digest is too.
  */
-import { ErrorCode } from '../errors/codes.ts';
-import { FerryError } from '../errors/ferry-error.ts';
+import { ConversionError } from './conversion-error.ts';
 import { sha256Digest } from './digest.ts';
 import { type GoMap, type GoValue, goJson } from './go-json.ts';
 import {
@@ -49,12 +48,6 @@ type RawDescriptor = {
   platform?: Record<string, unknown>;
   artifactType?: string;
 };
-
-export class ConversionError extends FerryError {
-  constructor(message: string) {
-    super(ErrorCode.UnsupportedConversion, message);
-  }
-}
 
 export function convertImageManifest(
   source: { readonly bytes: Uint8Array; readonly mediaType: string },
