@@ -1,4 +1,4 @@
-import { NotFoundError } from '../errors/kinds.ts';
+import { BadUsageError, NotFoundError } from '../errors/kinds.ts';
 import { isDigest } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import type { PlatformSpec } from '../oci/platform.ts';
@@ -14,6 +14,7 @@ import {
   transferBlob,
 } from './blob-copy.ts';
 import { BlobLocations } from './blob-locations.ts';
+import type { ConversionOptions } from './conversion-plan.ts';
 import type { CopyDestination, CopySource } from './endpoints.ts';
 import type { BlobAction, CopyEventListener } from './events.ts';
 import { forEachLimit } from './limit.ts';
@@ -49,6 +50,11 @@ export interface CopyImageOptions {
   /** Called with the size of every chunk streamed (for throughput meters or memory policies). */
   readonly onBytes?: ((bytes: number) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Manifest format conversion and layer (re)compression (`--format`, `--dest-compress*`). Absent: the
+   * byte-for-byte copy, digests preserved. Present: the conversion path (convert-image.ts).
+   */
+  readonly conversion?: ConversionOptions | undefined;
 }
 
 export interface CopyResult {
@@ -124,16 +130,61 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
   let manifestsPushed = 0;
   let plan: CopyPlan | undefined;
 
-  if (!options.platforms?.length && existing?.digest === fetched.digest) {
+  // A conversion's result is known only after converting; the source digest says nothing about it.
+  if (!options.platforms?.length && !options.conversion && existing?.digest === fetched.digest) {
     upToDate = true;
     emit?.({ type: 'up-to-date', destination: `${destination.registry}/${destination.name}`, digest });
   } else {
     const tree = await completeTree(source, fetched.digest, fetched.parsed, signal);
     plan = planCopy(tree, { platforms: options.platforms });
     for (const message of plan.warnings) emit?.({ type: 'warning', message });
+    const blobOptions = {
+      source,
+      destination,
+      locations,
+      retry: options.retry ?? morePatient(source.retry, destination.retry),
+      chunkSize: options.chunkSize ?? 16 * 1024 * 1024,
+      chunkedRetryThreshold: options.chunkedRetryThreshold ?? 64 * 1024 * 1024,
+      forceChunked: options.forceChunked ?? false,
+      onEvent: emit,
+      onBytes: options.onBytes,
+      signal,
+      parallel: options.parallel ?? 6,
+      counters,
+    };
+    if (options.conversion) {
+      const what = `${source.registry}/${source.name}${isDigest(options.sourceReference) ? '@' : ':'}${options.sourceReference}`;
+      // Loaded on demand: the byte-for-byte path (and its start-up time) never pays for zlib and friends.
+      const { copyConverted, prepareConversion } = await import('./convert-image.ts');
+      const prepared = prepareConversion(plan, options.conversion, what);
+      emit?.({
+        type: 'plan',
+        blobs: plan.blobs.length,
+        totalBytes: plan.totalBytes,
+        manifests: plan.manifests.length + 1,
+      });
+      const speculate = (await destinationTags) === false;
+      const converted = await copyConverted(prepared, {
+        ...blobOptions,
+        conversion: options.conversion,
+        copyBlobs: (blobs) => copyBlobs(blobs, { ...blobOptions, speculate }),
+      });
+      plan = { ...plan, top: converted.top, manifests: converted.manifests };
+      if (destRef && isDigest(destRef) && destRef !== converted.top.digest) {
+        // skopeo: "Destination specifies a digest" forbids modifying the manifest; nothing is tagged.
+        throw new BadUsageError(
+          `the destination names digest ${destRef}, but the converted image is ${converted.top.digest}`,
+        );
+      }
+    }
     digest = plan.top.digest;
     mediaType = plan.top.mediaType;
-    if (existing?.digest === plan.top.digest) {
+    if (options.conversion && existing?.digest === plan.top.digest) {
+      upToDate = true;
+      emit?.({ type: 'up-to-date', destination: `${destination.registry}/${destination.name}`, digest });
+    } else if (options.conversion) {
+      manifestsPushed = await pushTop(destination, plan, destRef, options);
+    } else if (existing?.digest === plan.top.digest) {
       upToDate = true;
       emit?.({ type: 'up-to-date', destination: `${destination.registry}/${destination.name}`, digest });
     } else {
@@ -143,41 +194,22 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
         totalBytes: plan.totalBytes,
         manifests: plan.manifests.length + 1,
       });
-      await copyBlobs(plan.blobs, {
-        source,
-        destination,
-        locations,
-        retry: options.retry ?? morePatient(source.retry, destination.retry),
-        chunkSize: options.chunkSize ?? 16 * 1024 * 1024,
-        chunkedRetryThreshold: options.chunkedRetryThreshold ?? 64 * 1024 * 1024,
-        forceChunked: options.forceChunked ?? false,
-        onEvent: emit,
-        onBytes: options.onBytes,
-        signal,
-        parallel: options.parallel ?? 6,
-        counters,
-        speculate: (await destinationTags) === false,
-      });
-      manifestsPushed = await pushManifests(destination, plan.manifests, options);
-      await destination.putManifest(
-        destRef ?? plan.top.digest,
-        plan.top.bytes,
-        plan.top.mediaType,
-        signal,
-        true,
-      );
-      manifestsPushed += 1;
-      emit?.({
-        type: 'manifest',
-        digest: plan.top.digest,
-        mediaType: plan.top.mediaType,
-        reference: destRef ?? plan.top.digest,
-      });
+      await copyBlobs(plan.blobs, { ...blobOptions, speculate: (await destinationTags) === false });
+      manifestsPushed = await pushTop(destination, plan, destRef, options);
     }
   }
 
   let artifacts = 0;
-  if (artifactWork) {
+  if (artifactWork && options.conversion && digest !== fetched.digest) {
+    // Signatures and referrers name the source digest, which the converted image does not have.
+    const found = await artifactWork;
+    if (found.tags.length + found.referrers.length > 0) {
+      emit?.({
+        type: 'warning',
+        message: `signatures and referrers of ${fetched.digest} are not copied: the converted image is ${digest}`,
+      });
+    }
+  } else if (artifactWork) {
     artifacts = await copyArtifacts(await artifactWork, options, locations, counters);
   }
 
@@ -192,6 +224,30 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
     artifacts,
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/** Children by digest, then the top manifest under the tag (or its digest), last. Returns how many were pushed. */
+async function pushTop(
+  destination: CopyDestination,
+  plan: CopyPlan,
+  destRef: string | undefined,
+  options: CopyImageOptions,
+): Promise<number> {
+  const pushed = await pushManifests(destination, plan.manifests, options);
+  await destination.putManifest(
+    destRef ?? plan.top.digest,
+    plan.top.bytes,
+    plan.top.mediaType,
+    options.signal,
+    true,
+  );
+  options.onEvent?.({
+    type: 'manifest',
+    digest: plan.top.digest,
+    mediaType: plan.top.mediaType,
+    reference: destRef ?? plan.top.digest,
+  });
+  return pushed + 1;
 }
 
 /** Child manifests by digest: images first (in parallel), then nested indexes in post-order. */
@@ -234,6 +290,7 @@ async function copyArtifacts(
       sourceReference: job.reference,
       destinationTag: job.tag,
       platforms: undefined,
+      conversion: undefined, // artifacts name the digests they sign: copied as they are
       signatures: false, // one level: signatures of signatures are not followed
       admit: undefined, // the image they belong to was admitted; they are not images to judge
       locations,

@@ -21,6 +21,7 @@ export const ErrorCode = {
   PolicyConfig: 'FERRY_E_POLICY_CONFIG',
   PolicyUnsupported: 'FERRY_E_POLICY_UNSUPPORTED',
   PolicyRejected: 'FERRY_E_POLICY_REJECTED',
+  UnsupportedConversion: 'FERRY_E_UNSUPPORTED_CONVERSION',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -17,6 +17,8 @@ export async function planSyncItem(
     readonly skipExisting?: boolean | undefined;
     readonly admit?: SyncAdmit | undefined;
     readonly signal?: AbortSignal | undefined;
+    /** A conversion's result is unknown until converted: the source digest at the destination says nothing. */
+    readonly conversion?: object | undefined;
   },
 ): Promise<Omit<SyncImageResult, 'durationMs'>> {
   const base = { source: item.sourceLabel, destination: item.destinationLabel };
@@ -26,7 +28,7 @@ export async function planSyncItem(
     return { ...base, status: 'skipped', digest: destinationDigest, bytes };
   }
   await admitItem(item, sourceDigest, options);
-  if (!item.platforms?.length && destinationDigest === sourceDigest) {
+  if (!item.platforms?.length && !options.conversion && destinationDigest === sourceDigest) {
     return { ...base, status: 'up-to-date', digest: sourceDigest, bytes };
   }
   const tree = await fetchSourceTree(item.source, sourceDigest, options.signal);

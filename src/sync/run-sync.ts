@@ -13,6 +13,7 @@
  *   (an upload is never abandoned half-way). With it, every image is tried and all failures reported.
  */
 import { BlobLocations } from '../copy/blob-locations.ts';
+import type { ConversionOptions } from '../copy/conversion-plan.ts';
 import type { CopyEventListener } from '../copy/events.ts';
 import { copyImage } from '../copy/execute.ts';
 import { forEachLimit } from '../copy/limit.ts';
@@ -50,6 +51,8 @@ export interface RunSyncOptions {
    * left alone by skipExisting, which are neither read nor written.
    */
   readonly admit?: SyncAdmit | undefined;
+  /** `--format`: every image converted (see copy/convert-image.ts); absent: copied byte for byte. */
+  readonly conversion?: ConversionOptions | undefined;
   readonly onEvent?: ((event: SyncEvent) => void) | undefined;
   /** Per-image copy events (blob progress), tagged with the image's index. */
   readonly onCopyEvent?: ((index: number) => CopyEventListener | undefined) | undefined;
@@ -157,10 +160,11 @@ async function syncItem(
     return { ...base, status: 'skipped', digest: destinationDigest, bytes: zero() };
   }
   await admitItem(item, sourceDigest, options);
-  if (!item.platforms?.length && destinationDigest === sourceDigest) {
+  if (!item.platforms?.length && !options.conversion && destinationDigest === sourceDigest) {
     return { ...base, status: 'up-to-date', digest: sourceDigest, bytes: zero() };
   }
   const copied = await copyImage({
+    conversion: options.conversion,
     source: item.source,
     sourceReference: sourceDigest,
     destination: item.destination,

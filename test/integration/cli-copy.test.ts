@@ -178,7 +178,7 @@ describe('ferry copy (CLI)', () => {
     ]);
     assert.equal(injection.code, 2);
 
-    const unknownFlag = await runFerry(['copy', '--dest-compress', 'docker://a/b:c', 'docker://d/e:f']);
+    const unknownFlag = await runFerry(['copy', '--dest-frobnicate', 'docker://a/b:c', 'docker://d/e:f']);
     assert.equal(unknownFlag.code, 2);
 
     const badPlatform = await runFerry([

@@ -9,6 +9,7 @@ import { parseTransportReference } from '../../reference/parse-transport-referen
 import { Registries } from '../../registry/registries.ts';
 import { reportError } from '../error-report.ts';
 import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
+import { addConversionOptions, readConversionOptions } from '../flags/conversion-flags.ts';
 import { addPolicyOptions, readPolicyOptions } from '../flags/policy-options.ts';
 import { endpointFromFlags } from '../flags/side-flags.ts';
 import { addSideOptions, readSideOptions } from '../flags/side-options.ts';
@@ -39,6 +40,7 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
   addSideOptions(cmd, 'src-', 'source');
   addSideOptions(cmd, 'dest-', 'destination');
   addPolicyOptions(cmd);
+  addConversionOptions(cmd, { compression: true });
   cmd
     .option(
       '--authfile <path>',
@@ -66,7 +68,7 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
     .option('--remove-signatures <bool>', 'skopeo compatibility: same as --no-signatures', parseBool)
     .option(
       '--preserve-digests <bool>',
-      'accepted for skopeo compatibility (digests are always preserved)',
+      'refuse a --format/--dest-compress* conversion that would change a digest (digests are preserved otherwise)',
       parseBool,
     )
     .option(
@@ -125,6 +127,10 @@ async function runCopy(
     const srcRef = parseTransportReference(srcArg);
     const dstRef = parseTransportReference(dstArg);
     const platforms = selectedPlatforms(opts);
+    const read = readConversionOptions(opts, dstRef.transport);
+    const { warnings } = read;
+    let conversion = read.conversion;
+    if (!quiet) for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);
     const factories = keychainFactories(io);
     const authfile = opts.authfile as string | undefined;
     const src = await openSourceSide(srcRef, registries, () =>
@@ -136,6 +142,14 @@ async function runCopy(
     );
     opened.push(dst);
     const admit = await sourceAdmission(policy, srcRef, src.repository);
+    if (conversion && dst.digest) {
+      // skopeo: "Destination specifies a digest" forbids changing the manifest.
+      conversion = {
+        ...conversion,
+        preserveDigests: true,
+        preserveDigestsReason: `the destination names digest ${dst.digest}`,
+      };
+    }
     const progress = quiet ? undefined : progressFor(io.stderr);
     const signatures = opts.signatures !== false && opts.removeSignatures !== true;
     let copied: Awaited<ReturnType<typeof copyImage>>;
@@ -153,6 +167,7 @@ async function runCopy(
         forceChunked: opts.chunkSize !== undefined,
         onEvent: progress?.onEvent,
         onBytes: createMemoryGuard(),
+        conversion,
       });
     } finally {
       progress?.finish();

@@ -16,6 +16,9 @@ export const PFLAG_BOOLEANS: Readonly<Record<string, ReadonlySet<string>>> = {
     '--quiet',
     '--remove-signatures',
     '--preserve-digests',
+    '--dest-compress',
+    '--dest-decompress',
+    '--dest-oci-accept-uncompressed-layers',
   ]),
   inspect: new Set([...SIDE_BOOLEANS, '--raw', '--config', '--no-tags']),
   sync: new Set([

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
+import { addConversionOptions } from '../flags/conversion-flags.ts';
 import { addPolicyOptions } from '../flags/policy-options.ts';
 import { addSideOptions } from '../flags/side-options.ts';
 import type { CliIo } from '../io.ts';
@@ -20,6 +21,7 @@ export function registerSync(program: Command, io: CliIo, result: CommandResult)
   addSideOptions(cmd, 'src-', 'source');
   addSideOptions(cmd, 'dest-', 'destination');
   addPolicyOptions(cmd);
+  addConversionOptions(cmd, { compression: false });
   cmd
     .option('--authfile <path>', 'auth file for both sides')
     .option(
@@ -53,7 +55,7 @@ export function registerSync(program: Command, io: CliIo, result: CommandResult)
     .option('--remove-signatures <bool>', 'skopeo compatibility: same as --no-signatures', parseBool)
     .option(
       '--preserve-digests <bool>',
-      'accepted for skopeo compatibility (digests are always preserved)',
+      'refuse a --format conversion that would change a digest (digests are preserved otherwise)',
       parseBool,
     )
     .option('-q, --quiet <bool>', 'print nothing but errors and the failure table', parseBool)

@@ -10,6 +10,7 @@ import { collectItems } from '../../sync/collect-items.ts';
 import { runSync } from '../../sync/run-sync.ts';
 import type { SyncItem } from '../../sync/sync-types.ts';
 import { reportError } from '../error-report.ts';
+import { readConversionOptions } from '../flags/conversion-flags.ts';
 import { readPolicyOptions } from '../flags/policy-options.ts';
 import { endpointFromFlags } from '../flags/side-flags.ts';
 import { readSideOptions } from '../flags/side-options.ts';
@@ -65,6 +66,7 @@ export async function runSyncCommand(
     if (opts.all === true && opts.platform)
       throw new BadUsageError('--all cannot be combined with --platform');
     const platforms = ((opts.platform as string[] | undefined) ?? []).map(parsePlatform);
+    const { conversion } = readConversionOptions(opts, dst.transport);
     const signatures = opts.signatures !== false && opts.removeSignatures !== true;
     const factories = keychainFactories(io);
     const authfile = opts.authfile as string | undefined;
@@ -107,6 +109,7 @@ export async function runSyncCommand(
         dryRun,
         signatures,
         admit: syncAdmission(policy, src),
+        conversion,
         onEvent: progress?.onEvent,
         onBytes: (n) => {
           guard(n);
