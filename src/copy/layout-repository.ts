@@ -18,6 +18,7 @@ import type { FetchedManifest, ManifestHead } from '../registry/manifests.ts';
 import type { TagsPage } from '../registry/tags.ts';
 import type { StartUploadResult, UploadSession } from '../registry/uploads.ts';
 import type { CopyDestination, CopySource } from './endpoints.ts';
+import { iterableBlobReader, releaseUnread } from './iterable-blob-reader.ts';
 
 /** A layout write needs no session; this one only satisfies the interface. */
 const LAYOUT_SESSION: UploadSession = Object.freeze({ location: 'oci-layout', minChunkLength: undefined });
@@ -81,7 +82,7 @@ export class LayoutRepository implements CopySource, CopyDestination {
   }
 
   openBlob(desc: Descriptor): BlobReader {
-    return layoutBlobReader(this.layout, desc);
+    return iterableBlobReader(this.layout.readBlob(desc.digest, desc.size));
   }
 
   async listTagsPage(): Promise<TagsPage> {
@@ -153,40 +154,4 @@ export async function scopedImages(layout: OciLayoutDir): Promise<Map<string, st
     byScope.set(scope, list);
   }
   return byScope;
-}
-
-function layoutBlobReader(layout: OciLayoutDir, desc: Descriptor): BlobReader {
-  let failure: unknown;
-  let total = 0;
-  let progress: ((bytes: number) => void) | undefined;
-  const inner = layout.readBlob(desc.digest, desc.size);
-  const reader = (async function* read() {
-    try {
-      for await (const chunk of inner) {
-        total += chunk.byteLength;
-        progress?.(total);
-        yield chunk;
-      }
-    } catch (err) {
-      failure = err;
-      throw err;
-    }
-  })() as unknown as BlobReader;
-  Object.defineProperty(reader, 'error', { get: () => failure });
-  Object.defineProperty(reader, 'onProgress', {
-    get: () => progress,
-    set: (fn: ((bytes: number) => void) | undefined) => {
-      progress = fn;
-    },
-  });
-  reader.release = async () => {
-    await reader.return(undefined);
-  };
-  return reader;
-}
-
-async function releaseUnread(body: AsyncIterable<Buffer>): Promise<void> {
-  const release = (body as Partial<BlobReader>).release;
-  if (typeof release === 'function') await release.call(body);
-  else await body[Symbol.asyncIterator]().return?.();
 }

@@ -1,5 +1,7 @@
 import type { CopyDestination, CopySource } from '../../copy/endpoints.ts';
+import { openImageDirForRead, openImageDirForWrite } from '../../copy/image-dir-endpoint.ts';
 import { openLayoutForRead, openLayoutForWrite } from '../../copy/layout-endpoint.ts';
+import { formatTransportReference } from '../../reference/format-transport-reference.ts';
 import type { TransportReference } from '../../reference/image-reference.ts';
 import type { Endpoint, Registries } from '../../registry/registries.ts';
 
@@ -33,6 +35,11 @@ export async function openSourceSide(
       close: nothingToClose,
     };
   }
+  if (ref.transport === 'dir') {
+    const opened = await openImageDirForRead(ref.path);
+    return { ...opened, reference: '', digest: undefined, display: formatTransportReference(ref) };
+  }
+  if (ref.transport === 'docker-archive') throw new Error('docker-archive: not yet wired');
   const opened = await openLayoutForRead(ref);
   return {
     repository: opened.repository(),
@@ -58,6 +65,11 @@ export async function openDestinationSide(
       close: nothingToClose,
     };
   }
+  if (ref.transport === 'dir') {
+    const opened = await openImageDirForWrite(ref.path);
+    return { ...opened, reference: undefined, digest: undefined, display: formatTransportReference(ref) };
+  }
+  if (ref.transport === 'docker-archive') throw new Error('docker-archive: not yet wired');
   const opened = await openLayoutForWrite(ref);
   return {
     repository: opened.repository(),

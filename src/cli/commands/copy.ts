@@ -127,7 +127,11 @@ async function runCopy(
     );
     opened.push(dst);
     const progress = quiet ? undefined : progressFor(io.stderr);
-    const signatures = opts.signatures !== false && opts.removeSignatures !== true;
+    // dir: and docker-archive: hold exactly one image (or one index): cosign signature tags and
+    // referrers are separate images with nowhere to go. skopeo stores none there either (docker-archive
+    // "Storing signatures for docker tar files is not supported"; dir: only simple-signing files).
+    const singleImageDestination = dstRef.transport === 'dir' || dstRef.transport === 'docker-archive';
+    const signatures = opts.signatures !== false && opts.removeSignatures !== true && !singleImageDestination;
     let copied: Awaited<ReturnType<typeof copyImage>>;
     try {
       copied = await copyImage({
