@@ -27,6 +27,11 @@ export interface CopyImageOptions {
   /** Tag to set at the destination; undefined ⇒ push by digest only. */
   readonly destinationTag?: string | undefined;
   readonly platforms?: readonly PlatformSpec[] | undefined;
+  /**
+   * For destinations that hold one image (docker-archive): the platform to take from an index when
+   * `platforms` is not given — skopeo's default `copy.CopySystemImage`. Ignored for a single image.
+   */
+  readonly indexPlatform?: PlatformSpec | undefined;
   /** Copy cosign signatures/attestations/SBOMs and OCI referrers of the copied digests (default true). */
   readonly signatures?: boolean | undefined;
   /** Blobs in flight at once (default 6, like skopeo's --image-parallel-copies). */
@@ -110,12 +115,15 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
   let manifestsPushed = 0;
   let plan: CopyPlan | undefined;
 
-  if (!options.platforms?.length && existing?.digest === fetched.digest) {
+  const platforms =
+    options.platforms ??
+    (options.indexPlatform && fetched.parsed.kind === 'index' ? [options.indexPlatform] : undefined);
+  if (!platforms?.length && existing?.digest === fetched.digest) {
     upToDate = true;
     emit?.({ type: 'up-to-date', destination: `${destination.registry}/${destination.name}`, digest });
   } else {
     const tree = await completeTree(source, fetched.digest, fetched.parsed, signal);
-    plan = planCopy(tree, { platforms: options.platforms });
+    plan = planCopy(tree, { platforms });
     for (const message of plan.warnings) emit?.({ type: 'warning', message });
     digest = plan.top.digest;
     mediaType = plan.top.mediaType;

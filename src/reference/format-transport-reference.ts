@@ -15,6 +15,8 @@ export function formatTransportReference(ref: TransportReference): string {
       return `dir:${ref.path}`;
     case 'docker-archive':
       if (ref.ref !== undefined) return `docker-archive:${ref.path}:${formatReference(ref.ref)}`;
-      return ref.index === undefined ? `docker-archive:${ref.path}` : `docker-archive:${ref.path}:@${ref.index}`;
+      return ref.index === undefined
+        ? `docker-archive:${ref.path}`
+        : `docker-archive:${ref.path}:@${ref.index}`;
   }
 }
