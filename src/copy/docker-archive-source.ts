@@ -64,28 +64,23 @@ export class DockerArchiveSource implements CopySource {
   }
 
   openBlob(desc: Descriptor): BlobReader {
-    const image = this.#image;
-    if (desc.digest === image.configDigest) {
-      return iterableBlobReader(
-        (async function* config() {
-          yield image.configBytes;
-        })(),
-      );
+    return iterableBlobReader(this.#blob(desc.digest));
+  }
+
+  async *#blob(digest: string): AsyncGenerator<Buffer> {
+    if (digest === this.#image.configDigest) {
+      yield this.#image.configBytes;
+      return;
     }
-    const layer = image.layers.get(desc.digest);
+    const layer = this.#image.layers.get(digest);
     if (!layer) {
-      const missing = new LayoutError(
+      throw new LayoutError(
         LayoutErrorCode.BlobNotFound,
         this.#reader.archivePath,
-        `blob ${desc.digest} is not in ${this.#reader.archivePath}`,
-      );
-      return iterableBlobReader(
-        (async function* fail(): AsyncGenerator<Buffer> {
-          throw missing;
-        })(),
+        `blob ${digest} is not in ${this.#reader.archivePath}`,
       );
     }
-    return iterableBlobReader(verified(this.#reader.readLayer(layer), desc.digest, layer.size, layer.entry));
+    yield* verified(this.#reader.readLayer(layer), digest, layer.size, layer.entry);
   }
 
   async listTagsPage(): Promise<TagsPage> {
