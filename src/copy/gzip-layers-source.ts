@@ -77,7 +77,7 @@ export class GzipLayersSource implements CopySource {
 
   async #build(signal?: AbortSignal): Promise<FetchedManifest | undefined> {
     const source = await this.#inner.getManifest('', signal);
-    if (!source || source.parsed.kind !== 'image') return source;
+    if (source?.parsed.kind !== 'image') return source;
     const manifest = source.parsed.manifest;
     this.#work = await mkdtemp(join(this.#tmpDir, 'ferry-gzip-layers-'));
     const distinct = [...new Map(manifest.layers.map((l) => [l.digest, l])).values()];
