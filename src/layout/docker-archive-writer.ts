@@ -91,7 +91,7 @@ export class DockerArchiveWriter {
   /** Stage a blob as received (verified against `desc`). False when it was already staged. */
   async stageBlob(
     desc: Pick<Descriptor, 'digest' | 'size'>,
-    source: AsyncIterable<Uint8Array>,
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   ): Promise<boolean> {
     if ((await this.blobSize(desc.digest)) !== undefined) return false;
     const target = this.#blobPath(desc.digest);
