@@ -8,7 +8,6 @@
 
 import type { DockerArchiveWriter } from '../layout/docker-archive-writer.ts';
 import { LayoutError, LayoutErrorCode } from '../layout/layout-error.ts';
-import { sha256Digest } from '../oci/digest.ts';
 import { type Descriptor, parseManifest } from '../oci/manifest.ts';
 import type { ManifestHead } from '../registry/manifests.ts';
 import type { TagsPage } from '../registry/tags.ts';
@@ -61,6 +60,7 @@ export class DockerArchiveDestination implements CopyDestination {
 
   async cancelUpload(): Promise<void> {}
 
+  /** Returns the digest of the image as stored (what skopeo reports), not of the source manifest. */
   async putManifest(_reference: string, bytes: Uint8Array, mediaType: string): Promise<string> {
     const parsed = parseManifest(bytes, mediaType, this.registry);
     if (parsed.kind === 'index') {
@@ -70,7 +70,6 @@ export class DockerArchiveDestination implements CopyDestination {
         `${this.#writer.archivePath}: docker-archive holds single images, not a manifest list; select one platform (--platform os/arch)`,
       );
     }
-    await this.#writer.addImage(parsed.manifest, this.#repoTags);
-    return sha256Digest(bytes);
+    return this.#writer.addImage(parsed.manifest, this.#repoTags);
   }
 }

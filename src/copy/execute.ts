@@ -153,7 +153,9 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
         speculate: (await destinationTags) === false,
       });
       manifestsPushed = await pushManifests(destination, plan.manifests, options);
-      await destination.putManifest(
+      // The digest the destination holds: the pushed bytes' for registries and layouts; a
+      // docker-archive stores a manifest of its own (skopeo reports that one too).
+      digest = await destination.putManifest(
         destRef ?? plan.top.digest,
         plan.top.bytes,
         plan.top.mediaType,
@@ -163,7 +165,7 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
       manifestsPushed += 1;
       emit?.({
         type: 'manifest',
-        digest: plan.top.digest,
+        digest,
         mediaType: plan.top.mediaType,
         reference: destRef ?? plan.top.digest,
       });

@@ -18,6 +18,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { sha256Digest } from '../oci/digest.ts';
 import { DigestVerifier } from '../oci/digest-verifier.ts';
 import type { Descriptor, ImageManifest } from '../oci/manifest.ts';
 import { syncDirectory } from './atomic-write.ts';
@@ -32,6 +33,7 @@ import {
   legacyLayers,
   type ManifestItem,
   repositoriesJson,
+  schema2ManifestJson,
 } from './docker-archive-format.ts';
 import { isErrno } from './file-lock.ts';
 import { COMPRESSION_MAGIC_BYTES, decompressed, detectCompression } from './layer-compression.ts';
@@ -40,6 +42,9 @@ import { writeBytesEntry, writeEndOfArchive, writeFileEntry, writeSymlinkEntry }
 
 /** Go's tar FileInfoHeader of containers/image's `tarFI`: read-only files. */
 const FILE_MODE = 0o444;
+/** containers/image manifest.DockerV2Schema2ConfigMediaType and …LayerUncompressedMediaType. */
+const DOCKER_CONFIG = 'application/vnd.docker.container.image.v1+json';
+const DOCKER_LAYER_TAR = 'application/vnd.docker.image.rootfs.diff.tar';
 const GO = { goStyle: true } as const;
 
 export interface DockerArchiveWriterOptions {
@@ -119,8 +124,10 @@ export class DockerArchiveWriter {
   /**
    * Add the image `manifest` (its blobs staged) under `repoTags`: layers are decompressed and
    * checked against the config's DiffIDs (dest.go PutManifest → writer.go ensureManifestItemLocked).
+   * Returns the digest skopeo reports for the image it wrote (`--digestfile`): that of the schema 2
+   * manifest describing the stored, uncompressed layers (`…rootfs.diff.tar`, DiffID, size).
    */
-  async addImage(manifest: ImageManifest, repoTags: readonly string[]): Promise<void> {
+  async addImage(manifest: ImageManifest, repoTags: readonly string[]): Promise<string> {
     const configDigest = manifest.config.digest;
     const configBytes = await readSmall(this.#blobPath(configDigest));
     const configText = configBytes.toString('utf8');
@@ -142,8 +149,9 @@ export class DockerArchiveWriter {
         `image has ${manifest.layers.length} layers but its config lists ${diffIDs.length} DiffIDs`,
       );
     }
+    const sizes: number[] = [];
     for (const [i, layer] of manifest.layers.entries()) {
-      await this.#uncompressLayer(layer.digest, diffIDs[i] as string);
+      sizes.push(await this.#uncompressLayer(layer.digest, diffIDs[i] as string));
     }
     this.#images.push({
       item: {
@@ -154,11 +162,17 @@ export class DockerArchiveWriter {
       configDigest,
       legacy: legacyLayers(diffIDs, configText),
     });
+    const written = schema2ManifestJson(
+      { mediaType: DOCKER_CONFIG, size: configBytes.byteLength, digest: configDigest },
+      diffIDs.map((digest, i) => ({ mediaType: DOCKER_LAYER_TAR, size: sizes[i] as number, digest })),
+    );
+    return sha256Digest(Buffer.from(written));
   }
 
-  async #uncompressLayer(blobDigest: string, diffID: string): Promise<void> {
+  /** Decompress a staged layer to `<diffid-hex>.tar` (once); returns its uncompressed size. */
+  async #uncompressLayer(blobDigest: string, diffID: string): Promise<number> {
     const target = this.#layerPath(diffID);
-    if (await exists(target)) return;
+    if (await exists(target)) return (await stat(target)).size;
     const source = this.#blobPath(blobDigest);
     const head = await readHead(source);
     const compression = detectCompression(head);
@@ -189,6 +203,7 @@ export class DockerArchiveWriter {
       await rm(tmp, { force: true });
       throw err;
     }
+    return verifier.bytes;
   }
 
   /** Write the tar beside the target, rename it into place, and remove the staging directory. */

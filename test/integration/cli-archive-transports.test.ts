@@ -211,10 +211,14 @@ describe('docker-archive: transport', () => {
       `docker://${reg}/team/single:v1`,
       `docker-archive:${out}:app:1.0`,
     ];
-    await ferry(args(path('f-app.tar')));
-    await skopeo(args(path('s-app.tar')));
+    await ferry(['copy', '--digestfile', path('f-app.digest'), ...args(path('f-app.tar')).slice(1)]);
+    await skopeo(['copy', '--digestfile', path('s-app.digest'), ...args(path('s-app.tar')).slice(1)]);
     const ours = await readFile(path('f-app.tar'));
     assert.ok(ours.equals(await readFile(path('s-app.tar'))), 'archives differ');
+    // The digest reported is that of the image as stored (uncompressed layers), as skopeo reports it.
+    const digest = await readFile(path('f-app.digest'), 'utf8');
+    assert.equal(digest, await readFile(path('s-app.digest'), 'utf8'));
+    assert.notEqual(digest, single.manifestDigest);
     assert.deepEqual(await siblings('f-app.tar'), []);
   });
 
