@@ -174,6 +174,14 @@ export class DockerArchiveWriter {
     const target = this.#layerPath(diffID);
     if (await exists(target)) return (await stat(target)).size;
     const source = this.#blobPath(blobDigest);
+    if (!(await exists(source))) {
+      // A foreign (non-distributable) layer is never copied, and an archive cannot refer to a URL.
+      throw new LayoutError(
+        LayoutErrorCode.BlobNotFound,
+        this.archivePath,
+        `layer ${blobDigest} was not copied (a foreign layer?); docker-archive needs every layer's content`,
+      );
+    }
     const head = await readHead(source);
     const compression = detectCompression(head);
     const verifier = new DigestVerifier(

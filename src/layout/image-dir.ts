@@ -129,7 +129,7 @@ export class ImageDir {
    */
   async writeBlob(
     desc: Pick<Descriptor, 'digest' | 'size'>,
-    source: AsyncIterable<Uint8Array>,
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   ): Promise<boolean> {
     if ((await this.blobSize(desc.digest)) !== undefined) return false;
     await this.#writeVerified(this.blobPath(desc.digest), desc, source);
