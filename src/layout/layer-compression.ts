@@ -6,6 +6,7 @@
  */
 import type { Readable, Transform } from 'node:stream';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
+import { LayoutError, LayoutErrorCode } from './layout-error.ts';
 
 export type LayerCompression = 'none' | 'gzip' | 'zstd' | 'bzip2' | 'xz';
 

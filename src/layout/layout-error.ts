@@ -35,6 +35,8 @@ export const LayoutErrorCode = {
   ArchiveExists: 'FERRY_E_LAYOUT_ARCHIVE_EXISTS',
   /** `docker-archive:` holds single images only; the source is a manifest list / index. */
   MultipleImages: 'FERRY_E_LAYOUT_MULTIPLE_IMAGES',
+  /** A layer or archive compressed with bzip2 or xz, which node:zlib cannot read. */
+  UnsupportedCompression: 'FERRY_E_LAYOUT_UNSUPPORTED_COMPRESSION',
   /** A manifest blob is larger than we are willing to buffer. */
   ManifestTooLarge: 'FERRY_E_LAYOUT_MANIFEST_TOO_LARGE',
 } as const;
