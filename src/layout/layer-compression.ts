@@ -32,7 +32,9 @@ export function decompressorFor(kind: LayerCompression, what: string): Transform
     case 'zstd':
       return createZstdDecompress();
     default:
-      throw new Error(
+      throw new LayoutError(
+        LayoutErrorCode.UnsupportedCompression,
+        what,
         `${what} is ${kind}-compressed, which ferry cannot decompress (gzip and zstd are supported)`,
       );
   }
