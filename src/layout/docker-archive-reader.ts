@@ -2,7 +2,8 @@
  * Reading `docker-archive:FILE[:REF|:@N]` (a `docker save` tar) in place, as containers/image
  * docker/internal/tarfile `Reader`/`Source` do: the tar is indexed once and entries are read where
  * they lie, so nothing is extracted (and no path in the archive ever reaches the filesystem). A
- * compressed archive (`docker save | gzip`) is first decompressed to a temp file, as skopeo does.
+ * compressed archive (`docker save | gzip`) is first decompressed to a temp file, as skopeo does, and
+ * so is one read from a pipe.
  *
  * Symbolic links (older `docker save` and skopeo write `<id>/layer.tar → ../<hex>.tar`) are followed
  * once, relative to the link's directory and only to another entry of the archive (reader.go
@@ -109,16 +110,28 @@ export class DockerArchiveReader {
     }
     let file = archivePath;
     let tempDir: string | undefined;
+    const workDir = async () => {
+      tempDir ??= await mkdtemp(join(options.tmpDir ?? tmpdir(), 'ferry-docker-archive-'));
+      return tempDir;
+    };
     try {
+      if (!(await fh.stat()).isFile()) {
+        // A pipe or device (`docker save … | ferry copy docker-archive:/dev/stdin …`): entries are
+        // read in place by offset, so keep a copy first.
+        const copy = join(await workDir(), 'input');
+        await pipeline(createReadStream('', { fd: fh }), createWriteStream(copy));
+        file = copy;
+        fh = await open(file, 'r');
+      }
       const head = (await readExactly(fh, 0, COMPRESSION_MAGIC_BYTES)) ?? Buffer.alloc(0);
       const compression = detectCompression(head);
       if (compression !== 'none') {
         await fh.close();
-        tempDir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'ferry-docker-archive-'));
-        file = join(tempDir, 'archive.tar');
+        const source = file;
+        file = join(await workDir(), 'archive.tar');
         const decompress = decompressorFor(compression, archivePath);
         await pipeline(
-          createReadStream(archivePath),
+          createReadStream(source),
           decompress as NodeJS.ReadWriteStream,
           createWriteStream(file),
         );

@@ -21,7 +21,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { sha256Digest } from '../oci/digest.ts';
 import { DigestVerifier } from '../oci/digest-verifier.ts';
 import type { Descriptor, ImageManifest } from '../oci/manifest.ts';
-import { syncDirectory } from './atomic-write.ts';
+import { resolveWriteTarget, syncDirectory } from './atomic-write.ts';
 import {
   ARCHIVE_MANIFEST,
   ARCHIVE_REPOSITORIES,
@@ -69,7 +69,8 @@ export class DockerArchiveWriter {
   }
 
   static async create(path: string, options: DockerArchiveWriterOptions = {}): Promise<DockerArchiveWriter> {
-    const archivePath = resolve(path);
+    // Through a symbolic link, the file it names is the one replaced (the link stays).
+    const archivePath = await resolveWriteTarget(resolve(path));
     await checkWritable(archivePath);
     const work = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'ferry-docker-archive-'));
     await Promise.all([mkdir(join(work, 'blobs')), mkdir(join(work, 'layers'))]);
@@ -216,6 +217,20 @@ export class DockerArchiveWriter {
 
   /** Write the tar beside the target, rename it into place, and remove the staging directory. */
   async commit(): Promise<void> {
+    if (await isSpecialFile(this.archivePath)) {
+      // A pipe or device (`docker-archive:/dev/stdout`, as skopeo allows): nothing to rename, stream.
+      try {
+        const out = await open(this.archivePath, 'w');
+        try {
+          await this.#writeTar(out);
+        } finally {
+          await out.close();
+        }
+      } finally {
+        await this.discard();
+      }
+      return;
+    }
     const tmp = join(
       dirname(this.archivePath),
       `.${basename(this.archivePath)}.tmp-${randomBytes(6).toString('hex')}`,
@@ -289,6 +304,16 @@ export class DockerArchiveWriter {
       GO,
     );
     await writeEndOfArchive(out);
+  }
+}
+
+async function isSpecialFile(path: string): Promise<boolean> {
+  try {
+    const info = await stat(path);
+    return !info.isFile() && !info.isDirectory();
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return false;
+    throw err;
   }
 }
 

@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { syncDirectory } from './atomic-write.ts';
+import { resolveWriteTarget, syncDirectory } from './atomic-write.ts';
 import { isErrno } from './file-lock.ts';
 import { IMAGE_DIR_VERSION, IMAGE_DIR_VERSION_FILE, ImageDir } from './image-dir.ts';
 import { LayoutError, LayoutErrorCode } from './layout-error.ts';
@@ -28,7 +28,9 @@ export class ImageDirWriter {
   }
 
   static async create(path: string): Promise<ImageDirWriter> {
-    const target = resolve(path);
+    // Through a symbolic link, the directory it names is the one replaced (the link stays), as
+    // skopeo writes into the resolved path.
+    const target = await resolveWriteTarget(resolve(path));
     await checkReplaceable(target);
     const staging = join(dirname(target), `.${basename(target)}.ferry-tmp-${randomBytes(6).toString('hex')}`);
     try {

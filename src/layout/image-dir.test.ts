@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -57,6 +57,15 @@ describe('ImageDirWriter', () => {
     await assert.rejects(ImageDirWriter.create(other), (e: unknown) =>
       hasCode(e, LayoutErrorCode.NotAnImageDir),
     );
+  });
+
+  test('through a symbolic link, the linked directory is written and the link kept', async () => {
+    const real = join(base, 'real');
+    await mkdir(real);
+    await symlink(real, join(base, 'link'));
+    await writeImage(join(base, 'link'));
+    assert.ok((await lstat(join(base, 'link'))).isSymbolicLink());
+    assert.ok((await readdir(real)).includes('manifest.json'));
   });
 
   test('a blob that does not match its digest is not stored', async () => {

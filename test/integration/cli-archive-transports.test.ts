@@ -12,8 +12,9 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { buildImage, buildMultiArch, pushImage } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest as rigGetManifest } from '../rig/rig-client.ts';
+import { runCommand } from '../rig/run-command.ts';
 import { runSkopeo } from '../rig/skopeo.ts';
-import { runFerry } from '../support/run-ferry.ts';
+import { FERRY_BIN, runFerry } from '../support/run-ferry.ts';
 
 const rig = await withRig({ after }, { anonymous: true });
 const anon = rig.anonymous!;
@@ -350,6 +351,48 @@ describe('docker-archive: transport', () => {
       );
       assert.deepEqual(diffIDs, config.rootfs.diff_ids, `${repo}: layers are the gzip of the DiffIDs`);
     }
+  });
+
+  test('an archive can be written to a pipe and read from one (docker save | docker load style)', async () => {
+    // Through `sh` so that standard input/output are real pipes (node gives children sockets, which
+    // cannot be opened as /dev/stdout — by skopeo either).
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent' };
+    const piped = path('piped.tar');
+    const written = await runCommand(
+      'sh',
+      [
+        '-c',
+        `"$0" "$@" | cat > '${piped}'`,
+        FERRY_BIN,
+        'copy',
+        '-q',
+        '--src-tls-verify=false',
+        '--additional-tag',
+        'extra/name:2',
+        '--additional-tag',
+        'quay.io/a/b:c,second:tag',
+        `docker://${reg}/team/single:v1`,
+        'docker-archive:/dev/stdout:app:1.0',
+      ],
+      { env },
+    );
+    assert.equal(written.code, 0, written.stderr);
+    assert.ok((await readFile(piped)).equals(await readFile(path('s-app.tar'))), 'piped archive differs');
+    const read = await runCommand(
+      'sh',
+      [
+        '-c',
+        `cat '${piped}' | "$0" "$@"`,
+        FERRY_BIN,
+        'copy',
+        '-q',
+        'docker-archive:/dev/stdin:second:tag',
+        `dir:${path('f-stdin')}`,
+      ],
+      { env },
+    );
+    assert.equal(read.code, 0, read.stderr);
+    assertSameFiles(await filesOf(path('f-stdin')), await filesOf(path('s-read-by-name')));
   });
 
   test('skopeo reads an archive written by ferry', async () => {
