@@ -10,6 +10,7 @@ import { FerryError } from '../errors/ferry-error.ts';
 import { DigestVerifier } from '../oci/digest-verifier.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import type { BlobReader } from '../registry/blobs.ts';
+import { NO_RETRY } from '../registry/retry.ts';
 import type { CopySource } from './endpoints.ts';
 
 type Content = { readonly path: string } | { readonly bytes: Uint8Array };
@@ -18,7 +19,7 @@ export class ConvertedBlobs implements CopySource {
   /** Never equal to a destination's registry: converted blobs are uploaded, not mounted from here. */
   readonly registry = 'ferry-converted:';
   readonly name = '';
-  readonly retry = { times: 0 };
+  readonly retry = NO_RETRY;
   readonly #content = new Map<string, Content>();
 
   add(digest: string, content: Content): void {

@@ -30,6 +30,11 @@ export interface CopyImageOptions {
   /** Tag to set at the destination; undefined ⇒ push by digest only. */
   readonly destinationTag?: string | undefined;
   readonly platforms?: readonly PlatformSpec[] | undefined;
+  /**
+   * For destinations that hold one image (docker-archive): the platform to take from an index when
+   * `platforms` is not given — skopeo's default `copy.CopySystemImage`. Ignored for a single image.
+   */
+  readonly indexPlatform?: PlatformSpec | undefined;
   /** Copy cosign signatures/attestations/SBOMs and OCI referrers of the copied digests (default true). */
   readonly signatures?: boolean | undefined;
   /** Blobs in flight at once (default 6, like skopeo's --image-parallel-copies). */
@@ -104,11 +109,12 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
   if (!fetched) {
     throw new NotFoundError(`${source.registry}/${source.name}:${options.sourceReference} not found`);
   }
+  // A destination that holds one image (docker-archive) takes the index's image for this platform.
+  const platforms =
+    options.platforms ??
+    (options.indexPlatform && fetched.parsed.kind === 'index' ? [options.indexPlatform] : undefined);
   if (options.admit) {
-    await options.admit(
-      admissionCandidate(source, fetched.digest, fetched.parsed, options.platforms),
-      signal,
-    );
+    await options.admit(admissionCandidate(source, fetched.digest, fetched.parsed, platforms), signal);
   }
   emit?.({
     type: 'resolved',
@@ -131,12 +137,12 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
   let plan: CopyPlan | undefined;
 
   // A conversion's result is known only after converting; the source digest says nothing about it.
-  if (!options.platforms?.length && !options.conversion && existing?.digest === fetched.digest) {
+  if (!platforms?.length && !options.conversion && existing?.digest === fetched.digest) {
     upToDate = true;
     emit?.({ type: 'up-to-date', destination: `${destination.registry}/${destination.name}`, digest });
   } else {
     const tree = await completeTree(source, fetched.digest, fetched.parsed, signal);
-    plan = planCopy(tree, { platforms: options.platforms });
+    plan = planCopy(tree, { platforms });
     for (const message of plan.warnings) emit?.({ type: 'warning', message });
     const blobOptions = {
       source,
@@ -183,7 +189,7 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
       upToDate = true;
       emit?.({ type: 'up-to-date', destination: `${destination.registry}/${destination.name}`, digest });
     } else if (options.conversion) {
-      manifestsPushed = await pushTop(destination, plan, destRef, options);
+      ({ pushed: manifestsPushed, digest } = await pushTop(destination, plan, destRef, options));
     } else if (existing?.digest === plan.top.digest) {
       upToDate = true;
       emit?.({ type: 'up-to-date', destination: `${destination.registry}/${destination.name}`, digest });
@@ -195,7 +201,7 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
         manifests: plan.manifests.length + 1,
       });
       await copyBlobs(plan.blobs, { ...blobOptions, speculate: (await destinationTags) === false });
-      manifestsPushed = await pushTop(destination, plan, destRef, options);
+      ({ pushed: manifestsPushed, digest } = await pushTop(destination, plan, destRef, options));
     }
   }
 
@@ -227,14 +233,19 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
 }
 
 /** Children by digest, then the top manifest under the tag (or its digest), last. Returns how many were pushed. */
+/**
+ * Child manifests, then the top one under its tag. Returns how many were pushed and the digest the
+ * destination holds: the pushed bytes' for registries and layouts; a docker-archive stores a manifest
+ * of its own (skopeo reports that one too).
+ */
 async function pushTop(
   destination: CopyDestination,
   plan: CopyPlan,
   destRef: string | undefined,
   options: CopyImageOptions,
-): Promise<number> {
+): Promise<{ pushed: number; digest: string }> {
   const pushed = await pushManifests(destination, plan.manifests, options);
-  await destination.putManifest(
+  const digest = await destination.putManifest(
     destRef ?? plan.top.digest,
     plan.top.bytes,
     plan.top.mediaType,
@@ -243,11 +254,11 @@ async function pushTop(
   );
   options.onEvent?.({
     type: 'manifest',
-    digest: plan.top.digest,
+    digest,
     mediaType: plan.top.mediaType,
     reference: destRef ?? plan.top.digest,
   });
-  return pushed + 1;
+  return { pushed: pushed + 1, digest };
 }
 
 /** Child manifests by digest: images first (in parallel), then nested indexes in post-order. */

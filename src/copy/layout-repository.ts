@@ -15,12 +15,11 @@ import { isDigest, sha256Digest } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import type { BlobReader } from '../registry/blobs.ts';
 import type { FetchedManifest, ManifestHead } from '../registry/manifests.ts';
-import type { RetryPolicy } from '../registry/retry.ts';
+import { NO_RETRY } from '../registry/retry.ts';
 import type { TagsPage } from '../registry/tags.ts';
 import type { StartUploadResult, UploadSession } from '../registry/uploads.ts';
 import type { CopyDestination, CopySource } from './endpoints.ts';
-
-const NO_RETRY: RetryPolicy = Object.freeze({ times: 0 });
+import { iterableBlobReader, releaseUnread } from './iterable-blob-reader.ts';
 
 /** A layout write needs no session; this one only satisfies the interface. */
 const LAYOUT_SESSION: UploadSession = Object.freeze({ location: 'oci-layout', minChunkLength: undefined });
@@ -31,7 +30,7 @@ export class LayoutRepository implements CopySource, CopyDestination {
   readonly registry: string;
   readonly name: string;
   /** Local files: a failure is not something a retry fixes. */
-  readonly retry: RetryPolicy = NO_RETRY;
+  readonly retry = NO_RETRY;
 
   constructor(layout: OciLayoutDir, scope = '') {
     this.layout = layout;
@@ -84,7 +83,7 @@ export class LayoutRepository implements CopySource, CopyDestination {
   }
 
   openBlob(desc: Descriptor): BlobReader {
-    return layoutBlobReader(this.layout, desc);
+    return iterableBlobReader(this.layout.readBlob(desc.digest, desc.size));
   }
 
   async listTagsPage(): Promise<TagsPage> {
@@ -156,40 +155,4 @@ export async function scopedImages(layout: OciLayoutDir): Promise<Map<string, st
     byScope.set(scope, list);
   }
   return byScope;
-}
-
-function layoutBlobReader(layout: OciLayoutDir, desc: Descriptor): BlobReader {
-  let failure: unknown;
-  let total = 0;
-  let progress: ((bytes: number) => void) | undefined;
-  const inner = layout.readBlob(desc.digest, desc.size);
-  const reader = (async function* read() {
-    try {
-      for await (const chunk of inner) {
-        total += chunk.byteLength;
-        progress?.(total);
-        yield chunk;
-      }
-    } catch (err) {
-      failure = err;
-      throw err;
-    }
-  })() as unknown as BlobReader;
-  Object.defineProperty(reader, 'error', { get: () => failure });
-  Object.defineProperty(reader, 'onProgress', {
-    get: () => progress,
-    set: (fn: ((bytes: number) => void) | undefined) => {
-      progress = fn;
-    },
-  });
-  reader.release = async () => {
-    await reader.return(undefined);
-  };
-  return reader;
-}
-
-async function releaseUnread(body: AsyncIterable<Buffer>): Promise<void> {
-  const release = (body as Partial<BlobReader>).release;
-  if (typeof release === 'function') await release.call(body);
-  else await body[Symbol.asyncIterator]().return?.();
 }

@@ -4,7 +4,7 @@
  * target, then fsync the directory so the rename itself survives a crash.
  */
 import { randomBytes } from 'node:crypto';
-import { link, open, rename, rm } from 'node:fs/promises';
+import { link, open, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** A complete, fsynced temp file beside `path` (same directory, so rename/link stay atomic). */
@@ -63,5 +63,23 @@ export async function createFileIfAbsent(path: string, data: Uint8Array | string
     throw err;
   } finally {
     await rm(tmp, { force: true });
+  }
+}
+
+/**
+ * Where a write-aside-then-rename of `path` must happen: through a symbolic link, at the file or
+ * directory it names (renaming onto the link would replace the link, not its target); for a path that
+ * does not exist yet, in its parent's real directory. A missing parent is left for the caller to report.
+ */
+export async function resolveWriteTarget(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (err) {
+    if (!(typeof err === 'object' && err !== null && 'code' in err && err.code === 'ENOENT')) throw err;
+    try {
+      return join(await realpath(dirname(path)), basename(path));
+    } catch {
+      return path;
+    }
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Errors of the OCI image layout (`oci:`) and archive (`oci-archive:`) transports. Codes are stable
+ * Errors of the local transports: OCI image layout (`oci:`), its archive (`oci-archive:`), the
+ * containers/image directory (`dir:`) and the docker save format (`docker-archive:`). Codes are stable
  * (`FERRY_E_LAYOUT_*`); messages name the layout path so a user can find the directory or tarball.
  * Content that does not match its digest is not a layout error: it raises the shared
  * `FERRY_E_DIGEST_MISMATCH` (DigestMismatchError / DigestVerifier) like every other transport.
@@ -25,6 +26,17 @@ export const LayoutErrorCode = {
   BadArchive: 'FERRY_E_LAYOUT_BAD_ARCHIVE',
   /** A tar entry would be written outside the extraction directory (absolute path or `..`). */
   UnsafePath: 'FERRY_E_LAYOUT_UNSAFE_PATH',
+  /**
+   * `dir:`: the destination exists, is not empty and is not a previous `dir:` image (no `version`
+   * file with the expected content); or a source directory has no `manifest.json`.
+   */
+  NotAnImageDir: 'FERRY_E_LAYOUT_NOT_AN_IMAGE_DIR',
+  /** `docker-archive:`: the destination file exists and is not empty (skopeo refuses to modify it). */
+  ArchiveExists: 'FERRY_E_LAYOUT_ARCHIVE_EXISTS',
+  /** `docker-archive:` holds single images only; the source is a manifest list / index. */
+  MultipleImages: 'FERRY_E_LAYOUT_MULTIPLE_IMAGES',
+  /** A layer or archive compressed with bzip2 or xz, which node:zlib cannot read. */
+  UnsupportedCompression: 'FERRY_E_LAYOUT_UNSUPPORTED_COMPRESSION',
   /** A manifest blob is larger than we are willing to buffer. */
   ManifestTooLarge: 'FERRY_E_LAYOUT_MANIFEST_TOO_LARGE',
 } as const;

@@ -2,8 +2,10 @@
  * POSIX ustar header blocks (pax(1) "ustar Interchange Format") plus the pax extended header records
  * ferry needs: `path` for names longer than ustar's 100+155 bytes (a sha512 blob name is
  * `blobs/sha512/` + 128 hex, whose last component alone exceeds 100) and `size` for files of 8 GiB
- * and more (the octal size field holds 11 digits). Only what an OCI layout contains is modelled:
- * regular files and directories.
+ * and more (the octal size field holds 11 digits). Only what an OCI layout and a docker-archive
+ * contain is modelled: regular files, directories and (docker-archive's legacy `<id>/layer.tar`)
+ * symbolic links. `goStyle` headers are byte-for-byte what Go's archive/tar writes for
+ * containers/image's docker-archive entries (device number fields filled with octal zeros).
  */
 export const BLOCK = 512;
 
@@ -16,31 +18,50 @@ export interface TarHeader {
   readonly type: TarEntryType;
   /** The raw typeflag character, for error messages. */
   readonly typeflag: string;
+  /** Target of a symbolic or hard link (typeflag '2' / '1'); '' otherwise. */
+  readonly linkname: string;
+}
+
+export interface EncodeHeaderOptions {
+  /** Symbolic link target (type 'symlink'). */
+  readonly linkname?: string | undefined;
+  /** Fill devmajor/devminor with octal zeros, as Go's archive/tar does. */
+  readonly goStyle?: boolean | undefined;
 }
 
 const MAX_OCTAL_SIZE = 8 ** 11 - 1;
+const TYPEFLAGS = { file: '0', directory: '5', symlink: '2' } as const;
 
 /** Header block(s) for one entry: a pax `x` header first when the name or size does not fit ustar. */
-export function encodeHeader(name: string, type: 'file' | 'directory', size: number, mode: number): Buffer {
+export function encodeHeader(
+  name: string,
+  type: 'file' | 'directory' | 'symlink',
+  size: number,
+  mode: number,
+  options: EncodeHeaderOptions = {},
+): Buffer {
   const nameBytes = Buffer.byteLength(name);
   const split = splitUstarName(name);
-  const needsPax = split === undefined || size > MAX_OCTAL_SIZE || nameBytes !== name.length;
+  const linkname = options.linkname ?? '';
+  const linkTooLong = linkname.length > 100 || Buffer.byteLength(linkname) !== linkname.length;
+  const needsPax = split === undefined || size > MAX_OCTAL_SIZE || nameBytes !== name.length || linkTooLong;
   const blocks: Buffer[] = [];
   if (needsPax) {
-    const records = paxRecord('path', name) + (size > MAX_OCTAL_SIZE ? paxRecord('size', String(size)) : '');
+    const records =
+      paxRecord('path', name) +
+      (size > MAX_OCTAL_SIZE ? paxRecord('size', String(size)) : '') +
+      (linkTooLong ? paxRecord('linkpath', linkname) : '');
     const data = Buffer.from(records, 'utf8');
     blocks.push(rawHeader('PaxHeaders/entry', 'x', data.length, 0o644));
     blocks.push(padded(data));
   }
   const fallback = split ?? { prefix: '', name: asciiTail(name) };
   blocks.push(
-    rawHeader(
-      fallback.name,
-      type === 'file' ? '0' : '5',
-      size > MAX_OCTAL_SIZE ? 0 : size,
-      mode,
-      fallback.prefix,
-    ),
+    rawHeader(fallback.name, TYPEFLAGS[type], size > MAX_OCTAL_SIZE ? 0 : size, mode, {
+      prefix: fallback.prefix,
+      linkname: linkTooLong ? asciiTail(linkname) : linkname,
+      goStyle: options.goStyle === true,
+    }),
   );
   return Buffer.concat(blocks);
 }
@@ -61,6 +82,7 @@ export function decodeHeader(block: Buffer): TarHeader | undefined {
     size: parseNumber(block.subarray(124, 136)),
     type: entryType(typeflag),
     typeflag,
+    linkname: cString(block.subarray(157, 257)),
   };
 }
 
@@ -104,7 +126,17 @@ function entryType(flag: string): TarEntryType {
   }
 }
 
-function rawHeader(name: string, typeflag: string, size: number, mode: number, prefix = ''): Buffer {
+function rawHeader(
+  name: string,
+  typeflag: string,
+  size: number,
+  mode: number,
+  extra: { prefix: string; linkname: string; goStyle: boolean } = {
+    prefix: '',
+    linkname: '',
+    goStyle: false,
+  },
+): Buffer {
   const b = Buffer.alloc(BLOCK);
   b.write(name, 0, 100, 'latin1');
   writeOctal(b, 100, 8, mode);
@@ -114,9 +146,14 @@ function rawHeader(name: string, typeflag: string, size: number, mode: number, p
   writeOctal(b, 136, 12, 0); // mtime fixed at the epoch: the same layout always gives the same tar
   b.fill(0x20, 148, 156);
   b.write(typeflag, 156, 1, 'latin1');
+  b.write(extra.linkname, 157, 100, 'latin1');
   b.write('ustar\u0000', 257, 6, 'latin1');
   b.write('00', 263, 2, 'latin1');
-  b.write(prefix, 345, 155, 'latin1');
+  if (extra.goStyle) {
+    writeOctal(b, 329, 8, 0); // devmajor
+    writeOctal(b, 337, 8, 0); // devminor
+  }
+  b.write(extra.prefix, 345, 155, 'latin1');
   let sum = 0;
   for (const byte of b) sum += byte;
   b.write(`${sum.toString(8).padStart(6, '0')}\u0000 `, 148, 8, 'latin1');

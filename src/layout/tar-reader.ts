@@ -7,10 +7,7 @@
 import { type FileHandle, mkdir, open, stat } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { LayoutError, LayoutErrorCode } from './layout-error.ts';
-import { BLOCK, decodeHeader, paddingFor, parsePaxRecords } from './tar-header.ts';
-
-/** pax/GNU metadata entries are small; anything bigger is not an OCI archive. */
-const MAX_META_BYTES = 1024 * 1024;
+import { badArchive, tarEntries } from './tar-entries.ts';
 
 /** Extract `archivePath` under `dest` (which must exist). Returns the entry names extracted. */
 export async function extractTar(archivePath: string, dest: string): Promise<string[]> {
@@ -18,47 +15,12 @@ export async function extractTar(archivePath: string, dest: string): Promise<str
   const fh = await open(archivePath, 'r');
   const names: string[] = [];
   try {
-    let pos = 0;
-    let pending: { path?: string | undefined; size?: number | undefined } = {};
-    const fail = (message: string, cause?: unknown): LayoutError =>
-      new LayoutError(LayoutErrorCode.BadArchive, archivePath, `${archivePath}: ${message}`, { cause });
-    for (;;) {
-      const block = await readExactly(fh, pos, BLOCK);
-      if (block === undefined) throw fail('truncated archive (no end-of-archive marker)');
-      pos += BLOCK;
-      let header: ReturnType<typeof decodeHeader>;
-      try {
-        header = decodeHeader(block);
-      } catch (cause) {
-        throw fail(`corrupt header at offset ${pos - BLOCK}`, cause);
-      }
-      if (header === undefined) break;
-      const size =
-        header.type === 'pax' || header.type === 'gnu-longname' ? header.size : (pending.size ?? header.size);
-      const dataStart = pos;
-      pos += size + paddingFor(size);
-
-      if (header.type === 'pax' || header.type === 'gnu-longname' || header.type === 'pax-global') {
-        if (size > MAX_META_BYTES) throw fail(`metadata entry of ${size} bytes`);
-        const data = await readExactly(fh, dataStart, size);
-        if (data === undefined) throw fail('truncated metadata entry');
-        if (header.type === 'pax') {
-          const records = parsePaxRecords(data);
-          const paxSize = records.get('size');
-          pending = {
-            path: records.get('path') ?? pending.path,
-            size: paxSize === undefined ? pending.size : Number.parseInt(paxSize, 10),
-          };
-        } else if (header.type === 'gnu-longname') {
-          pending = { ...pending, path: data.toString('utf8').replace(/\0+$/, '') };
-        }
-        continue;
-      }
-      const name = pending.path ?? header.name;
-      pending = {};
+    for await (const entry of tarEntries(fh, archivePath)) {
+      const { name, header, size } = entry;
       const target = safeTarget(root, name, archivePath);
       if (header.type === 'other') {
-        throw fail(
+        throw badArchive(
+          archivePath,
           `entry ${JSON.stringify(name)} has type ${JSON.stringify(header.typeflag)}; only files and directories are allowed in an OCI archive`,
         );
       }
@@ -69,12 +31,12 @@ export async function extractTar(archivePath: string, dest: string): Promise<str
       }
       await mkdir(dirname(target), { recursive: true });
       if (size > 0) {
-        await copyRange(fh, dataStart, size, target);
+        await copyRange(fh, entry.dataStart, size, target);
       } else {
         await (await open(target, 'w', 0o644)).close();
       }
       const written = (await stat(target)).size;
-      if (written !== size) throw fail(`truncated entry ${JSON.stringify(name)}`);
+      if (written !== size) throw badArchive(archivePath, `truncated entry ${JSON.stringify(name)}`);
       names.push(relative(root, target).split(sep).join('/'));
     }
   } finally {
@@ -103,17 +65,6 @@ export function safeTarget(root: string, name: string, archivePath: string): str
   const target = resolve(root, ...parts);
   if (target !== root && !target.startsWith(root + sep)) throw unsafe('outside the extraction directory');
   return target;
-}
-
-async function readExactly(fh: FileHandle, position: number, length: number): Promise<Buffer | undefined> {
-  const buf = Buffer.alloc(length);
-  let got = 0;
-  while (got < length) {
-    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
-    if (bytesRead === 0) return undefined;
-    got += bytesRead;
-  }
-  return buf;
 }
 
 /**

@@ -11,5 +11,12 @@ export function formatTransportReference(ref: TransportReference): string {
       return ref.refName === undefined
         ? `${ref.transport}:${ref.path}`
         : `${ref.transport}:${ref.path}:${ref.refName}`;
+    case 'dir':
+      return `dir:${ref.path}`;
+    case 'docker-archive':
+      if (ref.ref !== undefined) return `docker-archive:${ref.path}:${formatReference(ref.ref)}`;
+      return ref.index === undefined
+        ? `docker-archive:${ref.path}`
+        : `docker-archive:${ref.path}:@${ref.index}`;
   }
 }

@@ -16,4 +16,13 @@ export interface ImageReference {
 export type TransportReference =
   | { readonly transport: 'docker'; readonly ref: ImageReference }
   | { readonly transport: 'oci'; readonly path: string; readonly refName?: string | undefined }
-  | { readonly transport: 'oci-archive'; readonly path: string; readonly refName?: string | undefined };
+  | { readonly transport: 'oci-archive'; readonly path: string; readonly refName?: string | undefined }
+  | { readonly transport: 'dir'; readonly path: string }
+  | {
+      readonly transport: 'docker-archive';
+      readonly path: string;
+      /** `docker-archive:FILE:NAME:TAG`: normalised, always tagged, never a digest. */
+      readonly ref?: ImageReference | undefined;
+      /** `docker-archive:FILE:@N`: the N-th manifest.json entry (sources only). */
+      readonly index?: number | undefined;
+    };

@@ -104,6 +104,46 @@ describe('parseTransportReference: oci and oci-archive', () => {
   });
 });
 
+describe('parseTransportReference: dir: and docker-archive:', () => {
+  test('dir: takes the whole rest as the path, colons included', () => {
+    assert.deepEqual(parseTransportReference('dir:/tmp/x'), { transport: 'dir', path: '/tmp/x' });
+    assert.deepEqual(parseTransportReference('dir:/tmp/a:b'), { transport: 'dir', path: '/tmp/a:b' });
+    rejects('dir:', /dir: path is empty/);
+    rejects('dir:/tmp/\nx', /control character/);
+  });
+
+  test('docker-archive: path, normalised tagged reference, or @N source index', () => {
+    assert.deepEqual(parseTransportReference('docker-archive:/x.tar'), {
+      transport: 'docker-archive',
+      path: '/x.tar',
+    });
+    assert.deepEqual(parseTransportReference('docker-archive:/x.tar:app:1.0'), {
+      transport: 'docker-archive',
+      path: '/x.tar',
+      ref: { registry: 'docker.io', repository: 'library/app', tag: '1.0' },
+    });
+    // containers/image applies reference.TagNameOnly: an untagged name means :latest.
+    assert.deepEqual(parseTransportReference('docker-archive:/x.tar:quay.io/a/b'), {
+      transport: 'docker-archive',
+      path: '/x.tar',
+      ref: { registry: 'quay.io', repository: 'a/b', tag: 'latest' },
+    });
+    assert.deepEqual(parseTransportReference('docker-archive:/x.tar:@2'), {
+      transport: 'docker-archive',
+      path: '/x.tar',
+      index: 2,
+    });
+  });
+
+  test('docker-archive: refuses digests, bad names and bad indexes, naming the value', () => {
+    rejects(`docker-archive:/x.tar:app@${SHA256}`, /digest references are not supported/);
+    rejects('docker-archive:/x.tar:App', /invalid reference "App"/);
+    rejects('docker-archive:/x.tar:@-1', /invalid source index "@-1"/);
+    rejects('docker-archive:/x.tar:@x', /invalid source index "@x"/);
+    rejects('docker-archive::app', /path is empty/);
+  });
+});
+
 describe('parseTransportReference: missing or unsupported transport', () => {
   test('bare references suggest docker://', () => {
     rejects('ubuntu', /"ubuntu": missing transport; did you mean "docker:\/\/ubuntu"\?/);
@@ -114,9 +154,7 @@ describe('parseTransportReference: missing or unsupported transport', () => {
 
   test('other skopeo transports are named as unsupported', () => {
     rejects('containers-storage:foo', /transport "containers-storage:" is not supported by ferry/);
-    rejects('dir:/tmp/x', /transport "dir:" is not supported/);
     rejects('docker-daemon:foo:latest', /transport "docker-daemon:" is not supported/);
-    rejects('docker-archive:/x.tar', /not supported/);
   });
 
   test('unknown transports and garbage', () => {
@@ -135,6 +173,10 @@ describe('formatTransportReference', () => {
       'oci:/tmp/layout',
       'oci:/tmp/layout:app:v1',
       'oci-archive:/x.tar:name',
+      'dir:/tmp/d',
+      'docker-archive:/x.tar',
+      'docker-archive:/x.tar:docker.io/library/app:1.0',
+      'docker-archive:/x.tar:@0',
     ]) {
       assert.equal(formatTransportReference(parseTransportReference(input)), input);
     }

@@ -13,6 +13,10 @@
  *   `app:v1`). The name is checked against the OCI `org.opencontainers.image.ref.name` grammar as skopeo
  *   does. skopeo's `oci:PATH:@N` source-index form is not supported. Windows drive-letter paths are not
  *   handled (ferry targets Linux).
+ * - `dir:PATH` — containers/image directory transport: the whole rest is the path (it may contain ":").
+ * - `docker-archive:PATH[:REF|:@N]` — containers/image docker/archive `ParseReference`: split at the
+ *   first ":"; REF is a docker reference, normalised, given `latest` when untagged and refused with a
+ *   digest; `@N` (N ≥ 0) selects the N-th manifest.json entry of a source archive.
  */
 import { BadReferenceError } from '../errors/kinds.ts';
 import { displayValue, hasControlCharacter } from './display-value.ts';
@@ -21,13 +25,17 @@ import type { TransportReference } from './image-reference.ts';
 import { tryParseReference, withDefaultTag } from './parse-reference.ts';
 
 /** Transports ferry implements, as they must be written on the command line. */
-export const SUPPORTED_TRANSPORTS: readonly string[] = Object.freeze(['docker://', 'oci:', 'oci-archive:']);
+export const SUPPORTED_TRANSPORTS: readonly string[] = Object.freeze([
+  'docker://',
+  'oci:',
+  'oci-archive:',
+  'dir:',
+  'docker-archive:',
+]);
 
 /** Other skopeo transports: recognised so the error can say "not supported" rather than "unknown". */
 const UNSUPPORTED_SKOPEO_TRANSPORTS: ReadonlySet<string> = new Set([
   'containers-storage',
-  'dir',
-  'docker-archive',
   'docker-daemon',
   'ostree',
   'sif',
@@ -53,6 +61,10 @@ export function parseTransportReference(
     case 'oci':
     case 'oci-archive':
       return parseOci(input, transport, rest);
+    case 'dir':
+      return parseDir(input, rest);
+    case 'docker-archive':
+      return parseDockerArchive(input, rest);
     default:
       break;
   }
@@ -118,4 +130,33 @@ function parseOci(input: string, transport: 'oci' | 'oci-archive', rest: string)
     );
   }
   return Object.freeze({ transport, path, ...(name === '' ? {} : { refName: name }) });
+}
+
+function parseDir(input: string, rest: string): TransportReference {
+  if (rest === '') throw new BadReferenceError(displayValue(input), 'dir: path is empty');
+  if (hasControlCharacter(rest)) {
+    throw new BadReferenceError(displayValue(input), 'dir: path contains a control character');
+  }
+  return Object.freeze({ transport: 'dir', path: rest });
+}
+
+function parseDockerArchive(input: string, rest: string): TransportReference {
+  const colon = rest.indexOf(':');
+  const path = colon === -1 ? rest : rest.slice(0, colon);
+  const spec = colon === -1 ? undefined : rest.slice(colon + 1);
+  const bad = (reason: string) => new BadReferenceError(displayValue(input), `docker-archive: ${reason}`);
+  if (path === '') throw bad('path is empty');
+  if (hasControlCharacter(path)) throw bad('path contains a control character');
+  if (spec === undefined || spec === '') return Object.freeze({ transport: 'docker-archive', path });
+  if (spec.startsWith('@')) {
+    const digits = spec.slice(1);
+    if (!/^\d+$/.test(digits) || !Number.isSafeInteger(Number(digits))) {
+      throw bad(`invalid source index "${spec}" (expected @N with N a non-negative integer)`);
+    }
+    return Object.freeze({ transport: 'docker-archive', path, index: Number(digits) });
+  }
+  const result = tryParseReference(spec);
+  if (!result.ok) throw bad(`invalid reference "${spec}": ${result.reason}`);
+  if (result.ref.digest !== undefined) throw bad(`digest references are not supported ("${spec}")`);
+  return Object.freeze({ transport: 'docker-archive', path, ref: withDefaultTag(result.ref) });
 }

@@ -16,7 +16,8 @@ export interface RetryPolicy {
   readonly backoff?: BackoffOptions | undefined;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ times: 3 });
+/** Local files: a failure is not something a retry fixes. */
+export const NO_RETRY: RetryPolicy = Object.freeze({ times: 0 });
 
 /** A temporary answer that says when to come back (`Retry-After`, RFC 9110 §10.2.3). */
 export class RetryLaterError extends FerryError {

@@ -10,6 +10,7 @@ import { parseManifest } from '../oci/manifest.ts';
 import { MediaType } from '../oci/media-types.ts';
 import type { BlobReader } from '../registry/blobs.ts';
 import type { FetchedManifest } from '../registry/manifests.ts';
+import { NO_RETRY } from '../registry/retry.ts';
 import type { TagsPage } from '../registry/tags.ts';
 import {
   COSIGN_SIGNATURE_ANNOTATION,
@@ -22,7 +23,7 @@ import {
 export class MemorySource implements SignatureSource {
   readonly registry = 'memory.example';
   readonly name = 'team/app';
-  readonly retry = { times: 0 };
+  readonly retry = NO_RETRY;
   readonly manifests = new Map<string, Uint8Array>();
   readonly blobs = new Map<string, Uint8Array>();
 

@@ -1,6 +1,9 @@
+import { openDockerArchiveForRead, openDockerArchiveForWrite } from '../../copy/docker-archive-endpoint.ts';
 import type { CopyDestination, CopySource } from '../../copy/endpoints.ts';
+import { openImageDirForRead, openImageDirForWrite } from '../../copy/image-dir-endpoint.ts';
 import { openLayoutForRead, openLayoutForWrite } from '../../copy/layout-endpoint.ts';
-import type { TransportReference } from '../../reference/image-reference.ts';
+import { formatTransportReference } from '../../reference/format-transport-reference.ts';
+import type { ImageReference, TransportReference } from '../../reference/image-reference.ts';
 import type { Endpoint, Registries } from '../../registry/registries.ts';
 
 /** One side of `ferry copy`, opened: the repository (registry or layout) and what to name. */
@@ -18,10 +21,21 @@ export interface OpenedSide<R> {
 
 const nothingToClose = async () => {};
 
+export interface SourceSideOptions {
+  /** docker-archive: serve layers gzip-compressed (registry and OCI destinations, as skopeo does). */
+  readonly compressLayers?: boolean | undefined;
+}
+
+export interface DestinationSideOptions {
+  /** docker-archive: RepoTags besides the destination reference (`--additional-tag`). */
+  readonly additionalTags?: readonly ImageReference[] | undefined;
+}
+
 export async function openSourceSide(
   ref: TransportReference,
   registries: Registries,
   endpoint: () => Promise<Endpoint>,
+  options: SourceSideOptions = {},
 ): Promise<OpenedSide<CopySource>> {
   if (ref.transport === 'docker') {
     const r = ref.ref;
@@ -32,6 +46,14 @@ export async function openSourceSide(
       display: `${r.registry}/${r.repository}${r.tag ? `:${r.tag}` : ''}`,
       close: nothingToClose,
     };
+  }
+  if (ref.transport === 'dir') {
+    const opened = await openImageDirForRead(ref.path);
+    return { ...opened, reference: '', digest: undefined, display: formatTransportReference(ref) };
+  }
+  if (ref.transport === 'docker-archive') {
+    const opened = await openDockerArchiveForRead(ref, { compressLayers: options.compressLayers });
+    return { ...opened, reference: '', digest: undefined, display: formatTransportReference(ref) };
   }
   const opened = await openLayoutForRead(ref);
   return {
@@ -47,6 +69,7 @@ export async function openDestinationSide(
   ref: TransportReference,
   registries: Registries,
   endpoint: () => Promise<Endpoint>,
+  options: DestinationSideOptions = {},
 ): Promise<OpenedSide<CopyDestination>> {
   if (ref.transport === 'docker') {
     const r = ref.ref;
@@ -57,6 +80,14 @@ export async function openDestinationSide(
       display: `${r.registry}/${r.repository}${r.tag ? `:${r.tag}` : ''}`,
       close: nothingToClose,
     };
+  }
+  if (ref.transport === 'dir') {
+    const opened = await openImageDirForWrite(ref.path);
+    return { ...opened, reference: undefined, digest: undefined, display: formatTransportReference(ref) };
+  }
+  if (ref.transport === 'docker-archive') {
+    const opened = await openDockerArchiveForWrite(ref, options.additionalTags);
+    return { ...opened, reference: undefined, digest: undefined, display: formatTransportReference(ref) };
   }
   const opened = await openLayoutForWrite(ref);
   return {

@@ -5,6 +5,8 @@ import { BadUsageError } from '../../errors/kinds.ts';
 import { type PlatformSpec, parsePlatform } from '../../oci/platform.ts';
 import { loadPolicy } from '../../policy/load-policy.ts';
 import { sourceAdmission } from '../../policy/policy-admission.ts';
+import type { ImageReference } from '../../reference/image-reference.ts';
+import { tryParseReference } from '../../reference/parse-reference.ts';
 import { parseTransportReference } from '../../reference/parse-transport-reference.ts';
 import { Registries } from '../../registry/registries.ts';
 import { reportError } from '../error-report.ts';
@@ -31,11 +33,11 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
     )
     .argument(
       '<src>',
-      'source: docker://registry.example/team/app:1.2, oci:DIR[:NAME], oci-archive:FILE[:NAME]',
+      'source: docker://registry.example/team/app:1.2, oci:DIR[:NAME], oci-archive:FILE[:NAME], dir:DIR, docker-archive:FILE[:NAME:TAG|:@N]',
     )
     .argument(
       '<dst>',
-      'destination: docker://prod.example/team/app:1.2, oci:DIR[:NAME], oci-archive:FILE[:NAME]',
+      'destination: docker://prod.example/team/app:1.2, oci:DIR[:NAME], oci-archive:FILE[:NAME], dir:DIR, docker-archive:FILE[:NAME:TAG]',
     );
   addSideOptions(cmd, 'src-', 'source');
   addSideOptions(cmd, 'dest-', 'destination');
@@ -63,6 +65,11 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
     )
     .addOption(
       new Option('--multi-arch <mode>', 'skopeo compatibility').choices(['all', 'system', 'index-only']),
+    )
+    .option(
+      '--additional-tag <name:tag>',
+      'docker-archive destination: also record this tag in the archive (repeatable, comma-separated)',
+      collect,
     )
     .option('--no-signatures', 'do not copy cosign signatures/attestations/SBOMs and OCI referrers')
     .option('--remove-signatures <bool>', 'skopeo compatibility: same as --no-signatures', parseBool)
@@ -106,6 +113,43 @@ function selectedPlatforms(opts: Record<string, unknown>): PlatformSpec[] | unde
   return list.length > 0 ? list : undefined;
 }
 
+/** `--additional-tag` values (skopeo's StringSlice: repeatable and comma-separated), each name:tag. */
+function additionalTags(opts: Record<string, unknown>): ImageReference[] {
+  const values = ((opts.additionalTag as string[] | undefined) ?? []).flatMap((v) => v.split(','));
+  return values.map((value) => {
+    const parsed = tryParseReference(value);
+    if (!parsed.ok) throw new BadUsageError(`--additional-tag ${JSON.stringify(value)}: ${parsed.reason}`);
+    if (parsed.ref.tag === undefined || parsed.ref.digest !== undefined) {
+      throw new BadUsageError(
+        `--additional-tag ${JSON.stringify(value)} must be a tagged reference (name:tag)`,
+      );
+    }
+    return parsed.ref;
+  });
+}
+
+/**
+ * A docker-archive holds single images. Like skopeo, an index source gives the image for this host's
+ * platform unless one platform is chosen; `--all` and several platforms are refused up front (skopeo:
+ * "destination transport "docker-archive" does not support copying multiple images as a group").
+ */
+function singleImagePlatform(
+  opts: Record<string, unknown>,
+  platforms: PlatformSpec[] | undefined,
+): PlatformSpec | undefined {
+  if (opts.all === true || opts.multiArch === 'all') {
+    throw new BadUsageError(
+      'docker-archive: holds one image; --all / --multi-arch=all cannot be used (choose one platform with --platform)',
+    );
+  }
+  if (platforms !== undefined && platforms.length > 1) {
+    throw new BadUsageError('docker-archive: holds one image; give a single --platform');
+  }
+  if (platforms !== undefined) return undefined;
+  const hostArch = process.arch === 'x64' ? 'amd64' : process.arch;
+  return parsePlatform(`linux/${hostArch}`);
+}
+
 async function runCopy(
   srcArg: string,
   dstArg: string,
@@ -131,14 +175,28 @@ async function runCopy(
     const { warnings } = read;
     let conversion = read.conversion;
     if (!quiet) for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);
+    const toArchive = dstRef.transport === 'docker-archive';
+    const indexPlatform = toArchive ? singleImagePlatform(opts, platforms) : undefined;
+    const extraTags = additionalTags(opts);
+    if (extraTags.length > 0 && !toArchive && !quiet) {
+      // skopeo accepts the flag for every destination and uses it only for docker-archive.
+      io.stderr.write('Warning: --additional-tag only applies to docker-archive: destinations; ignored\n');
+    }
     const factories = keychainFactories(io);
     const authfile = opts.authfile as string | undefined;
-    const src = await openSourceSide(srcRef, registries, () =>
-      endpointFromFlags('src', readSideOptions(opts, 'src-'), factories, authfile),
+    const src = await openSourceSide(
+      srcRef,
+      registries,
+      () => endpointFromFlags('src', readSideOptions(opts, 'src-'), factories, authfile),
+      // Registries and OCI layouts get compressed layers, dir: and docker-archive: keep them as they are.
+      { compressLayers: dstRef.transport !== 'dir' && dstRef.transport !== 'docker-archive' },
     );
     opened.push(src);
-    const dst = await openDestinationSide(dstRef, registries, () =>
-      endpointFromFlags('dest', readSideOptions(opts, 'dest-'), factories, authfile),
+    const dst = await openDestinationSide(
+      dstRef,
+      registries,
+      () => endpointFromFlags('dest', readSideOptions(opts, 'dest-'), factories, authfile),
+      { additionalTags: extraTags },
     );
     opened.push(dst);
     const admit = await sourceAdmission(policy, srcRef, src.repository);
@@ -151,7 +209,11 @@ async function runCopy(
       };
     }
     const progress = quiet ? undefined : progressFor(io.stderr);
-    const signatures = opts.signatures !== false && opts.removeSignatures !== true;
+    // dir: and docker-archive: hold exactly one image (or one index): cosign signature tags and
+    // referrers are separate images with nowhere to go. skopeo stores none there either (docker-archive
+    // "Storing signatures for docker tar files is not supported"; dir: only simple-signing files).
+    const singleImageDestination = dstRef.transport === 'dir' || dstRef.transport === 'docker-archive';
+    const signatures = opts.signatures !== false && opts.removeSignatures !== true && !singleImageDestination;
     let copied: Awaited<ReturnType<typeof copyImage>>;
     try {
       copied = await copyImage({
@@ -160,6 +222,7 @@ async function runCopy(
         destination: dst.repository,
         destinationTag: dst.reference,
         platforms,
+        indexPlatform,
         signatures,
         admit,
         parallel: Math.max(1, opts.imageParallelCopies as number),

@@ -11,11 +11,11 @@ export function registerSync(program: Command, io: CliIo, result: CommandResult)
   const cmd = program
     .command('sync')
     .description(
-      'Copy many images at once: a skopeo sync YAML, a repository, or an OCI layout/archive, to a registry or a layout/archive; ' +
+      'Copy many images at once: a skopeo sync YAML, a repository, image directories (dir) or an OCI layout/archive, to a registry, image directories or a layout/archive; ' +
         'each source image must satisfy the containers signature policy (policy.json), as with skopeo',
     )
-    .argument('[source]', 'YAML file, REGISTRY/REPO[:TAG], or layout path (see --src)')
-    .argument('[destination]', 'REGISTRY[/PATH] or layout path (see --dest)')
+    .argument('[source]', 'YAML file, REGISTRY/REPO[:TAG], or directory / layout path (see --src)')
+    .argument('[destination]', 'REGISTRY[/PATH] or directory / layout path (see --dest)')
     .option('--src <transport>', `source transport: ${SOURCES.join(', ')} (or TRANSPORT:PATH)`)
     .option('--dest <transport>', `destination transport: ${DESTINATIONS.join(', ')} (or TRANSPORT:PATH)`);
   addSideOptions(cmd, 'src-', 'source');

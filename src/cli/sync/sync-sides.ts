@@ -1,19 +1,25 @@
 /**
- * The two sides of `ferry sync` from the command line: `--src yaml|docker|oci|oci-archive SOURCE` and
- * `--dest docker|oci|oci-archive DESTINATION` (skopeo's form), or the transport and path in one
- * (`--dest oci-archive:bundle.tar`, no DESTINATION argument).
+ * The two sides of `ferry sync` from the command line: `--src yaml|docker|dir|oci|oci-archive SOURCE`
+ * and `--dest docker|dir|oci|oci-archive DESTINATION` (skopeo's form), or the transport and path in
+ * one (`--dest oci-archive:bundle.tar`, no DESTINATION argument).
  */
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Keychain } from '../../auth/credential.ts';
 import { basicCredential } from '../../auth/credential-values.ts';
 import { readBoundedFile } from '../../auth/read-bounded-file.ts';
 import { TokenFileKeychain } from '../../auth/token-file-keychain.ts';
 import type { CopyDestination } from '../../copy/endpoints.ts';
+import { ImageDirSetDestination, ImageDirSetSource } from '../../copy/image-dir-set-repository.ts';
 import { type OpenedLayout, openLayoutForRead, openLayoutForWrite } from '../../copy/layout-endpoint.ts';
 import { scopedImages } from '../../copy/layout-repository.ts';
 import { BadUsageError } from '../../errors/kinds.ts';
+import { ImageDirPool } from '../../layout/image-dir-pool.ts';
+import { findImageDirs, parseImageDirName } from '../../layout/image-dir-set.ts';
+import { isDigest } from '../../oci/digest.ts';
+import { PATH_COMPONENT_RE, TAG_RE } from '../../reference/grammar.ts';
 import { tryParseReference } from '../../reference/parse-reference.ts';
 import type { Endpoint, Registries } from '../../registry/registries.ts';
+import { NO_RETRY } from '../../registry/retry.ts';
 import type { SourceRepository } from '../../sync/collect-items.ts';
 import { SyncConfigError } from '../../sync/sync-config-error.ts';
 import { parseSyncFile } from '../../sync/sync-file.ts';
@@ -89,6 +95,7 @@ export async function openSources(
       close: async () => {},
     };
   }
+  if (transport === 'dir') return imageDirSources(location);
   const opened = await openLayoutForRead({ transport, path: location }, ctx.tmpDir);
   try {
     const byScope = await scopedImages(opened.layout);
@@ -110,6 +117,43 @@ export async function openSources(
     await opened.close(false);
     throw err;
   }
+}
+
+/**
+ * `--src dir ROOT`: every image directory under ROOT (skopeo sync `imagesToCopyFromDir`), grouped by
+ * repository. A directory `team/app:v1` is repository `team/app`, tag `v1` (ferry keeps the whole
+ * path, as for registry sources; skopeo keeps the last component unless --scoped); ROOT itself may be
+ * the image, named by its own base name.
+ */
+async function imageDirSources(location: string): Promise<OpenedSources> {
+  const root = resolve(location);
+  const found = await findImageDirs(root);
+  if (found.length === 0)
+    throw new BadUsageError(`--src dir ${JSON.stringify(location)}: no images to sync found`);
+  const byRepository = new Map<string, Map<string, string>>();
+  for (const image of found) {
+    const { repository, reference } = parseImageDirName(
+      image.relative === '' ? basename(root) : image.relative,
+    );
+    const validName = repository.split('/').every((c) => PATH_COMPONENT_RE.test(c));
+    if (!validName || !(TAG_RE.test(reference) || isDigest(reference))) {
+      throw new BadUsageError(
+        `--src dir: ${JSON.stringify(image.path)} is not named REPOSITORY:TAG (lowercase path components, a valid tag)`,
+      );
+    }
+    const refs = byRepository.get(repository) ?? new Map<string, string>();
+    refs.set(reference, image.path);
+    byRepository.set(repository, refs);
+  }
+  const repositories: SourceRepository[] = [...byRepository].map(([repository, refs]) => ({
+    registry: undefined,
+    repository,
+    label: `dir:${root}/${repository}`,
+    selection: { kind: 'list', references: [...refs.keys()] },
+    rename: [],
+    open: async () => new ImageDirSetSource(root, repository, refs),
+  }));
+  return { repositories, close: async () => {} };
 }
 
 async function yamlSources(file: string, ctx: SourceContext): Promise<OpenedSources> {
@@ -209,6 +253,18 @@ export async function openDestination(
       close: async () => {},
     };
   }
+  if (transport === 'dir') {
+    // One directory per image, assembled from a pool created on first write (a dry run writes none).
+    const pool = new ImageDirPool(location);
+    return {
+      prefix: '',
+      // skopeo sync names image directories as it names registry repositories.
+      lastComponent: true,
+      open: async (repository) => new ImageDirSetDestination(pool, repository),
+      label: (repository) => `dir:${pool.root}/${repository}`,
+      close: () => pool.close(),
+    };
+  }
   const target = { transport, path: location };
   const layout: OpenedLayout | undefined = ctx.dryRun
     ? await openLayoutForRead(target, ctx.tmpDir).catch(() => undefined)
@@ -226,7 +282,7 @@ export async function openDestination(
 const EMPTY_DESTINATION: CopyDestination = {
   registry: 'oci:(new)',
   name: '',
-  retry: { times: 0 },
+  retry: NO_RETRY,
   headManifest: async () => undefined,
   listTagsPage: async () => ({ tags: [], next: undefined }),
   headBlob: async () => undefined,
