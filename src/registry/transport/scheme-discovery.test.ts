@@ -115,6 +115,32 @@ describe('SchemeDiscovery', () => {
     }
   });
 
+  test('a plain-HTTP attempt failing before the https one settles is handled (pools destroyed mid-race)', async () => {
+    // The end of a no-op copy: the pools are destroyed while a speculative probe is still racing; the
+    // http attempt fails at once, the https one (TLS handshake) a little later.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (err: unknown) => unhandled.push(err);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let failHttps!: (err: unknown) => void;
+      const sending = discovery().send(get, (base) =>
+        base.protocol === 'https:'
+          ? new Promise<RegistryResponse>((_, reject) => {
+              failHttps = reject;
+            })
+          : Promise.reject(socketError('UND_ERR_DESTROYED')),
+      );
+      // The http rejection stays unobserved for a full turn of the event loop, as in the real race.
+      await new Promise((r) => setImmediate(r));
+      failHttps(socketError('UND_ERR_DESTROYED'));
+      await assert.rejects(sending, (err: unknown) => err instanceof FerryError);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   test('requests with credentials or a body never go out twice: they wait for one shared ping', async () => {
     let pings = 0;
     const drained: string[] = [];
