@@ -100,7 +100,11 @@ export function prepareConversion(
       );
     }
   }
-  const indexTo = conversion.format ?? indexFrom;
+  // A Docker list cannot describe OCI manifests: once an image becomes OCI (zstd layers), its list
+  // becomes an OCI index too, as skopeo writes it.
+  const indexTo =
+    conversion.format ??
+    (indexFrom === 'docker' && images.some((i) => i.plan.to === 'oci') ? 'oci' : indexFrom);
 
   if (conversion.preserveDigests) {
     const changing = images.find((i) => i.plan.changes);

@@ -460,6 +460,38 @@ describe('copy --dest-compress* (layer re-encoding, skopeo as oracle)', () => {
     }
   });
 
+  test("a list converted without --all: this host's platform only, as skopeo; with --all every image", async () => {
+    // skopeo's systemtest "copy: oci, zstd" copies multi-arch busybox this way and reads
+    // index.json's manifests[0] as an image manifest.
+    const from = `docker://${src.host}/src/list:v1`;
+    const flags = ['--src-tls-verify=false', '--dest-compress', '--dest-compress-format=zstd'];
+    const host = list.images.find((i) => i.platform.architecture === 'amd64');
+    for (const [name, run] of [
+      [
+        'skopeo',
+        (dir: string, extra: string[]) => runSkopeo(['copy', ...flags, ...extra, from, `oci:${dir}:latest`]),
+      ],
+      [
+        'ferry',
+        (dir: string, extra: string[]) => runFerry(['copy', ...flags, ...extra, from, `oci:${dir}:latest`]),
+      ],
+    ] as const) {
+      const dir = join(rig.dir, `zstd-list-${name}`);
+      const result = await run(dir, []);
+      assert.equal(result.code, 0, `${name}: ${result.stderr}`);
+      const manifest = JSON.parse((await layoutManifest(dir, 'latest')).toString('utf8'));
+      assert.equal(manifest.mediaType, OCI_MANIFEST, name);
+      assert.equal(manifest.layers.length, host?.manifest.layers.length, name);
+      assert.equal(manifest.layers[0].mediaType, 'application/vnd.oci.image.layer.v1.tar+zstd', name);
+      const all = join(rig.dir, `zstd-list-all-${name}`);
+      const withAll = await run(all, ['--all']);
+      assert.equal(withAll.code, 0, `${name}: ${withAll.stderr}`);
+      const index = JSON.parse((await layoutManifest(all, 'latest')).toString('utf8'));
+      assert.equal(index.mediaType, OCI_INDEX, name);
+      assert.equal(index.manifests.length, 2, name);
+    }
+  });
+
   test('--dest-compress-level 9 compresses the uncompressed layer only; gzip layers keep their digest', async () => {
     const { skopeo, ferry, sReg, fReg } = await both(['--dest-compress-level', '9'], 'src/mixed:v1');
     assert.equal(skopeo.code, 0, skopeo.stderr);

@@ -60,7 +60,7 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
     .option('--override-variant <variant>', 'skopeo compatibility: select the platform with this variant')
     .option(
       '-a, --all <bool>',
-      'copy all platforms (the default; accepted for skopeo compatibility)',
+      "copy all platforms (the default; with --format/--dest-compress* or to docker-archive:, as in skopeo, only this host's platform unless --all)",
       parseBool,
     )
     .addOption(
@@ -146,6 +146,10 @@ function singleImagePlatform(
     throw new BadUsageError('docker-archive: holds one image; give a single --platform');
   }
   if (platforms !== undefined) return undefined;
+  return hostPlatform();
+}
+
+function hostPlatform(): PlatformSpec {
   const hostArch = process.arch === 'x64' ? 'amd64' : process.arch;
   return parsePlatform(`linux/${hostArch}`);
 }
@@ -176,7 +180,15 @@ async function runCopy(
     let conversion = read.conversion;
     if (!quiet) for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);
     const toArchive = dstRef.transport === 'docker-archive';
-    const indexPlatform = toArchive ? singleImagePlatform(opts, platforms) : undefined;
+    // Whole index by default, digests preserved. Where the digest cannot be kept anyway (a conversion)
+    // or the destination holds one image (docker-archive), skopeo's rule applies: this host's platform
+    // unless --all (copy.CopySystemImage).
+    const all = opts.all === true || opts.multiArch === 'all';
+    const indexPlatform = toArchive
+      ? singleImagePlatform(opts, platforms)
+      : conversion && !all && platforms === undefined
+        ? hostPlatform()
+        : undefined;
     const extraTags = additionalTags(opts);
     if (extraTags.length > 0 && !toArchive && !quiet) {
       // skopeo accepts the flag for every destination and uses it only for docker-archive.
