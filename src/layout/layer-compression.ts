@@ -1,10 +1,13 @@
 /**
- * Recognising a compressed layer by its first bytes, as containers/image `compression.AutoDecompress`
- * does for docker-archive content (which may hold layers either compressed or not). gzip and zstd
- * are decompressed with node:zlib; bzip2 and xz, which containers/image also recognises, are refused
- * by name rather than passed on as if they were tars.
+ * Recognising a compressed layer or archive by its first bytes, as containers/image
+ * `compression.AutoDecompress` does for docker-archive content (which may hold layers either
+ * compressed or not, and may itself be `docker save | xz`: skopeo's own tests read a .tar.xz). gzip and
+ * zstd are decompressed with node:zlib, xz with xz-decompress (xz-embedded compiled to WebAssembly,
+ * loaded only when an xz stream is met); bzip2, which containers/image also recognises, is refused by
+ * name rather than passed on as if it were a tar.
  */
-import type { Readable, Transform } from 'node:stream';
+import { createRequire } from 'node:module';
+import { Duplex, type Readable } from 'node:stream';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
 import { LayoutError, LayoutErrorCode } from './layout-error.ts';
 
@@ -23,7 +26,7 @@ export function detectCompression(head: Uint8Array): LayerCompression {
 }
 
 /** A decompressing stream for `kind`, undefined for 'none'; throws for formats ferry cannot read. */
-export function decompressorFor(kind: LayerCompression, what: string): Transform | undefined {
+export function decompressorFor(kind: LayerCompression, what: string): Duplex | undefined {
   switch (kind) {
     case 'none':
       return undefined;
@@ -31,11 +34,13 @@ export function decompressorFor(kind: LayerCompression, what: string): Transform
       return createGunzip();
     case 'zstd':
       return createZstdDecompress();
+    case 'xz':
+      return xzDecompressor();
     default:
       throw new LayoutError(
         LayoutErrorCode.UnsupportedCompression,
         what,
-        `${what} is ${kind}-compressed, which ferry cannot decompress (gzip and zstd are supported)`,
+        `${what} is ${kind}-compressed, which ferry cannot decompress (gzip, zstd and xz are supported)`,
       );
   }
 }
@@ -47,4 +52,13 @@ export function decompressed(raw: Readable, kind: LayerCompression, what: string
   raw.on('error', (err) => transform.destroy(err));
   transform.on('close', () => raw.destroy());
   return raw.pipe(transform);
+}
+
+/** xz through a web stream pair: bytes written to the duplex are fed to the decoder, output read back. */
+function xzDecompressor(): Duplex {
+  const { XzReadableStream } = createRequire(import.meta.url)(
+    'xz-decompress',
+  ) as typeof import('xz-decompress');
+  const input = new TransformStream<Uint8Array, Uint8Array>();
+  return Duplex.fromWeb({ readable: new XzReadableStream(input.readable), writable: input.writable });
 }
