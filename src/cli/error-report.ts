@@ -9,13 +9,31 @@ const USAGE_CODES = new Set<string>([
   ErrorCode.Config,
 ]);
 
-/** Map an error to an exit code and a one-paragraph message; never a stack trace. */
-export function reportError(err: unknown, context: string): { exitCode: number; message: string } {
+/**
+ * Map an error to an exit code and a one-paragraph message; never a stack trace. Three levels of
+ * ferry's own causes are shown; with `--debug` every cause, including the platform's (socket errors,
+ * errno codes).
+ */
+export function reportError(
+  err: unknown,
+  context: string,
+  options: { debug?: boolean } = {},
+): { exitCode: number; message: string } {
   if (err instanceof FerryError) {
     const causes: string[] = [];
     let cause: unknown = err.cause;
-    for (let i = 0; i < 3 && cause instanceof FerryError; i++) {
-      causes.push(cause.message);
+    const limit = options.debug ? 16 : 3;
+    for (
+      let i = 0;
+      i < limit && (cause instanceof FerryError || (options.debug && cause instanceof Error));
+      i++
+    ) {
+      const code = (cause as { code?: unknown }).code;
+      causes.push(
+        cause instanceof FerryError || typeof code !== 'string'
+          ? cause.message
+          : `${cause.message} (${code})`,
+      );
       cause = cause.cause;
     }
     const detail = [err.message, ...causes].join(': ');

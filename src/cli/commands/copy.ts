@@ -7,13 +7,16 @@ import { parseTransportReference } from '../../reference/parse-transport-referen
 import { Registries } from '../../registry/registries.ts';
 import { reportError } from '../error-report.ts';
 import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
+import { addRefusedOptions } from '../flags/refused-options.ts';
 import { endpointFromFlags } from '../flags/side-flags.ts';
-import { addSideOptions, readSideOptions } from '../flags/side-options.ts';
+import { addSideOptions, readSideOptions, withTlsDefault } from '../flags/side-options.ts';
+import { type GlobalOptions, readGlobalOptions } from '../global-options.ts';
 import { type CliIo, ExitCode } from '../io.ts';
 import { keychainFactories } from '../keychain-factories.ts';
 import { createMemoryGuard } from '../memory-guard.ts';
 import { formatBytes } from '../output/format-bytes.ts';
 import { progressFor } from '../output/progress-for.ts';
+import { skopeoCopyLines } from '../output/skopeo-copy-lines.ts';
 import type { CommandResult } from '../program.ts';
 import { VERSION } from '../version.ts';
 import { type OpenedSide, openDestinationSide, openSourceSide } from './copy-side.ts';
@@ -30,9 +33,15 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
       '<dst>',
       'destination: docker://prod.example/team/app:1.2, oci:DIR[:NAME], oci-archive:FILE[:NAME]',
     );
-  addSideOptions(cmd, 'src-', 'source');
-  addSideOptions(cmd, 'dest-', 'destination');
+  addSideOptions(cmd, 'src-', 'source', 'screds');
+  addSideOptions(cmd, 'dest-', 'destination', 'dcreds');
+  addRefusedOptions(cmd, 'copy');
   cmd
+    .addOption(
+      new Option('--tls-verify <bool>', 'deprecated: use --src-tls-verify / --dest-tls-verify')
+        .argParser(parseBool)
+        .hideHelp(),
+    )
     .option(
       '--authfile <path>',
       'auth file for both registries (default: REGISTRY_AUTH_FILE, containers auth.json, docker config)',
@@ -44,9 +53,6 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
       'copy only this platform of an index (repeatable); changes the digest',
       collect,
     )
-    .option('--override-os <os>', 'skopeo compatibility: select the platform with this OS')
-    .option('--override-arch <arch>', 'skopeo compatibility: select the platform with this architecture')
-    .option('--override-variant <variant>', 'skopeo compatibility: select the platform with this variant')
     .option(
       '-a, --all <bool>',
       'copy all platforms (the default; accepted for skopeo compatibility)',
@@ -70,8 +76,16 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
     .option('-q, --quiet <bool>', 'print nothing but errors', parseBool)
     .option('--json', 'print a machine-readable summary on standard output')
     .option('--digestfile <path>', 'write the digest of the copied manifest to this file')
-    .action(async (src: string, dst: string, opts: Record<string, unknown>) => {
-      result.exitCode = await runCopy(src, dst, opts, io);
+    .action(async (src: string, dst: string, opts: Record<string, unknown>, command: Command) => {
+      // The platform overrides are skopeo global options (`skopeo --override-arch arm64 copy …`).
+      const globals = readGlobalOptions(command);
+      const withGlobals = {
+        ...opts,
+        overrideOs: globals.overrideOs,
+        overrideArch: globals.overrideArch,
+        overrideVariant: globals.overrideVariant,
+      };
+      result.exitCode = await runCopy(src, dst, withGlobals, io, globals);
     });
 }
 
@@ -102,6 +116,7 @@ async function runCopy(
   dstArg: string,
   opts: Record<string, unknown>,
   io: CliIo,
+  globals: GlobalOptions,
 ): Promise<number> {
   const registries = new Registries({
     retryTimes: opts.retryTimes as number,
@@ -118,15 +133,29 @@ async function runCopy(
     const platforms = selectedPlatforms(opts);
     const factories = keychainFactories(io);
     const authfile = opts.authfile as string | undefined;
+    // skopeo: a side's own --*-tls-verify, else the deprecated copy --tls-verify, else the global one.
+    const tlsDefault = (opts.tlsVerify as boolean | undefined) ?? globals.tlsVerify;
     const src = await openSourceSide(srcRef, registries, () =>
-      endpointFromFlags('src', readSideOptions(opts, 'src-'), factories, authfile),
+      endpointFromFlags(
+        'src',
+        withTlsDefault(readSideOptions(opts, 'src-', 'screds'), tlsDefault),
+        factories,
+        authfile,
+      ),
     );
     opened.push(src);
     const dst = await openDestinationSide(dstRef, registries, () =>
-      endpointFromFlags('dest', readSideOptions(opts, 'dest-'), factories, authfile),
+      endpointFromFlags(
+        'dest',
+        withTlsDefault(readSideOptions(opts, 'dest-', 'dcreds'), tlsDefault),
+        factories,
+        authfile,
+      ),
     );
     opened.push(dst);
     const progress = quiet ? undefined : progressFor(io.stderr);
+    // skopeo's own report lines on standard output, which scripts grep for.
+    const lines = quiet || json ? undefined : skopeoCopyLines(io.stdout);
     const signatures = opts.signatures !== false && opts.removeSignatures !== true;
     let copied: Awaited<ReturnType<typeof copyImage>>;
     try {
@@ -140,7 +169,13 @@ async function runCopy(
         parallel: Math.max(1, opts.imageParallelCopies as number),
         chunkSize: opts.chunkSize as number | undefined,
         forceChunked: opts.chunkSize !== undefined,
-        onEvent: progress?.onEvent,
+        onEvent:
+          progress && lines
+            ? (e) => {
+                lines.onEvent(e);
+                progress.onEvent(e);
+              }
+            : progress?.onEvent,
         onBytes: createMemoryGuard(),
       });
     } finally {
@@ -153,6 +188,7 @@ async function runCopy(
     }
     await dst.close(true);
     committed = true;
+    lines?.finish();
     if (typeof opts.digestfile === 'string') await writeFile(opts.digestfile, copied.digest);
     if (json) {
       io.stdout.write(`${JSON.stringify({ source: srcArg, destination: dstArg, ...copied }, null, 2)}\n`);
@@ -166,7 +202,7 @@ async function runCopy(
     }
     return ExitCode.Ok;
   } catch (err) {
-    const { exitCode, message } = reportError(err, `copy ${srcArg} → ${dstArg}: `);
+    const { exitCode, message } = reportError(err, `copy ${srcArg} → ${dstArg}: `, globals);
     io.stderr.write(`${message}\n`);
     return exitCode;
   } finally {
