@@ -5,6 +5,8 @@ import { registerCopy } from './commands/copy.ts';
 import { registerDigest } from './commands/digest.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerListTags } from './commands/list-tags.ts';
+import { registerManifestDigest } from './commands/manifest-digest.ts';
+import { registerRefusedCommands } from './commands/refused-commands.ts';
 import { registerServe } from './commands/serve.ts';
 import { reportError } from './error-report.ts';
 import { normaliseBooleanFlags } from './flags/bool-flags.ts';
@@ -41,6 +43,8 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
   registerServe(program, io, result);
   registerSync(program, io, result);
   registerBootstrap(program, io, result);
+  registerManifestDigest(program, io, result);
+  registerRefusedCommands(program, io, result);
   for (const command of program.commands) {
     if (SKOPEO_COMMANDS.has(command.name())) addGlobalOptions(command, 'command');
   }
