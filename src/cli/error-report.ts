@@ -1,5 +1,6 @@
 import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
+import { RegistryError } from '../registry/registry-error.ts';
 import { ExitCode } from './io.ts';
 
 const USAGE_CODES = new Set<string>([
@@ -36,7 +37,7 @@ export function reportError(
       );
       cause = cause.cause;
     }
-    const detail = [err.message, ...causes].join(': ');
+    const detail = [messageOf(err), ...causes].join(': ');
     return {
       exitCode: USAGE_CODES.has(err.code) ? ExitCode.Usage : ExitCode.Failed,
       message: `ferry: ${context}${detail} [${err.code}]`,
@@ -44,4 +45,20 @@ export function reportError(
   }
   const text = err instanceof Error ? err.message : String(err);
   return { exitCode: ExitCode.Failed, message: `ferry: ${context}${text}` };
+}
+
+/**
+ * A registry's error body as skopeo prints it (docker/distribution errcode: the code lower-cased with
+ * spaces, then the message: "unauthorized: authentication required", "manifest unknown: manifest
+ * unknown"); scripts match on these words.
+ */
+function messageOf(err: Error): string {
+  if (!(err instanceof RegistryError) || err.errors.length === 0) return err.message;
+  const text = err.errors
+    .map((e) => {
+      const code = e.code.toLowerCase().replaceAll('_', ' ');
+      return e.message ? `${code}: ${e.message}` : code;
+    })
+    .join('; ');
+  return `${err.method} ${err.url}: ${err.status} ${text}`;
 }

@@ -2,9 +2,11 @@ import { Command, CommanderError } from 'commander';
 import { CommandDeadline } from './command-deadline.ts';
 import { registerBootstrap } from './commands/bootstrap.ts';
 import { registerCopy } from './commands/copy.ts';
+import { registerDelete } from './commands/delete.ts';
 import { registerDigest } from './commands/digest.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerListTags } from './commands/list-tags.ts';
+import { registerLogin } from './commands/login.ts';
 import { registerManifestDigest } from './commands/manifest-digest.ts';
 import { registerRefusedCommands } from './commands/refused-commands.ts';
 import { registerServe } from './commands/serve.ts';
@@ -43,6 +45,8 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
   registerServe(program, io, result);
   registerSync(program, io, result);
   registerBootstrap(program, io, result);
+  registerDelete(program, io, result);
+  registerLogin(program, io, result);
   registerManifestDigest(program, io, result);
   registerRefusedCommands(program, io, result);
   for (const command of program.commands) {

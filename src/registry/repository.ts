@@ -27,11 +27,16 @@ export class Repository {
   readonly ctx: RepositoryContext;
   readonly #referrersTags: ReferrersTagWriter;
 
-  constructor(transport: RegistryTransport, name: string, options: { push: boolean; retryTimes: number }) {
+  /** `scopes` replaces the pull(/push) scope, e.g. `repository:NAME:*` for a manifest DELETE. */
+  constructor(
+    transport: RegistryTransport,
+    name: string,
+    options: { push: boolean; retryTimes: number; scopes?: readonly string[] | undefined },
+  ) {
     this.ctx = {
       transport,
       name,
-      scopes: [repositoryScope(name, options.push)],
+      scopes: options.scopes ?? [repositoryScope(name, options.push)],
       retryTimes: options.retryTimes,
     };
     this.#referrersTags = new ReferrersTagWriter(this.ctx);

@@ -20,10 +20,7 @@ const REFUSED: ReadonlyArray<readonly [string, string]> = [
     'layers',
     "not supported by ferry: skopeo's deprecated layers command; use `ferry copy … oci:DIR` to fetch an image's blobs",
   ],
-  [
-    'experimental-image-proxy',
-    'not supported by ferry: the skopeo image proxy protocol is not implemented',
-  ],
+  ['experimental-image-proxy', 'not supported by ferry: the skopeo image proxy protocol is not implemented'],
 ];
 
 export function registerRefusedCommands(program: Command, io: CliIo, result: CommandResult): void {

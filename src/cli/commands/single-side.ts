@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../errors/kinds.ts';
 import type { ImageReference } from '../../reference/image-reference.ts';
 import { Registries } from '../../registry/registries.ts';
-import type { Repository } from '../../registry/repository.ts';
+import { Repository } from '../../registry/repository.ts';
 import { reportError } from '../error-report.ts';
 import { endpointFromFlags } from '../flags/side-flags.ts';
 import { readSideOptions, withTlsDefault } from '../flags/side-options.ts';
@@ -23,7 +23,7 @@ export async function runSingle(
   io: CliIo,
   globals: GlobalOptions,
   body: (ref: ImageReference, repo: Repository) => Promise<void>,
-  options: { push?: boolean } = {},
+  options: { access?: 'pull' | 'delete' } = {},
 ): Promise<number> {
   const registries = new Registries({
     retryTimes: opts.retryTimes as number,
@@ -38,7 +38,16 @@ export async function runSingle(
       keychainFactories(io),
       undefined,
     );
-    const repo = await registries.repository(endpoint, ref.registry, ref.repository, options.push === true);
+    const repo =
+      options.access === 'delete'
+        ? // containers/image asks for `repository:NAME:*` to delete (docker_image.go deleteImage);
+          // distribution's token auth wants the "delete" action, which "*" includes.
+          new Repository(await registries.transport(endpoint, ref.registry), ref.repository, {
+            push: true,
+            retryTimes: registries.retryTimes,
+            scopes: [`repository:${ref.repository}:*`],
+          })
+        : await registries.repository(endpoint, ref.registry, ref.repository, false);
     await body(ref, repo);
     return ExitCode.Ok;
   } catch (err) {
