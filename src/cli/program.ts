@@ -79,6 +79,10 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     // Node's os.tmpdir() reads TMPDIR: every temporary file of the command moves with it.
     if (globals.tmpDir !== undefined) io.env.TMPDIR = globals.tmpDir;
     deadline.arm(globals.commandTimeoutMs);
+    if (globals.tlsVerify !== undefined)
+      io.stderr.write(
+        "ferry: warning: '--tls-verify' before the command is deprecated, please set it on the command\n",
+      );
   });
   try {
     await Promise.race([program.parseAsync(normaliseBooleanFlags(args), { from: 'user' }), deadline.expired]);
