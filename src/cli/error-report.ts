@@ -47,13 +47,23 @@ export function reportError(
   return { exitCode: ExitCode.Failed, message: `ferry: ${context}${text}` };
 }
 
+const EMPTY_BODY_TEXT: Readonly<Record<number, string>> = {
+  401: 'unauthorized: authentication required',
+  403: 'denied: requested access to the resource is denied',
+};
+
 /**
  * A registry's error body as skopeo prints it (docker/distribution errcode: the code lower-cased with
  * spaces, then the message: "unauthorized: authentication required", "manifest unknown: manifest
  * unknown"); scripts match on these words.
  */
 function messageOf(err: Error): string {
-  if (!(err instanceof RegistryError) || err.errors.length === 0) return err.message;
+  if (!(err instanceof RegistryError)) return err.message;
+  if (err.errors.length === 0) {
+    // A body-less 401/403 (any HEAD): the Go registry client reports the errcode's default text.
+    const fallback = EMPTY_BODY_TEXT[err.status];
+    return fallback ? `${err.method} ${err.url}: ${err.status} ${fallback}` : err.message;
+  }
   const text = err.errors
     .map((e) => {
       const code = e.code.toLowerCase().replaceAll('_', ' ');

@@ -15,6 +15,8 @@ export interface SkopeoOptions {
   env?: Record<string, string>;
   /** Default 120 s. */
   timeoutMs?: number;
+  /** Standard input (e.g. for `login --password-stdin`). */
+  input?: string;
 }
 
 export interface SkopeoResult extends CommandResult {
@@ -58,6 +60,7 @@ export async function runSkopeo(args: readonly string[], opts: SkopeoOptions = {
         ...opts.env,
       },
       timeoutMs: opts.timeoutMs ?? 120_000,
+      input: opts.input,
     });
     return { ...result, args: fullArgs };
   } finally {

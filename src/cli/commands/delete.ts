@@ -30,9 +30,10 @@ export function registerDelete(program: Command, io: CliIo, result: CommandResul
         readGlobalOptions(command),
         async (ref, repo) => {
           const reference = ref.digest ?? ref.tag ?? 'latest';
-          const head = await repo.headManifest(reference);
-          if (!head) throw manifestUnknown(reference, `${ref.registry}/${ref.repository}`);
-          await repo.deleteManifest(head.digest);
+          // GET, not HEAD (as containers/image does): a refusal then carries the registry's error body.
+          const manifest = await repo.getManifest(reference);
+          if (!manifest) throw manifestUnknown(reference, `${ref.registry}/${ref.repository}`);
+          await repo.deleteManifest(manifest.digest);
         },
         { access: 'delete' },
       );
