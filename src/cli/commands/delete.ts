@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import { parseCount } from '../flags/bool-flags.ts';
+import { addRefusedOptions } from '../flags/refused-options.ts';
 import { addSideOptions } from '../flags/side-options.ts';
 import { readGlobalOptions } from '../global-options.ts';
 import type { CliIo } from '../io.ts';
@@ -19,6 +20,7 @@ export function registerDelete(program: Command, io: CliIo, result: CommandResul
     .description('Delete an image manifest (and so its tags) from a registry (like skopeo delete)')
     .argument('<image>', 'e.g. docker://registry.example/team/app:1.2 or …/app@sha256:…');
   addSideOptions(cmd, '', 'registry');
+  addRefusedOptions(cmd, 'delete');
   cmd
     .option('--retry-times <n>', 'retries for temporary failures', parseCount, 3)
     .action(async (arg: string, opts: Record<string, unknown>, command: Command) => {

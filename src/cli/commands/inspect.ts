@@ -7,6 +7,7 @@ import { parsePlatform, platformMatches } from '../../oci/platform.ts';
 import { RegistryError } from '../../registry/registry-error.ts';
 import type { Repository } from '../../registry/repository.ts';
 import { parseBool, parseCount, pflagBoolOption } from '../flags/bool-flags.ts';
+import { addRefusedOptions } from '../flags/refused-options.ts';
 import { addSideOptions } from '../flags/side-options.ts';
 import { type GlobalOptions, readGlobalOptions } from '../global-options.ts';
 import type { CliIo } from '../io.ts';
@@ -28,6 +29,7 @@ export function registerInspect(program: Command, io: CliIo, result: CommandResu
     .description("Show an image's digest, tags, platform, layers and config (JSON, like skopeo inspect)")
     .argument('<image>', 'e.g. docker://registry.example/team/app:1.2');
   addSideOptions(cmd, '', 'image');
+  addRefusedOptions(cmd, 'inspect');
   cmd
     .option('--raw <bool>', 'print the manifest exactly as the registry returned it', parseBool)
     .option('--config <bool>', 'print the image config', parseBool)

@@ -9,6 +9,8 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 const SIGNING =
   'signing is not supported by ferry (it copies existing cosign/sigstore signatures and referrers; sign with cosign)';
 const ENCRYPTION = 'image encryption (ocicrypt) is not supported by ferry';
+const DAEMON = 'the docker-daemon: transport is not supported by ferry';
+const SHARED_BLOBS = 'OCI layouts with a shared blob directory are not supported by ferry';
 
 /** Option flags → the reason, per command (skopeo 1.9 cmd/skopeo/copy.go and sync.go). */
 const REFUSED: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
@@ -20,6 +22,18 @@ const REFUSED: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>
     ['--encrypt-layer <indexes>', ENCRYPTION],
     ['--encryption-key <key>', ENCRYPTION],
     ['--decryption-key <key>', ENCRYPTION],
+    ['--src-daemon-host <host>', DAEMON],
+    ['--dest-daemon-host <host>', DAEMON],
+    ['--src-shared-blob-dir <dir>', SHARED_BLOBS],
+    ['--dest-shared-blob-dir <dir>', SHARED_BLOBS],
+  ],
+  inspect: [
+    ['--daemon-host <host>', DAEMON],
+    ['--shared-blob-dir <dir>', SHARED_BLOBS],
+  ],
+  delete: [
+    ['--daemon-host <host>', DAEMON],
+    ['--shared-blob-dir <dir>', SHARED_BLOBS],
   ],
   sync: [
     ['--sign-by <fingerprint>', SIGNING],
