@@ -16,7 +16,7 @@ import { addGlobalOptions, readGlobalOptions } from './global-options.ts';
 import { type CliIo, ExitCode } from './io.ts';
 import { registerSync } from './sync/register-sync.ts';
 import { registerTrigger } from './trigger/register-trigger.ts';
-import { VERSION } from './version.ts';
+import { versionLine } from './version.ts';
 
 /** Holds the exit code an action decided on (commander actions cannot return one). */
 export interface CommandResult {
@@ -27,7 +27,7 @@ export interface CommandResult {
 export function buildProgram(io: CliIo, result: CommandResult): Command {
   const program = new Command('ferry')
     .description('Promote container images between registries: safely, fast, with a record.')
-    .version(`ferry version ${VERSION}`, '-v, --version')
+    .version(versionLine(), '-v, --version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({

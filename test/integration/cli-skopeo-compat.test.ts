@@ -608,6 +608,18 @@ describe('copy output, aliases, manifest-digest', () => {
   });
 });
 
+describe('version', () => {
+  test('--version names the skopeo version it follows, in the words skopeo --version uses', async () => {
+    const [ours, theirs] = await Promise.all([runFerry(['--version']), runSkopeo(['--version'])]);
+    const skopeo = /skopeo version ([0-9.]+)/.exec(theirs.stdout)?.[1];
+    assert.ok(skopeo, theirs.stdout);
+    assert.match(ours.stdout, /^ferry version \d+\.\d+\.\d+ /);
+    // The skopeo installed as the oracle is the version ferry claims to follow.
+    assert.equal(/skopeo version ([0-9.]+)/.exec(ours.stdout)?.[1], skopeo);
+    assert.equal((await runFerry(['inspect', '--help'])).code, 0);
+  });
+});
+
 describe('refused skopeo features', () => {
   test('signing, encryption and local-storage transports are refused with exit 2 and the reason', async () => {
     const sign = await runFerry([

@@ -135,6 +135,10 @@ async function runCopy(
     const authfile = opts.authfile as string | undefined;
     // skopeo: a side's own --*-tls-verify, else the deprecated copy --tls-verify, else the global one.
     const tlsDefault = (opts.tlsVerify as boolean | undefined) ?? globals.tlsVerify;
+    if (opts.tlsVerify !== undefined)
+      io.stderr.write(
+        "ferry: warning: '--tls-verify' is deprecated, instead use: --src-tls-verify, --dest-tls-verify\n",
+      );
     const src = await openSourceSide(srcRef, registries, () =>
       endpointFromFlags(
         'src',

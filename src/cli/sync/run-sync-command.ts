@@ -63,6 +63,10 @@ export async function runSyncCommand(
     const authfile = opts.authfile as string | undefined;
     // skopeo: a side's own --*-tls-verify, else the deprecated sync --tls-verify, else the global one.
     const tlsDefault = (opts.tlsVerify as boolean | undefined) ?? globals.tlsVerify;
+    if (opts.tlsVerify !== undefined)
+      io.stderr.write(
+        "ferry: warning: '--tls-verify' is deprecated, instead use: --src-tls-verify, --dest-tls-verify\n",
+      );
     const srcFlags = withTlsDefault(readSideOptions(opts, 'src-', 'screds'), tlsDefault);
     const destFlags = withTlsDefault(readSideOptions(opts, 'dest-', 'dcreds'), tlsDefault);
 
