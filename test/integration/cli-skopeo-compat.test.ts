@@ -475,6 +475,39 @@ describe('inspect output', () => {
     }
   });
 
+  test('inspect reads OCI layouts and archives as skopeo does (no Name, no tags)', async () => {
+    const dir = join(rig.dir, 'inspect-layout');
+    const archive = join(rig.dir, 'inspect-layout.tar');
+    for (const target of [`oci:${dir}:multi`, `oci-archive:${archive}:multi`]) {
+      const made = await runSkopeo(['copy', '--all', '--src-tls-verify=false', MULTI, target]);
+      assert.equal(made.code, 0, made.stderr);
+      for (const extra of [
+        [],
+        ['--override-arch', 'arm64'],
+        ['--config'],
+        ['--raw'],
+        ['-f', '{{.Name}}|{{.RepoTags}}|{{.Architecture}}'],
+      ]) {
+        const { ours, theirs } = await both(['inspect', ...extra, target]);
+        assert.equal(theirs.code, 0, theirs.stderr);
+        assert.equal(ours.code, 0, ours.stderr);
+        if (extra.length === 0 || extra[0] === '--override-arch') {
+          assert.equal(
+            JSON.stringify(withoutLayersData(ours.stdout)),
+            JSON.stringify(JSON.parse(theirs.stdout)),
+          );
+          assert.equal(withoutLayersData(ours.stdout).Name, undefined);
+        } else {
+          assert.equal(ours.stdout, theirs.stdout, `${target} ${extra.join(' ')}`);
+        }
+      }
+    }
+    const missing = await both(['inspect', `oci:${dir}:nope`]);
+    assert.equal(missing.theirs.code, 1);
+    assert.equal(missing.ours.code, 1);
+    assert.match(missing.ours.stderr, /no descriptor found for reference "nope"/);
+  });
+
   test('missing images and refused credentials are reported in skopeo words', async () => {
     const missing = await both(['inspect', '--tls-verify=false', `docker://${anon.host}/team/nonesuch`]);
     assert.equal(missing.theirs.code, 1);

@@ -48,7 +48,8 @@ export interface ImageConfigJson {
 }
 
 export interface InspectInput {
-  readonly name: string;
+  /** `registry/repository`; undefined for transports without a docker reference (omitted, as in skopeo). */
+  readonly name: string | undefined;
   readonly digest: string;
   readonly repoTags: readonly string[];
   readonly manifest: ImageManifest;
@@ -60,7 +61,7 @@ export function inspectJson(input: InspectInput): Record<string, unknown> {
   const { config, manifest } = input;
   const created = config.created === undefined ? undefined : GoTime.parse(config.created);
   return {
-    Name: input.name,
+    ...(input.name === undefined ? {} : { Name: input.name }),
     Digest: input.digest,
     RepoTags: input.repoTags,
     Created: created ? created.toJSON() : (config.created ?? null),
@@ -83,7 +84,7 @@ export function inspectJson(input: InspectInput): Record<string, unknown> {
 export function inspectGoValue(input: InspectInput): GoStruct {
   const { config, manifest } = input;
   return new GoStruct('inspect.Output', [
-    ['Name', input.name],
+    ['Name', input.name ?? ''],
     ['Tag', ''],
     ['Digest', input.digest],
     ['RepoTags', stringSlice(input.repoTags)],

@@ -1,18 +1,23 @@
 import type { Command } from 'commander';
 import { ErrorCode } from '../../errors/codes.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
-import { BadUsageError } from '../../errors/kinds.ts';
+import { BadUsageError, NotFoundError } from '../../errors/kinds.ts';
 import type { ImageManifest } from '../../oci/manifest.ts';
 import { parsePlatform, platformMatches } from '../../oci/platform.ts';
+import { parseTransportReference } from '../../reference/parse-transport-reference.ts';
+import { Registries } from '../../registry/registries.ts';
 import { RegistryError } from '../../registry/registry-error.ts';
-import type { Repository } from '../../registry/repository.ts';
+import { reportError } from '../error-report.ts';
 import { parseBool, parseCount, pflagBoolOption } from '../flags/bool-flags.ts';
 import { addRefusedOptions } from '../flags/refused-options.ts';
-import { addSideOptions } from '../flags/side-options.ts';
+import { endpointFromFlags } from '../flags/side-flags.ts';
+import { addSideOptions, readSideOptions, withTlsDefault } from '../flags/side-options.ts';
 import { type GlobalOptions, readGlobalOptions } from '../global-options.ts';
-import type { CliIo } from '../io.ts';
+import { type CliIo, ExitCode } from '../io.ts';
+import { keychainFactories } from '../keychain-factories.ts';
 import { compileSkopeoFormat, isJsonFormat } from '../output/go-template/skopeo-format.ts';
 import type { CommandResult } from '../program.ts';
+import { VERSION } from '../version.ts';
 import {
   configGoValue,
   configJson,
@@ -21,7 +26,8 @@ import {
   inspectGoValue,
   inspectJson,
 } from './inspect-output.ts';
-import { manifestUnknown, runSingle } from './single-side.ts';
+import { type InspectSource, openInspectSource } from './inspect-source.ts';
+import { manifestUnknown } from './single-side.ts';
 
 export function registerInspect(program: Command, io: CliIo, result: CommandResult): void {
   const cmd = program
@@ -41,15 +47,47 @@ export function registerInspect(program: Command, io: CliIo, result: CommandResu
     .option('--retry-times <n>', 'retries for temporary failures', parseCount, 3)
     .action(async (arg: string, opts: Record<string, unknown>, command: Command) => {
       const globals = readGlobalOptions(command);
-      result.exitCode = await runSingle('inspect', arg, opts, io, globals, (ref, repo) =>
-        inspect(ref, repo, opts, globals, io),
-      );
+      result.exitCode = await runInspect(arg, opts, globals, io);
     });
 }
 
+/** The frame of `inspect`: open the source (any transport copy reads), inspect it, report errors. */
+async function runInspect(
+  arg: string,
+  opts: Record<string, unknown>,
+  globals: GlobalOptions,
+  io: CliIo,
+): Promise<number> {
+  const registries = new Registries({
+    retryTimes: opts.retryTimes as number,
+    userAgent: `ferry/${VERSION}`,
+    env: io.env,
+  });
+  let source: InspectSource | undefined;
+  try {
+    const ref = parseTransportReference(arg);
+    source = await openInspectSource(ref, registries, () =>
+      endpointFromFlags(
+        'src',
+        withTlsDefault(readSideOptions(opts, ''), globals.tlsVerify),
+        keychainFactories(io),
+        undefined,
+      ),
+    );
+    await inspect(source, opts, globals, io);
+    return ExitCode.Ok;
+  } catch (err) {
+    const { exitCode, message } = reportError(err, `inspect ${arg}: `, globals);
+    io.stderr.write(`${message}\n`);
+    return exitCode;
+  } finally {
+    await source?.close().catch(() => undefined);
+    await registries.destroy();
+  }
+}
+
 async function inspect(
-  ref: { registry: string; repository: string; tag?: string | undefined; digest?: string | undefined },
-  repo: Repository,
+  source: InspectSource,
   opts: Record<string, unknown>,
   globals: GlobalOptions,
   io: CliIo,
@@ -60,9 +98,13 @@ async function inspect(
   if (raw && format !== '') throw new BadUsageError('--raw does not support --format');
   // Checked before any request: a bad template is bad input (exit 2), not a failed inspect.
   const template = format === '' || isJsonFormat(format) ? undefined : compileSkopeoFormat(format);
-  const reference = ref.digest ?? ref.tag ?? 'latest';
-  const top = await repo.getManifest(reference);
-  if (!top) throw manifestUnknown(reference, `${ref.registry}/${ref.repository}`);
+  const { reference } = source;
+  const notFound = (what: string) =>
+    source.name
+      ? manifestUnknown(what, source.name)
+      : new NotFoundError(`no descriptor found for reference ${JSON.stringify(what)}`); // containers/image layout wording
+  const top = await source.source.getManifest(reference);
+  if (!top) throw notFound(reference);
   if (raw && opts.config !== true) {
     io.stdout.write(Buffer.from(top.parsed.bytes));
     return;
@@ -82,14 +124,13 @@ async function inspect(
         `parsing manifest for image: choosing image instance: no image found in ${list} for architecture ${arch}, variant ${JSON.stringify(globals.overrideVariant ?? '')}, OS ${os}`,
       );
     }
-    const child = await repo.getManifest(entry.digest);
-    if (child?.parsed.kind !== 'image')
-      throw manifestUnknown(entry.digest, `${ref.registry}/${ref.repository}`);
+    const child = await source.source.getManifest(entry.digest);
+    if (child?.parsed.kind !== 'image') throw notFound(entry.digest);
     image = child.parsed.manifest;
   } else {
     image = top.parsed.manifest;
   }
-  const configBytes = await repo.getBlobBytes(image.config);
+  const configBytes = await source.readBlob(image.config);
   const config = JSON.parse(configBytes.toString('utf8')) as ImageConfigJson;
   if (opts.config === true) {
     if (raw) io.stdout.write(configBytes);
@@ -98,9 +139,10 @@ async function inspect(
     return;
   }
   const input = {
-    name: `${ref.registry}/${ref.repository}`,
+    name: source.name,
     digest: top.digest,
-    repoTags: opts.noTags === true ? [] : await listTagsUnlessRefused(repo, io),
+    repoTags:
+      opts.noTags === true || !source.listTags ? [] : await listTagsUnlessRefused(source.listTags, io),
     manifest: image,
     config,
   };
@@ -112,9 +154,9 @@ async function inspect(
  * skopeo inspect carries on without tags when the registry refuses to list them (401/403: ECR
  * without ecr:ListImages, IBM Cloud), with a warning.
  */
-async function listTagsUnlessRefused(repo: Repository, io: CliIo): Promise<string[]> {
+async function listTagsUnlessRefused(listTags: () => Promise<string[]>, io: CliIo): Promise<string[]> {
   try {
-    return await repo.listTags();
+    return await listTags();
   } catch (err) {
     if (err instanceof RegistryError && (err.status === 401 || err.status === 403)) {
       io.stderr.write('ferry: warning: registry disallows tag list retrieval; skipping\n');

@@ -12,7 +12,7 @@ import { VERSION } from '../version.ts';
 import { dockerSide } from './docker-side.ts';
 
 /**
- * The frame of every single-image command (inspect, list-tags, digest, delete): parse the argument
+ * The frame of the docker://-only single-image commands (list-tags, digest, delete): parse the argument
  * and the unprefixed credential/TLS flags, open the repository, run `body`, report errors as one line
  * with the right exit code, and release the connection pools.
  */

@@ -77,8 +77,6 @@ function range(node: BlockNode, dot: Value, scope: Scope, out: string[]): void {
   else if (value instanceof GoMap)
     items = [...value.entries.keys()].sort().map((k) => [k, value.entries.get(k)!]);
   else if (value === null || value === NO_VALUE) items = [];
-  else if (value instanceof GoInt)
-    items = Array.from({ length: Math.max(0, value.value) }, (_, i) => [new GoInt(i), new GoInt(i)]);
   else throw fail(pipe, `range can't iterate over ${goPrint(value)}`);
   if (items.length === 0) {
     walk(node.otherwise, dot, new Scope(scope), out);
