@@ -29,6 +29,12 @@ class Scope {
   set(name: string, value: Value): void {
     this.#vars.set(name, value);
   }
+  /** `$x = v`: the nearest scope that declared `$x`. */
+  assign(name: string, value: Value): void {
+    if (this.#vars.has(name)) this.#vars.set(name, value);
+    else if (this.#parent) this.#parent.assign(name, value);
+    else throw new BadUsageError(`--format: template: undefined variable "${name}"`);
+  }
 }
 
 function fail(pipe: Pipeline, message: string): BadUsageError {
@@ -97,7 +103,10 @@ function pipeline(pipe: Pipeline, dot: Value, scope: Scope): Value {
   let value: Value | undefined;
   for (const command of pipe.commands) value = evalCommand(pipe, command, dot, scope, value);
   const result = value as Value;
-  for (const name of pipe.decl) scope.set(name, result);
+  for (const name of pipe.decl) {
+    if (pipe.assign) scope.assign(name, result);
+    else scope.set(name, result);
+  }
   return result;
 }
 
@@ -216,6 +225,14 @@ function callFunction(pipe: Pipeline, name: string, args: Value[]): Value {
           if (key.value < 0 || key.value >= v.length)
             throw fail(pipe, `error calling index: index out of range: ${key.value}`);
           v = v[key.value]!;
+        } else if (typeof v === 'string') {
+          // Indexing a string yields a byte (uint8), printed as a number.
+          const bytes = Buffer.from(v);
+          if (!(key instanceof GoInt))
+            throw fail(pipe, `error calling index: cannot index string with type ${goTypeName(key)}`);
+          if (key.value < 0 || key.value >= bytes.length)
+            throw fail(pipe, `error calling index: index out of range: ${key.value}`);
+          v = new GoInt(bytes[key.value]!);
         } else if (v === null) {
           throw fail(pipe, 'error calling index: index of untyped nil');
         } else {

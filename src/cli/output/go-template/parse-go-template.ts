@@ -21,8 +21,10 @@ export type Operand =
   | { readonly kind: 'pipe'; readonly pipe: Pipeline; readonly chain: readonly string[] };
 
 export interface Pipeline {
-  /** Variables declared (`$x :=`) or, in range, `$k, $v :=`. */
+  /** Variables declared (`$x :=`) or, in range, `$k, $v :=`; or assigned (`$x =`, see `assign`). */
   readonly decl: readonly string[];
+  /** `$x = …`: `decl` names an existing variable to set, not a new one. */
+  readonly assign?: boolean;
   readonly commands: readonly (readonly Operand[])[];
   /** Source text, for error messages (`at <.Foo>`). */
   readonly text: string;
@@ -158,11 +160,13 @@ function lexNumber(src: string, start: number, tokens: Token[]): number {
   return start + text.length;
 }
 
-/** A Go interpreted string literal. */
+/** A Go interpreted string literal (raw control characters other than newline are allowed in Go). */
 function unquote(literal: string): string {
   try {
     return JSON.parse(
       literal
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the subject
+        .replace(/[\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
         .replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1')
         .replace(/\\a/g, '\\u0007')
         .replace(/\\v/g, '\\u000b'),
@@ -191,6 +195,7 @@ class ActionParser {
 
   pipeline(allowDecl: 'none' | 'one' | 'two'): Pipeline {
     const decl: string[] = [];
+    let assign = false;
     if (allowDecl !== 'none') {
       const save = this.#pos;
       const vars: string[] = [];
@@ -205,11 +210,10 @@ class ActionParser {
         break;
       }
       const op = this.peek()?.t;
-      if (vars.length > 0 && op === ':=') {
+      if (vars.length > 0 && (op === ':=' || op === '=')) {
         this.#pos++;
         decl.push(...vars);
-      } else if (vars.length > 0 && op === '=') {
-        throw refuse('assigning to a variable (=)');
+        assign = op === '=';
       } else {
         this.#pos = save;
       }
@@ -223,7 +227,7 @@ class ActionParser {
       if (this.peek()?.t !== '|') break;
       this.#pos++;
     }
-    return { decl, commands, text: this.#text };
+    return { decl, assign, commands, text: this.#text };
   }
 
   operand(): Operand {
