@@ -18,8 +18,31 @@ test("skopeo's report lines, in skopeo's order", () => {
   const { out, text } = capture();
   const lines = skopeoCopyLines(out);
   lines.onEvent({ type: 'resolved', source: 'r/a:v1', digest: 'sha256:m', mediaType: 'x' });
+  lines.onEvent({
+    type: 'blob-start',
+    digest: 'sha256:1',
+    size: 1,
+    mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  });
   lines.onEvent({ type: 'blob-done', digest: 'sha256:1', size: 1, action: 'copied' });
-  lines.onEvent({ type: 'blob-done', digest: 'sha256:2', size: 1, action: 'mounted' });
+  lines.onEvent({
+    type: 'blob-start',
+    digest: 'sha256:2',
+    size: 1,
+    mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+  });
+  lines.onEvent({
+    type: 'blob-start',
+    digest: 'sha256:3',
+    size: 1,
+    mediaType: 'application/vnd.docker.container.image.v1+json',
+  });
+  lines.onEvent({
+    type: 'blob-start',
+    digest: 'sha256:4',
+    size: 1,
+    mediaType: 'application/vnd.oci.image.config.v1+json',
+  });
   lines.onEvent({ type: 'manifest', digest: 'sha256:c', mediaType: 'x', reference: 'sha256:c' });
   lines.onEvent({ type: 'manifest', digest: 'sha256:m', mediaType: 'x', reference: 'v1' });
   lines.finish();
@@ -27,7 +50,9 @@ test("skopeo's report lines, in skopeo's order", () => {
     text(),
     'Getting image source signatures\n' +
       'Copying blob sha256:1\n' +
-      'Copying blob sha256:2 skipped: already exists\n' +
+      'Copying blob sha256:2\n' +
+      'Copying config sha256:3\n' +
+      'Copying config sha256:4\n' +
       'Writing manifest to image destination\n' +
       'Storing signatures\n',
   );

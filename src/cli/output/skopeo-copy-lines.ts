@@ -1,10 +1,9 @@
 /**
- * The report lines skopeo prints on standard output during a copy when it is not a terminal
- * (containers/image v5.23 copy: "Getting image source signatures", "Copying blob <digest>" with
- * "skipped: already exists" for blobs the destination has, "Writing manifest to image destination",
- * "Storing signatures"). Scripts and test suites grep for them; ferry's own progress stays on
- * standard error. Mounted blobs count as already there, as in skopeo (it reports a cross-repository
- * mount as a reused blob).
+ * The report lines skopeo 1.9 prints on standard output during a copy when it is not a terminal
+ * (containers/image v5.23 copy): "Getting image source signatures", "Copying blob <digest>" as each
+ * layer starts (whether it is then sent, mounted or found), "Copying config <digest>" for the
+ * config, "Writing manifest to image destination", "Storing signatures". Scripts and test suites grep
+ * for them; ferry's own progress stays on standard error.
  */
 import type { Writable } from 'node:stream';
 import type { CopyEvent } from '../../copy/events.ts';
@@ -29,13 +28,9 @@ export function skopeoCopyLines(out: Writable): { onEvent: (e: CopyEvent) => voi
         case 'resolved':
           start();
           break;
-        case 'blob-done':
+        case 'blob-start':
           start();
-          out.write(
-            event.action === 'copied'
-              ? `Copying blob ${event.digest}\n`
-              : `Copying blob ${event.digest} skipped: already exists\n`,
-          );
+          out.write(`Copying ${isConfig(event.mediaType) ? 'config' : 'blob'} ${event.digest}\n`);
           break;
         case 'manifest':
         case 'up-to-date':
@@ -50,4 +45,9 @@ export function skopeoCopyLines(out: Writable): { onEvent: (e: CopyEvent) => voi
       out.write('Storing signatures\n');
     },
   };
+}
+
+/** Image config media types: Docker's, OCI's and artifacts' (`….config.v1+json` and the like). */
+function isConfig(mediaType: string | undefined): boolean {
+  return mediaType !== undefined && /container\.image\.v1\+json$|\.config\./.test(mediaType);
 }
