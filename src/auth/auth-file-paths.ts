@@ -58,3 +58,20 @@ export function authFilePaths(options: AuthFilePathOptions): AuthFilePath[] {
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
+
+/**
+ * The file `login`/`logout` write when no --authfile is given (containers/common pkg/auth
+ * GetDefaultAuthFile, then containers/image getPathToAuth): `$REGISTRY_AUTH_FILE`, else
+ * `$DOCKER_CONFIG/config.json` when DOCKER_CONFIG is set, else `$XDG_RUNTIME_DIR/containers/auth.json`
+ * (`/run/containers/$UID/auth.json` without XDG_RUNTIME_DIR) — the file podman login writes too.
+ */
+export function defaultWriteAuthFile(options: Omit<AuthFilePathOptions, 'authFile'>): string {
+  const { env } = options;
+  const userSpecified = nonEmpty(env['REGISTRY_AUTH_FILE']);
+  if (userSpecified !== undefined) return userSpecified;
+  const dockerConfig = nonEmpty(env['DOCKER_CONFIG']);
+  if (dockerConfig !== undefined) return join(dockerConfig, 'config.json');
+  const runtimeDir = nonEmpty(env['XDG_RUNTIME_DIR']);
+  if (runtimeDir !== undefined) return join(runtimeDir, 'containers', 'auth.json');
+  return join('/run/containers', String(options.uid ?? process.getuid?.() ?? 0), 'auth.json');
+}

@@ -4,7 +4,7 @@
  * command's dependencies (undici, zod, …) load lazily with the command.
  */
 import { enableCompileCache } from 'node:module';
-import { VERSION } from './version.ts';
+import { versionLine } from './version.ts';
 
 // Last line of defence for standard 3 (never a stack trace): anything that escapes the commands'
 // own error handling is reported in one line. FERRY_DEBUG=1 shows the stack for bug reports.
@@ -19,7 +19,7 @@ process.on('unhandledRejection', fatal);
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v' || args[0] === 'version')) {
-  process.stdout.write(`ferry version ${VERSION}\n`);
+  process.stdout.write(`${versionLine()}\n`);
 } else {
   // V8 code cache on disk (os.tmpdir()/node-compile-cache): parsing and compiling the command chunk
   // is most of a short command's start-up; cached, it is skipped after the first run.

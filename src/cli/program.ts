@@ -1,16 +1,22 @@
 import { Command, CommanderError } from 'commander';
+import { CommandDeadline } from './command-deadline.ts';
 import { registerBootstrap } from './commands/bootstrap.ts';
 import { registerCopy } from './commands/copy.ts';
+import { registerDelete } from './commands/delete.ts';
 import { registerDigest } from './commands/digest.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerListTags } from './commands/list-tags.ts';
+import { registerLogin } from './commands/login.ts';
+import { registerManifestDigest } from './commands/manifest-digest.ts';
+import { registerRefusedCommands } from './commands/refused-commands.ts';
 import { registerServe } from './commands/serve.ts';
 import { reportError } from './error-report.ts';
 import { normaliseBooleanFlags } from './flags/bool-flags.ts';
+import { addGlobalOptions, readGlobalOptions } from './global-options.ts';
 import { type CliIo, ExitCode } from './io.ts';
 import { registerSync } from './sync/register-sync.ts';
 import { registerTrigger } from './trigger/register-trigger.ts';
-import { VERSION } from './version.ts';
+import { versionLine } from './version.ts';
 
 /** Holds the exit code an action decided on (commander actions cannot return one). */
 export interface CommandResult {
@@ -21,13 +27,16 @@ export interface CommandResult {
 export function buildProgram(io: CliIo, result: CommandResult): Command {
   const program = new Command('ferry')
     .description('Promote container images between registries: safely, fast, with a record.')
-    .version(`ferry version ${VERSION}`, '-v, --version')
+    .version(versionLine(), '-v, --version')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-    });
+    })
+    // skopeo's global options stand before the command; after it they are the command's (below).
+    .enablePositionalOptions();
+  addGlobalOptions(program, 'program');
   registerCopy(program, io, result);
   registerInspect(program, io, result);
   registerListTags(program, io, result);
@@ -36,22 +45,57 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
   registerServe(program, io, result);
   registerSync(program, io, result);
   registerBootstrap(program, io, result);
+  registerDelete(program, io, result);
+  registerLogin(program, io, result);
+  registerManifestDigest(program, io, result);
+  registerRefusedCommands(program, io, result);
+  for (const command of program.commands) {
+    if (SKOPEO_COMMANDS.has(command.name())) addGlobalOptions(command, 'command');
+  }
   return program;
 }
+
+/** Commands that take skopeo's global options after their name too (cobra persistent flags). */
+const SKOPEO_COMMANDS = new Set([
+  'copy',
+  'inspect',
+  'list-tags',
+  'digest',
+  'sync',
+  'delete',
+  'login',
+  'logout',
+  'manifest-digest',
+]);
 
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const result: CommandResult = { exitCode: ExitCode.Ok };
   const program = buildProgram(io, result);
+  const deadline = new CommandDeadline();
+  let debug = false;
+  program.hook('preAction', (_root, action) => {
+    const globals = readGlobalOptions(action);
+    debug = globals.debug;
+    // Node's os.tmpdir() reads TMPDIR: every temporary file of the command moves with it.
+    if (globals.tmpDir !== undefined) io.env.TMPDIR = globals.tmpDir;
+    deadline.arm(globals.commandTimeoutMs);
+    if (globals.tlsVerify !== undefined)
+      io.stderr.write(
+        "ferry: warning: '--tls-verify' before the command is deprecated, please set it on the command\n",
+      );
+  });
   try {
-    await program.parseAsync(normaliseBooleanFlags(args), { from: 'user' });
+    await Promise.race([program.parseAsync(normaliseBooleanFlags(args), { from: 'user' }), deadline.expired]);
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and version exit 0; everything else commander rejects is bad usage.
       return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
-    const { exitCode, message } = reportError(err, '');
+    const { exitCode, message } = reportError(err, '', { debug });
     io.stderr.write(`${message}\n`);
     return exitCode;
+  } finally {
+    deadline.disarm();
   }
   return result.exitCode;
 }

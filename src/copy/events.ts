@@ -10,7 +10,13 @@ export type CopyEvent =
     }
   | { readonly type: 'up-to-date'; readonly destination: string; readonly digest: string }
   | { readonly type: 'plan'; readonly blobs: number; readonly totalBytes: number; readonly manifests: number }
-  | { readonly type: 'blob-start'; readonly digest: string; readonly size: number }
+  | {
+      readonly type: 'blob-start';
+      readonly digest: string;
+      readonly size: number;
+      /** The descriptor's media type (a config or a layer). */
+      readonly mediaType?: string | undefined;
+    }
   | { readonly type: 'blob-progress'; readonly digest: string; readonly bytes: number; readonly size: number }
   | {
       readonly type: 'blob-done';

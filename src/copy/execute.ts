@@ -350,7 +350,12 @@ async function copyBlobs(
       async (i) => {
         const blob = blobs[i]!;
         used.add(i);
-        options.onEvent?.({ type: 'blob-start', digest: blob.digest, size: blob.size });
+        options.onEvent?.({
+          type: 'blob-start',
+          digest: blob.digest,
+          size: blob.size,
+          mediaType: blob.mediaType,
+        });
         let prep = await prepared[i]!;
         // Prepared before another image sent (or started sending) this blob to the same registry:
         // drop the session, wait for that transfer, and decide again (skip or mount). Bounded: a

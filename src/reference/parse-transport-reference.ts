@@ -23,6 +23,7 @@ import { displayValue, hasControlCharacter } from './display-value.ts';
 import { OCI_REF_NAME_RE } from './grammar.ts';
 import type { TransportReference } from './image-reference.ts';
 import { tryParseReference, withDefaultTag } from './parse-reference.ts';
+import { UNSUPPORTED_TRANSPORT_REASONS } from './unsupported-transport-reasons.ts';
 
 /** Transports ferry implements, as they must be written on the command line. */
 export const SUPPORTED_TRANSPORTS: readonly string[] = Object.freeze([
@@ -72,7 +73,7 @@ export function parseTransportReference(
   if (transport !== undefined && UNSUPPORTED_SKOPEO_TRANSPORTS.has(transport)) {
     throw new BadReferenceError(
       displayValue(input),
-      `transport "${transport}:" is not supported by ferry (supported: ${SUPPORTED_TRANSPORTS.join(', ')})`,
+      `transport "${transport}:" is not supported by ferry${UNSUPPORTED_TRANSPORT_REASONS[transport] ? `: ${UNSUPPORTED_TRANSPORT_REASONS[transport]}` : ''} (supported: ${SUPPORTED_TRANSPORTS.join(', ')})`,
     );
   }
   // `ubuntu:22.04` or `quay.io:443/x` also contain ":", so check for a bare reference before calling the

@@ -28,11 +28,16 @@ export class Repository {
   readonly ctx: RepositoryContext;
   readonly #referrersTags: ReferrersTagWriter;
 
-  constructor(transport: RegistryTransport, name: string, options: { push: boolean }) {
+  /** `scopes` replaces the pull(/push) scope, e.g. `repository:NAME:*` for a manifest DELETE. */
+  constructor(
+    transport: RegistryTransport,
+    name: string,
+    options: { push: boolean; scopes?: readonly string[] | undefined },
+  ) {
     this.ctx = {
       transport,
       name,
-      scopes: [repositoryScope(name, options.push)],
+      scopes: options.scopes ?? [repositoryScope(name, options.push)],
     };
     this.#referrersTags = new ReferrersTagWriter(this.ctx);
   }

@@ -19,6 +19,8 @@ export interface SkopeoOptions {
   policyFile?: string;
   /** A registries.d directory instead of the empty one (e.g. one enabling use-sigstore-attachments). */
   registriesD?: string;
+  /** Standard input (e.g. for `login --password-stdin`). */
+  input?: string;
 }
 
 export interface SkopeoResult extends CommandResult {
@@ -68,6 +70,7 @@ export async function runSkopeo(args: readonly string[], opts: SkopeoOptions = {
         ...opts.env,
       },
       timeoutMs: opts.timeoutMs ?? 120_000,
+      input: opts.input,
     });
     return { ...result, args: fullArgs };
   } finally {

@@ -12,14 +12,17 @@ import { Registries } from '../../registry/registries.ts';
 import { reportError } from '../error-report.ts';
 import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
 import { addConversionOptions, readConversionOptions } from '../flags/conversion-flags.ts';
-import { addPolicyOptions, readPolicyOptions } from '../flags/policy-options.ts';
+import { readPolicyOptions } from '../flags/policy-options.ts';
+import { addRefusedOptions } from '../flags/refused-options.ts';
 import { endpointFromFlags } from '../flags/side-flags.ts';
-import { addSideOptions, readSideOptions } from '../flags/side-options.ts';
+import { addSideOptions, readSideOptions, withTlsDefault } from '../flags/side-options.ts';
+import { type GlobalOptions, readGlobalOptions } from '../global-options.ts';
 import { type CliIo, ExitCode } from '../io.ts';
 import { keychainFactories } from '../keychain-factories.ts';
 import { createMemoryGuard } from '../memory-guard.ts';
 import { formatBytes } from '../output/format-bytes.ts';
 import { progressFor } from '../output/progress-for.ts';
+import { skopeoCopyLines } from '../output/skopeo-copy-lines.ts';
 import type { CommandResult } from '../program.ts';
 import { VERSION } from '../version.ts';
 import { type OpenedSide, openDestinationSide, openSourceSide } from './copy-side.ts';
@@ -39,11 +42,16 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
       '<dst>',
       'destination: docker://prod.example/team/app:1.2, oci:DIR[:NAME], oci-archive:FILE[:NAME], dir:DIR, docker-archive:FILE[:NAME:TAG]',
     );
-  addSideOptions(cmd, 'src-', 'source');
-  addSideOptions(cmd, 'dest-', 'destination');
-  addPolicyOptions(cmd);
+  addSideOptions(cmd, 'src-', 'source', 'screds');
+  addSideOptions(cmd, 'dest-', 'destination', 'dcreds');
   addConversionOptions(cmd, { compression: true });
+  addRefusedOptions(cmd, 'copy');
   cmd
+    .addOption(
+      new Option('--tls-verify <bool>', 'deprecated: use --src-tls-verify / --dest-tls-verify')
+        .argParser(parseBool)
+        .hideHelp(),
+    )
     .option(
       '--authfile <path>',
       'auth file for both registries (default: REGISTRY_AUTH_FILE, containers auth.json, docker config)',
@@ -55,9 +63,6 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
       'copy only this platform of an index (repeatable); changes the digest',
       collect,
     )
-    .option('--override-os <os>', 'skopeo compatibility: select the platform with this OS')
-    .option('--override-arch <arch>', 'skopeo compatibility: select the platform with this architecture')
-    .option('--override-variant <variant>', 'skopeo compatibility: select the platform with this variant')
     .option(
       '-a, --all <bool>',
       "copy all platforms (the default; with --format/--dest-compress* or to docker-archive:, as in skopeo, only this host's platform unless --all)",
@@ -86,8 +91,16 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
     .option('-q, --quiet <bool>', 'print nothing but errors', parseBool)
     .option('--json', 'print a machine-readable summary on standard output')
     .option('--digestfile <path>', 'write the digest of the copied manifest to this file')
-    .action(async (src: string, dst: string, opts: Record<string, unknown>) => {
-      result.exitCode = await runCopy(src, dst, opts, io);
+    .action(async (src: string, dst: string, opts: Record<string, unknown>, command: Command) => {
+      // The platform overrides are skopeo global options (`skopeo --override-arch arm64 copy …`).
+      const globals = readGlobalOptions(command);
+      const withGlobals = {
+        ...opts,
+        overrideOs: globals.overrideOs,
+        overrideArch: globals.overrideArch,
+        overrideVariant: globals.overrideVariant,
+      };
+      result.exitCode = await runCopy(src, dst, withGlobals, io, globals);
     });
 }
 
@@ -159,6 +172,7 @@ async function runCopy(
   dstArg: string,
   opts: Record<string, unknown>,
   io: CliIo,
+  globals: GlobalOptions,
 ): Promise<number> {
   const registries = new Registries({
     retryTimes: opts.retryTimes as number,
@@ -171,7 +185,7 @@ async function runCopy(
   let committed = false;
   try {
     // As skopeo: the policy is loaded first, and a missing or invalid one stops the copy.
-    const policy = await loadPolicy(readPolicyOptions(opts, io.env));
+    const policy = await loadPolicy(readPolicyOptions(globals, io.env));
     const srcRef = parseTransportReference(srcArg);
     const dstRef = parseTransportReference(dstArg);
     const platforms = selectedPlatforms(opts);
@@ -196,10 +210,22 @@ async function runCopy(
     }
     const factories = keychainFactories(io);
     const authfile = opts.authfile as string | undefined;
+    // skopeo: a side's own --*-tls-verify, else the deprecated copy --tls-verify, else the global one.
+    const tlsDefault = (opts.tlsVerify as boolean | undefined) ?? globals.tlsVerify;
+    if (opts.tlsVerify !== undefined)
+      io.stderr.write(
+        "ferry: warning: '--tls-verify' is deprecated, instead use: --src-tls-verify, --dest-tls-verify\n",
+      );
     const src = await openSourceSide(
       srcRef,
       registries,
-      () => endpointFromFlags('src', readSideOptions(opts, 'src-'), factories, authfile),
+      () =>
+        endpointFromFlags(
+          'src',
+          withTlsDefault(readSideOptions(opts, 'src-', 'screds'), tlsDefault),
+          factories,
+          authfile,
+        ),
       // Registries and OCI layouts get compressed layers, dir: and docker-archive: keep them as they are.
       { compressLayers: dstRef.transport !== 'dir' && dstRef.transport !== 'docker-archive' },
     );
@@ -207,7 +233,13 @@ async function runCopy(
     const dst = await openDestinationSide(
       dstRef,
       registries,
-      () => endpointFromFlags('dest', readSideOptions(opts, 'dest-'), factories, authfile),
+      () =>
+        endpointFromFlags(
+          'dest',
+          withTlsDefault(readSideOptions(opts, 'dest-', 'dcreds'), tlsDefault),
+          factories,
+          authfile,
+        ),
       { additionalTags: extraTags },
     );
     opened.push(dst);
@@ -221,6 +253,8 @@ async function runCopy(
       };
     }
     const progress = quiet ? undefined : progressFor(io.stderr);
+    // skopeo's own report lines on standard output, which scripts grep for.
+    const lines = quiet || json ? undefined : skopeoCopyLines(io.stdout);
     // dir: and docker-archive: hold exactly one image (or one index): cosign signature tags and
     // referrers are separate images with nowhere to go. skopeo stores none there either (docker-archive
     // "Storing signatures for docker tar files is not supported"; dir: only simple-signing files).
@@ -240,7 +274,13 @@ async function runCopy(
         parallel: Math.max(1, opts.imageParallelCopies as number),
         chunkSize: opts.chunkSize as number | undefined,
         forceChunked: opts.chunkSize !== undefined,
-        onEvent: progress?.onEvent,
+        onEvent:
+          progress && lines
+            ? (e) => {
+                lines.onEvent(e);
+                progress.onEvent(e);
+              }
+            : progress?.onEvent,
         onBytes: createMemoryGuard(),
         conversion,
       });
@@ -254,6 +294,7 @@ async function runCopy(
     }
     await dst.close(true);
     committed = true;
+    lines?.finish();
     if (typeof opts.digestfile === 'string') await writeFile(opts.digestfile, copied.digest);
     if (json) {
       io.stdout.write(`${JSON.stringify({ source: srcArg, destination: dstArg, ...copied }, null, 2)}\n`);
@@ -267,7 +308,7 @@ async function runCopy(
     }
     return ExitCode.Ok;
   } catch (err) {
-    const { exitCode, message } = reportError(err, `copy ${srcArg} → ${dstArg}: `);
+    const { exitCode, message } = reportError(err, `copy ${srcArg} → ${dstArg}: `, globals);
     io.stderr.write(`${message}\n`);
     return exitCode;
   } finally {

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { NotFoundError } from '../../errors/kinds.ts';
 import { parseCount } from '../flags/bool-flags.ts';
 import { addSideOptions } from '../flags/side-options.ts';
+import { readGlobalOptions } from '../global-options.ts';
 import type { CliIo } from '../io.ts';
 import type { CommandResult } from '../program.ts';
-import { runSingle } from './single-side.ts';
+import { manifestUnknown, runSingle } from './single-side.ts';
 
 export function registerDigest(program: Command, io: CliIo, result: CommandResult): void {
   const cmd = program
@@ -14,11 +14,19 @@ export function registerDigest(program: Command, io: CliIo, result: CommandResul
   addSideOptions(cmd, '', 'registry');
   cmd
     .option('--retry-times <n>', 'retries for temporary failures', parseCount, 3)
-    .action(async (arg: string, opts: Record<string, unknown>) => {
-      result.exitCode = await runSingle('digest', arg, opts, io, async (ref, repo) => {
-        const head = await repo.headManifest(ref.digest ?? ref.tag ?? 'latest');
-        if (!head) throw new NotFoundError(`${arg} not found`);
-        io.stdout.write(`${head.digest}\n`);
-      });
+    .action(async (arg: string, opts: Record<string, unknown>, command: Command) => {
+      result.exitCode = await runSingle(
+        'digest',
+        arg,
+        opts,
+        io,
+        readGlobalOptions(command),
+        async (ref, repo) => {
+          const reference = ref.digest ?? ref.tag ?? 'latest';
+          const head = await repo.headManifest(reference);
+          if (!head) throw manifestUnknown(reference, `${ref.registry}/${ref.repository}`);
+          io.stdout.write(`${head.digest}\n`);
+        },
+      );
     });
 }

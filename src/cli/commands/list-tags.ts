@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseCount } from '../flags/bool-flags.ts';
 import { addSideOptions } from '../flags/side-options.ts';
+import { readGlobalOptions } from '../global-options.ts';
 import type { CliIo } from '../io.ts';
 import type { CommandResult } from '../program.ts';
 import { runSingle } from './single-side.ts';
@@ -13,12 +14,19 @@ export function registerListTags(program: Command, io: CliIo, result: CommandRes
   addSideOptions(cmd, '', 'registry');
   cmd
     .option('--retry-times <n>', 'retries for temporary failures', parseCount, 3)
-    .action(async (arg: string, opts: Record<string, unknown>) => {
-      result.exitCode = await runSingle('list-tags', arg, opts, io, async (ref, repo) => {
-        const tags = await repo.listTags();
-        io.stdout.write(
-          `${JSON.stringify({ Repository: `${ref.registry}/${ref.repository}`, Tags: tags }, null, 4)}\n`,
-        );
-      });
+    .action(async (arg: string, opts: Record<string, unknown>, command: Command) => {
+      result.exitCode = await runSingle(
+        'list-tags',
+        arg,
+        opts,
+        io,
+        readGlobalOptions(command),
+        async (ref, repo) => {
+          const tags = await repo.listTags();
+          io.stdout.write(
+            `${JSON.stringify({ Repository: `${ref.registry}/${ref.repository}`, Tags: tags }, null, 4)}\n`,
+          );
+        },
+      );
     });
 }

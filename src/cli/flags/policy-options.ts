@@ -1,25 +1,10 @@
-import { type Command, Option } from 'commander';
 import type { LoadPolicyOptions } from '../../policy/load-policy.ts';
-import { parseBool } from './bool-flags.ts';
+import type { GlobalOptions } from '../global-options.ts';
 
 /**
- * skopeo's `--policy FILE` and `--insecure-policy`, accepted on the command as well as (once the global
- * options land) before it. Hidden: skopeo documents them as global options.
+ * skopeo's `--policy FILE` and `--insecure-policy` are global options (before or after the command,
+ * see global-options.ts); copy and sync hand them to the policy loader.
  */
-export function addPolicyOptions(cmd: Command): void {
-  cmd
-    .addOption(new Option('--policy <file>', 'containers signature policy (policy.json)').hideHelp())
-    .addOption(
-      new Option('--insecure-policy <bool>', 'accept any image, ignoring the signature policy')
-        .argParser(parseBool)
-        .hideHelp(),
-    );
-}
-
-export function readPolicyOptions(opts: Record<string, unknown>, env: NodeJS.ProcessEnv): LoadPolicyOptions {
-  return {
-    policyPath: opts.policy as string | undefined,
-    insecurePolicy: opts.insecurePolicy === true,
-    env,
-  };
+export function readPolicyOptions(globals: GlobalOptions, env: NodeJS.ProcessEnv): LoadPolicyOptions {
+  return { policyPath: globals.policyPath, insecurePolicy: globals.insecurePolicy, env };
 }

@@ -1,12 +1,17 @@
 import { type Command, Option } from 'commander';
-import { parseBool } from './bool-flags.ts';
+import { parseBool, pflagBoolOption } from './bool-flags.ts';
 import type { SideFlags } from './side-flags.ts';
 
 /**
  * Add one side's credential/TLS options. `prefix` is 'src-', 'dest-' or '' (single-image commands use
- * skopeo's unprefixed names: --creds, --tls-verify, …).
+ * skopeo's unprefixed names: --creds, --tls-verify, …). `credsAlias` is skopeo copy/sync's hidden old
+ * spelling of the side's --creds (`--screds`, `--dcreds`; skopeo 1.9 cmd/skopeo/utils.go
+ * dockerImageFlags credsOptionAlias).
  */
-export function addSideOptions(cmd: Command, prefix: string, label: string): Command {
+export function addSideOptions(cmd: Command, prefix: string, label: string, credsAlias?: string): Command {
+  if (credsAlias !== undefined) {
+    cmd.addOption(new Option(`--${credsAlias} <user[:password]>`, `same as --${prefix}creds`).hideHelp());
+  }
   return cmd
     .option(`--${prefix}creds <user[:password]>`, `credentials for the ${label} registry`)
     .option(`--${prefix}username <user>`, `username for the ${label} registry`)
@@ -23,7 +28,7 @@ export function addSideOptions(cmd: Command, prefix: string, label: string): Com
       `file holding a token (e.g. a mounted service-account token), re-read on every token exchange`,
     )
     .option(`--${prefix}authfile <path>`, `auth file for the ${label} registry`)
-    .option(`--${prefix}no-creds <bool>`, `access the ${label} registry anonymously`, parseBool)
+    .addOption(pflagBoolOption(`--${prefix}no-creds <bool>`, `access the ${label} registry anonymously`))
     .option(
       `--${prefix}tls-verify <bool>`,
       `verify TLS for the ${label} registry (false also allows plain HTTP)`,
@@ -39,8 +44,13 @@ function camel(prefix: string, name: string): string {
   return `${prefix}${name}`.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-export function readSideOptions(opts: Record<string, unknown>, prefix: string): SideFlags {
-  const get = (name: string) => opts[camel(prefix, name)];
+export function readSideOptions(
+  opts: Record<string, unknown>,
+  prefix: string,
+  credsAlias?: string,
+): SideFlags {
+  const get = (name: string) =>
+    opts[camel(prefix, name)] ?? (name === 'creds' && credsAlias ? opts[camel('', credsAlias)] : undefined);
   const str = (name: string) => {
     const v = get(name);
     return typeof v === 'string' ? v : undefined;
@@ -61,4 +71,9 @@ export function readSideOptions(opts: Record<string, unknown>, prefix: string): 
     tlsVerify: bool('tls-verify'),
     certDir: str('cert-dir'),
   };
+}
+
+/** `flags` with `tlsVerify` defaulted (skopeo's deprecated command-wide or global --tls-verify). */
+export function withTlsDefault(flags: SideFlags, tlsVerify: boolean | undefined): SideFlags {
+  return flags.tlsVerify === undefined && tlsVerify !== undefined ? { ...flags, tlsVerify } : flags;
 }

@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
 import { addConversionOptions } from '../flags/conversion-flags.ts';
-import { addPolicyOptions } from '../flags/policy-options.ts';
+import { addRefusedOptions } from '../flags/refused-options.ts';
 import { addSideOptions } from '../flags/side-options.ts';
+import { readGlobalOptions } from '../global-options.ts';
 import type { CliIo } from '../io.ts';
 import type { CommandResult } from '../program.ts';
 import { DESTINATIONS, SOURCES } from './sync-transports.ts';
@@ -16,13 +17,21 @@ export function registerSync(program: Command, io: CliIo, result: CommandResult)
     )
     .argument('[source]', 'YAML file, REGISTRY/REPO[:TAG], or directory / layout path (see --src)')
     .argument('[destination]', 'REGISTRY[/PATH] or directory / layout path (see --dest)')
-    .option('--src <transport>', `source transport: ${SOURCES.join(', ')} (or TRANSPORT:PATH)`)
-    .option('--dest <transport>', `destination transport: ${DESTINATIONS.join(', ')} (or TRANSPORT:PATH)`);
-  addSideOptions(cmd, 'src-', 'source');
-  addSideOptions(cmd, 'dest-', 'destination');
-  addPolicyOptions(cmd);
+    .option('-s, --src <transport>', `source transport: ${SOURCES.join(', ')} (or TRANSPORT:PATH)`)
+    .option(
+      '-d, --dest <transport>',
+      `destination transport: ${DESTINATIONS.join(', ')} (or TRANSPORT:PATH)`,
+    );
+  addSideOptions(cmd, 'src-', 'source', 'screds');
+  addSideOptions(cmd, 'dest-', 'destination', 'dcreds');
   addConversionOptions(cmd, { compression: false });
+  addRefusedOptions(cmd, 'sync');
   cmd
+    .addOption(
+      new Option('--tls-verify <bool>', 'deprecated: use --src-tls-verify / --dest-tls-verify')
+        .argParser(parseBool)
+        .hideHelp(),
+    )
     .option('--authfile <path>', 'auth file for both sides')
     .option(
       '--scoped <bool>',
@@ -61,9 +70,14 @@ export function registerSync(program: Command, io: CliIo, result: CommandResult)
     .option('-q, --quiet <bool>', 'print nothing but errors and the failure table', parseBool)
     .option('--json', 'print a machine-readable summary on standard output')
     .action(
-      async (source: string | undefined, destination: string | undefined, opts: Record<string, unknown>) => {
+      async (
+        source: string | undefined,
+        destination: string | undefined,
+        opts: Record<string, unknown>,
+        command: Command,
+      ) => {
         const { runSyncCommand } = await import('./run-sync-command.ts');
-        result.exitCode = await runSyncCommand(source, destination, opts, io);
+        result.exitCode = await runSyncCommand(source, destination, opts, io, readGlobalOptions(command));
       },
     );
 }

@@ -13,7 +13,8 @@ import { reportError } from '../error-report.ts';
 import { readConversionOptions } from '../flags/conversion-flags.ts';
 import { readPolicyOptions } from '../flags/policy-options.ts';
 import { endpointFromFlags } from '../flags/side-flags.ts';
-import { readSideOptions } from '../flags/side-options.ts';
+import { readSideOptions, withTlsDefault } from '../flags/side-options.ts';
+import type { GlobalOptions } from '../global-options.ts';
 import { type CliIo, ExitCode } from '../io.ts';
 import { keychainFactories } from '../keychain-factories.ts';
 import { createMemoryGuard } from '../memory-guard.ts';
@@ -34,6 +35,7 @@ export async function runSyncCommand(
   destinationArg: string | undefined,
   opts: Record<string, unknown>,
   io: CliIo,
+  globals: GlobalOptions,
 ): Promise<number> {
   const registries = new Registries({
     retryTimes: opts.retryTimes as number,
@@ -47,7 +49,7 @@ export async function runSyncCommand(
   const dryRun = opts.dryRun === true;
   try {
     // As skopeo: the policy is loaded first, and a missing or invalid one stops the sync.
-    const policy = await loadPolicy(readPolicyOptions(opts, io.env));
+    const policy = await loadPolicy(readPolicyOptions(globals, io.env));
     // With `--src oci-archive:FILE`, the first positional is the destination.
     const srcInline = typeof opts.src === 'string' && opts.src.includes(':');
     const destInline = typeof opts.dest === 'string' && opts.dest.includes(':');
@@ -70,14 +72,22 @@ export async function runSyncCommand(
     const signatures = opts.signatures !== false && opts.removeSignatures !== true;
     const factories = keychainFactories(io);
     const authfile = opts.authfile as string | undefined;
+    // skopeo: a side's own --*-tls-verify, else the deprecated sync --tls-verify, else the global one.
+    const tlsDefault = (opts.tlsVerify as boolean | undefined) ?? globals.tlsVerify;
+    if (opts.tlsVerify !== undefined)
+      io.stderr.write(
+        "ferry: warning: '--tls-verify' is deprecated, instead use: --src-tls-verify, --dest-tls-verify\n",
+      );
+    const srcFlags = withTlsDefault(readSideOptions(opts, 'src-', 'screds'), tlsDefault);
+    const destFlags = withTlsDefault(readSideOptions(opts, 'dest-', 'dcreds'), tlsDefault);
 
     sources = await openSources(src.transport, src.location, {
       registries,
-      flagsEndpoint: () => endpointFromFlags('src', readSideOptions(opts, 'src-'), factories, authfile),
+      flagsEndpoint: () => endpointFromFlags('src', srcFlags, factories, authfile),
     });
     destination = await openDestination(dst.transport, dst.location, {
       registries,
-      endpoint: () => endpointFromFlags('dest', readSideOptions(opts, 'dest-'), factories, authfile),
+      endpoint: () => endpointFromFlags('dest', destFlags, factories, authfile),
       dryRun,
     });
     const opened = destination;
@@ -127,7 +137,7 @@ export async function runSyncCommand(
     else if (!quiet || summary.counts.failed > 0) io.stderr.write(summaryText(summary));
     return summary.counts.failed > 0 || summary.counts['not-started'] > 0 ? ExitCode.Failed : ExitCode.Ok;
   } catch (err) {
-    const { exitCode, message } = reportError(err, 'sync: ');
+    const { exitCode, message } = reportError(err, 'sync: ', globals);
     io.stderr.write(`${message}\n`);
     return exitCode;
   } finally {
