@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { type BuiltImage, buildImage, buildMultiArch, pushImage } from '../rig/fixtures.ts';
@@ -290,7 +290,7 @@ describe('ferry sync', () => {
     const archive = join(rig.dir, 'airgap.tar');
     const out = await runFerry(['sync', '--src', 'yaml', '--dest', `oci-archive:${archive}`, file]);
     assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stderr, /Synced 6 images: 6 copied/);
+    assert.match(out.stderr, /Synced 6 images from 2 sources: 6 copied/);
     const inspect = await runSkopeo([
       'inspect',
       '--format',
@@ -423,5 +423,35 @@ describe('ferry sync', () => {
       /team-a\/svc-1 and .*team-b\/svc-1 would both be synced to repository collide\/svc-1/,
     );
     assert.deepEqual(await listTags(dst, 'collide/svc-1'), []);
+  });
+
+  test("--dry-run reports in skopeo sync's words: what would be copied from where to where, and the count", async () => {
+    const dir = join(rig.dir, 'dry-run-dir');
+    const args = [
+      'sync',
+      '--dry-run',
+      '--src',
+      'docker',
+      '--dest',
+      'dir',
+      '--scoped',
+      '--src-tls-verify=false',
+    ];
+    const ref = `${src.host}/team-a/svc-1:1.0.0`;
+    const scopedPath = `${src.host.replace(':', '_')}/team-a/svc-1:1.0.0`;
+    const skopeo = await runSkopeo([...args, ref, dir]);
+    const ferry = await runFerry([...args, ref, dir]);
+    assert.equal(skopeo.code, 0, skopeo.stderr);
+    assert.equal(ferry.code, 0, ferry.stderr);
+    for (const [tool, out, path] of [
+      ['skopeo', skopeo.stderr, `${src.host}/team-a/svc-1:1.0.0`],
+      ['ferry', ferry.stderr, scopedPath],
+    ] as const) {
+      assert.match(out, /Would have copied image/, tool);
+      assert.ok(out.includes(`from="docker://${ref}" to="dir:${dir}/${path}"`), `${tool}: ${out}`);
+      assert.match(out, /Would have synced 1 images from 1 sources/, tool);
+    }
+    // Nothing written by either: the destination directory was never created.
+    await assert.rejects(readdir(dir), /ENOENT/);
   });
 });

@@ -134,7 +134,8 @@ export async function runSyncCommand(
     await destination.close(true);
     committed = true;
     if (opts.json === true) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else if (!quiet || summary.counts.failed > 0) io.stderr.write(summaryText(summary));
+    else if (!quiet || summary.counts.failed > 0)
+      io.stderr.write(summaryText(summary, sources.repositories.length));
     return summary.counts.failed > 0 || summary.counts['not-started'] > 0 ? ExitCode.Failed : ExitCode.Ok;
   } catch (err) {
     const { exitCode, message } = reportError(err, 'sync: ', globals);

@@ -5,13 +5,21 @@ import { formatBytes, shortDigest } from '../output/format-bytes.ts';
 type Out = Writable & { isTTY?: boolean; columns?: number };
 
 const VERB: Readonly<Record<SyncImageResult['status'], string>> = {
-  copied: 'copied',
-  'up-to-date': 'up to date',
-  skipped: 'skipped (exists)',
-  planned: 'would sync',
-  failed: 'FAILED',
-  'not-started': 'not started',
+  copied: 'Copied image',
+  'up-to-date': 'Image up to date',
+  skipped: 'Skipped image (exists)',
+  // skopeo sync's dry-run wording ("Would have copied image ref 1/1" from=… to=…), which scripts grep.
+  planned: 'Would have copied image',
+  failed: 'FAILED image',
+  'not-started': 'Image not started',
 };
+
+const TRANSPORT_PREFIX = /^(?:oci|oci-archive|dir|docker-archive):/;
+
+/** A sync label as skopeo logs references: `docker://` for registry images. */
+function transportReference(label: string): string {
+  return TRANSPORT_PREFIX.test(label) ? label : `docker://${label}`;
+}
 
 /**
  * One line per finished image; on a terminal also an overall line (images done / bytes moved) kept
@@ -62,16 +70,21 @@ export function imageLine(r: SyncImageResult): string {
       ? ` (${formatBytes(r.bytes.copied)} ${r.status === 'planned' ? 'to transfer' : 'copied'}, ${formatBytes(r.bytes.mounted)} ${r.status === 'planned' ? 'to mount' : 'mounted'}, ${formatBytes(r.bytes.skipped)} present)`
       : '';
   const error = r.error ? `: ${r.error.message} [${r.error.code}]` : '';
-  return `${VERB[r.status]} ${r.source} → ${r.destination}${digest}${moved}${error}`;
+  const from = JSON.stringify(transportReference(r.source));
+  const to = JSON.stringify(transportReference(r.destination));
+  return `${VERB[r.status]} from=${from} to=${to}${digest}${moved}${error}`;
 }
 
-/** The closing summary; failures get a table of their own so they are not lost in the log. */
-export function summaryText(summary: SyncSummary): string {
+/**
+ * The closing summary, opening with skopeo's words ("Synced N images from M sources", "Would have
+ * synced …" in a dry run); failures get a table of their own so they are not lost in the log.
+ */
+export function summaryText(summary: SyncSummary, sources: number): string {
   const c = summary.counts;
   const lines: string[] = [];
   const head = summary.dryRun
-    ? `Dry run: ${summary.images.length} images; ${c.planned} to sync, ${c['up-to-date']} up to date, ${c.skipped} skipped`
-    : `Synced ${summary.images.length} images: ${c.copied} copied, ${c['up-to-date']} up to date, ${c.skipped} skipped, ${c.failed} failed${c['not-started'] ? `, ${c['not-started']} not started` : ''}`;
+    ? `Would have synced ${c.planned + c['up-to-date']} images from ${sources} sources (dry run: ${c.planned} to sync, ${c['up-to-date']} up to date, ${c.skipped} skipped)`
+    : `Synced ${c.copied + c['up-to-date']} images from ${sources} sources: ${c.copied} copied, ${c['up-to-date']} up to date, ${c.skipped} skipped, ${c.failed} failed${c['not-started'] ? `, ${c['not-started']} not started` : ''}`;
   const b = summary.bytes;
   lines.push(
     `${head}; ${formatBytes(b.copied)} ${summary.dryRun ? 'to transfer' : 'transferred'}, ${formatBytes(b.mounted)} ${summary.dryRun ? 'to mount' : 'mounted'}, ${formatBytes(b.skipped)} already present; ${(summary.durationMs / 1000).toFixed(2)}s`,
