@@ -439,8 +439,10 @@ describe('ferry sync', () => {
     ];
     const ref = `${src.host}/team-a/svc-1:1.0.0`;
     const scopedPath = `${src.host.replace(':', '_')}/team-a/svc-1:1.0.0`;
-    const skopeo = await runSkopeo([...args, ref, dir]);
     const ferry = await runFerry([...args, ref, dir]);
+    // ferry writes nothing in a dry run, not even the destination directory (skopeo creates it).
+    await assert.rejects(readdir(dir), /ENOENT/);
+    const skopeo = await runSkopeo([...args, ref, dir]);
     assert.equal(skopeo.code, 0, skopeo.stderr);
     assert.equal(ferry.code, 0, ferry.stderr);
     for (const [tool, out, path] of [
@@ -451,7 +453,5 @@ describe('ferry sync', () => {
       assert.ok(out.includes(`from="docker://${ref}" to="dir:${dir}/${path}"`), `${tool}: ${out}`);
       assert.match(out, /Would have synced 1 images from 1 sources/, tool);
     }
-    // Nothing written by either: the destination directory was never created.
-    await assert.rejects(readdir(dir), /ENOENT/);
   });
 });
