@@ -8,6 +8,8 @@ command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# xz and gzip make the compressed `docker save` archives of the docker-archive tests.
+command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 # PostgreSQL server for the store tests (the rig starts its own throwaway cluster).
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql-15)
 
@@ -17,7 +19,7 @@ if ((${#need[@]} > 0)); then
   echo "install-test-deps: installing ${need[*]}" >&2
   "${sudo[@]}" apt-get update
   # Always ask for the full set: cheap when present, and keeps versions consistent.
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y docker-registry skopeo apache2-utils openssl postgresql-15
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y docker-registry skopeo apache2-utils openssl xz-utils postgresql-15
   # The Debian package enables and starts a system registry on :5000 (all interfaces) on
   # systemd/sysvinit hosts. The rig never uses it (own instances on free loopback ports); stop
   # it so it does not sit there unauthenticated. Ignore failures: containers have no init.
@@ -28,6 +30,6 @@ if ((${#need[@]} > 0)); then
   fi
 fi
 
-for tool in docker-registry skopeo htpasswd openssl; do
+for tool in docker-registry skopeo htpasswd openssl xz; do
   command -v "$tool" >/dev/null 2>&1 || { echo "install-test-deps: $tool still missing" >&2; exit 1; }
 done

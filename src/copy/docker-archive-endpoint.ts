@@ -55,6 +55,25 @@ export async function openDockerArchiveForRead(
   }
 }
 
+/**
+ * Every image name a docker-archive carries, as `skopeo list-tags docker-archive:FILE` lists them
+ * (skopeo list_tags.go `listDockerArchiveTags`: each manifest.json item's RepoTags, normalised, in
+ * order; unparsable entries are skipped, as containers/image's reader skips them).
+ */
+export async function listDockerArchiveTags(
+  target: DockerArchiveTarget,
+  options: { tmpDir?: string | undefined } = {},
+): Promise<string[]> {
+  const reader = await DockerArchiveReader.open(target.path, { tmpDir: options.tmpDir });
+  try {
+    return reader.items.flatMap((item) =>
+      item.RepoTags.map(canonicalRepoTag).filter((t): t is string => t !== undefined),
+    );
+  } finally {
+    await reader.close();
+  }
+}
+
 /** RepoTags are the destination reference first, then the additional tags (duplicates dropped). */
 export async function openDockerArchiveForWrite(
   target: DockerArchiveTarget,

@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
+import { listDockerArchiveTags } from '../../copy/docker-archive-endpoint.ts';
+import { BadUsageError } from '../../errors/kinds.ts';
+import { parseTransportReference } from '../../reference/parse-transport-reference.ts';
+import { reportError } from '../error-report.ts';
 import { parseCount } from '../flags/bool-flags.ts';
 import { addSideOptions } from '../flags/side-options.ts';
-import { readGlobalOptions } from '../global-options.ts';
-import type { CliIo } from '../io.ts';
+import { type GlobalOptions, readGlobalOptions } from '../global-options.ts';
+import { type CliIo, ExitCode } from '../io.ts';
 import type { CommandResult } from '../program.ts';
 import { runSingle } from './single-side.ts';
 
@@ -15,6 +19,10 @@ export function registerListTags(program: Command, io: CliIo, result: CommandRes
   cmd
     .option('--retry-times <n>', 'retries for temporary failures', parseCount, 3)
     .action(async (arg: string, opts: Record<string, unknown>, command: Command) => {
+      if (arg.startsWith('docker-archive:')) {
+        result.exitCode = await listArchiveTags(arg, io, readGlobalOptions(command));
+        return;
+      }
       result.exitCode = await runSingle(
         'list-tags',
         arg,
@@ -29,4 +37,22 @@ export function registerListTags(program: Command, io: CliIo, result: CommandRes
         },
       );
     });
+}
+
+/**
+ * `list-tags docker-archive:FILE`: the image names the archive carries, printed as skopeo prints them
+ * (`{"Tags": [...]}`, no Repository). A name or index after the path is ignored, as skopeo 1.9 does.
+ */
+async function listArchiveTags(arg: string, io: CliIo, globals: GlobalOptions): Promise<number> {
+  try {
+    const ref = parseTransportReference(arg);
+    if (ref.transport !== 'docker-archive') throw new BadUsageError(`${arg}: expected docker-archive:FILE`);
+    const tags = await listDockerArchiveTags(ref, { tmpDir: globals.tmpDir });
+    io.stdout.write(`${JSON.stringify({ Tags: tags }, null, 4)}\n`);
+    return ExitCode.Ok;
+  } catch (err) {
+    const { exitCode, message } = reportError(err, `list-tags ${arg}: `, globals);
+    io.stderr.write(`${message}\n`);
+    return exitCode;
+  }
 }
