@@ -20,9 +20,14 @@ export interface OpenedLayout {
   close(commit: boolean): Promise<void>;
 }
 
-export async function openLayoutForRead(target: LayoutTarget, tmpDir?: string): Promise<OpenedLayout> {
+/** `sharedBlobDir`: blobs of an `oci:` layout kept in a shared directory (see OpenLayoutOptions). */
+export async function openLayoutForRead(
+  target: LayoutTarget,
+  tmpDir?: string,
+  sharedBlobDir?: string,
+): Promise<OpenedLayout> {
   if (target.transport === 'oci') {
-    const layout = await OciLayoutDir.open(target.path);
+    const layout = await OciLayoutDir.open(target.path, { sharedBlobDir });
     return { layout, repository: (scope) => new LayoutRepository(layout, scope), close: async () => {} };
   }
   const reader = await OciArchiveReader.open(target.path, { tmpDir });
@@ -33,9 +38,13 @@ export async function openLayoutForRead(target: LayoutTarget, tmpDir?: string): 
   };
 }
 
-export async function openLayoutForWrite(target: LayoutTarget, tmpDir?: string): Promise<OpenedLayout> {
+export async function openLayoutForWrite(
+  target: LayoutTarget,
+  tmpDir?: string,
+  sharedBlobDir?: string,
+): Promise<OpenedLayout> {
   if (target.transport === 'oci') {
-    const layout = await OciLayoutDir.open(target.path, { create: true });
+    const layout = await OciLayoutDir.open(target.path, { create: true, sharedBlobDir });
     return { layout, repository: (scope) => new LayoutRepository(layout, scope), close: async () => {} };
   }
   const writer = await OciArchiveWriter.create(target.path, { tmpDir });

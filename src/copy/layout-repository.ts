@@ -8,7 +8,6 @@
  * Blobs are shared by every scope of a layout (content addressing), so a "mount" between scopes is free.
  */
 import { stat } from 'node:fs/promises';
-import { blobPath } from '../layout/blob-path.ts';
 import { listRefNames, refNameOf } from '../layout/layout-index.ts';
 import type { OciLayoutDir } from '../layout/oci-layout-dir.ts';
 import { isDigest, sha256Digest } from '../oci/digest.ts';
@@ -97,7 +96,7 @@ export class LayoutRepository implements CopySource, CopyDestination {
 
   async headBlob(digest: string): Promise<number | undefined> {
     try {
-      const info = await stat(blobPath(this.layout.path, digest));
+      const info = await stat(this.layout.blobFile(digest));
       return info.isFile() ? info.size : undefined;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

@@ -14,6 +14,9 @@ export function blobRelativePath(digest: string): string {
   return `blobs/${digest.slice(0, colon)}/${digest.slice(colon + 1)}`;
 }
 
-export function blobPath(root: string, digest: string): string {
-  return join(root, ...blobRelativePath(digest).split('/'));
+/** Path of `digest` inside a blobs directory (`<dir>/<alg>/<encoded>`): a layout's or a shared one. */
+export function blobPathIn(blobsDir: string, digest: string): string {
+  assertDigest(digest, 'blob');
+  const colon = digest.indexOf(':');
+  return join(blobsDir, digest.slice(0, colon), digest.slice(colon + 1));
 }

@@ -12,7 +12,7 @@ import { digestAlgorithm } from '../oci/digest.ts';
 import { DigestVerifier } from '../oci/digest-verifier.ts';
 import { type Descriptor, type ParsedManifest, parseManifest } from '../oci/manifest.ts';
 import { createFileIfAbsent, syncDirectory, writeFileAtomic } from './atomic-write.ts';
-import { blobPath } from './blob-path.ts';
+import { blobPathIn } from './blob-path.ts';
 import { type FileLockOptions, isErrno, withFileLock } from './file-lock.ts';
 import { LayoutError, LayoutErrorCode } from './layout-error.ts';
 import {
@@ -39,6 +39,12 @@ export interface OpenLayoutOptions {
   readonly create?: boolean | undefined;
   /** Lock tuning for `tag()`. */
   readonly lock?: FileLockOptions | undefined;
+  /**
+   * Keep blobs in this directory (`<dir>/<alg>/<hex>`) instead of the layout's own `blobs/`, so several
+   * layouts share them: skopeo's `--src-shared-blob-dir` / `--dest-shared-blob-dir` (containers/image
+   * oci/layout `sharedBlobDir`). The layout's `blobs/` is then left empty.
+   */
+  readonly sharedBlobDir?: string | undefined;
 }
 
 export interface WriteBlobResult {
@@ -48,11 +54,21 @@ export interface WriteBlobResult {
 
 export class OciLayoutDir {
   readonly path: string;
+  /** Where blobs live: `<path>/blobs`, or the shared blob directory. */
+  readonly blobsDir: string;
+  readonly #shared: boolean;
   readonly #lock: FileLockOptions;
 
-  private constructor(path: string, lock: FileLockOptions) {
+  private constructor(path: string, lock: FileLockOptions, sharedBlobDir: string | undefined) {
     this.path = path;
+    this.#shared = sharedBlobDir !== undefined;
+    this.blobsDir = sharedBlobDir === undefined ? join(path, BLOBS_DIR) : resolve(sharedBlobDir);
     this.#lock = lock;
+  }
+
+  /** The file of blob `digest` (validated first, so a hostile digest cannot name another path). */
+  blobFile(digest: string): string {
+    return blobPathIn(this.blobsDir, digest);
   }
 
   /**
@@ -62,7 +78,14 @@ export class OciLayoutDir {
    */
   static async open(path: string, options: OpenLayoutOptions = {}): Promise<OciLayoutDir> {
     const root = resolve(path);
-    const layout = new OciLayoutDir(root, { displayPath: root, ...(options.lock ?? {}) });
+    const layout = new OciLayoutDir(
+      root,
+      { displayPath: root, ...(options.lock ?? {}) },
+      options.sharedBlobDir,
+    );
+    if (options.create && options.sharedBlobDir !== undefined) {
+      await mkdir(layout.blobsDir, { recursive: true });
+    }
     const entries = await readdirOrUndefined(root);
     if (entries === undefined && !options.create) {
       throw new LayoutError(LayoutErrorCode.NotALayout, root, `${root} does not exist`);
@@ -138,7 +161,7 @@ export class OciLayoutDir {
 
   async hasBlob(digest: string): Promise<boolean> {
     try {
-      return (await stat(blobPath(this.path, digest))).isFile();
+      return (await stat(this.blobFile(digest))).isFile();
     } catch (err) {
       if (isErrno(err, 'ENOENT')) return false;
       throw err;
@@ -150,7 +173,7 @@ export class OciLayoutDir {
    * before it ends if the bytes on disk do not hash to `digest` or differ from `size` when given.
    */
   async *readBlob(digest: string, size?: number): AsyncGenerator<Buffer> {
-    const path = blobPath(this.path, digest);
+    const path = this.blobFile(digest);
     const verifier = new DigestVerifier(digest, size, `blob ${digest} in ${this.path}`);
     let stream: AsyncIterable<Buffer>;
     try {
@@ -178,9 +201,13 @@ export class OciLayoutDir {
     desc: Pick<Descriptor, 'digest' | 'size'>,
     source: AsyncIterable<Uint8Array>,
   ): Promise<WriteBlobResult> {
-    const target = blobPath(this.path, desc.digest);
+    const target = this.blobFile(desc.digest);
     if (await this.hasBlob(desc.digest)) return { written: false };
-    const tmp = join(this.path, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    // Beside the blob directory (same file system, so the rename below is atomic).
+    const tmp = join(
+      this.#shared ? this.blobsDir : this.path,
+      `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`,
+    );
     const verifier = new DigestVerifier(desc.digest, desc.size, `blob ${desc.digest}`);
     try {
       const fh = await open(tmp, 'wx', 0o644);
@@ -194,14 +221,14 @@ export class OciLayoutDir {
       } finally {
         await fh.close();
       }
-      await mkdir(join(this.path, BLOBS_DIR, digestAlgorithm(desc.digest)), { recursive: true });
+      await mkdir(join(this.blobsDir, digestAlgorithm(desc.digest)), { recursive: true });
       // Concurrent writers of the same blob both rename verified identical bytes: last one wins, harmless.
       await rename(tmp, target);
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
     }
-    await syncDirectory(join(this.path, BLOBS_DIR, digestAlgorithm(desc.digest)));
+    await syncDirectory(join(this.blobsDir, digestAlgorithm(desc.digest)));
     return { written: true };
   }
 

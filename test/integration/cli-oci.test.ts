@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { buildCosignSignature, buildImage, buildMultiArch, pushImage } from '../rig/fixtures.ts';
@@ -130,5 +130,39 @@ describe('ferry copy with oci: and oci-archive: transports', () => {
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /not an OCI image layout/);
     assert.equal(await readFile(join(notLayout, 'precious.txt'), 'utf8'), 'keep me');
+  });
+
+  test('--dest-shared-blob-dir / --src-shared-blob-dir keep blobs in one directory, as skopeo does', async () => {
+    const single = await buildImage({ layers: [20_000, 3000], seed: 'shared-blobs', format: 'oci' });
+    await pushImage(anon, 'team/shared', 'v1', single);
+    const from = `docker://${anon.host}/team/shared:v1`;
+    const listing = async (dir: string) => (await readdir(dir, { recursive: true })).sort();
+    const results: Record<string, { shared: string[]; second: string[] }> = {};
+    for (const tool of ['skopeo', 'ferry'] as const) {
+      const run = tool === 'ferry' ? runFerry : runSkopeo;
+      const shared = join(rig.dir, `shared-${tool}`);
+      const first = join(rig.dir, `shared-first-${tool}`);
+      const second = join(rig.dir, `shared-second-${tool}`);
+      const out = await run([
+        'copy',
+        '--src-tls-verify=false',
+        '--dest-shared-blob-dir',
+        shared,
+        from,
+        `oci:${first}`,
+      ]);
+      assert.equal(out.code, 0, `${tool}: ${out.stderr}`);
+      // The layout's own blobs/ holds nothing: everything went to the shared directory.
+      assert.deepEqual(await readdir(join(first, 'blobs')).catch(() => []), [], tool);
+      const back = await run(['copy', '--src-shared-blob-dir', shared, `oci:${first}`, `oci:${second}`]);
+      assert.equal(back.code, 0, `${tool}: ${back.stderr}`);
+      results[tool] = { shared: await listing(shared), second: await listing(join(second, 'blobs')) };
+      // skopeo systemtest "copy: shared blob directory": `diff -urN $shareddir $dir2/blobs`.
+      assert.deepEqual(results[tool].second, results[tool].shared, tool);
+      for (const f of results[tool].shared.filter((f) => f.includes('/'))) {
+        assert.ok((await readFile(join(shared, f))).equals(await readFile(join(second, 'blobs', f))), f);
+      }
+    }
+    assert.deepEqual(results.ferry, results.skopeo);
   });
 });

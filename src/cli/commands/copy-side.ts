@@ -24,11 +24,15 @@ const nothingToClose = async () => {};
 export interface SourceSideOptions {
   /** docker-archive: serve layers gzip-compressed (registry and OCI destinations, as skopeo does). */
   readonly compressLayers?: boolean | undefined;
+  /** oci: blobs in a shared directory (`--src-shared-blob-dir`). */
+  readonly sharedBlobDir?: string | undefined;
 }
 
 export interface DestinationSideOptions {
   /** docker-archive: RepoTags besides the destination reference (`--additional-tag`). */
   readonly additionalTags?: readonly ImageReference[] | undefined;
+  /** oci: blobs in a shared directory (`--dest-shared-blob-dir`). */
+  readonly sharedBlobDir?: string | undefined;
 }
 
 export async function openSourceSide(
@@ -55,7 +59,7 @@ export async function openSourceSide(
     const opened = await openDockerArchiveForRead(ref, { compressLayers: options.compressLayers });
     return { ...opened, reference: '', digest: undefined, display: formatTransportReference(ref) };
   }
-  const opened = await openLayoutForRead(ref);
+  const opened = await openLayoutForRead(ref, undefined, options.sharedBlobDir);
   return {
     repository: opened.repository(),
     reference: ref.refName ?? '',
@@ -89,7 +93,7 @@ export async function openDestinationSide(
     const opened = await openDockerArchiveForWrite(ref, options.additionalTags);
     return { ...opened, reference: undefined, digest: undefined, display: formatTransportReference(ref) };
   }
-  const opened = await openLayoutForWrite(ref);
+  const opened = await openLayoutForWrite(ref, undefined, options.sharedBlobDir);
   return {
     repository: opened.repository(),
     reference: ref.refName,

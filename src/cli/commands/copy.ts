@@ -5,7 +5,7 @@ import { BadUsageError } from '../../errors/kinds.ts';
 import { type PlatformSpec, parsePlatform } from '../../oci/platform.ts';
 import { loadPolicy } from '../../policy/load-policy.ts';
 import { sourceAdmission } from '../../policy/policy-admission.ts';
-import type { ImageReference } from '../../reference/image-reference.ts';
+import type { ImageReference, TransportReference } from '../../reference/image-reference.ts';
 import { tryParseReference } from '../../reference/parse-reference.ts';
 import { parseTransportReference } from '../../reference/parse-transport-reference.ts';
 import { Registries } from '../../registry/registries.ts';
@@ -71,6 +71,8 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
     .addOption(
       new Option('--multi-arch <mode>', 'skopeo compatibility').choices(['all', 'system', 'index-only']),
     )
+    .option('--src-shared-blob-dir <dir>', 'oci: source: blobs are in this shared directory')
+    .option('--dest-shared-blob-dir <dir>', 'oci: destination: store blobs in this shared directory')
     .option(
       '--additional-tag <name:tag>',
       'docker-archive destination: also record this tag in the archive (repeatable, comma-separated)',
@@ -227,7 +229,10 @@ async function runCopy(
           authfile,
         ),
       // Registries and OCI layouts get compressed layers, dir: and docker-archive: keep them as they are.
-      { compressLayers: dstRef.transport !== 'dir' && dstRef.transport !== 'docker-archive' },
+      {
+        compressLayers: dstRef.transport !== 'dir' && dstRef.transport !== 'docker-archive',
+        sharedBlobDir: sharedBlobDir(opts.srcSharedBlobDir, srcRef, 'src', io, quiet),
+      },
     );
     opened.push(src);
     const dst = await openDestinationSide(
@@ -240,7 +245,10 @@ async function runCopy(
           factories,
           authfile,
         ),
-      { additionalTags: extraTags },
+      {
+        additionalTags: extraTags,
+        sharedBlobDir: sharedBlobDir(opts.destSharedBlobDir, dstRef, 'dest', io, quiet),
+      },
     );
     opened.push(dst);
     const admit = await sourceAdmission(policy, srcRef, src.repository);
@@ -317,4 +325,18 @@ async function runCopy(
       if (!(committed && side === opened[1])) await side.close(false).catch(() => undefined);
     await registries.destroy();
   }
+}
+
+/** skopeo applies a shared blob directory to `oci:` only and ignores it elsewhere; ferry says so. */
+function sharedBlobDir(
+  value: unknown,
+  ref: TransportReference,
+  side: 'src' | 'dest',
+  io: CliIo,
+  quiet: boolean,
+): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (ref.transport === 'oci') return value;
+  if (!quiet) io.stderr.write(`Warning: --${side}-shared-blob-dir only applies to oci: layouts; ignored\n`);
+  return undefined;
 }

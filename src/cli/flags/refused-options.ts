@@ -10,7 +10,8 @@ const SIGNING =
   'signing is not supported by ferry (it copies existing cosign/sigstore signatures and referrers; sign with cosign)';
 const ENCRYPTION = 'image encryption (ocicrypt) is not supported by ferry';
 const DAEMON = 'the docker-daemon: transport is not supported by ferry';
-const SHARED_BLOBS = 'OCI layouts with a shared blob directory are not supported by ferry';
+const SHARED_BLOBS =
+  'a shared blob directory is supported by ferry copy only (--src-shared-blob-dir, --dest-shared-blob-dir)';
 
 /** Option flags → the reason, per command (skopeo 1.9 cmd/skopeo/copy.go and sync.go). */
 const REFUSED: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
@@ -24,8 +25,6 @@ const REFUSED: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>
     ['--decryption-key <key>', ENCRYPTION],
     ['--src-daemon-host <host>', DAEMON],
     ['--dest-daemon-host <host>', DAEMON],
-    ['--src-shared-blob-dir <dir>', SHARED_BLOBS],
-    ['--dest-shared-blob-dir <dir>', SHARED_BLOBS],
   ],
   inspect: [
     ['--daemon-host <host>', DAEMON],
