@@ -12,6 +12,7 @@ import type { Descriptor } from '../oci/manifest.ts';
 import type { BlobReader } from '../registry/blobs.ts';
 import { NO_RETRY } from '../registry/retry.ts';
 import type { CopySource } from './endpoints.ts';
+import { iterableBlobReader } from './iterable-blob-reader.ts';
 
 type Content = { readonly path: string } | { readonly bytes: Uint8Array };
 
@@ -34,34 +35,15 @@ export class ConvertedBlobs implements CopySource {
     const content = this.#content.get(desc.digest);
     if (!content) throw new FerryError(ErrorCode.Io, `converted blob ${desc.digest} is not available`);
     const verifier = new DigestVerifier(desc.digest, desc.size, `converted blob ${desc.digest}`);
-    const state: { error: unknown; onProgress: ((bytes: number) => void) | undefined } = {
-      error: undefined,
-      onProgress: undefined,
-    };
-    async function* read(): AsyncGenerator<Buffer, void, undefined> {
-      try {
-        for await (const chunk of chunksOf(content!)) {
+    return iterableBlobReader(
+      (async function* verified() {
+        for await (const chunk of chunksOf(content)) {
           verifier.update(chunk);
-          state.onProgress?.(verifier.bytes);
           yield chunk;
         }
         verifier.finish();
-      } catch (err) {
-        state.error = err;
-        throw err;
-      }
-    }
-    const gen = read();
-    return Object.defineProperties(gen, {
-      onProgress: {
-        get: () => state.onProgress,
-        set: (fn: ((bytes: number) => void) | undefined) => {
-          state.onProgress = fn;
-        },
-      },
-      error: { get: () => state.error },
-      release: { value: async () => void (await gen.return(undefined).catch(() => undefined)) },
-    }) as BlobReader;
+      })(),
+    );
   }
 
   // A converted blob is only ever uploaded; nothing reads manifests, tags or referrers from here.
