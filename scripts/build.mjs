@@ -14,6 +14,28 @@ import { build } from 'esbuild';
  * manifest.ts uses. Nothing is shared between the two copies: manifest.ts turns zod's errors into
  * FerryErrors, so no zod object crosses from one copy to the other.
  */
+/**
+ * undici's HTTP/2 client, which loads node:http2 when undici's Client module is evaluated, is left out:
+ * ferry never sets `allowH2`, so ALPN offers only http/1.1 and undici never calls it (client.js picks
+ * it only when the server chose 'h2'). node:http2 was ~2% of a no-op copy's CPU (V8 CPU profile). Should
+ * h2 ever be enabled, the stub says so at the first connection instead of failing obscurely.
+ */
+const noUndiciH2 = {
+  name: 'no-undici-h2',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
+      /[\\/]undici[\\/]lib[\\/]dispatcher$/.test(args.resolveDir)
+        ? { path: 'undici-client-h2', namespace: 'no-undici-h2' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'no-undici-h2' }, () => ({
+      contents:
+        "module.exports = function connectH2() { throw new Error('ferry is built without HTTP/2 (undici allowH2 must stay off)') }",
+      loader: 'js',
+    }));
+  },
+};
+
 const zodMiniCopy = {
   name: 'zod-mini-copy',
   setup(b) {
@@ -61,7 +83,7 @@ await build({
   // Smaller input = less parsing at start-up, which dominates short commands (no-op copy, digest).
   minify: true,
   logLevel: 'warning',
-  plugins: [zodMiniCopy],
+  plugins: [zodMiniCopy, noUndiciH2],
   // PGlite loads its .wasm/.data files from beside its own modules at run time; pg-native is optional.
   external: ['@electric-sql/pglite', 'pg-native'],
   // undici and other CommonJS dependencies call require() for node built-ins.
