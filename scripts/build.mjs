@@ -5,16 +5,6 @@ import { dirname, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 /**
- * zod/mini (used by src/oci/manifest.ts, on the path of every copy) gets a zod core of its own.
- * esbuild splits chunks per file, not per statement: zod's core files are shared with the classic API
- * (the service's and sync's config schemas), so the copy path loaded the union of both (~410 KB
- * minified, mostly the classic API's) although mini needs ~25 KB of it. Loading that chunk was ~10% of
- * a no-op copy's CPU (V8 CPU profile) and zod/mini alone costs ~2 ms against ~15-20 ms. Resolving
- * zod/mini's files in a namespace of their own makes them distinct modules, tree-shaken for what
- * manifest.ts uses. Nothing is shared between the two copies: manifest.ts turns zod's errors into
- * FerryErrors, so no zod object crosses from one copy to the other.
- */
-/**
  * undici's HTTP/2 client, which loads node:http2 when undici's Client module is evaluated, is left out:
  * ferry never sets `allowH2`, so ALPN offers only http/1.1 and undici never calls it (client.js picks
  * it only when the server chose 'h2'). node:http2 was ~2% of a no-op copy's CPU (V8 CPU profile). Should
@@ -36,6 +26,17 @@ const noUndiciH2 = {
   },
 };
 
+/**
+ * zod/mini (used by src/oci/manifest.ts, on the path of every copy) gets a zod core of its own.
+ * esbuild splits chunks per file, not per statement: zod's core files are shared with the classic API
+ * (the service's and sync's config schemas), so the copy path loaded the union of both (~416 KB
+ * minified, mostly the classic API's) although mini needs ~25 KB of it. That chunk was ~11% of a no-op
+ * copy's CPU (V8 CPU profile); bundled on their own, importing zod classic with the manifest schemas
+ * cost ~120 ms CPU over `node -e 0` on the loaded test machine, zod/mini 10-40 ms. Resolving zod/mini's
+ * files in a namespace of their own makes them distinct modules, tree-shaken for what manifest.ts uses.
+ * Nothing is shared between the two copies: manifest.ts turns zod's errors into FerryErrors, so no zod
+ * object crosses from one copy to the other.
+ */
 const zodMiniCopy = {
   name: 'zod-mini-copy',
   setup(b) {
