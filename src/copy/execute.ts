@@ -81,7 +81,9 @@ export interface CopyResult {
  * destination tag untouched (never pointing at something incomplete).
  */
 export async function copyImage(options: CopyImageOptions): Promise<CopyResult> {
-  const started = performance.now();
+  // process.hrtime, not performance.now(): the `performance` global loads node:perf_hooks on first
+  // use (~1.5% of a no-op copy's CPU, V8 CPU profile) for one duration.
+  const started = process.hrtime.bigint();
   const { source, destination, signal } = options;
   const emit = options.onEvent;
   const locations = options.locations ?? new BlobLocations();
@@ -228,7 +230,7 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
     bytes: counters.bytes,
     manifestsPushed,
     artifacts,
-    durationMs: Math.round(performance.now() - started),
+    durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
   };
 }
 
