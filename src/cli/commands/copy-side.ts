@@ -1,6 +1,4 @@
-import { openDockerArchiveForRead, openDockerArchiveForWrite } from '../../copy/docker-archive-endpoint.ts';
 import type { CopyDestination, CopySource } from '../../copy/endpoints.ts';
-import { openImageDirForRead, openImageDirForWrite } from '../../copy/image-dir-endpoint.ts';
 import { openLayoutForRead, openLayoutForWrite } from '../../copy/layout-endpoint.ts';
 import { formatTransportReference } from '../../reference/format-transport-reference.ts';
 import type { ImageReference, TransportReference } from '../../reference/image-reference.ts';
@@ -20,6 +18,9 @@ export interface OpenedSide<R> {
 }
 
 const nothingToClose = async () => {};
+
+// dir: and docker-archive: code (tar, zod schemas of docker save's manifest.json) is imported only when
+// one of them is named: every registry copy would otherwise load it (test/integration/cli-startup.test.ts).
 
 export interface SourceSideOptions {
   /** docker-archive: serve layers gzip-compressed (registry and OCI destinations, as skopeo does). */
@@ -52,10 +53,12 @@ export async function openSourceSide(
     };
   }
   if (ref.transport === 'dir') {
+    const { openImageDirForRead } = await import('../../copy/image-dir-endpoint.ts');
     const opened = await openImageDirForRead(ref.path);
     return { ...opened, reference: '', digest: undefined, display: formatTransportReference(ref) };
   }
   if (ref.transport === 'docker-archive') {
+    const { openDockerArchiveForRead } = await import('../../copy/docker-archive-endpoint.ts');
     const opened = await openDockerArchiveForRead(ref, { compressLayers: options.compressLayers });
     return { ...opened, reference: '', digest: undefined, display: formatTransportReference(ref) };
   }
@@ -86,10 +89,12 @@ export async function openDestinationSide(
     };
   }
   if (ref.transport === 'dir') {
+    const { openImageDirForWrite } = await import('../../copy/image-dir-endpoint.ts');
     const opened = await openImageDirForWrite(ref.path);
     return { ...opened, reference: undefined, digest: undefined, display: formatTransportReference(ref) };
   }
   if (ref.transport === 'docker-archive') {
+    const { openDockerArchiveForWrite } = await import('../../copy/docker-archive-endpoint.ts');
     const opened = await openDockerArchiveForWrite(ref, options.additionalTags);
     return { ...opened, reference: undefined, digest: undefined, display: formatTransportReference(ref) };
   }

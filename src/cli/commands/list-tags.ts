@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { listDockerArchiveTags } from '../../copy/docker-archive-endpoint.ts';
 import { BadUsageError } from '../../errors/kinds.ts';
 import { parseTransportReference } from '../../reference/parse-transport-reference.ts';
 import { reportError } from '../error-report.ts';
@@ -47,6 +46,8 @@ async function listArchiveTags(arg: string, io: CliIo, globals: GlobalOptions): 
   try {
     const ref = parseTransportReference(arg);
     if (ref.transport !== 'docker-archive') throw new BadUsageError(`${arg}: expected docker-archive:FILE`);
+    // Loaded only here: every other command would otherwise load the archive reader at start-up.
+    const { listDockerArchiveTags } = await import('../../copy/docker-archive-endpoint.ts');
     const tags = await listDockerArchiveTags(ref, { tmpDir: globals.tmpDir });
     io.stdout.write(`${JSON.stringify({ Tags: tags }, null, 4)}\n`);
     return ExitCode.Ok;
