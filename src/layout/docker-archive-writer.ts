@@ -39,6 +39,7 @@ import { isErrno } from './file-lock.ts';
 import { COMPRESSION_MAGIC_BYTES, decompressed, detectCompression } from './layer-compression.ts';
 import { LayoutError, LayoutErrorCode } from './layout-error.ts';
 import { writeBytesEntry, writeEndOfArchive, writeFileEntry, writeSymlinkEntry } from './tar-writer.ts';
+import { writeVerified } from './write-verified.ts';
 
 /** Go's tar FileInfoHeader of containers/image's `tarFI`: read-only files. */
 const FILE_MODE = 0o444;
@@ -102,23 +103,7 @@ export class DockerArchiveWriter {
     if ((await this.blobSize(desc.digest)) !== undefined) return false;
     const target = this.#blobPath(desc.digest);
     const tmp = `${target}.tmp-${randomBytes(6).toString('hex')}`;
-    const verifier = new DigestVerifier(desc.digest, desc.size, `blob ${desc.digest}`);
-    try {
-      const fh = await open(tmp, 'wx', 0o644);
-      try {
-        for await (const chunk of source) {
-          verifier.update(chunk);
-          await fh.write(chunk);
-        }
-        verifier.finish();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, target);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
+    await writeVerified(tmp, target, desc, source, { what: `blob ${desc.digest}`, fsync: false });
     return true;
   }
 

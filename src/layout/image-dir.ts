@@ -13,13 +13,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertDigest, sha256Digest } from '../oci/digest.ts';
 import { DigestVerifier } from '../oci/digest-verifier.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import { isErrno } from './file-lock.ts';
 import { LayoutError, LayoutErrorCode } from './layout-error.ts';
+import { writeVerified } from './write-verified.ts';
 
 export const IMAGE_DIR_VERSION_FILE = 'version';
 /** directory_dest.go `version`: written on create, required before an existing directory is replaced. */
@@ -142,29 +143,16 @@ export class ImageDir {
     await this.#writeVerified(this.manifestPath(instanceDigest), { digest, size: bytes.byteLength }, [bytes]);
   }
 
-  async #writeVerified(
+  #writeVerified(
     target: string,
     desc: Pick<Descriptor, 'digest' | 'size'>,
     source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   ): Promise<void> {
-    const tmp = join(this.path, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
-    const verifier = new DigestVerifier(desc.digest, desc.size, `${target}`);
-    try {
-      const fh = await open(tmp, 'wx', 0o644);
-      try {
-        for await (const chunk of source) {
-          verifier.update(chunk);
-          await fh.write(chunk);
-        }
-        verifier.finish();
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, target);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
+    return writeVerified(
+      join(this.path, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`),
+      target,
+      desc,
+      source,
+    );
   }
 }

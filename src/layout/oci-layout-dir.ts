@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { digestAlgorithm } from '../oci/digest.ts';
 import { DigestVerifier } from '../oci/digest-verifier.ts';
@@ -23,6 +23,7 @@ import {
   parseLayoutIndex,
   withEntry,
 } from './layout-index.ts';
+import { writeVerified } from './write-verified.ts';
 
 export const OCI_LAYOUT_FILE = 'oci-layout';
 export const INDEX_FILE = 'index.json';
@@ -208,26 +209,11 @@ export class OciLayoutDir {
       this.#shared ? this.blobsDir : this.path,
       `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`,
     );
-    const verifier = new DigestVerifier(desc.digest, desc.size, `blob ${desc.digest}`);
-    try {
-      const fh = await open(tmp, 'wx', 0o644);
-      try {
-        for await (const chunk of source) {
-          verifier.update(chunk);
-          await fh.write(chunk);
-        }
-        verifier.finish();
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await mkdir(join(this.blobsDir, digestAlgorithm(desc.digest)), { recursive: true });
-      // Concurrent writers of the same blob both rename verified identical bytes: last one wins, harmless.
-      await rename(tmp, target);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
+    // Concurrent writers of the same blob both rename verified identical bytes: last one wins, harmless.
+    await writeVerified(tmp, target, desc, source, {
+      what: `blob ${desc.digest}`,
+      beforeRename: () => mkdir(join(this.blobsDir, digestAlgorithm(desc.digest)), { recursive: true }),
+    });
     await syncDirectory(join(this.blobsDir, digestAlgorithm(desc.digest)));
     return { written: true };
   }
