@@ -18,6 +18,7 @@
  * Each value is checked against the reference grammar; in the seed they went straight into `sh`.
  */
 import { z } from 'zod';
+import { OPENSHIFT_ENV_NAMES } from '../../api/webhook-payloads.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
 import { matchingSecretIndex } from './constant-time.ts';
 import {
@@ -36,15 +37,8 @@ import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
 /** OpenShift's generic webhook accepts JSON and YAML bodies. */
 export const OPENSHIFT_BODY_FORMATS: readonly BodyFormat[] = Object.freeze(['json', 'yaml']);
 
-/** The variables the seed's non-prod pipeline sends, all required. */
-export const OPENSHIFT_ENV_NAMES = Object.freeze([
-  'IMAGE_NAME',
-  'NON_PROD_REGISTRY',
-  'PROD_REGISTRY',
-  'NON_PROD_PROJECT_NAME',
-  'PROD_PROJECT_NAME',
-  'GIT_COMMIT',
-] as const);
+/** The variables the seed's non-prod pipeline sends, all required (declared with the contract). */
+export { OPENSHIFT_ENV_NAMES };
 
 export type OpenShiftEnvName = (typeof OPENSHIFT_ENV_NAMES)[number];
 
