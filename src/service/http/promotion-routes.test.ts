@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { InjectOptions } from 'fastify';
+import { ApiErrorCode } from '../../api/api-error-codes.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import { PromotionErrorCode } from '../promote/promotion-error.ts';
 import { TriggerErrorCode } from '../triggers/trigger-error.ts';
@@ -111,7 +112,7 @@ describe('authentication and roles on every API route', () => {
       const body = route.method === 'POST' && route.url.endsWith('promotions') ? restBody() : undefined;
       for (const headers of [{}, bearer('not-a-token'), { authorization: `Basic ${TOKENS.admin}` }]) {
         const response = await t.app.inject({ method: route.method, url: route.url, headers });
-        const error = assertError(response, 401, TriggerErrorCode.Unauthorized);
+        const error = assertError(response, 401, ApiErrorCode.Unauthorized);
         assert.equal(response.headers['www-authenticate'], 'Bearer realm="ferry"');
         assert.doesNotMatch(error.message, /not-a-token/);
       }
@@ -122,7 +123,7 @@ describe('authentication and roles on every API route', () => {
           headers: bearer(TOKENS[role]),
           ...(body === undefined ? {} : { payload: body }),
         });
-        assertError(response, 403, TriggerErrorCode.Forbidden);
+        assertError(response, 403, ApiErrorCode.Forbidden);
       }
       assert.equal(t.service.calls.length, before, 'refused requests never reach the service');
       for (const role of route.allowed) {
@@ -244,7 +245,7 @@ describe('POST /api/v1/promotions', () => {
   test('a token scoped to other rules is refused with 403 once the rule is known', async () => {
     const before = t.service.callsTo('accept').length;
     const refused = await post('/api/v1/promotions', TOKENS.paymentsOnly, restBody());
-    const error = assertError(refused, 403, TriggerErrorCode.Forbidden);
+    const error = assertError(refused, 403, ApiErrorCode.Forbidden);
     assert.match(error.message, /payments-ci.*team-a/);
     assert.equal(t.service.callsTo('accept').length, before);
     const allowed = await post(
@@ -431,7 +432,7 @@ describe('promotion actions', () => {
     const before = t.service.callsTo('cancel').length;
     for (const promotion of [others, webhook]) {
       const refused = await post(`/api/v1/promotions/${promotion.id}/cancel`, TOKENS.promoter);
-      const error = assertError(refused, 403, TriggerErrorCode.Forbidden);
+      const error = assertError(refused, 403, ApiErrorCode.Forbidden);
       assert.match(error.message, /may cancel only promotions it requested/);
       assert.match(error.message, /needs role admin/);
     }
@@ -448,7 +449,7 @@ describe('promotion actions', () => {
     const promotion = t.service.add({ status: 'queued' });
     const before = t.service.callsTo('cancel').length;
     const refused = await post(`/api/v1/promotions/${promotion.id}/cancel`, TOKENS.paymentsOnly);
-    assertError(refused, 403, TriggerErrorCode.Forbidden);
+    assertError(refused, 403, ApiErrorCode.Forbidden);
     const missing = await post(
       '/api/v1/promotions/0190f0a0-0000-7000-8000-999999999999/cancel',
       TOKENS.promoter,

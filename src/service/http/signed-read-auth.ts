@@ -9,10 +9,9 @@
  * Standard Webhooks trigger disabled, signed reads are not accepted (the token check answers).
  */
 import type { FastifyRequest } from 'fastify';
+import { presentsSignedRead, verifySignedRead } from '../../api/signed-read.ts';
 import type { Promotion } from '../store/promotion.ts';
-import { presentsSignedRead, verifySignedRead } from '../triggers/signed-read.ts';
-import { TriggerError, TriggerErrorCode } from '../triggers/trigger-error.ts';
-import type { TokenHook } from './auth.ts';
+import { forbidden, type TokenHook } from './auth.ts';
 import type { RouteContext } from './route-context.ts';
 import { resolveSecrets } from './trigger-secrets.ts';
 
@@ -41,8 +40,7 @@ export function createSignedReadAuth(ctx: Pick<RouteContext, 'config' | 'secrets
     },
     requireReadable(request, promotion) {
       if (!signed.has(request) || promotion.triggerKind === 'standard-webhook') return;
-      throw new TriggerError(
-        TriggerErrorCode.Forbidden,
+      throw forbidden(
         'a read signed with a webhook secret may follow only promotions requested through the Standard Webhooks trigger; use an API token with role viewer',
       );
     },
