@@ -328,6 +328,45 @@ describe('GET /api/v1/promotions and /:id', () => {
     });
   });
 
+  test('tag, rule, requester and time range filters reach the service as typed values', async () => {
+    const response = await t.app.inject({
+      url: '/api/v1/promotions?tag=v1.2&rule=team-a&requestedBy=standard-webhooks%231&createdAfter=2026-12-01T00:00:00Z&createdBefore=2026-12-07T12:00:00%2B01:00',
+      headers: bearer(TOKENS.viewer),
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    const [call] = t.service.callsTo('list').slice(-1);
+    assert.deepEqual(call?.args[0], {
+      tag: 'v1.2',
+      rule: 'team-a',
+      requestedBy: 'standard-webhooks#1',
+      createdAfter: new Date('2026-12-01T00:00:00Z'),
+      createdBefore: new Date('2026-12-07T11:00:00Z'),
+    });
+  });
+
+  test('list entries and the detail show the approvals received and who gave them, when', async () => {
+    const promotion = t.service.add({ status: 'awaiting_approval', approvalsRequired: 2 });
+    const approved = await post(`/api/v1/promotions/${promotion.id}/approve`, TOKENS.approver, {
+      comment: 'fine',
+    });
+    assert.equal(approved.statusCode, 200, approved.body);
+    assert.equal(approved.json().promotion.approvalsReceived, 1);
+    const list = await t.app.inject({ url: '/api/v1/promotions', headers: bearer(TOKENS.viewer) });
+    const entry = list.json().promotions.find((p: { id: string }) => p.id === promotion.id);
+    assert.equal(entry.approvalsRequired, 2);
+    assert.equal(entry.approvalsReceived, 1);
+    assert.equal(entry.approvals.length, 1);
+    assert.equal(entry.approvals[0].approver, 'alice');
+    assert.equal(entry.approvals[0].decision, 'approve');
+    assert.equal(entry.approvals[0].comment, 'fine');
+    assert.ok(!Number.isNaN(Date.parse(entry.approvals[0].at)));
+    const detail = await t.app.inject({
+      url: `/api/v1/promotions/${promotion.id}`,
+      headers: bearer(TOKENS.viewer),
+    });
+    assert.deepEqual(detail.json().promotion.approvals, entry.approvals);
+  });
+
   test('bad filters are 400 naming the parameter, before the service is asked', async () => {
     const before = t.service.callsTo('list').length;
     for (const [query, field] of [
@@ -339,6 +378,10 @@ describe('GET /api/v1/promotions and /:id', () => {
       ['repository=Team/App', 'repository'],
       ['status=queued&status=failed', 'status'],
       ['cursor=a%20b', 'cursor'],
+      ['tag=a/b', 'tag'],
+      ['createdAfter=yesterday', 'createdAfter'],
+      ['createdBefore=2026-12-07', 'createdBefore'],
+      ['rule=', 'rule'],
     ] as const) {
       const response = await t.app.inject({
         url: `/api/v1/promotions?${query}`,
@@ -346,9 +389,12 @@ describe('GET /api/v1/promotions and /:id', () => {
       });
       const error = assertError(response, 400, HttpErrorCode.BadRequest);
       assert.deepEqual((error as { fields?: string[] }).fields, [field], query);
+      assert.match(error.message, new RegExp(`query parameter "${field}"`), query);
     }
     const unknown = await t.app.inject({ url: '/api/v1/promotions?app=x', headers: bearer(TOKENS.viewer) });
-    assertError(unknown, 400, HttpErrorCode.BadRequest);
+    const error = assertError(unknown, 400, HttpErrorCode.BadRequest);
+    assert.deepEqual((error as { fields?: string[] }).fields, ['app']);
+    assert.match(error.message, /unknown query parameter "app" \(known: repository, environment, tag,/);
     assert.equal(t.service.callsTo('list').length, before);
   });
 
