@@ -6,7 +6,7 @@ import { withRig } from '../rig/rig.ts';
 import { getManifest, openSession } from '../rig/rig-client.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { teardown } from '../support/teardown.ts';
-import { post, startTestServer, writeServeConfig } from './serve-fixture.ts';
+import { post as postJson, startTestServer, writeServeConfig } from './serve-fixture.ts';
 
 /*
  * Releases and rollback through the HTTP API of a real `ferry serve` (startServer, as the CLI runs it)
@@ -58,14 +58,48 @@ const server = await startTestServer(path, { databaseUrl });
 cleanup(() => server.close(0));
 const api = `${server.url}/api/v1`;
 
-type Json = Record<string, any>;
+/** The parts of the API's JSON these tests read (the contract in src/api/ declares them all). */
+interface Json {
+  readonly [key: string]: unknown;
+  readonly promotion: PromotionJson;
+  readonly timeline: { kind: string; outcome: string }[];
+  readonly releases: ReleaseJson[];
+  readonly release: ReleaseJson;
+  readonly history: { promotionId: string; kind: string; digest: string; previousDigest: string | null }[];
+  readonly code: string;
+  readonly message: string;
+}
+interface PromotionJson {
+  readonly id: string;
+  readonly kind: string;
+  readonly status: string;
+  readonly reason: string;
+  readonly releaseTag: string | null;
+  readonly rollbackOf: string | null;
+  readonly source: { digest: string };
+  readonly destination: { tag: string };
+}
+interface ReleaseJson {
+  readonly tag: string;
+  readonly digest: string;
+  readonly promotionId: string;
+  readonly kind: string;
+  readonly previousDigest: string | null;
+  readonly promotedBy: string;
+  readonly approvedBy: string[];
+}
+
+async function post(url: string, token: string, body?: unknown): Promise<{ status: number; json: Json }> {
+  const answer = await postJson(url, token, body);
+  return { status: answer.status, json: answer.json as unknown as Json };
+}
 
 async function get(url: string, token = tokens.viewer): Promise<{ status: number; json: Json }> {
   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   return { status: response.status, json: (await response.json()) as Json };
 }
 
-async function waitFor(id: string, statuses: readonly string[]): Promise<Json> {
+async function waitFor(id: string, statuses: readonly string[]): Promise<PromotionJson> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const { json } = await get(`${api}/promotions/${id}`);
@@ -86,7 +120,7 @@ async function promote(
     source: { environment: 'nonprod', repository, tag },
   });
   assert.equal(accepted.status, 202, JSON.stringify(accepted.json));
-  const id = (accepted.json.promotion as Json).id as string;
+  const id = accepted.json.promotion.id;
   return { image, id };
 }
 
@@ -125,7 +159,7 @@ describe(`releases and rollback (${databaseUrl === undefined ? 'embedded' : 'pos
     await deleteManifest(nonprod, 'shop/web', one.image.manifestDigest);
     const back = await post(`${api}/promotions/${one.id}/rollback`, tokens.ci);
     assert.equal(back.status, 202, JSON.stringify(back.json));
-    const rollback = back.json.promotion as Json;
+    const rollback = back.json.promotion;
     assert.equal(rollback.kind, 'rollback');
     assert.equal(rollback.rollbackOf, one.id);
     assert.equal(rollback.destination.tag, 'prod');
@@ -136,7 +170,7 @@ describe(`releases and rollback (${databaseUrl === undefined ? 'embedded' : 'pos
     // Immutable tags stayed where they were.
     assert.equal(await prodDigest('shop/web', 'aaaaaaa1'), one.image.manifestDigest);
     assert.equal(await prodDigest('shop/web', 'bbbbbbb2'), two.image.manifestDigest);
-    const timeline = (await get(`${api}/promotions/${rollback.id}`)).json.timeline as Json[];
+    const timeline = (await get(`${api}/promotions/${rollback.id}`)).json.timeline;
     assert.ok(
       timeline.some((e) => e.kind === 'tag_pointed' && e.outcome === 'ok'),
       JSON.stringify(timeline),
@@ -145,20 +179,21 @@ describe(`releases and rollback (${databaseUrl === undefined ? 'embedded' : 'pos
     // GET /releases: current state of every tag ferry wrote, and the release tag's history.
     const list = await get(`${api}/releases?environment=prod&repository=shop/web`);
     assert.equal(list.status, 200);
-    const byTag = Object.fromEntries((list.json.releases as Json[]).map((r) => [r.tag, r]));
+    const byTag: Record<string, ReleaseJson> = Object.fromEntries(list.json.releases.map((r) => [r.tag, r]));
+    const prodNow = byTag.prod!;
     assert.deepEqual(Object.keys(byTag).sort(), ['aaaaaaa1', 'bbbbbbb2', 'prod']);
-    assert.equal(byTag.prod.digest, one.image.manifestDigest);
-    assert.equal(byTag.prod.promotionId, rollback.id);
-    assert.equal(byTag.prod.kind, 'rollback');
-    assert.equal(byTag.prod.previousDigest, two.image.manifestDigest);
-    assert.equal(byTag.prod.promotedBy, 'ci');
-    assert.equal(byTag.bbbbbbb2.promotionId, two.id);
+    assert.equal(prodNow.digest, one.image.manifestDigest);
+    assert.equal(prodNow.promotionId, rollback.id);
+    assert.equal(prodNow.kind, 'rollback');
+    assert.equal(prodNow.previousDigest, two.image.manifestDigest);
+    assert.equal(prodNow.promotedBy, 'ci');
+    assert.equal(byTag.bbbbbbb2?.promotionId, two.id);
 
     const detail = await get(`${api}/releases/prod/shop/web/prod`);
     assert.equal(detail.status, 200, JSON.stringify(detail.json));
     assert.equal(detail.json.release.digest, one.image.manifestDigest);
     assert.deepEqual(
-      (detail.json.history as Json[]).map((h) => [h.promotionId, h.kind, h.digest, h.previousDigest]),
+      detail.json.history.map((h) => [h.promotionId, h.kind, h.digest, h.previousDigest]),
       [
         [rollback.id, 'rollback', one.image.manifestDigest, two.image.manifestDigest],
         [two.id, 'promotion', two.image.manifestDigest, one.image.manifestDigest],
@@ -172,18 +207,12 @@ describe(`releases and rollback (${databaseUrl === undefined ? 'embedded' : 'pos
     assert.equal(again.json.code, 'FERRY_E_PROMOTION_ALREADY_CURRENT');
     const forward = await post(`${api}/promotions/${two.id}/rollback`, tokens.ci);
     assert.equal(forward.status, 202, JSON.stringify(forward.json));
-    assert.equal(
-      (await waitFor((forward.json.promotion as Json).id, ['succeeded', 'failed'])).status,
-      'succeeded',
-    );
+    assert.equal((await waitFor(forward.json.promotion.id, ['succeeded', 'failed'])).status, 'succeeded');
     assert.equal(await prodDigest('shop/web', 'prod'), two.image.manifestDigest);
     // And back again to the first: the earlier rollback of that digest no longer blocks it.
     const third = await post(`${api}/promotions/${one.id}/rollback`, tokens.ci);
     assert.equal(third.status, 202, JSON.stringify(third.json));
-    assert.equal(
-      (await waitFor((third.json.promotion as Json).id, ['succeeded', 'failed'])).status,
-      'succeeded',
-    );
+    assert.equal((await waitFor(third.json.promotion.id, ['succeeded', 'failed'])).status, 'succeeded');
     assert.equal(await prodDigest('shop/web', 'prod'), one.image.manifestDigest);
 
     const unknown = await get(`${api}/releases/prod/shop/web/nope`);
@@ -202,14 +231,14 @@ describe(`releases and rollback (${databaseUrl === undefined ? 'embedded' : 'pos
 
     const back = await post(`${api}/promotions/${one.id}/rollback`, tokens.ci);
     assert.equal(back.status, 202, JSON.stringify(back.json));
-    const id = (back.json.promotion as Json).id as string;
+    const id = back.json.promotion.id;
     assert.equal((await waitFor(id, ['awaiting_approval'])).kind, 'rollback');
     // Nothing moves before the approval.
     assert.equal(await prodDigest('payments/api', 'prod'), two.image.manifestDigest);
     assert.equal((await post(`${api}/promotions/${id}/approve`, tokens.alice)).status, 200);
     assert.equal((await waitFor(id, ['succeeded', 'failed'])).status, 'succeeded');
     assert.equal(await prodDigest('payments/api', 'prod'), one.image.manifestDigest);
-    const release = (await get(`${api}/releases/prod/payments/api/prod`)).json.release as Json;
+    const release = (await get(`${api}/releases/prod/payments/api/prod`)).json.release;
     assert.deepEqual([release.promotionId, release.approvedBy], [id, ['alice']]);
   });
 
@@ -223,10 +252,7 @@ describe(`releases and rollback (${databaseUrl === undefined ? 'embedded' : 'pos
 
     const back = await post(`${api}/promotions/${one.id}/rollback`, tokens.ci);
     assert.equal(back.status, 202, JSON.stringify(back.json));
-    assert.equal(
-      (await waitFor((back.json.promotion as Json).id, ['succeeded', 'failed'])).status,
-      'succeeded',
-    );
+    assert.equal((await waitFor(back.json.promotion.id, ['succeeded', 'failed'])).status, 'succeeded');
     assert.equal(await prodDigest('mutable/app', 'v1'), one.image.manifestDigest);
   });
 
@@ -236,7 +262,7 @@ describe(`releases and rollback (${databaseUrl === undefined ? 'embedded' : 'pos
     const refused = await post(`${api}/promotions/${fixed.id}/rollback`, tokens.ci);
     assert.equal(refused.status, 409);
     assert.equal(refused.json.code, 'FERRY_E_PROMOTION_NOT_ROLLBACKABLE');
-    assert.match(refused.json.message as string, /releaseTag/);
+    assert.match(refused.json.message, /releaseTag/);
 
     const one = await promote('shop/gone', 'fffffff1', 'rel-gone-1');
     assert.equal((await waitFor(one.id, ['succeeded', 'failed'])).status, 'succeeded');
