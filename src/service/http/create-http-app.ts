@@ -39,6 +39,7 @@ import { registerPromotionRoutes } from './promotion-routes.ts';
 import { createPromotionViews } from './promotion-view.ts';
 import type { Readiness } from './readiness.ts';
 import { registerRegistryHookRoutes } from './registry-hook-routes.ts';
+import { registerReleaseRoutes } from './release-routes.ts';
 import { addResponseContractCheck } from './response-contract.ts';
 import type { RouteContext } from './route-context.ts';
 import { createEventStreams } from './sse.ts';
@@ -132,6 +133,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     bodyLimit,
   };
   registerPromotionRoutes(app, ctx, streams);
+  registerReleaseRoutes(app, ctx);
   registerHookRoutes(app, ctx);
   registerRegistryHookRoutes(app, ctx);
   registerOpsRoutes(app, {

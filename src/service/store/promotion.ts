@@ -1,6 +1,13 @@
+import type { PromotionKind } from '../../api/promotion-kinds.ts';
 import type { PromotionStatus } from '../../api/statuses.ts';
 import type { TriggerKind } from '../../api/trigger-kinds.ts';
 
+/**
+ * What a promotion does: `promotion` copies an accepted request, `rerun` repeats a failed one, `rollback`
+ * points a tag back at a digest already in the destination (no copy from the source). The database
+ * CHECK constraint holds the same list, declared with the API contract (api/promotion-kinds.ts).
+ */
+export { PROMOTION_KINDS, type PromotionKind } from '../../api/promotion-kinds.ts';
 /**
  * The promotion lifecycle (`queued → (awaiting_approval) → running → succeeded | failed | rejected |
  * cancelled`) is part of the API contract, declared in api/statuses.ts; the database CHECK constraint
@@ -61,9 +68,16 @@ export interface ByteCounts {
 
 export interface Promotion {
   readonly id: string;
+  readonly kind: PromotionKind;
   readonly rule: string;
   readonly source: PromotionSource;
   readonly destination: PromotionDestination;
+  /**
+   * The rule's release tag, pointed at the promoted digest after the destination tag was written (in
+   * the same repository, by a manifest PUT). Null when the rule has none, and for rollbacks, whose
+   * destination tag is the tag they move.
+   */
+  readonly releaseTag: string | null;
   readonly status: PromotionStatus;
   /** Why it failed, was rejected or cancelled, or why it is waiting (retry backoff). */
   readonly reason: string | null;
@@ -89,6 +103,8 @@ export interface Promotion {
 }
 
 export interface NewPromotion {
+  /** Default 'promotion'. */
+  readonly kind?: PromotionKind | undefined;
   readonly rule: string;
   readonly source: {
     readonly environment?: string | null | undefined;
@@ -103,6 +119,7 @@ export interface NewPromotion {
     readonly repository: string;
     readonly tag: string;
   };
+  readonly releaseTag?: string | null | undefined;
   readonly requestedBy: string;
   readonly triggerKind: TriggerKind;
   readonly deliveryId?: string | null | undefined;

@@ -69,7 +69,7 @@ export function storeSuite(backend: TestBackend): void {
       const { db } = await backend.fresh();
       t.after(() => db.close());
       const first = await migrate(db);
-      assert.deepEqual(first, { applied: [1, 3], version: 3 });
+      assert.deepEqual(first, { applied: [1, 2, 3], version: 3 });
       const second = await migrate(db);
       assert.deepEqual(second, { applied: [], version: 3 });
       const { rows } = await db.query<{ version: number; name: string }>(
@@ -77,6 +77,7 @@ export function storeSuite(backend: TestBackend): void {
       );
       assert.deepEqual(rows, [
         { version: 1, name: 'initial' },
+        { version: 2, name: 'releases' },
         { version: 3, name: 'list-filters' },
       ]);
     });
@@ -89,7 +90,7 @@ export function storeSuite(backend: TestBackend): void {
       const others = backend.name === 'postgres' ? [await reopen(), await reopen()] : [db, db];
       t.after(() => Promise.all(others.filter((o) => o !== db).map((o) => o.close())));
       const results = await Promise.all([db, ...others].map((d) => migrate(d)));
-      assert.deepEqual(results.flatMap((r) => r.applied).sort(), [1]);
+      assert.deepEqual(results.flatMap((r) => r.applied).sort(), [1, 2]);
     });
 
     test('an edited migration or a newer schema stops start-up', async (t) => {
@@ -684,7 +685,7 @@ export function storeSuite(backend: TestBackend): void {
       await db.close();
       const again = await reopen();
       t.after(() => again.close());
-      assert.deepEqual(await migrate(again), { applied: [], version: 1 });
+      assert.deepEqual(await migrate(again), { applied: [], version: 2 });
       assert.equal((await getPromotion(again, promotion.id))?.id, promotion.id);
     });
   });

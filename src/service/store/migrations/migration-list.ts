@@ -1,4 +1,5 @@
 import { migration001 } from './001-initial.ts';
+import { migration002 } from './002-releases.ts';
 import { migration003 } from './003-list-filters.ts';
 
 export interface Migration {
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** Every migration this build knows, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration003];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
