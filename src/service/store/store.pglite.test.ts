@@ -18,7 +18,7 @@ storeSuite(backend);
 test('in-memory PGlite (no data dir) migrates too', async () => {
   const db = await PgliteDatabase.open();
   try {
-    assert.deepEqual(await migrate(db), { applied: [1, 2], version: 2 });
+    assert.deepEqual(await migrate(db), { applied: [1, 2, 3], version: 3 });
   } finally {
     await db.close();
   }
