@@ -85,7 +85,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await migrate(db);
     const queue = await openPgBossJobQueue({
       database: db,
-      kinds: { [PROMOTE_JOB]: promoteJobKind() },
+      kinds: { [PROMOTE_JOB]: promoteJobKind({ leaseSeconds: config.server.leaseSeconds }) },
+      // Replicas (PostgreSQL only) find an expired lease within one heartbeat interval of its lapsing;
+      // the embedded store has one replica and recovers its own jobs at start.
+      superviseIntervalSeconds: url ? config.server.heartbeatSeconds : undefined,
       // Message and code only: driver errors carry the client object, whose connection parameters can
       // include the database password.
       onError: (err) => logger.error({ error: safeError(err) }, 'job queue'),
@@ -110,6 +113,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       logger,
       env: options.env,
       concurrency: options.concurrency,
+      heartbeatMs: config.server.heartbeatSeconds * 1000,
       replica,
     });
     const notifier = createNotifier({ config, db, logger, env: options.env, readFile });
