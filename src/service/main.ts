@@ -22,7 +22,7 @@ import { createPromotionEngine } from './promote/promotion-engine.ts';
 import { startUpdateRelay, withRelayedUpdates } from './promote/update-relay.ts';
 import { openPgBossJobQueue } from './queue/pg-boss-job-queue.ts';
 import { queueGauges } from './queue/queue-gauges.ts';
-import { safeError } from './safe-error.ts';
+import { briefError, safeError } from './safe-error.ts';
 import { createDeliveryPruner } from './store/delivery-retention.ts';
 import { migrate } from './store/migrate.ts';
 import { PgDatabase } from './store/pg-database.ts';
@@ -91,7 +91,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       superviseIntervalSeconds: url ? config.server.heartbeatSeconds : undefined,
       // Message and code only: driver errors carry the client object, whose connection parameters can
       // include the database password.
-      onError: (err) => logger.error({ error: safeError(err) }, 'job queue'),
+      onError: (err) => logger.warn({ error: briefError(err) }, 'job queue'),
     });
     cleanups.push(() => queue.stop());
     const registries = new Registries({ userAgent: `ferry/${options.version}`, env: options.env });
@@ -128,7 +128,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (relay) cleanups.push(() => relay.stop());
     const pruner = createDeliveryPruner({
       db,
-      onError: (err) => logger.warn({ error: safeError(err) }, 'could not prune old webhook delivery ids'),
+      onError: (err) => logger.warn({ error: briefError(err) }, 'could not prune old webhook delivery ids'),
       onPruned: (count) => logger.info({ count }, 'old webhook delivery ids pruned'),
     });
     pruner.start();
@@ -138,7 +138,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       started: () => started,
       db,
       queue,
-      onDatabaseError: (err) => logger.warn({ error: safeError(err) }, 'readiness: database check failed'),
+      onDatabaseError: (err) => logger.warn({ error: briefError(err) }, 'readiness: database check failed'),
     });
     const app = createHttpApp({
       config,
