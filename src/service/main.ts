@@ -114,6 +114,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       env: options.env,
       concurrency: options.concurrency,
       heartbeatMs: config.server.heartbeatSeconds * 1000,
+      leaseSeconds: config.server.leaseSeconds,
       replica,
     });
     const notifier = createNotifier({ config, db, logger, env: options.env, readFile });

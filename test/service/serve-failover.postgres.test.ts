@@ -105,7 +105,7 @@ test('a promotion whose replica is killed mid-copy resumes on the other within 3
   // The first download of the big layer stalls far longer than the test: only a kill ends that copy.
   const stall = proxy.addFault({
     method: 'GET',
-    path: new RegExp(`/blobs/${image.blobs[1]!.digest}`),
+    path: new RegExp(`/blobs/${image.layers[0]!.digest}`),
     kind: 'delay',
     delayMs: 600_000,
   });

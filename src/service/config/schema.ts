@@ -219,6 +219,10 @@ export function configSchemas(options: ConfigSchemaOptions) {
     aliases: z.array(registryHost).default([]),
     tls,
     credentials,
+    // At most this many promotions copy to this registry at once, counted across every replica sharing
+    // the store (the others wait their turn). Environments naming one registry share its slots; the
+    // smallest of their limits applies. Default 4.
+    maxConcurrentPromotions: z.int().min(1).max(1000).default(4),
   });
 
   const environmentPattern = (what: 'pattern' | 'template') =>
