@@ -6,6 +6,7 @@
  */
 
 import pino, { type Logger } from 'pino';
+import { BadUsageError } from '../errors/kinds.ts';
 import { Registries } from '../registry/registries.ts';
 import { createCachedFileReader } from './config/cached-file-reader.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -43,11 +44,17 @@ export interface ServeOptions {
   readonly version: string;
   /** Default: JSON lines on stderr at `info` (FERRY_LOG_LEVEL overrides). */
   readonly logger?: Logger | undefined;
-  /** Worker concurrency (default 2). */
+  /** Promotions this process runs at once (default 2); 0 for an API-only replica. */
   readonly concurrency?: number | undefined;
+  /**
+   * False for `ferry worker`: promotions are run, no HTTP server is started (no API, probes or metrics
+   * endpoint). Needs PostgreSQL: the embedded store belongs to the one `ferry serve` that opened it.
+   */
+  readonly http?: boolean | undefined;
 }
 
 export interface RunningServer {
+  /** Empty for a worker (no HTTP server). */
   readonly url: string;
   readonly config: FerryConfig;
   readonly database: 'embedded' | 'postgresql';
@@ -73,6 +80,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     (config.server.databaseUrl
       ? (await resolveSecret(config.server.databaseUrl, { env: options.env })).trim()
       : undefined);
+  if (options.http === false && url === undefined) {
+    throw new BadUsageError(
+      'ferry worker needs PostgreSQL (FERRY_DATABASE_URL, server.databaseUrl or --database-url): the embedded store belongs to the one ferry serve that opened it',
+    );
+  }
   const db = url
     ? await PgDatabase.open({ url })
     : await PgliteDatabase.open({ dataDir: options.dataDir ?? config.server.dataDir });
@@ -141,6 +153,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       queue,
       onDatabaseError: (err) => logger.warn({ error: briefError(err) }, 'readiness: database check failed'),
     });
+    let graceMs = 30_000;
+    if (options.http === false) {
+      cleanups.push(async () => engine.stop({ graceMs }));
+      await engine.start();
+      logger.info({ database: 'postgresql', concurrency: options.concurrency ?? 2 }, 'ferry worker is ready');
+      return {
+        url: '',
+        config,
+        database: 'postgresql',
+        async close(grace = 30_000) {
+          graceMs = grace;
+          await closeAll();
+        },
+      };
+    }
     const app = createHttpApp({
       config,
       service: relay ? withRelayedUpdates(engine, relay) : engine,
@@ -153,7 +180,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
     const listen = options.listen ?? config.server.listen;
     const address = await app.listen({ host: listen.host, port: listen.port });
-    let graceMs = 30_000;
     cleanups.push(async () => engine.stop({ graceMs }));
     cleanups.push(() => app.close());
     await engine.start();

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -10,8 +9,9 @@ import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest } from '../rig/rig-client.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
-import { FERRY_BIN } from '../support/run-ferry.ts';
+import { runFerry } from '../support/run-ferry.ts';
 import { teardown } from '../support/teardown.ts';
+import { type FerryProcess, startFerryProcess } from './serve-process.ts';
 
 /*
  * Failover with the defaults (server.leaseSeconds 15, heartbeatSeconds 5): two `ferry serve` processes
@@ -52,34 +52,13 @@ await writeFile(
   }),
 );
 
-interface Replica {
-  readonly process: ChildProcess;
-  readonly url: string;
-  readonly name: string;
-}
+type Replica = FerryProcess;
 
-async function startReplica(): Promise<Replica> {
-  const child = spawn(FERRY_BIN, ['serve', '--config', configPath, '--listen', '127.0.0.1:0'], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: temp.path, FERRY_DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'ignore', 'pipe'],
+function startReplica(): Promise<Replica> {
+  return startFerryProcess(['serve', '--config', configPath, '--listen', '127.0.0.1:0'], {
+    env: { HOME: temp.path, FERRY_DATABASE_URL: databaseUrl },
+    cleanup,
   });
-  cleanup(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let log = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`ferry serve did not start:\n${log}`)), 60_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(log);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`ferry serve exited ${code}:\n${log}`)));
-  });
-  return { process: child, url, name: `/${child.pid}` };
 }
 
 interface TimelineEvent {
@@ -154,4 +133,50 @@ test('a promotion whose replica is killed mid-copy resumes on the other within 3
     final.timeline.filter((e) => e.kind === 'started' || e.kind === 'resumed').map((e) => e.kind),
     ['started', 'resumed', 'started'],
   );
+  // The next test needs a database no serve with workers claims from.
+  survivor.process.kill('SIGTERM');
+  await new Promise((resolve) => survivor.process.once('exit', resolve));
+});
+
+test('ferry serve --workers 0 takes requests, a ferry worker runs them; a worker refuses the embedded store', async () => {
+  const image = await buildImage({ layers: [20_000], seed: 'worker-mode' });
+  await pushImage(rig.anonymous!, 'team/api-only', 'v1', image);
+  const api = await startFerryProcess(
+    ['serve', '--config', configPath, '--listen', '127.0.0.1:0', '--workers', '0'],
+    { env: { HOME: temp.path, FERRY_DATABASE_URL: databaseUrl }, cleanup },
+  );
+  const accepted = await fetch(`${api.url}/api/v1/promotions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ source: { environment: 'nonprod', repository: 'team/api-only', tag: 'v1' } }),
+  });
+  assert.equal(accepted.status, 202);
+  const { promotion } = (await accepted.json()) as { promotion: { id: string } };
+  // Nobody runs it yet: the API replica claims nothing.
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  assert.equal((await promotionOn(api, promotion.id)).promotion.status, 'queued');
+
+  const worker = await startFerryProcess(['worker', '--config', configPath], {
+    env: { HOME: temp.path, FERRY_DATABASE_URL: databaseUrl },
+    cleanup,
+  });
+  assert.equal(worker.url, '');
+  let final: Awaited<ReturnType<typeof promotionOn>>;
+  for (const deadline = Date.now() + 30_000; ; ) {
+    final = await promotionOn(api, promotion.id);
+    if (['succeeded', 'failed'].includes(final.promotion.status)) break;
+    assert.ok(Date.now() < deadline, `still ${final.promotion.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.equal(final.promotion.status, 'succeeded', final.promotion.reason ?? '');
+  const started = final.timeline.find((e) => e.kind === 'started');
+  assert.ok(started?.detail.replica?.endsWith(worker.name), JSON.stringify(started));
+  worker.process.kill('SIGTERM');
+  await new Promise((resolve) => worker.process.once('exit', resolve));
+  assert.equal(worker.process.exitCode, 0, worker.log());
+  assert.match(worker.log(), /ferry worker: shutting down/);
+
+  const embedded = await runFerry(['worker', '--config', configPath], { env: { HOME: temp.path } });
+  assert.equal(embedded.code, 2, embedded.stderr);
+  assert.match(embedded.stderr, /ferry worker needs PostgreSQL/);
 });
