@@ -8,6 +8,8 @@ import { FERRY_BIN } from '../support/run-ferry.ts';
 
 export interface FerryProcess {
   readonly process: ChildProcess;
+  /** SIGKILL to ferry (and, in a PID namespace, to the whole namespace through `unshare`'s group). */
+  killHard(): Promise<void>;
   /** `http://…` for `serve`; empty for a worker. */
   readonly url: string;
   /** The suffix of the replica name events carry: `/<pid>`. */
@@ -18,15 +20,33 @@ export interface FerryProcess {
 
 export async function startFerryProcess(
   args: readonly string[],
-  options: { env: Record<string, string>; cleanup: (fn: () => Promise<void>) => void },
+  options: {
+    env: Record<string, string>;
+    cleanup: (fn: () => Promise<void>) => void;
+    /**
+     * Run ferry as PID 1 of a fresh PID namespace, as in a container (`unshare --pid --fork --mount-proc
+     * --kill-child`); the replica name then ends in `/1`.
+     */
+    pidNamespace?: boolean;
+  },
 ): Promise<FerryProcess> {
-  const child = spawn(FERRY_BIN, args, {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  options.cleanup(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env };
+  const child = options.pidNamespace
+    ? spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', FERRY_BIN, ...args], {
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        detached: true,
+      })
+    : spawn(FERRY_BIN, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const killHard = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      if (options.pidNamespace) process.kill(-child.pid!, 'SIGKILL');
+      else child.kill('SIGKILL');
+    }
+    await exited;
+  };
+  options.cleanup(killHard);
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     log += chunk.toString();
@@ -44,5 +64,11 @@ export async function startFerryProcess(
     child.stderr!.on('data', check);
     child.on('exit', (code) => reject(new Error(`ferry ${args[0]} exited ${code}:\n${log}`)));
   });
-  return { process: child, url, name: `/${child.pid}`, log: () => log };
+  return {
+    process: child,
+    killHard,
+    url,
+    name: options.pidNamespace ? '/1' : `/${child.pid}`,
+    log: () => log,
+  };
 }
