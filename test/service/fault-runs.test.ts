@@ -30,6 +30,8 @@ if (process.env.FERRY_TEST_BACKEND === 'postgres') {
 }
 const proxy = await rig.startFaultProxy(rig.anonymous!.url);
 const prod = rig.basicTls!;
+// The same production registry reached through a proxy too, for faults on the destination side.
+const prodProxy = await rig.startFaultProxy(prod.url, { caPem: prod.caPem });
 
 const token = 'faults-token-0123456789abcdef0123';
 const passwordFile = join(temp.path, 'prod-password');
@@ -47,8 +49,16 @@ await writeFile(
         tls: { certDir: prod.certDir },
         credentials: { username: prod.username, password: { file: passwordFile } },
       },
+      prodvia: {
+        registry: prodProxy.host,
+        tls: { verify: false },
+        credentials: { username: prod.username, password: { file: passwordFile } },
+      },
     },
-    promotions: [{ name: 'app', from: 'nonprod:team/*', to: 'prod:team/*', tags: 'v[0-9]+' }],
+    promotions: [
+      { name: 'app', from: 'nonprod:team/*', to: 'prod:team/*', tags: 'v[0-9]+' },
+      { name: 'edge', from: 'nonprod:edge/*', to: 'prodvia:edge/*', tags: 'v[0-9]+' },
+    ],
     triggers: { api: { enabled: true } },
     apiTokens: [{ name: 'ops', role: 'admin', sha256: hashToken(token) }],
   }),
@@ -152,5 +162,37 @@ describe(`fault runs (${databaseUrl === undefined ? 'embedded' : 'postgresql'} s
     assert.equal(done.status, 'failed');
     assert.match(done.reason ?? '', /digest/i);
     assert.equal((await getManifest(prod, 'team/corrupt', 'v1')).status, 404);
+  });
+
+  test('manifest PUTs failing: retried through two 500s; failing for good, the promotion fails and no tag appears', async () => {
+    const flaky = await image('edge/flaky', 'fault-put-flaky');
+    const twice = prodProxy.addFault({
+      method: 'PUT',
+      path: /\/manifests\//,
+      kind: 'status',
+      status: 500,
+      times: 2,
+    });
+    const first = await request('edge/flaky');
+    const done = await settled(first.promotion.id, 120_000);
+    assert.equal(done.status, 'succeeded', done.reason ?? '');
+    assert.equal(twice.hits, 2);
+    assert.equal((await getManifest(prod, 'edge/flaky', 'v1')).digest, flaky.manifestDigest);
+
+    await image('edge/broken', 'fault-put-broken');
+    const always = prodProxy.addFault({
+      method: 'PUT',
+      path: /\/manifests\//,
+      kind: 'status',
+      status: 400,
+      body: JSON.stringify({ errors: [{ code: 'MANIFEST_INVALID', message: 'manifest invalid' }] }),
+      times: Number.POSITIVE_INFINITY,
+    });
+    const second = await request('edge/broken');
+    const failed = await settled(second.promotion.id, 120_000);
+    prodProxy.clearFaults();
+    assert.equal(failed.status, 'failed');
+    assert.ok(always.hits >= 1);
+    assert.equal((await getManifest(prod, 'edge/broken', 'v1')).status, 404);
   });
 });
