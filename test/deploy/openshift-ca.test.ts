@@ -80,7 +80,8 @@ function bootstrapSetup(): CaSetup {
   );
   const objects = parseYaml(text, 'ferry bootstrap output') as JsonObject[];
   const config = objects.find((o) => o.kind === 'ConfigMap' && isObject(o.data) && 'ferry.yaml' in o.data);
-  return caSetup(objects, (config?.data as Record<string, string>)['ferry.yaml']!);
+  assert.ok(config, 'the output has ferry.yaml');
+  return caSetup(objects, (config.data as Record<string, string>)['ferry.yaml']!);
 }
 
 async function deploySetup(): Promise<CaSetup> {
