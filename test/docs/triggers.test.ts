@@ -415,6 +415,26 @@ describe('the documented curl commands, against a real ferry serve', async () =>
     assert.deepEqual(missingKeys(registry, { ...real, ignored: [ignored] }), []);
   });
 
+  test('a delivery sent again with the same webhook-id is answered 409 with the first promotion', async () => {
+    const tag = `ee${randomBytes(4).toString('hex')}`;
+    const image = await buildImage({ layers: [2_000], seed: `docs-replay-${tag}`, format: 'oci' });
+    await pushImage(nonprod, 'team-a/app', tag, image);
+    const block = onlyBlock(blocks, 'curl', 'standard-webhook');
+    const idLine = /^id=.*$/m;
+    assert.match(block.text, idLine);
+    const replayed = { ...block, text: block.text.replace(idLine, `id=msg_replay_${tag}`) };
+    const env = { FERRY_URL: ferry.url, GIT_COMMIT: tag };
+    const first = await runSh(replayed, dir, env);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    const again = await runSh(replayed, dir, env);
+    assert.equal(again.code, 22, 'curl --fail-with-body exits 22 on the 409');
+    const answer = JSON.parse(again.stdout);
+    assert.equal(answer.code, 'FERRY_E_TRIGGER_DUPLICATE_DELIVERY');
+    assert.equal(answer.promotion.id, JSON.parse(first.stdout).promotion.id);
+    assert.equal(answer.created, false);
+    assert.equal(typeof answer.url, 'string');
+  });
+
   test('--fail-with-body shows why ferry refused (a wrong signature)', async () => {
     const block = onlyBlock(blocks, 'curl', 'standard-webhook');
     const run = await runSh(
