@@ -133,6 +133,20 @@ describe('the OpenShift internal registry is trusted the same way everywhere', (
     });
   });
 
+  test('docs/bootstrap.md shows the ConfigMap and tls.caFile bootstrap prints', async () => {
+    const generated = bootstrapSetup();
+    const text = await readFile(join(REPO, 'docs/bootstrap.md'), 'utf8');
+    const section = text.slice(text.indexOf("## The internal registry's CA on OpenShift"));
+    const shown = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    assert.ok(shown, 'the section shows the ConfigMap');
+    assert.deepEqual(parse(shown), {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: generated.configMap, namespace: 'ferry', annotations: { [ANNOTATION]: 'true' } },
+    });
+    assert.match(section, new RegExp(`caFile: ${generated.caFile}\n`));
+  });
+
   test('a ferry.yaml naming another CA file is caught (the comparison can fail)', () => {
     const generated = bootstrapSetup();
     const objects = parseYaml(
