@@ -32,8 +32,9 @@ import { parseStandardWebhookBody } from '../../src/service/triggers/standard-we
 import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { killOnExit, terminate } from '../rig/kill-on-exit.ts';
 import { freePort } from '../rig/ports.ts';
-import { withRig } from '../rig/rig.ts';
-import { makeTempDir } from '../rig/temp-dir.ts';
+import type { RegistryInstance } from '../rig/registry.ts';
+import { type Rig, startRig } from '../rig/rig.ts';
+import { makeTempDir, type TempDir } from '../rig/temp-dir.ts';
 import { FERRY_BIN } from '../support/run-ferry.ts';
 import { type CheckedBlock, checkedBlocks, onlyBlock, unmarkedBlocks } from './checked-blocks.ts';
 
@@ -208,7 +209,8 @@ async function startProcess(
     await terminate(child);
     unregister();
   };
-  const deadline = Date.now() + 30_000;
+  // Generous: the machines running the suite are often loaded, and the embedded store migrates first.
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     const url = await ready(output);
@@ -308,11 +310,12 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-describe('the documented curl commands, against a real ferry serve', async () => {
-  const rig = await withRig({ after }, { anonymous: true });
-  const nonprod = rig.anonymous!;
-  const prod = await rig.startRegistry({ auth: 'none' });
-  const dir = rig.dir;
+// Servers start in before() and stop in after(), so that a run filtered to other tests starts none.
+describe('the documented curl commands, against a real ferry serve', () => {
+  let rig: Rig;
+  let nonprod: RegistryInstance;
+  let prod: RegistryInstance;
+  let dir = '';
   const secrets = {
     'api-token': `api-${randomBytes(16).toString('hex')}`,
     'webhook-secret': `whsec_${randomBytes(24).toString('base64')}`,
@@ -325,6 +328,10 @@ describe('the documented curl commands, against a real ferry serve', async () =>
   const answers = new Map<string, unknown>();
 
   before(async () => {
+    rig = await startRig({ anonymous: true });
+    nonprod = rig.anonymous!;
+    prod = await rig.startRegistry({ auth: 'none' });
+    dir = rig.dir;
     for (const [name, value] of Object.entries(secrets))
       await writeFile(join(dir, name), value, { mode: 0o600 });
     // The registry secret is made with the page's own command.
@@ -373,7 +380,10 @@ describe('the documented curl commands, against a real ferry serve', async () =>
     );
     ferry = await startFerry(configFile, dir);
   });
-  after(() => ferry?.stop());
+  after(async () => {
+    await ferry?.stop();
+    await rig?.stop();
+  });
 
   for (const trigger of Object.keys(TRIGGER_KINDS)) {
     test(`${trigger}: the documented curl creates a promotion`, async () => {
@@ -453,11 +463,12 @@ describe('the documented curl commands, against a real ferry serve', async () =>
   });
 });
 
-describe('the documented distribution notifications, on a real docker-registry', async () => {
-  const rig = await withRig({ after }, { anonymous: true });
-  const prod = rig.anonymous!;
-  const temp = await makeTempDir('docs-registry');
-  after(() => temp.remove());
+describe('the documented distribution notifications, on a real docker-registry', () => {
+  let rig: Rig;
+  let prod: RegistryInstance;
+  let temp: TempDir;
+  /** Stopped after the suite, last started first. */
+  const running: Process[] = [];
   const viewerToken = `viewer-${randomBytes(16).toString('hex')}`;
   let registryAuth = '';
   let ferryPort = 0;
@@ -465,6 +476,9 @@ describe('the documented distribution notifications, on a real docker-registry',
   let notifications = '';
 
   before(async () => {
+    rig = await startRig({ anonymous: true });
+    prod = rig.anonymous!;
+    temp = await makeTempDir('docs-registry');
     const setup = await runSh(onlyBlock(blocks, 'setup', 'registry-auth'), temp.path, {});
     assert.equal(setup.code, 0, setup.stderr);
     registryAuth = await readFile(join(temp.path, 'registry-auth'), 'utf8');
@@ -494,7 +508,7 @@ describe('the documented distribution notifications, on a real docker-registry',
 
   test('at warn, a push reaches ferry as a promotion of the opted-in rule, and the header is never printed', async () => {
     const registry = await startDockerRegistry(temp.path, `log:\n  level: warn\n${notifications}`);
-    after(() => registry.stop());
+    running.push(registry);
     // Pushed while ferry is down: the delivery fails, and the registry must retry it later.
     const tag = `fe${randomBytes(4).toString('hex')}`;
     const image = await buildImage({ layers: [2_000], seed: `docs-registry-${tag}`, format: 'oci' });
@@ -528,7 +542,7 @@ describe('the documented distribution notifications, on a real docker-registry',
       }),
     );
     const ferry = await startFerry(configFile, temp.path);
-    after(() => ferry.stop());
+    running.push(ferry);
 
     // distribution retries a failing endpoint after `backoff` (10 s in the page's config).
     const deadline = Date.now() + 45_000;
@@ -551,5 +565,11 @@ describe('the documented distribution notifications, on a real docker-registry',
     assert.match(registry.output(), /connection refused/, 'the first deliveries failed (and were logged)');
     assert.ok(!registry.output().includes(registryAuth), 'the header value is not in the registry output');
     assert.ok(!ferry.output().includes(registryAuth), "nor in ferry's");
+  });
+
+  after(async () => {
+    for (const started of running.reverse()) await started.stop();
+    await rig?.stop();
+    await temp?.remove();
   });
 });
