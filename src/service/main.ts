@@ -4,7 +4,9 @@
  * migrations → queue → engine → notifier → update relay → delivery-id pruning → HTTP; shutdown runs it
  * backwards so running copies can finish.
  */
+
 import pino, { type Logger } from 'pino';
+import { BadUsageError } from '../errors/kinds.ts';
 import { Registries } from '../registry/registries.ts';
 import { createCachedFileReader } from './config/cached-file-reader.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -15,12 +17,13 @@ import { createMetrics } from './http/metrics.ts';
 import { createReadinessCheck } from './http/readiness.ts';
 import { createNotifier } from './notify/notifier.ts';
 import { observePromotions } from './observe-promotions.ts';
+import { defaultReplicaName } from './promote/engine-context.ts';
 import { PROMOTE_JOB, promoteJobKind } from './promote/promote-job.ts';
 import { createPromotionEngine } from './promote/promotion-engine.ts';
 import { startUpdateRelay, withRelayedUpdates } from './promote/update-relay.ts';
 import { openPgBossJobQueue } from './queue/pg-boss-job-queue.ts';
 import { queueGauges } from './queue/queue-gauges.ts';
-import { safeError } from './safe-error.ts';
+import { briefError, safeError } from './safe-error.ts';
 import { createDeliveryPruner } from './store/delivery-retention.ts';
 import { migrate } from './store/migrate.ts';
 import { PgDatabase } from './store/pg-database.ts';
@@ -41,16 +44,22 @@ export interface ServeOptions {
   readonly version: string;
   /** Default: JSON lines on stderr at `info` (FERRY_LOG_LEVEL overrides). */
   readonly logger?: Logger | undefined;
-  /** Worker concurrency (default 2). */
+  /** Promotions this process runs at once (default 2); 0 for an API-only replica. */
   readonly concurrency?: number | undefined;
   /**
    * Check every HTTP answer against the API contract, answering 500 on a mismatch (tests). Default:
    * FERRY_CHECK_RESPONSES=1 in `env`.
    */
   readonly checkResponses?: boolean | undefined;
+  /**
+   * False for `ferry worker`: promotions are run, no HTTP server is started (no API, probes or metrics
+   * endpoint). Needs PostgreSQL: the embedded store belongs to the one `ferry serve` that opened it.
+   */
+  readonly http?: boolean | undefined;
 }
 
 export interface RunningServer {
+  /** Empty for a worker (no HTTP server). */
   readonly url: string;
   readonly config: FerryConfig;
   readonly database: 'embedded' | 'postgresql';
@@ -59,9 +68,15 @@ export interface RunningServer {
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const replica = defaultReplicaName();
+  // Every line names the replica (host name, i.e. the pod name in Kubernetes, and pid): with several
+  // replicas, "which one ran this promotion?" is answered by the log as by the promotion's timeline.
   const logger =
     options.logger ??
-    pino({ level: options.env.FERRY_LOG_LEVEL ?? 'info', base: { service: 'ferry' } }, pino.destination(2));
+    pino(
+      { level: options.env.FERRY_LOG_LEVEL ?? 'info', base: { service: 'ferry', replica } },
+      pino.destination(2),
+    );
   const { config, warnings } = await loadConfig(options.configPath, { env: options.env });
   for (const warning of warnings) logger.warn({ warning }, 'configuration warning');
 
@@ -70,6 +85,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     (config.server.databaseUrl
       ? (await resolveSecret(config.server.databaseUrl, { env: options.env })).trim()
       : undefined);
+  if (options.http === false && url === undefined) {
+    throw new BadUsageError(
+      'ferry worker needs PostgreSQL (FERRY_DATABASE_URL, server.databaseUrl or --database-url): the embedded store belongs to the one ferry serve that opened it',
+    );
+  }
   const db = url
     ? await PgDatabase.open({ url })
     : await PgliteDatabase.open({ dataDir: options.dataDir ?? config.server.dataDir });
@@ -82,10 +102,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await migrate(db);
     const queue = await openPgBossJobQueue({
       database: db,
-      kinds: { [PROMOTE_JOB]: promoteJobKind() },
+      kinds: { [PROMOTE_JOB]: promoteJobKind({ leaseSeconds: config.server.leaseSeconds }) },
+      // Replicas (PostgreSQL only) find an expired lease within one heartbeat interval of its lapsing;
+      // the embedded store has one replica and recovers its own jobs at start.
+      superviseIntervalSeconds: url ? config.server.heartbeatSeconds : undefined,
       // Message and code only: driver errors carry the client object, whose connection parameters can
       // include the database password.
-      onError: (err) => logger.error({ error: safeError(err) }, 'job queue'),
+      onError: (err) => logger.warn({ error: briefError(err) }, 'job queue'),
     });
     cleanups.push(() => queue.stop());
     const registries = new Registries({ userAgent: `ferry/${options.version}`, env: options.env });
@@ -107,6 +130,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       logger,
       env: options.env,
       concurrency: options.concurrency,
+      heartbeatMs: config.server.heartbeatSeconds * 1000,
+      leaseSeconds: config.server.leaseSeconds,
+      replica,
     });
     const notifier = createNotifier({ config, db, logger, env: options.env, readFile });
     cleanups.push(() => notifier.stop());
@@ -120,7 +146,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (relay) cleanups.push(() => relay.stop());
     const pruner = createDeliveryPruner({
       db,
-      onError: (err) => logger.warn({ error: safeError(err) }, 'could not prune old webhook delivery ids'),
+      onError: (err) => logger.warn({ error: briefError(err) }, 'could not prune old webhook delivery ids'),
       onPruned: (count) => logger.info({ count }, 'old webhook delivery ids pruned'),
     });
     pruner.start();
@@ -130,8 +156,23 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       started: () => started,
       db,
       queue,
-      onDatabaseError: (err) => logger.warn({ error: safeError(err) }, 'readiness: database check failed'),
+      onDatabaseError: (err) => logger.warn({ error: briefError(err) }, 'readiness: database check failed'),
     });
+    let graceMs = 30_000;
+    if (options.http === false) {
+      cleanups.push(async () => engine.stop({ graceMs }));
+      await engine.start();
+      logger.info({ database: 'postgresql', concurrency: options.concurrency ?? 2 }, 'ferry worker is ready');
+      return {
+        url: '',
+        config,
+        database: 'postgresql',
+        async close(grace = 30_000) {
+          graceMs = grace;
+          await closeAll();
+        },
+      };
+    }
     const app = createHttpApp({
       config,
       service: relay ? withRelayedUpdates(engine, relay) : engine,
@@ -145,7 +186,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
     const listen = options.listen ?? config.server.listen;
     const address = await app.listen({ host: listen.host, port: listen.port });
-    let graceMs = 30_000;
     cleanups.push(async () => engine.stop({ graceMs }));
     cleanups.push(() => app.close());
     await engine.start();

@@ -27,7 +27,12 @@ import { decideApproval } from './approval-decision.ts';
 import { cancelPromotion } from './cancel-promotion.ts';
 import { promotionCreatedByDelivery, promotionForDelivery } from './delivery-lookup.ts';
 import { environmentEndpoints } from './endpoints.ts';
-import { type EngineContext, type PromotionLogger, silentLogger } from './engine-context.ts';
+import {
+  defaultReplicaName,
+  type EngineContext,
+  type PromotionLogger,
+  silentLogger,
+} from './engine-context.ts';
 import { GroupCommit } from './group-commit.ts';
 import { PROMOTE_JOB, type PromoteJobPayload } from './promote-job.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
@@ -87,6 +92,12 @@ export interface PromotionEngineOptions {
    * (leases recover jobs of dead replicas there).
    */
   readonly requeueInterruptedOnStart?: boolean | undefined;
+  /** The promote job's lease (ferry.yaml `server.leaseSeconds`): also how long a dead run's registry slot stays taken. Default 15. */
+  readonly leaseSeconds?: number | undefined;
+  /** How often a run waiting for a registry slot asks again. Default 1000. */
+  readonly slotPollMs?: number | undefined;
+  /** How events and logs name this replica. Default `<host name>/<pid>` (defaultReplicaName). */
+  readonly replica?: string | undefined;
 }
 
 export interface PromotionEngine extends PromotionService {
@@ -117,6 +128,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
     events,
     logger,
     now: options.now ?? Date.now,
+    replica: options.replica ?? defaultReplicaName(),
   };
   const runOptions = {
     retryBackoff: { ...DEFAULT_RETRY_BACKOFF, ...options.retryBackoff },
@@ -124,6 +136,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
     progressIntervalMs: options.progressIntervalMs ?? 250,
     copyParallel: options.copyParallel,
     readFile: options.readFile,
+    slots: { leaseSeconds: options.leaseSeconds ?? 15, pollMs: options.slotPollMs ?? 1000 },
   };
   const pressure = new AcceptPressure();
   const pool = new WorkerPool<PromoteJobPayload>({
