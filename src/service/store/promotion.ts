@@ -16,6 +16,15 @@ export const PROMOTION_STATUSES = [
 
 export type PromotionStatus = (typeof PROMOTION_STATUSES)[number];
 
+/**
+ * What a promotion does: `promotion` copies an accepted request, `rerun` repeats a failed one, `rollback`
+ * points a tag back at a digest already in the destination (no copy from the source). The database
+ * CHECK constraint holds the same list.
+ */
+export const PROMOTION_KINDS = ['promotion', 'rerun', 'rollback'] as const;
+
+export type PromotionKind = (typeof PROMOTION_KINDS)[number];
+
 /** Statuses that hold the idempotency slot (with the current succeeded one): see the unique index. */
 export const IN_FLIGHT_STATUSES: readonly PromotionStatus[] = ['queued', 'awaiting_approval', 'running'];
 
@@ -68,9 +77,16 @@ export interface ByteCounts {
 
 export interface Promotion {
   readonly id: string;
+  readonly kind: PromotionKind;
   readonly rule: string;
   readonly source: PromotionSource;
   readonly destination: PromotionDestination;
+  /**
+   * The rule's release tag, pointed at the promoted digest after the destination tag was written (in
+   * the same repository, by a manifest PUT). Null when the rule has none, and for rollbacks, whose
+   * destination tag is the tag they move.
+   */
+  readonly releaseTag: string | null;
   readonly status: PromotionStatus;
   /** Why it failed, was rejected or cancelled, or why it is waiting (retry backoff). */
   readonly reason: string | null;
@@ -96,6 +112,8 @@ export interface Promotion {
 }
 
 export interface NewPromotion {
+  /** Default 'promotion'. */
+  readonly kind?: PromotionKind | undefined;
   readonly rule: string;
   readonly source: {
     readonly environment?: string | null | undefined;
@@ -110,6 +128,7 @@ export interface NewPromotion {
     readonly repository: string;
     readonly tag: string;
   };
+  readonly releaseTag?: string | null | undefined;
   readonly requestedBy: string;
   readonly triggerKind: TriggerKind;
   readonly deliveryId?: string | null | undefined;
