@@ -105,6 +105,8 @@ describe('valid configs', () => {
       signature: { required: false, publicKeyFiles: [] },
       immutableTags: true,
       copySignatures: true,
+      // Registry events (distribution, harbor) are opt-in per rule.
+      triggers: ['api', 'standardWebhooks', 'github', 'openshift'],
     });
     assert.equal(config.triggers.api.enabled, true);
     assert.equal(config.triggers.github.enabled, false);

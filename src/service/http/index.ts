@@ -9,7 +9,7 @@
  *   …
  *   await app.close();                                              // ends open event streams too
  */
-export { type Admitted, matchRequest } from './admission.ts';
+export type { Admitted } from './admission.ts';
 export { createHttpApp, type HttpAppOptions } from './create-http-app.ts';
 export { type ErrorBody, HttpError, HttpErrorCode, toErrorResponse } from './errors.ts';
 export {

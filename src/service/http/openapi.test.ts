@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { resolveRequest } from '../promote/resolve-request.ts';
 import { OPENSHIFT_BODY_FORMATS, parseOpenShiftGenericBody } from '../triggers/openshift-generic.ts';
 import { parseBody } from '../triggers/parse-body.ts';
 import { parseRestPromotionBody } from '../triggers/rest-body.ts';
 import { parseStandardWebhookBody } from '../triggers/standard-webhook-body.ts';
-import { matchRequest } from './admission.ts';
 import { buildTestApp, type TestApp } from './http-fixture.ts';
 import { OPENAPI_EXAMPLES, type OpenApiDocument } from './openapi.ts';
 
@@ -70,9 +70,9 @@ test('every $ref points at a component schema, and operation ids are unique', ()
 
 test("the request examples pass the routes' own parsers and match a rule", () => {
   const rest = parseRestPromotionBody(OPENAPI_EXAMPLES.restPromotion, { actor: 'docs' });
-  assert.ok(matchRequest(t.config, rest));
+  assert.ok(resolveRequest(t.config, rest));
   const webhook = parseStandardWebhookBody(OPENAPI_EXAMPLES.standardWebhook, { actor: 'docs' });
-  assert.ok(matchRequest(t.config, webhook));
+  assert.ok(resolveRequest(t.config, webhook));
   const raw = Buffer.from(JSON.stringify(OPENAPI_EXAMPLES.openshiftGeneric));
   const openshift = parseOpenShiftGenericBody(
     parseBody(raw, 'application/json', { formats: OPENSHIFT_BODY_FORMATS }),
@@ -80,5 +80,5 @@ test("the request examples pass the routes' own parsers and match a rule", () =>
       actor: 'docs',
     },
   );
-  assert.ok(matchRequest(t.config, openshift));
+  assert.ok(resolveRequest(t.config, openshift));
 });

@@ -40,6 +40,8 @@ export const PromotionErrorCode = {
   ImmutableTag: 'FERRY_E_PROMOTION_IMMUTABLE_TAG',
   /** After the copy the destination tag does not point at the expected digest. */
   VerifyFailed: 'FERRY_E_PROMOTION_VERIFY_FAILED',
+  /** The rule that applies does not list the request's trigger in `triggers` (registry events are opt-in). */
+  TriggerNotAllowed: 'FERRY_E_PROMOTION_TRIGGER_NOT_ALLOWED',
 } as const;
 
 export type PromotionErrorCodeValue = (typeof PromotionErrorCode)[keyof typeof PromotionErrorCode];
@@ -64,6 +66,7 @@ export const PROMOTION_ERROR_STATUS: Readonly<Record<PromotionErrorCodeValue, Pr
     [PromotionErrorCode.SignatureRequired]: 422,
     [PromotionErrorCode.ImmutableTag]: 409,
     [PromotionErrorCode.VerifyFailed]: 502,
+    [PromotionErrorCode.TriggerNotAllowed]: 403,
   });
 
 export interface PromotionErrorBody {
