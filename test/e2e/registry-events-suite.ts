@@ -24,6 +24,9 @@ export async function defineRegistryEventsSuite(database: 'embedded' | 'postgres
   after(() => temp.remove());
   const hookAuthorization = `Bearer ${randomBytes(18).toString('hex')}`;
   const viewerToken = `viewer-${randomBytes(16).toString('hex')}`;
+  const approverToken = `alice-${randomBytes(16).toString('hex')}`;
+  const promoterToken = `ci-${randomBytes(16).toString('hex')}`;
+  const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
   const ferryPort = await freePort();
   const serverUrl = `http://127.0.0.1:${ferryPort}`;
 
@@ -108,15 +111,22 @@ promotions:
     to: prod:auto/*
     tags: 'v[0-9]+'
     triggers: [distribution]
+  # Opted in, but a person decides: no start-up warning.
+  - name: gated
+    from: nonprod:gated/*
+    to: prod:gated/*
+    tags: 'v[0-9]+'
+    triggers: [distribution]
+    approvals: { required: 1 }
 triggers:
   distribution:
     enabled: true
     environment: nonprod
     authorization: { file: ${files.hook} }
 apiTokens:
-  - name: viewer
-    role: viewer
-    sha256: ${createHash('sha256').update(viewerToken).digest('hex')}
+  - { name: viewer, role: viewer, sha256: ${sha256(viewerToken)} }
+  - { name: alice, role: approver, sha256: ${sha256(approverToken)} }
+  - { name: ci, role: promoter, sha256: ${sha256(promoterToken)} }
 `,
     );
     const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: temp.path };
@@ -154,6 +164,7 @@ apiTokens:
       assert.equal(warning?.['level'], 40, 'at warn');
       assert.match(JSON.stringify(warning?.['warning']), /promotes to prod with no approval/);
       assert.equal(about('by-ci').length, 0);
+      assert.equal(about('gated').length, 0, 'a rule that needs an approval is not warned about');
     });
 
     test('a push matching a rule that did not opt in promotes nothing and is logged at info', async () => {
@@ -185,6 +196,34 @@ apiTokens:
       assert.equal(promotion.rule, 'on-push');
       assert.equal((await rigGetManifest(prod, 'auto/app', 'v1')).digest, image.manifestDigest);
       assert.ok(!logs.includes(hookAuthorization), 'the registry hook secret leaked into the logs');
+    });
+
+    test('a rerun is an API operation: allowed for a rule whose triggers do not list api', async () => {
+      const image = await buildImage({ layers: [4_000], seed: 'registry-events-gated' });
+      await pushImage(nonprod, 'gated/app', 'v1', image);
+      const waiting = await until('the push to await approval', async () => {
+        const [found] = await promotionsOf('gated/app');
+        return found?.status === 'awaiting_approval' ? found : undefined;
+      });
+      const act = (id: string, action: string, token: string) =>
+        fetch(`${serverUrl}/api/v1/promotions/${id}/${action}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        });
+      const rejected = await act(waiting.id, 'reject', approverToken);
+      assert.equal(rejected.status, 200, await rejected.text());
+      const rerun = await act(waiting.id, 'rerun', promoterToken);
+      assert.equal(rerun.status, 202, await rerun.clone().text());
+      const { promotion } = (await rerun.json()) as { promotion: { status: string; triggerKind: string } };
+      assert.deepEqual([promotion.status, promotion.triggerKind], ['awaiting_approval', 'api']);
+      // A new request through the API, by contrast, is refused for this rule.
+      const asked = await fetch(`${serverUrl}/api/v1/promotions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${promoterToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ source: { environment: 'nonprod', repository: 'gated/app', tag: 'v1' } }),
+      });
+      assert.equal(asked.status, 403, await asked.clone().text());
+      assert.equal(((await asked.json()) as { code: string }).code, 'FERRY_E_PROMOTION_TRIGGER_NOT_ALLOWED');
     });
   });
 }
