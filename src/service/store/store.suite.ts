@@ -24,7 +24,7 @@ import {
   transition,
 } from './promotion-store.ts';
 import { StoreErrorCode } from './store-error.ts';
-import type { TestBackend } from './test-backends.ts';
+import { MIGRATED, type TestBackend } from './test-backends.ts';
 
 /** The store's behaviour, run once per backend (store.pglite.test.ts, store.postgres.test.ts). */
 
@@ -57,9 +57,8 @@ const DEST = { registry: 'reg.prod:5000', repository: 'team/app', tag: 'v1' };
 export function storeSuite(backend: TestBackend): void {
   /** A fresh migrated database, closed after the test. */
   async function fresh(t: TestContext): Promise<Database> {
-    const { db } = await backend.fresh();
+    const { db } = await backend.fresh(MIGRATED);
     t.after(() => db.close());
-    await migrate(db);
     return db;
   }
 
@@ -68,13 +67,16 @@ export function storeSuite(backend: TestBackend): void {
       const { db } = await backend.fresh();
       t.after(() => db.close());
       const first = await migrate(db);
-      assert.deepEqual(first, { applied: [1], version: 1 });
+      assert.deepEqual(first, { applied: [1, 2], version: 2 });
       const second = await migrate(db);
-      assert.deepEqual(second, { applied: [], version: 1 });
+      assert.deepEqual(second, { applied: [], version: 2 });
       const { rows } = await db.query<{ version: number; name: string }>(
         'SELECT version, name FROM schema_migrations ORDER BY version',
       );
-      assert.deepEqual(rows, [{ version: 1, name: 'initial' }]);
+      assert.deepEqual(rows, [
+        { version: 1, name: 'initial' },
+        { version: 2, name: 'releases' },
+      ]);
     });
 
     test('replicas migrating at once apply each migration exactly once', async (t) => {
@@ -85,7 +87,7 @@ export function storeSuite(backend: TestBackend): void {
       const others = backend.name === 'postgres' ? [await reopen(), await reopen()] : [db, db];
       t.after(() => Promise.all(others.filter((o) => o !== db).map((o) => o.close())));
       const results = await Promise.all([db, ...others].map((d) => migrate(d)));
-      assert.deepEqual(results.flatMap((r) => r.applied).sort(), [1]);
+      assert.deepEqual(results.flatMap((r) => r.applied).sort(), [1, 2]);
     });
 
     test('an edited migration or a newer schema stops start-up', async (t) => {
@@ -609,7 +611,7 @@ export function storeSuite(backend: TestBackend): void {
       await db.close();
       const again = await reopen();
       t.after(() => again.close());
-      assert.deepEqual(await migrate(again), { applied: [], version: 1 });
+      assert.deepEqual(await migrate(again), { applied: [], version: 2 });
       assert.equal((await getPromotion(again, promotion.id))?.id, promotion.id);
     });
   });
