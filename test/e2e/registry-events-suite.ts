@@ -143,7 +143,7 @@ apiTokens:
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`ferry serve did not start:\n${logs}`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`ferry serve did not start:\n${logs}`)), 90_000);
       child.stderr?.on('data', () => {
         if (/listening on http/.test(logs)) {
           clearTimeout(timer);
