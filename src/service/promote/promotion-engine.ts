@@ -206,13 +206,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
       const earlier = await promotionCreatedByDelivery(ctx.db, trigger.kind, trigger.deliveryId);
       if (earlier !== undefined) return { promotion: earlier, created: false };
     }
-    const sourceRepository = await repositoryFor(
-      ctx.config,
-      ctx.endpoint,
-      ctx.registries,
-      match.source,
-      false,
-    ).catch((err: unknown) => {
+    const sourceRepository = await repositoryFor(ctx, match.source, false).catch((err: unknown) => {
       throw err instanceof FerryError && !(err instanceof PromotionError)
         ? new PromotionError(PromotionErrorCode.SourceUnreachable, err.message, {
             cause: err,
@@ -313,13 +307,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
 
     async rollback(id, actor) {
       const promotion = await required(id);
-      const destination = await repositoryFor(
-        ctx.config,
-        ctx.endpoint,
-        ctx.registries,
-        promotion.destination,
-        true,
-      );
+      const destination = await repositoryFor(ctx, promotion.destination, true);
       const plan = await planRollback(ctx, promotion, actor, destination);
       return record(plan.input, {
         actor,
