@@ -12,6 +12,7 @@ import {
   newDeliveryId,
   SECRETS,
   type TestApp,
+  testConfig,
 } from './http-fixture.ts';
 
 let t: TestApp;
@@ -97,6 +98,32 @@ describe('POST /hooks/registry/distribution', () => {
     assert.equal(line['level'], 30, 'at info');
     assert.equal(line['trigger'], 'distribution');
     assert.match(String(line['msg']), /not promoted: the rule does not accept registry events/);
+  });
+
+  test('a push the opted-in rule refuses (tag pattern) is ignored with its code, not answered 4xx', async () => {
+    const strict = await buildTestApp({
+      config: testConfig((raw) => {
+        const rules = raw['promotions'] as Record<string, unknown>[];
+        raw['promotions'] = rules.map((rule) =>
+          rule['name'] === 'team-a' ? { ...rule, tags: 'v[0-9]+' } : rule,
+        );
+      }),
+    });
+    try {
+      const response = await strict.app.inject({
+        method: 'POST',
+        url: '/hooks/registry/distribution',
+        headers: { 'content-type': DISTRIBUTION_TYPE, authorization: SECRETS.distribution },
+        payload: JSON.stringify({ events: [pushEvent({ tag: 'latest' })] }),
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      const [ignored] = response.json().ignored;
+      assert.equal(ignored.code, PromotionErrorCode.TagNotAllowed);
+      assert.match(ignored.reason, /"latest" is not allowed by rule "team-a"/);
+      assert.equal(strict.service.callsTo('accept').length, 0);
+    } finally {
+      await strict.app.close();
+    }
   });
 
   test('the wrong static header is 401 and nothing is parsed', async () => {

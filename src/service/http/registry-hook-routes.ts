@@ -23,7 +23,7 @@ import { FerryError } from '../../errors/ferry-error.ts';
 import type { FerryConfig } from '../config/schema.ts';
 import { PromotionError, PromotionErrorCode } from '../promote/promotion-error.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
-import { type ResolvedRequest, TriggerNotAllowedError } from '../promote/resolve-request.ts';
+import { TriggerNotAllowedError } from '../promote/resolve-request.ts';
 import { parseDistributionEvents } from '../triggers/distribution-events.ts';
 import { parseHarborEvent } from '../triggers/harbor-events.ts';
 import type { RegistryEventOptions } from '../triggers/registry-event-filters.ts';
@@ -128,31 +128,8 @@ export function registerRegistryHookRoutes(app: FastifyInstance, ctx: RouteConte
           source: { ...candidate.source, environment: environment.name },
         };
         const event = describeEvent(promotion);
-        let resolved: ResolvedRequest;
         try {
-          resolved = admission.resolve(promotion);
-        } catch (err) {
-          if (err instanceof TriggerNotAllowedError) {
-            // The rule exists but did not opt into registry events: worth a line, since whoever pushed
-            // may have expected a promotion (issue 13: pushes must not reach production by default).
-            request.log.info(
-              { trigger, rule: err.rule, event, reason: err.message },
-              'registry push not promoted: the rule does not accept registry events',
-            );
-            body.ignored.push({ event, code: err.code, reason: err.message });
-            continue;
-          }
-          if (!(err instanceof PromotionError) || err.code !== PromotionErrorCode.NoRule) throw err;
-          // Most pushes are of images no rule promotes: routine, not a warning.
-          request.log.debug({ trigger, event }, 'registry push matches no promotion rule');
-          body.ignored.push({
-            event,
-            code: PromotionErrorCode.NoRule,
-            reason: 'no promotion rule applies',
-          });
-          continue;
-        }
-        try {
+          const resolved = admission.resolve(promotion);
           const actor = { name: promotion.trigger.actor, kind: 'registry' as const };
           const { result, replayed } = await admission.accept(resolved, actor);
           const promotionId = result.promotion.id;
@@ -169,6 +146,22 @@ export function registerRegistryHookRoutes(app: FastifyInstance, ctx: RouteConte
           const url = promotionUrl(config.server, request, promotionId);
           body.promotions.push({ promotion: result.promotion, url, created: result.created });
         } catch (err) {
+          if (err instanceof TriggerNotAllowedError) {
+            // The rule exists but did not opt into registry events: worth a line, since whoever pushed
+            // may have expected a promotion (issue 13: pushes must not reach production by default).
+            request.log.info(
+              { trigger, rule: err.rule, event, reason: err.message },
+              'registry push not promoted: the rule does not accept registry events',
+            );
+            body.ignored.push({ event, code: err.code, reason: err.message });
+            continue;
+          }
+          if (err instanceof PromotionError && err.code === PromotionErrorCode.NoRule) {
+            // Most pushes are of images no rule promotes: routine, not a warning.
+            request.log.debug({ trigger, event }, 'registry push matches no promotion rule');
+            body.ignored.push({ event, code: err.code, reason: 'no promotion rule applies' });
+            continue;
+          }
           const response = toErrorResponse(err, request.id, ctx.bodyLimit);
           if (RETRYABLE_STATUSES.has(response.status)) throw err;
           if (response.internal) request.log.error({ err, trigger, event }, 'registry push failed');
