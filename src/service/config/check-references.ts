@@ -122,6 +122,19 @@ export function checkReferences(pieces: ConfigPieces): ReferenceCheckResult {
     if (trigger?.enabled && trigger.environment !== undefined) {
       environmentRef(['triggers', key, 'environment'], trigger.environment);
     }
+    // Before per-rule triggers every rule accepted registry events; after an upgrade such a config
+    // silently promotes nothing on push, so say so (only when every rule could be read).
+    const rulesComplete = pieces.promotions.length === pieces.ruleHeads.length;
+    if (
+      trigger?.enabled &&
+      rulesComplete &&
+      !pieces.promotions.some(({ value }) => value.triggers.includes(key))
+    ) {
+      warn(
+        ['triggers', key, 'enabled'],
+        `no promotion rule lists "${key}" in its triggers: registry pushes promote nothing (registry events are opt-in per rule)`,
+      );
+    }
   }
   if (!Object.values(triggers).some((trigger) => trigger.enabled)) {
     warn(['triggers'], 'no trigger is enabled: nothing can request a promotion');

@@ -58,7 +58,16 @@ describe('promotions[].triggers', () => {
     assert.deepEqual(rule?.triggers, DEFAULT_RULE_TRIGGERS);
     assert.equal(ruleAllowsTrigger(rule!, 'distribution'), false);
     assert.equal(ruleAllowsTrigger(rule!, 'standard-webhook'), true);
-    assert.deepEqual(warnings, [], 'a rule the enabled registry trigger cannot promote is not warned about');
+    // A config written before per-rule triggers: the registry trigger is on, no rule opts in.
+    assert.deepEqual(
+      warnings.map((warning) => [warning.path, warning.message]),
+      [
+        [
+          'triggers.distribution.enabled',
+          'no promotion rule lists "distribution" in its triggers: registry pushes promote nothing (registry events are opt-in per rule)',
+        ],
+      ],
+    );
   });
 
   test('config names map onto the trigger kinds recorded on promotions', () => {
