@@ -97,6 +97,7 @@ describe('valid configs', () => {
       aliases: [],
       tls: { verify: true },
       credentials: { kind: 'anonymous' },
+      maxConcurrentPromotions: 4,
     });
     assert.deepEqual(config.promotions[0], {
       name: 'team-a',
