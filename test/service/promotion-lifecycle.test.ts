@@ -322,13 +322,24 @@ describe('promotion lifecycle on real registries', () => {
     assert.equal(first.created, true);
     assert.equal(first.promotion.deliveryId, 'msg_1');
     const replay = await engine.accept(hook('msg_1'), actor);
-    assert.deepEqual([replay.created, replay.promotion.id], [false, first.promotion.id]);
+    assert.deepEqual(
+      [replay.created, replay.replayed, replay.promotion.id],
+      [false, true, first.promotion.id],
+    );
     // A different delivery of an equal request finds the same promotion; its own replay does too.
     const other = await engine.accept(hook('msg_2'), actor);
-    assert.deepEqual([other.created, other.promotion.id], [false, first.promotion.id]);
+    assert.deepEqual(
+      [other.created, other.replayed, other.promotion.id],
+      [false, undefined, first.promotion.id],
+    );
     await waitForStatus(engine, first.promotion.id, 'succeeded');
     const otherReplay = await engine.accept(hook('msg_2'), actor);
-    assert.deepEqual([otherReplay.created, otherReplay.promotion.id], [false, first.promotion.id]);
+    // Its id was remembered although it created nothing: the replay is a replay (409 at the hooks), 120
+    // reuses answered 200 before.
+    assert.deepEqual(
+      [otherReplay.created, otherReplay.replayed, otherReplay.promotion.id],
+      [false, true, first.promotion.id],
+    );
     const { rows } = await db.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM promotions WHERE source_repository = 'team-a/hook'",
     );

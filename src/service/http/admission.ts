@@ -7,8 +7,8 @@
  *
  * Delivery ids (`trigger.deliveryId`) are de-duplicated by the engine, durably and in the same
  * transaction that records the promotion (promote/record-promotion.ts): a redelivery comes back from
- * accept as the promotion it created, `created: false`. This module only recognises that case, so the
- * route can answer it as a replay (409 carrying the promotion, which `ferry trigger` treats like 200).
+ * accept as the promotion it led to, `replayed: true`. This module passes that on, so the route can
+ * answer it as a replay (409 carrying the promotion, which `ferry trigger` treats like 200).
  */
 import type { FerryConfig } from '../config/schema.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
@@ -17,8 +17,10 @@ import { type ResolvedRequest, resolveRequest } from '../promote/resolve-request
 
 export interface Admitted {
   readonly result: AcceptResult;
-  /** The request's delivery id had already been accepted: this is the promotion that delivery created. */
+  /** The request's delivery id had already been accepted: this is the promotion that delivery led to. */
   readonly replayed: boolean;
+  /** The request's delivery id, if its trigger has one. */
+  readonly deliveryId?: string | undefined;
 }
 
 export interface Admission {
@@ -40,13 +42,9 @@ export function createAdmission(deps: AdmissionDeps): Admission {
     resolve: (request) => resolveRequest(deps.config, request),
     async accept(request, actor) {
       const result = await deps.service.accept(request, actor);
-      const { kind, deliveryId } = request.trigger;
-      const replayed =
-        !result.created &&
-        deliveryId !== undefined &&
-        result.promotion.deliveryId === deliveryId &&
-        result.promotion.triggerKind === kind;
-      return { result, replayed };
+      // Whether the delivery created the promotion or matched an existing one, its id is remembered:
+      // a second delivery with that id is a replay either way.
+      return { result, replayed: result.replayed === true, deliveryId: request.trigger.deliveryId };
     },
   };
 }

@@ -251,7 +251,7 @@ export class FakePromotionService implements PromotionService {
     const delivered = [...this.promotions.values()].find(
       (p) => deliveryId !== undefined && p.deliveryId === deliveryId && p.triggerKind === kind,
     );
-    if (delivered !== undefined) return { promotion: delivered, created: false };
+    if (delivered !== undefined) return { promotion: delivered, created: false, replayed: true };
     const candidate = promotionFrom(this.nextId(), request);
     const existing = [...this.promotions.values()].find(
       (p) =>

@@ -44,7 +44,8 @@ export function replyAccepted(
   reply: FastifyReply,
   admitted: Admitted | AcceptResult,
 ): AcceptedBody | ReplayedBody {
-  const { result, replayed } = 'result' in admitted ? admitted : { result: admitted, replayed: false };
+  const { result, replayed, deliveryId } =
+    'result' in admitted ? admitted : { result: admitted, replayed: false, deliveryId: undefined };
   const url = promotionUrl(server, request, result.promotion.id);
   const body = { promotion: result.promotion, url, created: result.created };
   reply.header('location', url);
@@ -55,7 +56,7 @@ export function replyAccepted(
   reply.code(409);
   return {
     code: TriggerErrorCode.DuplicateDelivery,
-    message: `delivery ${JSON.stringify(result.promotion.deliveryId)} was already accepted; this is the promotion it created`,
+    message: `delivery ${JSON.stringify(deliveryId ?? result.promotion.deliveryId)} was already received; this is the promotion it led to`,
     ...body,
   };
 }

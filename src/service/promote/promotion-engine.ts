@@ -182,7 +182,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
           `delivery ${deliveryId} was already received and created no promotion`,
         );
       }
-      return { promotion: earlier, created: false };
+      return { promotion: earlier, created: false, replayed: true };
     }
     if (outcome.enqueued) pool.wake();
     if (deliveryId !== undefined) recentDeliveries.add(kind, deliveryId);
@@ -209,7 +209,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
       // store) and answered the same way, after one wasted tag resolution: cheaper than a lookup on
       // every fresh delivery.
       const earlier = await promotionCreatedByDelivery(ctx.db, trigger.kind, trigger.deliveryId);
-      if (earlier !== undefined) return { promotion: earlier, created: false };
+      if (earlier !== undefined) return { promotion: earlier, created: false, replayed: true };
     }
     const sourceRepository = await repositoryFor(ctx, match.source, false).catch((err: unknown) => {
       throw err instanceof FerryError && !(err instanceof PromotionError)

@@ -13,6 +13,11 @@ export interface AcceptResult {
   readonly promotion: Promotion;
   /** false when an equal promotion (same source digest, same destination tag) already existed. */
   readonly created: boolean;
+  /**
+   * True when the request's webhook delivery id had been received before: `promotion` is what that first
+   * delivery led to (created or found), and nothing was recorded now. Answered 409 by the hooks.
+   */
+  readonly replayed?: boolean | undefined;
 }
 
 export interface PromotionQuery {
