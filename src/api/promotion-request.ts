@@ -12,13 +12,8 @@
  * lands there is by definition the source's digest.
  */
 import { z } from 'zod';
-import {
-  digestProblem,
-  referenceProblem,
-  registryHostProblem,
-  repositoryProblem,
-  tagProblem,
-} from './field-rules.ts';
+import { digestProblem, registryHostProblem, repositoryPathProblem, tagProblem } from '../reference/index.ts';
+import { referenceProblem } from './field-rules.ts';
 import {
   digestSchema,
   environmentSchema,
@@ -44,7 +39,7 @@ function checkWholeReference(
 ): void {
   const { registry, repository, tag, digest } = side;
   if (registry === undefined || registryHostProblem(registry) !== undefined) return;
-  if (repository === undefined || repositoryProblem(repository) !== undefined) return;
+  if (repository === undefined || repositoryPathProblem(repository) !== undefined) return;
   if (tag !== undefined && tagProblem(tag) !== undefined) return;
   if (digest !== undefined && digestProblem(digest) !== undefined) return;
   const reason = referenceProblem({ registry, repository, tag, digest });

@@ -74,7 +74,7 @@ export interface RouteSpec {
 const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Malformed body, invalid field or reference, missing values, bad header, or an unusable query parameter (`fields` names it).',
   401: 'Missing or invalid credential: API token (`FERRY_E_API_UNAUTHORIZED`), signature, path secret or static header (`FERRY_E_TRIGGER_*`), or a stale timestamp.',
-  403: "The API token's role or rule scope does not allow this (`FERRY_E_API_FORBIDDEN`), or the promotion policy refuses this identity (`FERRY_E_PROMOTION_FORBIDDEN`).",
+  403: "The API token's role or rule scope does not allow this (`FERRY_E_API_FORBIDDEN`), the promotion policy refuses this identity (`FERRY_E_PROMOTION_FORBIDDEN`), or the rule that applies does not take this trigger (`FERRY_E_PROMOTION_TRIGGER_NOT_ALLOWED`).",
   404: 'No such promotion or release, no promotion rule applies (`FERRY_E_PROMOTION_NO_RULE`), or the trigger is disabled.',
   409: 'A state change the promotion is not in a state for (`FERRY_E_PROMOTION_CONFLICT`), an approver deciding twice (`FERRY_E_PROMOTION_ALREADY_DECIDED`), an immutable tag, or nothing to roll back to.',
   413: 'Body larger than 64 KiB.',
@@ -205,7 +205,7 @@ function signedHook(
 ): RouteSpec {
   const responses: Record<number, ResponseSpec> = {
     ...ACCEPTED,
-    ...errors(400, 401, 404, 413, 415, 422, 500, 502, 503),
+    ...errors(400, 401, 403, 404, 413, 415, 422, 500, 502, 503),
     409: REPLAYED,
   };
   const ok = ACCEPTED[200] as ResponseSpec;
@@ -255,7 +255,7 @@ function openshiftHook(
       contentTypes: ['application/json', 'application/yaml'],
       example: REQUEST_EXAMPLES.openshiftGeneric,
     },
-    responses: { ...ACCEPTED, ...errors(400, 401, 404, 413, 415, 422, 500, 502, 503), 409: REPLAYED },
+    responses: { ...ACCEPTED, ...errors(400, 401, 403, 404, 413, 415, 422, 500, 502, 503), 409: REPLAYED },
   };
 }
 

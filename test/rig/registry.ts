@@ -31,6 +31,11 @@ export interface RegistryOptions {
   service?: string;
   /** Reuse storage across restarts; it is then NOT removed on stop. */
   storageDir?: string;
+  /**
+   * `notifications.endpoints`: the registry POSTs an events envelope for every push/pull to `url`, with
+   * `Authorization: <authorization>` (what `ferry serve`'s `triggers.distribution` checks).
+   */
+  notifications?: { url: string; authorization: string };
   startTimeoutMs?: number;
 }
 
@@ -112,6 +117,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<Registr
           cert,
           htpasswdFile,
           token: auth === 'token' && issuer ? { issuer, service } : undefined,
+          notifications: opts.notifications,
         }),
       );
       const child = spawn('docker-registry', ['serve', configFile], {
@@ -177,6 +183,7 @@ interface ConfigInput {
   cert: { certFile: string; keyFile: string } | undefined;
   htpasswdFile: string | undefined;
   token: { issuer: TokenIssuer; service: string } | undefined;
+  notifications: { url: string; authorization: string } | undefined;
 }
 
 function renderConfig(c: ConfigInput): string {
@@ -219,6 +226,21 @@ function renderConfig(c: ConfigInput): string {
       `    service: ${q(c.token.service)}`,
       `    issuer: ${q(c.token.issuer.issuer)}`,
       `    rootcertbundle: ${q(c.token.issuer.certFile)}`,
+    );
+  }
+  if (c.notifications) {
+    // Short timeout and backoff: a test waits for the delivery, and an endpoint that is not up yet
+    // (ferry starting) is retried soon instead of after distribution's default of seconds.
+    lines.push(
+      'notifications:',
+      '  endpoints:',
+      '    - name: ferry',
+      `      url: ${q(c.notifications.url)}`,
+      '      headers:',
+      `        Authorization: [${q(c.notifications.authorization)}]`,
+      '      timeout: 2s',
+      '      threshold: 5',
+      '      backoff: 200ms',
     );
   }
   return `${lines.join('\n')}\n`;

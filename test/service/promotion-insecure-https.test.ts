@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { resolveRequest } from '../../src/service/promote/resolve-request.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest as rigGetManifest } from '../rig/rig-client.ts';
@@ -35,10 +36,10 @@ describe('promotions between HTTPS registries with tls.verify false', () => {
     for (let i = 1; i <= 5; i++) await pushImage(nonprod, 'team-a/app', `v${i}`, image);
     for (let i = 1; i <= 5; i++) {
       const { promotion } = await harness.engine.accept(
-        {
+        resolveRequest(config.config, {
           source: { environment: 'nonprod', repository: 'team-a/app', tag: `v${i}` },
           trigger: { kind: 'api', actor: 'ci' },
-        },
+        }),
         { name: 'ci', kind: 'token' },
       );
       assert.equal(promotion.source.digest, image.manifestDigest);

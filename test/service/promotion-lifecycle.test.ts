@@ -6,6 +6,7 @@ import { AuditKind } from '../../src/service/promote/audit-kinds.ts';
 import { PromotionError, PromotionErrorCode } from '../../src/service/promote/promotion-error.ts';
 import type { PromotionRequest } from '../../src/service/promote/promotion-request.ts';
 import type { Actor, PromotionUpdate } from '../../src/service/promote/promotion-service.ts';
+import { type ResolvedRequest, resolveRequest } from '../../src/service/promote/resolve-request.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest as rigGetManifest } from '../rig/rig-client.ts';
@@ -55,12 +56,13 @@ const { engine } = harness;
 const ci: Actor = { name: 'ci', kind: 'token' };
 const person = (name: string): Actor => ({ name, kind: 'token' });
 
-function request(repository: string, tag: string, extra: Partial<PromotionRequest> = {}): PromotionRequest {
-  return {
+/** What admission hands the engine: the request resolved against the rules (pure; throws its 4xx). */
+function request(repository: string, tag: string, extra: Partial<PromotionRequest> = {}): ResolvedRequest {
+  return resolveRequest(config.config, {
     source: { environment: 'nonprod', repository, tag },
     trigger: { kind: 'api', actor: 'ci' },
     ...extra,
-  };
+  });
 }
 
 async function pushSource(repository: string, tag: string, seed: string) {
@@ -156,30 +158,26 @@ describe('promotion lifecycle on real registries', () => {
   test('refusals create nothing: tag not allowed (422), no rule (404), unknown source tag (422), bad request (422)', async () => {
     await pushSource('team-a/refused', 'latest', 'lifecycle-refused');
     const before = (await engine.list({ limit: 500 })).promotions.length;
-    await assert.rejects(
-      engine.accept(request('team-a/refused', 'latest'), ci),
+    // Refusals decided by resolving the request never reach the engine.
+    assert.throws(
+      () => request('team-a/refused', 'latest'),
       rejectsWith(PromotionErrorCode.TagNotAllowed, 422),
     );
-    await assert.rejects(
-      engine.accept(request('team-b/app', 'v1'), ci),
-      rejectsWith(PromotionErrorCode.NoRule, 404),
-    );
+    assert.throws(() => request('team-b/app', 'v1'), rejectsWith(PromotionErrorCode.NoRule, 404));
     await assert.rejects(
       engine.accept(request('team-a/refused', 'v9'), ci),
       rejectsWith(PromotionErrorCode.SourceNotFound, 422),
     );
-    await assert.rejects(
-      engine.accept(
-        {
+    assert.throws(
+      () =>
+        resolveRequest(config.config, {
           source: { environment: 'nonprod', repository: 'team-a/refused' },
           trigger: { kind: 'api', actor: 'ci' },
-        },
-        ci,
-      ),
+        }),
       rejectsWith(PromotionErrorCode.InvalidRequest, 422),
     );
-    await assert.rejects(
-      engine.accept(request('team-a/refused', 'v1', { destination: { tag: 'v2' } }), ci),
+    assert.throws(
+      () => request('team-a/refused', 'v1', { destination: { tag: 'v2' } }),
       rejectsWith(PromotionErrorCode.InvalidRequest, 422),
     );
     assert.equal((await engine.list({ limit: 500 })).promotions.length, before);
@@ -328,20 +326,31 @@ describe('promotion lifecycle on real registries', () => {
 
   test('a redelivered webhook gets the first delivery’s promotion and creates nothing', async () => {
     await pushSource('team-a/hook', 'v1', 'lifecycle-hook');
-    const hook = (deliveryId: string): PromotionRequest =>
+    const hook = (deliveryId: string): ResolvedRequest =>
       request('team-a/hook', 'v1', { trigger: { kind: 'standard-webhook', actor: 'ci-hook', deliveryId } });
     const actor: Actor = { name: 'ci-hook', kind: 'webhook' };
     const first = await engine.accept(hook('msg_1'), actor);
     assert.equal(first.created, true);
     assert.equal(first.promotion.deliveryId, 'msg_1');
     const replay = await engine.accept(hook('msg_1'), actor);
-    assert.deepEqual([replay.created, replay.promotion.id], [false, first.promotion.id]);
+    assert.deepEqual(
+      [replay.created, replay.replayed, replay.promotion.id],
+      [false, true, first.promotion.id],
+    );
     // A different delivery of an equal request finds the same promotion; its own replay does too.
     const other = await engine.accept(hook('msg_2'), actor);
-    assert.deepEqual([other.created, other.promotion.id], [false, first.promotion.id]);
+    assert.deepEqual(
+      [other.created, other.replayed, other.promotion.id],
+      [false, undefined, first.promotion.id],
+    );
     await waitForStatus(engine, first.promotion.id, 'succeeded');
     const otherReplay = await engine.accept(hook('msg_2'), actor);
-    assert.deepEqual([otherReplay.created, otherReplay.promotion.id], [false, first.promotion.id]);
+    // Its id was remembered although it created nothing: the replay is a replay (409 at the hooks), 120
+    // reuses answered 200 before.
+    assert.deepEqual(
+      [otherReplay.created, otherReplay.replayed, otherReplay.promotion.id],
+      [false, true, first.promotion.id],
+    );
     const { rows } = await db.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM promotions WHERE source_repository = 'team-a/hook'",
     );

@@ -8,6 +8,7 @@ import { createMetrics } from '../../src/service/http/metrics.ts';
 import { createNotifier } from '../../src/service/notify/notifier.ts';
 import { observePromotions } from '../../src/service/observe-promotions.ts';
 import type { Actor } from '../../src/service/promote/promotion-service.ts';
+import { resolveRequest } from '../../src/service/promote/resolve-request.ts';
 import { listNotifications } from '../../src/service/store/promotion-store.ts';
 import { verifyStandardWebhook } from '../../src/service/triggers/standard-webhooks.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
@@ -106,10 +107,10 @@ test('requested, awaiting-approval, approved and succeeded are sent signed and r
   const image = await buildImage({ layers: [4_000], seed: 'notify-approved' });
   await pushImage(rig.anonymous!, 'payments/app', 'v1', image);
   const { promotion } = await harness.engine.accept(
-    {
+    resolveRequest(rigSetup.config, {
       source: { environment: 'nonprod', repository: 'payments/app', tag: 'v1' },
       trigger: { kind: 'api', actor: 'ci' },
-    },
+    }),
     ci,
   );
   assert.equal(promotion.status, 'awaiting_approval');
@@ -144,10 +145,10 @@ test('a promotion without approvals announces requested then its outcome, never 
   const image = await buildImage({ layers: [4_000], seed: 'notify-direct' });
   await pushImage(rig.anonymous!, 'team-a/app', 'v1', image);
   const { promotion } = await harness.engine.accept(
-    {
+    resolveRequest(rigSetup.config, {
       source: { environment: 'nonprod', repository: 'team-a/app', tag: 'v1' },
       trigger: { kind: 'api', actor: 'ci' },
-    },
+    }),
     ci,
   );
   await waitForStatus(harness.engine, promotion.id, 'succeeded');

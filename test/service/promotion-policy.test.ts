@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { AuditKind } from '../../src/service/promote/audit-kinds.ts';
 import { PromotionErrorCode } from '../../src/service/promote/promotion-error.ts';
-import type { PromotionRequest } from '../../src/service/promote/promotion-request.ts';
+import { type ResolvedRequest, resolveRequest } from '../../src/service/promote/resolve-request.ts';
 import { buildCosignSignature, buildImage, pushImage, sha256Digest } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
 import type { RigTarget } from '../rig/rig-client.ts';
@@ -53,8 +53,12 @@ const { harness } = await sharedEngine(cleanup, config);
 const { engine } = harness;
 const ci = { name: 'ci', kind: 'token' } as const;
 
-function request(repository: string, tag: string): PromotionRequest {
-  return { source: { environment: 'nonprod', repository, tag }, trigger: { kind: 'api', actor: 'ci' } };
+function request(repository: string, tag: string): ResolvedRequest {
+  const asked = {
+    source: { environment: 'nonprod', repository, tag },
+    trigger: { kind: 'api' as const, actor: 'ci' },
+  };
+  return resolveRequest(config.config, asked);
 }
 
 async function pushSource(target: RigTarget, repository: string, tag: string, seed: string) {

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditKind } from '../../src/service/promote/audit-kinds.ts';
 import type { PromotionLogger } from '../../src/service/promote/engine-context.ts';
 import { PROMOTE_JOB, type PromoteJobPayload } from '../../src/service/promote/promote-job.ts';
-import type { PromotionRequest } from '../../src/service/promote/promotion-request.ts';
+import { type ResolvedRequest, resolveRequest } from '../../src/service/promote/resolve-request.ts';
 import { transition } from '../../src/service/store/promotion-store.ts';
 import { pgliteTestBackend } from '../../src/service/store/test-backends.ts';
 import type { FaultProxy } from '../rig/fault-proxy.ts';
@@ -49,8 +49,12 @@ cleanup(() => backend.dispose());
 
 const ci = { name: 'ci', kind: 'token' } as const;
 
-function request(repository: string, tag = 'v1'): PromotionRequest {
-  return { source: { environment: 'nonprod', repository, tag }, trigger: { kind: 'api', actor: 'ci' } };
+function request(repository: string, tag = 'v1'): ResolvedRequest {
+  const asked = {
+    source: { environment: 'nonprod', repository, tag },
+    trigger: { kind: 'api' as const, actor: 'ci' },
+  };
+  return resolveRequest(config.config, asked);
 }
 
 async function pushSource(repository: string, seed: string, layers = [30_000, 10_000]) {

@@ -6,6 +6,7 @@
 import { roleAllows } from './api-tokens.ts';
 import type { ConfigPieces, KeyPath, PathProblem } from './config-pieces.ts';
 import { externalSources } from './config-sources.ts';
+import { isRegistryEventTrigger } from './rule-triggers.ts';
 import type { PromotionRule } from './schema.ts';
 
 export interface ReferenceCheckResult {
@@ -59,6 +60,9 @@ export function checkReferences(pieces: ConfigPieces): ReferenceCheckResult {
       problem([...at, 'name'], `duplicate rule name "${head.name}" (first used by promotions[${earlier}])`);
   }
   // Promotion rules: everything that needs the whole rule.
+  const triggersGiven = new Set(
+    pieces.ruleHeads.filter(({ value }) => value.triggersGiven).map((h) => h.index),
+  );
   const firstRoute = new Map<string, number>();
   for (const { index, value: rule } of pieces.promotions) {
     const at = ['promotions', index];
@@ -75,6 +79,7 @@ export function checkReferences(pieces: ConfigPieces): ReferenceCheckResult {
       warn([...at, 'signature', 'publicKeyFiles'], 'ignored while signature.required is false');
     }
     checkApprovals(pieces, index, rule, problem, warn);
+    checkRuleTriggers(pieces, index, rule, triggersGiven.has(index), problem, warn);
   }
 
   // API tokens.
@@ -116,6 +121,19 @@ export function checkReferences(pieces: ConfigPieces): ReferenceCheckResult {
     const trigger = triggers[key];
     if (trigger?.enabled && trigger.environment !== undefined) {
       environmentRef(['triggers', key, 'environment'], trigger.environment);
+    }
+    // Before per-rule triggers every rule accepted registry events; after an upgrade such a config
+    // silently promotes nothing on push, so say so (only when every rule could be read).
+    const rulesComplete = pieces.promotions.length === pieces.ruleHeads.length;
+    if (
+      trigger?.enabled &&
+      rulesComplete &&
+      !pieces.promotions.some(({ value }) => value.triggers.includes(key))
+    ) {
+      warn(
+        ['triggers', key, 'enabled'],
+        `no promotion rule lists "${key}" in its triggers: registry pushes promote nothing (registry events are opt-in per rule)`,
+      );
     }
   }
   if (!Object.values(triggers).some((trigger) => trigger.enabled)) {
@@ -177,6 +195,50 @@ function checkApprovals(
       `needs ${required} distinct approvers but only ${eligible.length} API token(s) can approve this rule (${who})`,
     );
   }
+}
+
+/**
+ * A rule's `triggers` against the `triggers:` section. Listing a trigger that is not enabled is an
+ * error, not a warning: whoever wrote it expects that trigger to promote this rule, and a config that
+ * silently never does is found out only when a release does not arrive. (The default list is not
+ * checked: it means "whichever of these is enabled".) A registry event that can promote a rule with no
+ * approval is legal but is exactly the path issue 13 found unguarded, so it is always warned about.
+ */
+function checkRuleTriggers(
+  pieces: ConfigPieces,
+  index: number,
+  rule: PromotionRule,
+  given: boolean,
+  problem: (path: KeyPath, message: string) => void,
+  warn: (path: KeyPath, message: string) => void,
+): void {
+  const at = ['promotions', index, 'triggers'];
+  rule.triggers.forEach((name, i) => {
+    const trigger = pieces.triggers[name];
+    // An invalid trigger section is reported where it is; only a valid, disabled one is a problem here.
+    if (trigger === undefined) return;
+    if (!trigger.enabled) {
+      if (given) {
+        problem(
+          [...at, i],
+          `rule "${rule.name}" lists trigger "${name}", which is not enabled (set triggers.${name}.enabled: true, or remove "${name}" from this list)`,
+        );
+      }
+      return;
+    }
+    if (!isRegistryEventTrigger(name) || !('environment' in trigger)) return;
+    if (trigger.environment !== rule.from.environment) {
+      warn(
+        [...at, i],
+        `never used: triggers.${name} reports pushes to environment "${trigger.environment}", but this rule promotes from "${rule.from.environment}"`,
+      );
+    } else if (rule.approvals.required === 0) {
+      warn(
+        [...at, i],
+        `rule "${rule.name}": a registry push to ${rule.from.environment}:${rule.from.repository} (${name} event) promotes to ${rule.to.environment} with no approval and no CI; set approvals.required, or remove "${name}" if CI should decide`,
+      );
+    }
+  });
 }
 
 function isLoopback(hostname: string): boolean {

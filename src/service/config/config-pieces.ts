@@ -44,6 +44,8 @@ export interface RuleHead {
   readonly name?: string | undefined;
   readonly fromEnvironment?: string | undefined;
   readonly toEnvironment?: string | undefined;
+  /** Whether the rule lists its `triggers` itself (the default list is never checked against `triggers:`). */
+  readonly triggersGiven: boolean;
 }
 
 export interface ConfigPieces {
@@ -99,6 +101,7 @@ function ruleHead(item: unknown): RuleHead | undefined {
     name: typeof item['name'] === 'string' ? item['name'] : undefined,
     fromEnvironment: environmentOf(item['from']),
     toEnvironment: environmentOf(item['to']),
+    triggersGiven: item['triggers'] !== undefined,
   };
 }
 

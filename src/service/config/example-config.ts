@@ -46,6 +46,9 @@ promotions:
     tags: '[0-9a-f]{7,40}'                        # whole tag must match: abbreviated or full git SHAs
     immutableTags: true                           # never move a prod tag to a different digest (default)
     copySignatures: true                          # bring cosign signatures, attestations, SBOMs (default)
+    # Who may ask (each enabled under triggers:). Default: every trigger except registry events
+    # (distribution, harbor), which a rule must list to be promoted by a push.
+    triggers: [standardWebhooks, openshift, api]
 
   # Payments: signed images only, and two people other than the requester must approve.
   - name: payments
@@ -73,8 +76,8 @@ triggers:
     enabled: true
     secrets:
       - env: FERRY_OPENSHIFT_WEBHOOK_SECRET
-  distribution:                                   # registry push notifications
-    enabled: false
+  distribution:                                   # registry push notifications; a rule must list
+    enabled: false                                # "distribution" in its triggers to be promoted by one
   harbor:
     enabled: false
 

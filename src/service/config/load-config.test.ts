@@ -97,6 +97,7 @@ describe('valid configs', () => {
       aliases: [],
       tls: { verify: true },
       credentials: { kind: 'anonymous' },
+      maxConcurrentPromotions: 4,
     });
     assert.deepEqual(config.promotions[0], {
       name: 'team-a',
@@ -107,6 +108,8 @@ describe('valid configs', () => {
       signature: { required: false, publicKeyFiles: [] },
       immutableTags: true,
       copySignatures: true,
+      // Registry events (distribution, harbor) are opt-in per rule.
+      triggers: ['api', 'standardWebhooks', 'github', 'openshift'],
     });
     assert.equal(config.triggers.api.enabled, true);
     assert.equal(config.triggers.github.enabled, false);

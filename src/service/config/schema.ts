@@ -24,6 +24,7 @@ import {
   splitEnvironmentPattern,
   wildcardsOf,
 } from './repository-pattern.ts';
+import { DEFAULT_RULE_TRIGGERS, RULE_TRIGGERS } from './rule-triggers.ts';
 
 /** API token roles; what each may do is api-tokens.ts `roleAllows`. */
 export const ROLES = ['viewer', 'promoter', 'approver', 'admin'] as const;
@@ -303,6 +304,28 @@ export function configSchemas(options: ConfigSchemaOptions) {
       // Copy cosign signatures, attestations and SBOMs (`sha256-<hex>.sig/.att/.sbom` tags and OCI
       // referrers) along with the image. Default true.
       copySignatures: z.boolean().default(true),
+      // Triggers that may request a promotion under this rule, named as in `triggers:` (each must be
+      // enabled there). Default: api, standardWebhooks, github, openshift — every trigger except registry
+      // events (distribution, harbor), which a rule must list to be promoted by a registry push.
+      // Reruns and rollbacks are API operations on an accepted promotion and are always allowed.
+      triggers: z
+        .array(z.enum(RULE_TRIGGERS))
+        .min(1, `triggers is empty; remove it to allow the default (${DEFAULT_RULE_TRIGGERS.join(', ')})`)
+        .check((ctx) => {
+          const seen = new Set<string>();
+          ctx.value.forEach((trigger, i) => {
+            if (seen.has(trigger)) {
+              ctx.issues.push({
+                code: 'custom',
+                path: [i],
+                message: `"${trigger}" is listed twice`,
+                input: undefined,
+              });
+            }
+            seen.add(trigger);
+          });
+        })
+        .default([...DEFAULT_RULE_TRIGGERS]),
     })
     .check((ctx) => {
       const { from, to } = ctx.value;

@@ -1,70 +1,63 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PromotionError, PromotionErrorCode } from '../promote/promotion-error.ts';
-import { createAdmission, matchRequest } from './admission.ts';
+import { createAdmission } from './admission.ts';
 import { FakePromotionService, testConfig } from './http-fixture.ts';
 
 const config = testConfig((raw) => {
-  raw['environments'] = {
-    ...(raw['environments'] as object),
-    staging: { registry: 'registry.staging.example', credentials: { anonymous: true } },
-  };
   raw['promotions'] = [
-    { name: 'to-staging', from: 'staging:team-b/*', to: 'prod:team-b/*', tags: '.+' },
-    { name: 'team-b', from: 'nonprod:team-b/*', to: 'staging:team-b/*', tags: '.+' },
     { name: 'team-a', from: 'nonprod:team-a/*', to: 'prod:team-a/*', tags: '.+' },
+    {
+      name: 'pushed',
+      from: 'nonprod:pushed/*',
+      to: 'prod:pushed/*',
+      tags: '.+',
+      triggers: ['distribution'],
+      approvals: { required: 1 },
+    },
   ];
-});
-
-test('a source without environment or registry takes the first rule, in config order, that fits', () => {
-  const request = (source: object, destination?: object) => ({
-    source: { repository: 'team-b/app', tag: 'v1', ...source },
-    ...(destination === undefined ? {} : { destination }),
-    trigger: { kind: 'api' as const, actor: 'x' },
-  });
-  assert.equal(matchRequest(config, request({}))?.rule.name, 'to-staging');
-  assert.equal(matchRequest(config, request({}, { environment: 'staging' }))?.rule.name, 'team-b');
-  assert.equal(matchRequest(config, request({ environment: 'nonprod' }))?.rule.name, 'team-b');
-  assert.equal(matchRequest(config, request({ repository: 'team-a/app' }))?.rule.name, 'team-a');
-  assert.equal(matchRequest(config, request({ repository: 'team-z/app' })), undefined);
-  assert.equal(matchRequest(config, request({ environment: 'unknown' })), undefined);
 });
 
 const actor = { name: 'hook', kind: 'webhook' as const };
 
-test('prepare pins the environment of the rule that decided, and names what no rule covers', () => {
-  const admission = createAdmission({ config, service: new FakePromotionService(config) });
-  const open = {
+test('the service gets the request resolved once, exactly as admission resolved it', async () => {
+  const service = new FakePromotionService(config);
+  const admission = createAdmission({ config, service });
+  const resolved = admission.resolve({
     source: { repository: 'team-a/app', tag: 'v1' },
-    trigger: { kind: 'api' as const, actor: 'x' },
-  };
-  const prepared = admission.prepare(open);
-  assert.equal(prepared.match.rule.name, 'team-a');
-  assert.deepEqual(prepared.request.source, { repository: 'team-a/app', tag: 'v1', environment: 'nonprod' });
-  const named = { ...open, source: { ...open.source, registry: 'registry.nonprod.example:5000' } };
-  assert.equal(admission.prepare(named).request, named, 'a request that names its source is passed as it is');
+    trigger: { kind: 'api', actor: 'x' },
+  });
+  assert.equal(resolved.match.rule.name, 'team-a');
+  assert.equal(resolved.match.source.environment, 'nonprod', 'the rule decided the source environment');
+  await admission.accept(resolved, actor);
+  assert.equal(service.callsTo('accept')[0]?.args[0], resolved);
+});
+
+test('a trigger the rule does not list is refused before the service is asked (403, naming rule and trigger)', () => {
+  const service = new FakePromotionService(config);
+  const admission = createAdmission({ config, service });
   assert.throws(
     () =>
-      admission.prepare({
-        source: { registry: 'registry.other.example', repository: 'x/y', tag: 'v1' },
-        destination: { environment: 'prod' },
-        trigger: { kind: 'openshift', actor: 'x' },
+      admission.resolve({
+        source: { environment: 'nonprod', repository: 'pushed/app', tag: 'v1' },
+        trigger: { kind: 'standard-webhook', actor: 'x', deliveryId: 'msg_1' },
       }),
     (err) =>
       err instanceof PromotionError &&
-      err.status === 404 &&
-      err.code === PromotionErrorCode.NoRule &&
-      err.message === 'no promotion rule applies to registry.other.example: x/y → prod: (rule default)',
+      err.status === 403 &&
+      err.code === PromotionErrorCode.TriggerNotAllowed &&
+      /rule "pushed" does not accept the standardWebhooks trigger/.test(err.message),
   );
+  assert.equal(service.callsTo('accept').length, 0);
 });
 
 test('accept recognises a replayed delivery by the promotion the service returns for it', async () => {
   const service = new FakePromotionService(config);
   const admission = createAdmission({ config, service });
-  const request = {
+  const request = admission.resolve({
     source: { environment: 'nonprod', repository: 'team-a/app', tag: 'v1' },
     trigger: { kind: 'standard-webhook' as const, deliveryId: 'msg_1', actor: 'hook' },
-  };
+  });
   const first = await admission.accept(request, actor);
   assert.deepEqual([first.result.created, first.replayed], [true, false]);
   const again = await admission.accept(request, actor);

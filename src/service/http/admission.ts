@@ -1,110 +1,50 @@
 /**
- * What every trigger route does once it holds an authenticated, parsed PromotionRequest: find the
- * promotion rule that applies, then hand the request to `PromotionService.accept`. A request no rule
- * covers is refused before the service is asked, with the engine's own NoRule error, so the answer is
- * the same whichever layer notices.
- *
- * Matching here is a pre-check with the same pure `matchRule` the engine uses: it lets the HTTP layer
- * refuse early, check a token's rule scope, and skip irrelevant registry pushes. The engine matches
- * again at acceptance and stays the authority (tag pattern, signatures, approvals are its business).
+ * What every trigger route does once it holds an authenticated, parsed PromotionRequest: resolve it
+ * (promote/resolve-request.ts: the rule, both sides, the tag, whether the trigger may ask for that rule)
+ * and hand the resolved request to `PromotionService.accept`, which takes it as is. Matching happens
+ * here, once; a request no rule covers (or whose trigger its rule does not accept) is refused before
+ * the service is asked, with one error format whichever trigger sent it.
  *
  * Delivery ids (`trigger.deliveryId`) are de-duplicated by the engine, durably and in the same
  * transaction that records the promotion (promote/record-promotion.ts): a redelivery comes back from
- * accept as the promotion it created, `created: false`. This module only recognises that case, so the
- * route can answer it as a replay (409 carrying the promotion, which `ferry trigger` treats like 200).
+ * accept as the promotion it led to, `replayed: true`. This module passes that on, so the route can
+ * answer it as a replay (409 carrying the promotion, which `ferry trigger` treats like 200).
  */
-import { matchRule, type RuleMatch } from '../config/match-rule.ts';
 import type { FerryConfig } from '../config/schema.ts';
-import { PromotionError, PromotionErrorCode } from '../promote/promotion-error.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
 import type { AcceptResult, Actor, PromotionService } from '../promote/promotion-service.ts';
-
-type RuleConfig = Pick<FerryConfig, 'environments' | 'promotions'>;
-
-/**
- * matchRule, plus the case it leaves to its caller: a source that names neither environment nor
- * registry (`ferry trigger --image team-a/app` without `--from`), where "the matching rule decides".
- * Rules are then tried in config order, each with its own source environment, so the first rule whose
- * pattern fits wins, exactly as when the environment is given.
- */
-export function matchRequest(config: RuleConfig, request: PromotionRequest): RuleMatch | undefined {
-  const { source, destination } = request;
-  if (source.environment !== undefined || source.registry !== undefined) {
-    return matchRule(config, source, destination);
-  }
-  for (const rule of config.promotions) {
-    const found = matchRule(config, { ...source, environment: rule.from.environment }, destination);
-    if (found?.rule === rule) return found;
-  }
-  return undefined;
-}
-
-export interface PreparedRequest {
-  /** The request, with the source environment filled in when it named neither environment nor registry. */
-  readonly request: PromotionRequest;
-  readonly match: RuleMatch;
-}
+import { type ResolvedRequest, resolveRequest } from '../promote/resolve-request.ts';
 
 export interface Admitted {
   readonly result: AcceptResult;
-  /** The request's delivery id had already been accepted: this is the promotion that delivery created. */
+  /** The request's delivery id had already been accepted: this is the promotion that delivery led to. */
   readonly replayed: boolean;
+  /** The request's delivery id, if its trigger has one. */
+  readonly deliveryId?: string | undefined;
 }
 
 export interface Admission {
-  /** The rule that applies to the request, or undefined. */
-  match(request: PromotionRequest): RuleMatch | undefined;
-  /** The rule that applies and the request as the service gets it, or PromotionError NoRule (404). */
-  prepare(request: PromotionRequest): PreparedRequest;
-  accept(request: PromotionRequest, actor: Actor): Promise<Admitted>;
+  /**
+   * The request matched to its rule, or a PromotionError: NoRule (404), TriggerNotAllowed (403),
+   * TagNotAllowed / InvalidRequest (422).
+   */
+  resolve(request: PromotionRequest): ResolvedRequest;
+  accept(request: ResolvedRequest, actor: Actor): Promise<Admitted>;
 }
 
 export interface AdmissionDeps {
-  readonly config: RuleConfig;
+  readonly config: Pick<FerryConfig, 'environments' | 'promotions'>;
   readonly service: Pick<PromotionService, 'accept'>;
 }
 
-function describeSide(side: {
-  environment?: string | undefined;
-  registry?: string | undefined;
-  repository?: string | undefined;
-}): string {
-  const where = [side.environment, side.registry].filter((part) => part !== undefined).join(' at ');
-  const what = side.repository ?? '(rule default)';
-  return where === '' ? what : `${where}: ${what}`;
-}
-
 export function createAdmission(deps: AdmissionDeps): Admission {
-  const match = (request: PromotionRequest) => matchRequest(deps.config, request);
   return {
-    match,
-    prepare(request) {
-      const found = match(request);
-      if (found === undefined) {
-        const destination =
-          request.destination === undefined ? '' : ` → ${describeSide(request.destination)}`;
-        throw new PromotionError(
-          PromotionErrorCode.NoRule,
-          `no promotion rule applies to ${describeSide(request.source)}${destination}`,
-        );
-      }
-      const { source } = request;
-      if (source.environment !== undefined || source.registry !== undefined) return { request, match: found };
-      // The rule's source environment is pinned, so the service resolves the same rule.
-      return {
-        request: { ...request, source: { ...source, environment: found.source.environment } },
-        match: found,
-      };
-    },
+    resolve: (request) => resolveRequest(deps.config, request),
     async accept(request, actor) {
       const result = await deps.service.accept(request, actor);
-      const { kind, deliveryId } = request.trigger;
-      const replayed =
-        !result.created &&
-        deliveryId !== undefined &&
-        result.promotion.deliveryId === deliveryId &&
-        result.promotion.triggerKind === kind;
-      return { result, replayed };
+      // Whether the delivery created the promotion or matched an existing one, its id is remembered:
+      // a second delivery with that id is a replay either way.
+      return { result, replayed: result.replayed === true, deliveryId: request.trigger.deliveryId };
     },
   };
 }

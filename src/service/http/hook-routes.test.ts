@@ -6,9 +6,9 @@ import { signGithubPayload } from '../triggers/github-signature.ts';
 import { TriggerErrorCode } from '../triggers/trigger-error.ts';
 import { HttpErrorCode } from './errors.ts';
 import {
+  acceptedView,
   buildTestApp,
   COMMIT,
-  NONPROD_REGISTRY,
   newDeliveryId,
   PROD_REGISTRY,
   SECRETS,
@@ -68,11 +68,13 @@ describe('POST /hooks/standard (Standard Webhooks, what `ferry trigger` sends)',
       assert.ok(key in body.promotion, key);
     assert.equal(body.promotion.destination.registry, PROD_REGISTRY);
     const [call] = t.service.callsTo('accept').slice(-1);
-    assert.deepEqual(call?.args, [
+    assert.deepEqual(acceptedView(call), [
       {
-        // No `from` was sent: the environment of the rule that matched is pinned for the service.
-        source: { repository: 'team-a/app', tag: COMMIT, environment: 'nonprod' },
-        destination: { environment: 'prod' },
+        // No `from` was sent: the rule that matched decided the source environment.
+        rule: 'team-a',
+        source: 'nonprod:team-a/app',
+        destination: 'prod:team-a/app',
+        tag: COMMIT,
         trigger: {
           kind: 'standard-webhook',
           deliveryId: request.headers['webhook-id'],
@@ -237,7 +239,7 @@ describe('POST /hooks/github', () => {
     const response = await postGithub(body, headers);
     assert.equal(response.statusCode, 202, response.body);
     const [call] = t.service.callsTo('accept').slice(-1);
-    assert.deepEqual((call?.args[0] as { trigger?: unknown } | undefined)?.trigger, {
+    assert.deepEqual(acceptedView(call)[0].trigger, {
       kind: 'github',
       deliveryId: delivery,
       actor: 'github#1',
@@ -275,8 +277,10 @@ describe('OpenShift generic webhook', () => {
   const LONG = `/oapi/v1/namespaces/myproject-prod/buildconfigs/production-pipeline/webhooks/${SECRETS.openshift}/generic`;
 
   const EXPECTED = {
-    source: { registry: NONPROD_REGISTRY, repository: 'myproject-dev/myapp', tag: COMMIT },
-    destination: { registry: PROD_REGISTRY, repository: 'myproject-prod/myapp', tag: COMMIT },
+    rule: 'seed',
+    source: 'nonprod:myproject-dev/myapp',
+    destination: 'prod:myproject-prod/myapp',
+    tag: COMMIT,
     gitCommit: COMMIT,
   };
 
@@ -293,7 +297,7 @@ describe('OpenShift generic webhook', () => {
       assert.ok(response.statusCode === 202 || response.statusCode === 200, response.body);
       assert.equal(response.json().promotion.rule, 'seed');
       const [call] = t.service.callsTo('accept').slice(-1);
-      assert.deepEqual(call?.args, [
+      assert.deepEqual(acceptedView(call), [
         { ...EXPECTED, trigger: { kind: 'openshift', actor } },
         { name: actor, kind: 'webhook' },
       ]);
@@ -387,6 +391,30 @@ describe('server-side misconfiguration', () => {
       await broken.app.close();
     }
   });
+});
+
+test('a webhook for a rule that does not list its trigger is 403 FERRY_E_PROMOTION_TRIGGER_NOT_ALLOWED, naming both', async () => {
+  const apiOnly = await buildTestApp({
+    config: testConfig((raw) => {
+      const rules = raw['promotions'] as Record<string, unknown>[];
+      raw['promotions'] = rules.map((rule) =>
+        rule['name'] === 'payments' ? { ...rule, triggers: ['api'] } : rule,
+      );
+    }),
+  });
+  try {
+    const request = standardWebhook(triggerBody({ image: 'payments/api', tag: 'v1' }));
+    const response = await apiOnly.app.inject({ method: 'POST', url: '/hooks/standard', ...request });
+    const body = assertRefused(response, 403, 'FERRY_E_PROMOTION_TRIGGER_NOT_ALLOWED');
+    assert.match(
+      body.message,
+      /rule "payments" does not accept the standardWebhooks trigger \(it accepts: api\)/,
+    );
+    assert.deepEqual(Object.keys(body).sort(), ['code', 'message']);
+    assert.equal(apiOnly.service.callsTo('accept').length, 0);
+  } finally {
+    await apiOnly.app.close();
+  }
 });
 
 test('disabled triggers are 404', async () => {

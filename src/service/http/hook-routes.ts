@@ -67,8 +67,7 @@ export function registerHookRoutes(app: FastifyInstance, ctx: RouteContext): voi
     promotion: PromotionRequest,
     actor: Actor,
   ) {
-    const prepared = admission.prepare(promotion);
-    const admitted = await admission.accept(prepared.request, actor);
+    const admitted = await admission.accept(admission.resolve(promotion), actor);
     const { result, replayed } = admitted;
     request.log = request.log.child({ promotionId: result.promotion.id });
     request.log.info(

@@ -3,11 +3,12 @@
  * tokens of each role, a recording PromotionService fake, and captured log output.
  *
  * The fake stands in for the promotion engine (tested on its own, and end to end by the integration
- * tests): it accepts whatever a rule matches, so these tests see exactly which requests reached
- * `accept` and which were refused before it. Like the engine, it answers a delivery id it has seen
+ * tests): it accepts whatever resolved request it is given, so these tests see exactly which requests
+ * reached `accept` and which admission refused before it. Like the engine, it answers a delivery id it has seen
  * with the promotion that delivery created (`created: false`).
  */
 
+import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { configSchemas, type FerryConfig } from '../config/schema.ts';
@@ -19,12 +20,12 @@ import type {
   PromotionService,
   PromotionUpdate,
 } from '../promote/promotion-service.ts';
+import { type ResolvedRequest, resolveRequest } from '../promote/resolve-request.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
 import type { Approval } from '../store/promotion-store.ts';
 import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
 import { signStandardWebhook } from '../triggers/standard-webhooks.ts';
-import { matchRequest } from './admission.ts';
 import { createHttpApp, type HttpAppOptions } from './create-http-app.ts';
 import { createMetrics, type FerryMetrics } from './metrics.ts';
 import type { Readiness } from './readiness.ts';
@@ -67,7 +68,14 @@ export function testConfig(edit: (raw: Record<string, unknown>) => void = () => 
       prod: { registry: PROD_REGISTRY, credentials: { anonymous: true } },
     },
     promotions: [
-      { name: 'team-a', from: 'nonprod:team-a/*', to: 'prod:team-a/*', tags: '.+' },
+      // Every trigger, registry events included (they are opt-in); the other rules keep the default.
+      {
+        name: 'team-a',
+        from: 'nonprod:team-a/*',
+        to: 'prod:team-a/*',
+        tags: '.+',
+        triggers: ['api', 'standardWebhooks', 'github', 'openshift', 'distribution', 'harbor'],
+      },
       { name: 'seed', from: 'nonprod:myproject-dev/*', to: 'prod:myproject-prod/*', tags: '[0-9a-f]{7,40}' },
       { name: 'payments', from: 'nonprod:payments/*', to: 'prod:payments/*', tags: '.+' },
     ],
@@ -104,33 +112,62 @@ export interface Call {
   readonly args: readonly unknown[];
 }
 
-/** A promotion as the store would hold it, from a request the fake accepted. */
-export function promotionFrom(id: string, request: PromotionRequest, config: FerryConfig): Promotion {
-  const match = matchRequest(config, request);
+/** What the fake's accept was given, in a form a test can compare: rule name, sides as `env:repo`. */
+export interface AcceptedView {
+  readonly rule: string;
+  readonly source: string;
+  readonly destination: string;
+  readonly tag: string;
+  readonly digest?: string;
+  readonly trigger: ResolvedRequest['trigger'];
+  readonly gitCommit?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export function acceptedView(call: Call | undefined): [AcceptedView, Actor] {
+  assert.ok(call !== undefined && call.method === 'accept', 'accept was not called');
+  const [request, actor] = call.args as [ResolvedRequest, Actor];
+  const { match } = request;
+  const view: AcceptedView = {
+    rule: match.rule.name,
+    source: `${match.source.environment}:${match.source.repository}`,
+    destination: `${match.destination.environment}:${match.destination.repository}`,
+    tag: request.tag,
+    ...(request.digest === undefined ? {} : { digest: request.digest }),
+    trigger: request.trigger,
+    ...(request.gitCommit === undefined ? {} : { gitCommit: request.gitCommit }),
+    ...(request.labels === undefined ? {} : { labels: request.labels }),
+  };
+  return [view, actor];
+}
+
+/** A promotion as the store would hold it, from a resolved request the fake accepted. */
+export function promotionFrom(id: string, request: ResolvedRequest): Promotion {
+  const { match, tag, trigger } = request;
   const now = new Date('2024-05-01T10:00:00Z');
   return {
     id,
     kind: 'promotion',
-    releaseTag: match?.rule.releaseTag ?? null,
-    rule: match?.rule.name ?? 'unknown',
+    releaseTag: match.rule.releaseTag ?? null,
+    rule: match.rule.name,
     source: {
-      environment: match?.source.environment ?? null,
-      registry: match?.source.registry ?? request.source.registry ?? '',
-      repository: request.source.repository,
-      tag: request.source.tag ?? null,
-      digest: request.source.digest ?? DIGEST,
+      environment: match.source.environment,
+      registry: match.source.registry,
+      repository: match.source.repository,
+      tag,
+      digest: request.digest ?? DIGEST,
     },
     destination: {
-      environment: match?.destination.environment ?? null,
-      registry: match?.destination.registry ?? '',
-      repository: match?.destination.repository ?? request.source.repository,
-      tag: request.source.tag ?? 'latest',
+      environment: match.destination.environment,
+      registry: match.destination.registry,
+      repository: match.destination.repository,
+      tag,
     },
     status: 'queued',
     reason: null,
-    requestedBy: request.trigger.actor,
-    triggerKind: request.trigger.kind,
-    deliveryId: request.trigger.deliveryId ?? null,
+    requestedBy: trigger.actor,
+    triggerKind: trigger.kind,
+    deliveryId: trigger.deliveryId ?? null,
     approvalsRequired: 0,
     attempts: 0,
     resultDigest: null,
@@ -180,7 +217,7 @@ export class FakePromotionService implements PromotionService {
       source: { environment: 'nonprod', repository: 'team-a/app', tag: 'v1' },
       trigger: { kind: 'api', actor: 'jenkins' },
     };
-    const promotion = { ...promotionFrom(id, request, this.config), ...overrides };
+    const promotion = { ...promotionFrom(id, resolveRequest(this.config, request)), ...overrides };
     this.promotions.set(id, promotion);
     return promotion;
   }
@@ -212,14 +249,14 @@ export class FakePromotionService implements PromotionService {
     }
   }
 
-  async accept(request: PromotionRequest, actor: Actor): Promise<AcceptResult> {
+  async accept(request: ResolvedRequest, actor: Actor): Promise<AcceptResult> {
     this.record('accept', [request, actor]);
     const { kind, deliveryId } = request.trigger;
     const delivered = [...this.promotions.values()].find(
       (p) => deliveryId !== undefined && p.deliveryId === deliveryId && p.triggerKind === kind,
     );
-    if (delivered !== undefined) return { promotion: delivered, created: false };
-    const candidate = promotionFrom(this.nextId(), request, this.config);
+    if (delivered !== undefined) return { promotion: delivered, created: false, replayed: true };
+    const candidate = promotionFrom(this.nextId(), request);
     const existing = [...this.promotions.values()].find(
       (p) =>
         p.source.digest === candidate.source.digest &&

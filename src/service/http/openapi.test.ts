@@ -3,11 +3,11 @@ import { after, before, test } from 'node:test';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../api/openapi.ts';
 import { ROUTE_ALIASES } from '../../api/response-check.ts';
 import { REQUEST_EXAMPLES } from '../../api/routes.ts';
+import { resolveRequest } from '../promote/resolve-request.ts';
 import { OPENSHIFT_BODY_FORMATS, parseOpenShiftGenericBody } from '../triggers/openshift-generic.ts';
 import { parseBody } from '../triggers/parse-body.ts';
 import { parseRestPromotionBody } from '../triggers/rest-body.ts';
 import { parseStandardWebhookBody } from '../triggers/standard-webhook-body.ts';
-import { matchRequest } from './admission.ts';
 import { buildTestApp, type TestApp } from './http-fixture.ts';
 
 let t: TestApp;
@@ -112,13 +112,13 @@ test('the document states the contract: strict bodies, status enums, filters and
 
 test("the request examples pass the routes' own parsers and match a rule", () => {
   const rest = parseRestPromotionBody(REQUEST_EXAMPLES.promotionRequest, { actor: 'docs' });
-  assert.ok(matchRequest(t.config, rest));
+  assert.ok(resolveRequest(t.config, rest));
   const webhook = parseStandardWebhookBody(REQUEST_EXAMPLES.promotionWebhook, { actor: 'docs' });
-  assert.ok(matchRequest(t.config, webhook));
+  assert.ok(resolveRequest(t.config, webhook));
   const raw = Buffer.from(JSON.stringify(REQUEST_EXAMPLES.openshiftGeneric));
   const openshift = parseOpenShiftGenericBody(
     parseBody(raw, 'application/json', { formats: OPENSHIFT_BODY_FORMATS }),
     { actor: 'docs' },
   );
-  assert.ok(matchRequest(t.config, openshift));
+  assert.ok(resolveRequest(t.config, openshift));
 });

@@ -34,7 +34,8 @@ export async function replyAccepted(
   reply: FastifyReply,
   admitted: Admitted | AcceptResult,
 ): Promise<AcceptedBody | ReplayedBody> {
-  const { result, replayed } = 'result' in admitted ? admitted : { result: admitted, replayed: false };
+  const { result, replayed, deliveryId } =
+    'result' in admitted ? admitted : { result: admitted, replayed: false, deliveryId: undefined };
   const url = promotionUrl(ctx.config.server, request, result.promotion.id);
   const promotion = await ctx.views.one(result.promotion);
   reply.header('location', url);
@@ -45,7 +46,7 @@ export async function replyAccepted(
   reply.code(409);
   return {
     code: TriggerErrorCode.DuplicateDelivery,
-    message: `delivery ${JSON.stringify(result.promotion.deliveryId)} was already accepted; this is the promotion it created`,
+    message: `delivery ${JSON.stringify(deliveryId ?? result.promotion.deliveryId)} was already received; this is the promotion it led to`,
     promotion,
     url,
     created: false,

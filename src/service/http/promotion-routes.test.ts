@@ -6,7 +6,7 @@ import { FerryError } from '../../errors/ferry-error.ts';
 import { PromotionErrorCode } from '../promote/promotion-error.ts';
 import { TriggerErrorCode } from '../triggers/trigger-error.ts';
 import { HttpErrorCode } from './errors.ts';
-import { bearer, buildTestApp, COMMIT, type TestApp, TOKENS } from './http-fixture.ts';
+import { acceptedView, bearer, buildTestApp, COMMIT, type TestApp, TOKENS } from './http-fixture.ts';
 
 type Role = keyof typeof TOKENS;
 
@@ -150,10 +150,12 @@ describe('POST /api/v1/promotions', () => {
     assert.equal(accepted.url, `https://ferry.example.com/api/v1/promotions/${accepted.promotion.id}`);
     assert.equal(first.headers.location, accepted.url);
     const [call] = t.service.callsTo('accept').slice(-1);
-    assert.deepEqual(call?.args, [
+    assert.deepEqual(acceptedView(call), [
       {
-        source: { environment: 'nonprod', repository: 'team-a/new', tag: 'v2' },
-        destination: { environment: 'prod' },
+        rule: 'team-a',
+        source: 'nonprod:team-a/new',
+        destination: 'prod:team-a/new',
+        tag: 'v2',
         trigger: { kind: 'api', actor: 'jenkins' },
       },
       { name: 'jenkins', kind: 'token' },
@@ -213,7 +215,7 @@ describe('POST /api/v1/promotions', () => {
         body: restBody({ source: { environment: 'nonprod', repository: 'team-z/app', tag: 'v1' } }),
         status: 404,
         code: PromotionErrorCode.NoRule,
-        message: /nonprod: team-z\/app/,
+        message: /nonprod:team-z\/app/,
       },
       {
         body: restBody({ source: { environment: 'staging', repository: 'team-a/app', tag: 'v1' } }),

@@ -106,9 +106,9 @@ export function registerPromotionRoutes(
       const token = auth.tokenOf(request);
       const value = parseRequestBody(request, ['json'], ctx.bodyLimit);
       const promotionRequest = parseRestPromotionBody(value, { actor: token.name });
-      const prepared = ctx.admission.prepare(promotionRequest);
-      requireAllowed(token, 'promote', prepared.match.rule.name);
-      const admitted = await ctx.admission.accept(prepared.request, tokenActor(token));
+      const resolved = ctx.admission.resolve(promotionRequest);
+      requireAllowed(token, 'promote', resolved.match.rule.name);
+      const admitted = await ctx.admission.accept(resolved, tokenActor(token));
       const { promotion, created } = admitted.result;
       request.log = request.log.child({ promotionId: promotion.id });
       request.log.info({ rule: promotion.rule, created }, 'promotion requested');

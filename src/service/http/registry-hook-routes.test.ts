@@ -5,12 +5,14 @@ import { MediaType } from '../../oci/media-types.ts';
 import { PromotionErrorCode } from '../promote/promotion-error.ts';
 import { TriggerErrorCode } from '../triggers/trigger-error.ts';
 import {
+  acceptedView,
   buildTestApp,
   DIGEST,
   NONPROD_REGISTRY,
   newDeliveryId,
   SECRETS,
   type TestApp,
+  testConfig,
 } from './http-fixture.ts';
 
 let t: TestApp;
@@ -66,19 +68,62 @@ describe('POST /hooks/registry/distribution', () => {
     assert.equal(body.promotions[0].created, true);
     assert.deepEqual(body.ignored, []);
     const [call] = t.service.callsTo('accept').slice(-1);
-    assert.deepEqual(call?.args, [
+    assert.deepEqual(acceptedView(call), [
       {
-        source: {
-          registry: NONPROD_REGISTRY,
-          repository: 'team-a/app',
-          tag: 'dist1',
-          digest: DIGEST,
-          environment: 'nonprod',
-        },
+        rule: 'team-a',
+        source: 'nonprod:team-a/app',
+        destination: 'prod:team-a/app',
+        tag: 'dist1',
+        digest: DIGEST,
         trigger: { kind: 'distribution', deliveryId: event.id, actor: 'ci-bot' },
       },
       { name: 'ci-bot', kind: 'registry' },
     ]);
+  });
+
+  test('a push whose rule did not opt into registry events promotes nothing and is logged at info', async () => {
+    const before = t.service.callsTo('accept').length;
+    const event = pushEvent({ repository: 'payments/api', tag: 'v7' });
+    const response = await postDistribution({ events: [event] });
+    assert.equal(response.statusCode, 200, response.body);
+    const [ignored] = response.json().ignored;
+    assert.equal(ignored.event, `${NONPROD_REGISTRY}/payments/api:v7`);
+    assert.equal(ignored.code, PromotionErrorCode.TriggerNotAllowed);
+    assert.match(ignored.reason, /rule "payments" does not accept the distribution trigger/);
+    assert.equal(t.service.callsTo('accept').length, before);
+    const line = t.logs
+      .map((text) => JSON.parse(text) as Record<string, unknown>)
+      .find((entry) => entry['rule'] === 'payments' && entry['event'] === ignored.event);
+    assert.ok(line, 'the refusal is logged');
+    assert.equal(line['level'], 30, 'at info');
+    assert.equal(line['trigger'], 'distribution');
+    assert.match(String(line['msg']), /not promoted: the rule does not accept registry events/);
+  });
+
+  test('a push the opted-in rule refuses (tag pattern) is ignored with its code, not answered 4xx', async () => {
+    const strict = await buildTestApp({
+      config: testConfig((raw) => {
+        const rules = raw['promotions'] as Record<string, unknown>[];
+        raw['promotions'] = rules.map((rule) =>
+          rule['name'] === 'team-a' ? { ...rule, tags: 'v[0-9]+' } : rule,
+        );
+      }),
+    });
+    try {
+      const response = await strict.app.inject({
+        method: 'POST',
+        url: '/hooks/registry/distribution',
+        headers: { 'content-type': DISTRIBUTION_TYPE, authorization: SECRETS.distribution },
+        payload: JSON.stringify({ events: [pushEvent({ tag: 'latest' })] }),
+      });
+      assert.equal(response.statusCode, 200, response.body);
+      const [ignored] = response.json().ignored;
+      assert.equal(ignored.code, PromotionErrorCode.TagNotAllowed);
+      assert.match(ignored.reason, /"latest" is not allowed by rule "team-a"/);
+      assert.equal(strict.service.callsTo('accept').length, 0);
+    } finally {
+      await strict.app.close();
+    }
   });
 
   test('the wrong static header is 401 and nothing is parsed', async () => {
@@ -197,14 +242,11 @@ describe('POST /hooks/registry/harbor', () => {
     const response = await postHarbor(harborPush('harbor1', 1714557600));
     assert.equal(response.statusCode, 202, response.body);
     const [call] = t.service.callsTo('accept').slice(-1);
-    const request = call?.args[0] as { source: unknown; trigger: { kind: string; actor: string } };
-    assert.deepEqual(request.source, {
-      registry: NONPROD_REGISTRY,
-      repository: 'team-a/app',
-      tag: 'harbor1',
-      digest: DIGEST,
-      environment: 'nonprod',
-    });
+    const [request] = acceptedView(call);
+    assert.deepEqual(
+      [request.source, request.tag, request.digest],
+      ['nonprod:team-a/app', 'harbor1', DIGEST],
+    );
     assert.equal(request.trigger.kind, 'harbor');
     assert.equal(request.trigger.actor, 'robot$ci');
 

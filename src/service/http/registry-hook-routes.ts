@@ -8,8 +8,9 @@
  * Unlike the other hooks, an authenticated delivery whose content cannot be used is answered 2xx, not
  * 4xx: distribution retries a failed delivery forever and queues every later event behind it, so one
  * odd event would stall all notifications. Such events are listed under `ignored` and logged instead:
- * a push no rule covers, a layer or attachment, an invalid event, a replayed event id, a promotion the
- * service refused. Only temporary server-side failures (5xx that retrying can fix) are answered as
+ * a push no rule covers (debug), a push whose rule does not list this trigger in `triggers` (info:
+ * registry events are opt-in per rule), a layer or attachment, an invalid event, a replayed event id,
+ * a promotion the service refused. Only temporary server-side failures (5xx that retrying can fix) are answered as
  * such, so the registry retries; events accepted before the failure are recognised by their ids on the
  * retry (the engine de-duplicates delivery ids) and listed as already received.
  *
@@ -22,8 +23,9 @@ import type { IgnoredEvent, RegistryHookResult } from '../../api/registry-hooks.
 import { ErrorCode } from '../../errors/codes.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import type { FerryConfig } from '../config/schema.ts';
-import { PromotionErrorCode } from '../promote/promotion-error.ts';
+import { PromotionError, PromotionErrorCode } from '../promote/promotion-error.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
+import { TriggerNotAllowedError } from '../promote/resolve-request.ts';
 import { parseDistributionEvents } from '../triggers/distribution-events.ts';
 import { parseHarborEvent } from '../triggers/harbor-events.ts';
 import type { RegistryEventOptions } from '../triggers/registry-event-filters.ts';
@@ -119,19 +121,10 @@ export function registerRegistryHookRoutes(app: FastifyInstance, ctx: RouteConte
           source: { ...candidate.source, environment: environment.name },
         };
         const event = describeEvent(promotion);
-        if (admission.match(promotion) === undefined) {
-          // Most pushes are of images no rule promotes: routine, not a warning.
-          request.log.debug({ trigger, event }, 'registry push matches no promotion rule');
-          body.ignored.push({
-            event,
-            code: PromotionErrorCode.NoRule,
-            reason: 'no promotion rule applies',
-          });
-          continue;
-        }
         try {
+          const resolved = admission.resolve(promotion);
           const actor = { name: promotion.trigger.actor, kind: 'registry' as const };
-          const { result, replayed } = await admission.accept(promotion, actor);
+          const { result, replayed } = await admission.accept(resolved, actor);
           const promotionId = result.promotion.id;
           if (replayed) {
             request.log.info({ trigger, event, promotionId }, 'registry event already received');
@@ -147,6 +140,22 @@ export function registerRegistryHookRoutes(app: FastifyInstance, ctx: RouteConte
           const view = await ctx.views.one(result.promotion);
           body.promotions.push({ promotion: view, url, created: result.created });
         } catch (err) {
+          if (err instanceof TriggerNotAllowedError) {
+            // The rule exists but did not opt into registry events: worth a line, since whoever pushed
+            // may have expected a promotion (issue 13: pushes must not reach production by default).
+            request.log.info(
+              { trigger, rule: err.rule, event, reason: err.message },
+              'registry push not promoted: the rule does not accept registry events',
+            );
+            body.ignored.push({ event, code: err.code, reason: err.message });
+            continue;
+          }
+          if (err instanceof PromotionError && err.code === PromotionErrorCode.NoRule) {
+            // Most pushes are of images no rule promotes: routine, not a warning.
+            request.log.debug({ trigger, event }, 'registry push matches no promotion rule');
+            body.ignored.push({ event, code: err.code, reason: 'no promotion rule applies' });
+            continue;
+          }
           const response = toErrorResponse(err, request.id, ctx.bodyLimit);
           if (RETRYABLE_STATUSES.has(response.status)) throw err;
           if (response.internal) request.log.error({ err, trigger, event }, 'registry push failed');

@@ -2,7 +2,8 @@
  * The promotion service of `ferry serve`: the PromotionService the HTTP API and the triggers call, and
  * the worker loop that carries promotions out. Composition only — each step lives in its own module:
  *
- *   accept:   resolve-request (rule, tag policy) → source-digest (pin the digest) → record-promotion
+ *   accept:   a ResolvedRequest (resolve-request: rule, trigger, tag policy, decided before the service
+ *             is called) → source-digest (pin the digest) → record-promotion
  *   worker:   worker-pool (claims) → run-promotion (policy, copy, verify) → settle-run (outcome)
  *   decide:   approval-decision, cancel-promotion, repeat-promotion (rerun, rollback)
  *   observe:  promotion-events (subscribe), audit trail in the store
@@ -38,7 +39,6 @@ import { PROMOTE_JOB, type PromoteJobPayload } from './promote-job.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
 import { PromotionEvents } from './promotion-events.ts';
 import { repositoryFor } from './promotion-repositories.ts';
-import type { PromotionRequest } from './promotion-request.ts';
 import type {
   AcceptResult,
   Actor,
@@ -54,7 +54,7 @@ import {
   recordPromotions,
 } from './record-promotion.ts';
 import { planRerun, planRollback } from './repeat-promotion.ts';
-import { resolveRequest } from './resolve-request.ts';
+import type { ResolvedRequest } from './resolve-request.ts';
 import { DEFAULT_RETRY_BACKOFF, type RetryBackoff } from './retry-backoff.ts';
 import { runPromotion } from './run-promotion.ts';
 import { resolveSourceDigest } from './source-digest.ts';
@@ -182,7 +182,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
           `delivery ${deliveryId} was already received and created no promotion`,
         );
       }
-      return { promotion: earlier, created: false };
+      return { promotion: earlier, created: false, replayed: true };
     }
     if (outcome.enqueued) pool.wake();
     if (deliveryId !== undefined) recentDeliveries.add(kind, deliveryId);
@@ -200,25 +200,18 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
     return outcome.result;
   }
 
-  /** Resolve the rule and pin the digest (network), then record (one transaction, shared with others). */
-  async function acceptRequest(request: PromotionRequest, actor: Actor): Promise<AcceptResult> {
-    const { trigger } = request;
+  /** Pin the digest of the resolved request (network), then record (one transaction, shared with others). */
+  async function acceptRequest(request: ResolvedRequest, actor: Actor): Promise<AcceptResult> {
+    const { trigger, match, tag, digest: pinned } = request;
     if (trigger.deliveryId !== undefined && recentDeliveries.has(trigger.kind, trigger.deliveryId)) {
       // A redelivery of what this replica accepted is answered at once, without touching a registry.
       // Any other redelivery is caught durably by recordPromotions (the delivery id is unique in the
       // store) and answered the same way, after one wasted tag resolution: cheaper than a lookup on
       // every fresh delivery.
       const earlier = await promotionCreatedByDelivery(ctx.db, trigger.kind, trigger.deliveryId);
-      if (earlier !== undefined) return { promotion: earlier, created: false };
+      if (earlier !== undefined) return { promotion: earlier, created: false, replayed: true };
     }
-    const { match, tag, digest: pinned } = resolveRequest(ctx.config, request);
-    const sourceRepository = await repositoryFor(
-      ctx.config,
-      ctx.endpoint,
-      ctx.registries,
-      match.source,
-      false,
-    ).catch((err: unknown) => {
+    const sourceRepository = await repositoryFor(ctx, match.source, false).catch((err: unknown) => {
       throw err instanceof FerryError && !(err instanceof PromotionError)
         ? new PromotionError(PromotionErrorCode.SourceUnreachable, err.message, {
             cause: err,
@@ -266,7 +259,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
 
     stop: (stopOptions = {}) => pool.stop(stopOptions),
 
-    async accept(request: PromotionRequest, actor: Actor): Promise<AcceptResult> {
+    async accept(request: ResolvedRequest, actor: Actor): Promise<AcceptResult> {
       const leave = pressure.enter();
       try {
         return await acceptRequest(request, actor);
@@ -323,13 +316,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
 
     async rollback(id, actor) {
       const promotion = await required(id);
-      const destination = await repositoryFor(
-        ctx.config,
-        ctx.endpoint,
-        ctx.registries,
-        promotion.destination,
-        true,
-      );
+      const destination = await repositoryFor(ctx, promotion.destination, true);
       const plan = await planRollback(ctx, promotion, actor, destination);
       return record(plan.input, {
         actor,

@@ -42,6 +42,8 @@ export const PromotionErrorCode = {
   VerifyFailed: 'FERRY_E_PROMOTION_VERIFY_FAILED',
   /** This approver already approved or rejected the promotion; each decides once, the first stands. */
   AlreadyDecided: 'FERRY_E_PROMOTION_ALREADY_DECIDED',
+  /** The rule that applies does not list the request's trigger in `triggers` (registry events are opt-in). */
+  TriggerNotAllowed: 'FERRY_E_PROMOTION_TRIGGER_NOT_ALLOWED',
 } as const;
 
 export type PromotionErrorCodeValue = (typeof PromotionErrorCode)[keyof typeof PromotionErrorCode];
@@ -67,6 +69,7 @@ export const PROMOTION_ERROR_STATUS: Readonly<Record<PromotionErrorCodeValue, Pr
     [PromotionErrorCode.ImmutableTag]: 409,
     [PromotionErrorCode.VerifyFailed]: 502,
     [PromotionErrorCode.AlreadyDecided]: 409,
+    [PromotionErrorCode.TriggerNotAllowed]: 403,
   });
 
 export interface PromotionErrorBody {

@@ -5,11 +5,16 @@ import type { FerryConfig } from '../config/schema.ts';
 import type { EndpointLookup } from './endpoints.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
 
+/** What finding a repository needs: the engine context has all three. */
+export interface RepositoryContext {
+  readonly config: Pick<FerryConfig, 'environments'>;
+  readonly endpoint: EndpointLookup;
+  readonly registries: Registries;
+}
+
 /** A side of a stored promotion → the repository to talk to, through its environment's endpoint. */
 export async function repositoryFor(
-  config: Pick<FerryConfig, 'environments'>,
-  endpoint: EndpointLookup,
-  registries: Registries,
+  { config, endpoint, registries }: RepositoryContext,
   side: { readonly environment: string | null; readonly registry: string; readonly repository: string },
   push: boolean,
 ): Promise<Repository> {

@@ -2,7 +2,7 @@ import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
 import type { Approval } from '../store/promotion-store.ts';
 import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
-import type { PromotionRequest } from './promotion-request.ts';
+import type { ResolvedRequest } from './resolve-request.ts';
 
 /** Who is acting: an API token name, a webhook, the system itself. Never a secret. */
 export interface Actor {
@@ -14,6 +14,11 @@ export interface AcceptResult {
   readonly promotion: Promotion;
   /** false when an equal promotion (same source digest, same destination tag) already existed. */
   readonly created: boolean;
+  /**
+   * True when the request's webhook delivery id had been received before: `promotion` is what that first
+   * delivery led to (created or found), and nothing was recorded now. Answered 409 by the hooks.
+   */
+  readonly replayed?: boolean | undefined;
 }
 
 /** Filters of the promotion list, ANDed (store/promotion-store.ts listPromotions). */
@@ -56,8 +61,11 @@ export type PromotionUpdate =
  * codes the HTTP layer maps to statuses (PromotionError carries the status).
  */
 export interface PromotionService {
-  /** Validate, match a rule, resolve the tag to a digest (pinned), record, and queue or await approval. */
-  accept(request: PromotionRequest, actor: Actor): Promise<AcceptResult>;
+  /**
+   * Resolve the tag of a request already matched to its rule (resolve-request.ts) to a digest (pinned),
+   * record, and queue or await approval. The request is taken as is: it is not matched again.
+   */
+  accept(request: ResolvedRequest, actor: Actor): Promise<AcceptResult>;
   get(id: string): Promise<{ promotion: Promotion; timeline: AuditEvent[] } | undefined>;
   list(query: PromotionQuery): Promise<{ promotions: Promotion[]; nextCursor: string | undefined }>;
   /** The approvers' decisions on each of `ids`, oldest first (ids without any are absent). */

@@ -179,18 +179,12 @@ async function execute(
   if (rule === undefined) {
     throw new PromotionError(PromotionErrorCode.NoRule, `rule "${promotion.rule}" is no longer configured`);
   }
-  const destination = await repositoryFor(
-    ctx.config,
-    ctx.endpoint,
-    ctx.registries,
-    promotion.destination,
-    true,
-  );
+  const destination = await repositoryFor(ctx, promotion.destination, true);
   // A rollback points a tag at a digest the destination already has: no source, no copy. Its policy was
   // checked when the digest was first promoted (the signature gate reads the *source* repository,
   // which may be gone by now); immutable tags are never the tag a rollback moves (see rollbackTag).
   if (promotion.kind === 'rollback') return pointRollbackTag(ctx, promotion, destination, signal);
-  const source = await repositoryFor(ctx.config, ctx.endpoint, ctx.registries, promotion.source, false);
+  const source = await repositoryFor(ctx, promotion.source, false);
   const policy = await checkPolicies({
     rule,
     promotion,
@@ -268,13 +262,7 @@ async function pointRollbackTag(
 async function pointReleaseTag(ctx: EngineContext, promotion: Promotion, result: CopyResult): Promise<void> {
   const tag = promotion.releaseTag;
   if (tag === null) return;
-  const destination = await repositoryFor(
-    ctx.config,
-    ctx.endpoint,
-    ctx.registries,
-    promotion.destination,
-    true,
-  );
+  const destination = await repositoryFor(ctx, promotion.destination, true);
   const pointed = await pointTag(destination, result.digest, tag);
   await audit(ctx, tagPointedEvent(promotion, tag, result.digest, pointed));
 }
@@ -305,13 +293,7 @@ async function verifyDestination(
   promotion: Promotion,
   result: CopyResult,
 ): Promise<void> {
-  const destination = await repositoryFor(
-    ctx.config,
-    ctx.endpoint,
-    ctx.registries,
-    promotion.destination,
-    true,
-  );
+  const destination = await repositoryFor(ctx, promotion.destination, true);
   const { tag } = promotion.destination;
   const head = await destination.headManifest(tag);
   const where = `${destination.registry}/${destination.name}:${tag}`;

@@ -19,16 +19,10 @@
  */
 import { z } from 'zod';
 import { OPENSHIFT_ENV_NAMES } from '../../api/webhook-payloads.ts';
+import { registryHostProblem, repositoryPathProblem, tagProblem } from '../../reference/index.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
 import { matchingSecretIndex } from './constant-time.ts';
-import {
-  canonicalRegistryHost,
-  gitCommitProblem,
-  referenceProblem,
-  registryHostProblem,
-  repositoryProblem,
-  tagProblem,
-} from './field-rules.ts';
+import { canonicalRegistryHost, gitCommitProblem, referenceProblem } from './field-rules.ts';
 import { gitCommitSchema, parseWithSchema } from './field-schemas.ts';
 import type { BodyFormat } from './parse-body.ts';
 import { quoteValue } from './quote-value.ts';
@@ -180,11 +174,11 @@ export function parseOpenShiftGenericBody(
   } satisfies Record<OpenShiftEnvName, string>;
 
   const rules: Record<OpenShiftEnvName, (v: string) => string | undefined> = {
-    IMAGE_NAME: repositoryProblem,
+    IMAGE_NAME: repositoryPathProblem,
     NON_PROD_REGISTRY: registryHostProblem,
     PROD_REGISTRY: registryHostProblem,
-    NON_PROD_PROJECT_NAME: repositoryProblem,
-    PROD_PROJECT_NAME: repositoryProblem,
+    NON_PROD_PROJECT_NAME: repositoryPathProblem,
+    PROD_PROJECT_NAME: repositoryPathProblem,
     GIT_COMMIT: tagProblem,
   };
   const problems: string[] = [];

@@ -1,0 +1,3 @@
+import { defineRegistryEventsSuite } from './registry-events-suite.ts';
+
+await defineRegistryEventsSuite('embedded');
