@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CommandDeadline } from './command-deadline.ts';
+import type { CommandResult } from './command-result.ts';
 import { registerBootstrap } from './commands/bootstrap.ts';
 import { registerCopy } from './commands/copy.ts';
 import { registerDelete } from './commands/delete.ts';
@@ -17,11 +18,6 @@ import { type CliIo, ExitCode } from './io.ts';
 import { registerSync } from './sync/register-sync.ts';
 import { registerTrigger } from './trigger/register-trigger.ts';
 import { versionLine } from './version.ts';
-
-/** Holds the exit code an action decided on (commander actions cannot return one). */
-export interface CommandResult {
-  exitCode: number;
-}
 
 /** The whole command tree, every command registered; actions report their exit code through `result`. */
 export function buildProgram(io: CliIo, result: CommandResult): Command {

@@ -3,9 +3,9 @@
  * when the command runs, so other commands' start-up does not pay for it.
  */
 import { type Command, Option } from 'commander';
+import type { CommandResult } from '../command-result.ts';
 import { collect, parseCount } from '../flags/bool-flags.ts';
 import type { CliIo } from '../io.ts';
-import type { CommandResult } from '../program.ts';
 import type { TriggerFlags } from './trigger-flags.ts';
 
 export function registerTrigger(program: Command, io: CliIo, result: CommandResult): void {
