@@ -10,12 +10,12 @@ import { FerryError } from '../../errors/ferry-error.ts';
 import type { BackoffOptions } from '../../registry/backoff.ts';
 import { isTemporaryStatus } from '../../registry/registry-error.ts';
 import { RetryBudget, RetryLaterError } from '../../registry/retry.ts';
+import { type ApiHttp, endpointUrl, requestJson } from '../api-client/api-http.ts';
+import { serverText } from '../api-client/server-text.ts';
 import { parseEnvelope, parseErrorBody } from './parse-envelope.ts';
-import { serverText } from './server-text.ts';
 import { signedHeaders } from './trigger-body.ts';
 import { TriggerClientError, TriggerClientErrorCode } from './trigger-client-error.ts';
 import { type PromotionEnvelope, STANDARD_HOOK_PATH } from './trigger-contract.ts';
-import { endpointUrl, requestJson, type TriggerHttp } from './trigger-http.ts';
 
 export interface RetryNotice {
   /** 1-based number of the attempt that failed. */
@@ -26,7 +26,7 @@ export interface RetryNotice {
 }
 
 export interface DeliverOptions {
-  readonly http: TriggerHttp;
+  readonly http: ApiHttp;
   readonly webhookId: string;
   /** The serialised body, sent byte for byte on every attempt. */
   readonly body: string;

@@ -16,13 +16,13 @@ import {
   repositoryProblem,
   tagProblem,
 } from '../../service/triggers/field-rules.ts';
-import { quoteValue } from '../../service/triggers/quote-value.ts';
 import type { StandardWebhookData } from '../../service/triggers/standard-webhook-body.ts';
+import { parseServerUrl, type ServerFlags } from '../api-client/server-options.ts';
+import { quoteValue } from '../flags/quote-value.ts';
 import { parseDuration } from './duration.ts';
 
 /** The options object commander hands the action (camelCased flag names). */
-export interface TriggerFlags {
-  readonly server?: string | undefined;
+export interface TriggerFlags extends ServerFlags {
   readonly image?: string | undefined;
   readonly tag?: string | undefined;
   readonly digest?: string | undefined;
@@ -36,9 +36,6 @@ export interface TriggerFlags {
   readonly pollInterval: string;
   readonly retryTimes: number;
   readonly secretFile?: string | undefined;
-  readonly tokenFile?: string | undefined;
-  readonly cacert?: string | undefined;
-  readonly insecure?: boolean | undefined;
   readonly json?: boolean | undefined;
   readonly dryRun?: boolean | undefined;
 }
@@ -56,9 +53,6 @@ export interface TriggerSettings {
   readonly pollIntervalMs: number;
   readonly retryTimes: number;
   readonly secretFile: string | undefined;
-  readonly tokenFile: string | undefined;
-  readonly cacert: string | undefined;
-  readonly insecure: boolean;
   readonly json: boolean;
   readonly dryRun: boolean;
 }
@@ -68,29 +62,6 @@ function checked(flag: string, value: string | undefined, problem: (v: string) =
   const reason = problem(value);
   if (reason !== undefined) throw new BadUsageError(`${flag} ${quoteValue(value)} is invalid: ${reason}`);
   return value;
-}
-
-/** `--server`: an http(s) base URL without credentials, query or fragment. */
-export function parseServerUrl(value: string | undefined): URL {
-  if (value === undefined || value === '') {
-    throw new BadUsageError(
-      '--server is required: the base URL of ferry serve, e.g. https://ferry.prod.example',
-    );
-  }
-  if (!URL.canParse(value)) throw new BadUsageError(`--server ${quoteValue(value)} is not an absolute URL`);
-  const url = new URL(value);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new BadUsageError(`--server ${quoteValue(value)} must be an http:// or https:// URL`);
-  }
-  // A password in the URL would be printed with every message that names the server.
-  if (url.username !== '' || url.password !== '') {
-    throw new BadUsageError('--server must not contain credentials ("user:password@")');
-  }
-  if (url.search !== '' || url.hash !== '') {
-    throw new BadUsageError(`--server ${quoteValue(value)} must not have a query or fragment`);
-  }
-  if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
-  return url;
 }
 
 function parseLabels(values: readonly string[]): Record<string, string> | undefined {
@@ -115,8 +86,8 @@ function parseLabels(values: readonly string[]): Record<string, string> | undefi
   return labels;
 }
 
-export function parseTriggerFlags(flags: TriggerFlags): TriggerSettings {
-  const server = parseServerUrl(flags.server);
+export function parseTriggerFlags(flags: TriggerFlags, env: NodeJS.ProcessEnv): TriggerSettings {
+  const server = parseServerUrl(flags.server, env);
   if (flags.image === undefined || flags.image === '') {
     throw new BadUsageError('--image is required: the repository in the source registry, e.g. team-a/app');
   }
@@ -131,9 +102,6 @@ export function parseTriggerFlags(flags: TriggerFlags): TriggerSettings {
   const gitCommit = checked('--git-commit', flags.gitCommit, gitCommitProblem);
   const labels = parseLabels(flags.label ?? []);
   const webhookId = checked('--webhook-id', flags.webhookId, deliveryIdProblem);
-  if (flags.insecure === true && flags.cacert !== undefined) {
-    throw new BadUsageError('--insecure and --cacert cannot be used together: pick one');
-  }
   const data: StandardWebhookData = {
     image,
     ...(tag === undefined ? {} : { tag }),
@@ -153,9 +121,6 @@ export function parseTriggerFlags(flags: TriggerFlags): TriggerSettings {
     pollIntervalMs: parseDuration(flags.pollInterval, '--poll-interval'),
     retryTimes: flags.retryTimes,
     secretFile: flags.secretFile,
-    tokenFile: flags.tokenFile,
-    cacert: flags.cacert,
-    insecure: flags.insecure === true,
     json: flags.json === true,
     dryRun: flags.dryRun === true,
   };

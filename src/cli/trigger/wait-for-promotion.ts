@@ -12,14 +12,14 @@ import { FerryError } from '../../errors/ferry-error.ts';
 import { parseRetryAfter } from '../../registry/backoff.ts';
 import { isTemporaryStatus } from '../../registry/registry-error.ts';
 import { TERMINAL_STATUSES } from '../../service/store/promotion.ts';
+import { type ApiHttp, requestJson } from '../api-client/api-http.ts';
+import { serverText } from '../api-client/server-text.ts';
 import { parseEnvelope, parseErrorBody } from './parse-envelope.ts';
-import { serverText } from './server-text.ts';
 import { TriggerClientError, TriggerClientErrorCode } from './trigger-client-error.ts';
 import { type PromotionView, promotionApiPath } from './trigger-contract.ts';
-import { requestJson, type TriggerHttp } from './trigger-http.ts';
 
 export interface WaitOptions {
-  readonly http: TriggerHttp;
+  readonly http: ApiHttp;
   /** The promotion as the hook returned it; polling starts from here. */
   readonly initial: PromotionView;
   /**
@@ -82,7 +82,7 @@ export async function waitForPromotion(options: WaitOptions): Promise<PromotionV
         const hint =
           res.status === 401 || res.status === 403
             ? options.authenticatedBy === 'signature'
-              ? '; the server did not accept a read signed with the webhook secret (an older ferry, or the Standard Webhooks trigger is off): give an API token that may view promotions with --token-file or FERRY_TOKEN'
+              ? '; the server did not accept a read signed with the webhook secret (the Standard Webhooks trigger is off, or the server predates signed reads): give an API token that may view promotions with --token-file or FERRY_TOKEN'
               : res.status === 401
                 ? '; the API token (--token-file or FERRY_TOKEN) was not accepted'
                 : '; the API token may not view this promotion'

@@ -146,7 +146,7 @@ export function registerPromotionRoutes(
       const id = promotionIdOf(request);
       const found = await service.get(id);
       if (found === undefined) throw notFound(`promotion ${JSON.stringify(id)} does not exist`);
-      signedRead.requireReadable(request, found.promotion);
+      signedRead.requireReadable(request, found.promotion, found.timeline);
       return { promotion: found.promotion, timeline: found.timeline };
     },
   );

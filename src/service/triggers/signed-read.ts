@@ -25,14 +25,20 @@ export function signedReadContent(method: string, path: string): string {
   return `${method.toUpperCase()} ${path}`;
 }
 
-/** Headers that sign one read of `path` (a path on the API, e.g. `/api/v1/promotions/<id>`). */
+/**
+ * Headers that sign one read of `path` (a path on the API, e.g. `/api/v1/promotions/<id>`). `deliveryId`:
+ * sign as the delivery whose answer is being followed (its `webhook-id`), which lets the server show the
+ * promotion that delivery was answered with even when another trigger requested it
+ * (http/signed-read-auth.ts); without it the read gets a random id of its own.
+ */
 export function signedReadHeaders(
   secret: string,
   method: string,
   path: string,
   now: Date,
+  deliveryId?: string,
 ): Record<string, string> {
-  const id = `read_${randomBytes(18).toString('base64url')}`;
+  const id = deliveryId ?? `read_${randomBytes(18).toString('base64url')}`;
   const timestamp = Math.floor(now.getTime() / 1000);
   return {
     [STANDARD_WEBHOOK_HEADERS.id]: id,
