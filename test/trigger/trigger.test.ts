@@ -249,7 +249,10 @@ test('the token from FERRY_TOKEN is sent when reading the state, and never print
       `promotion ${id} was accepted \\(last status queued\\) but its result is unknown: cannot follow promotion .*HTTP 401.*read signed with the webhook secret.*; follow it at ${ferry.url}/api/v1/promotions/${id} \\[FERRY_E_TRIGGER_RESULT_UNKNOWN\\]`,
     ),
   );
-  assert.match(withoutToken.stdout, new RegExp(`promotion ${id} queued: ${ferry.url}/api/v1/promotions/${id}`));
+  assert.match(
+    withoutToken.stdout,
+    new RegExp(`promotion ${id} queued: ${ferry.url}/api/v1/promotions/${id}`),
+  );
 });
 
 test('--wait with a wrong token exits 2 before sending anything; the token is never printed', async (t) => {
