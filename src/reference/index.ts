@@ -1,3 +1,7 @@
+export { digestProblem } from './check-digest.ts';
+export { registryHostProblem } from './check-registry-host.ts';
+export { pathComponentProblem, repositoryPathProblem } from './check-repository-path.ts';
+export { tagProblem } from './check-tag.ts';
 export { displayValue } from './display-value.ts';
 export {
   type FormatReferenceOptions,

@@ -116,10 +116,10 @@ const invalid: InvalidCase[] = [
   { input: 'foo:-tag', reason: /tag "-tag" is invalid: must start with a letter, digit or "_"/ },
   { input: 'foo:.tag', reason: /tag "\.tag" is invalid/ },
   { input: `foo:${'t'.repeat(129)}`, reason: /tag "t+…" is invalid: longer than 128 characters \(129\)/ },
-  { input: `foo@md5:${'f'.repeat(32)}`, reason: /digest algorithm "md5" is not supported/ },
+  { input: `foo@md5:${'f'.repeat(32)}`, reason: /algorithm "md5" is not supported/ },
   {
     input: `foo@invaliddigest:${'f'.repeat(64)}`,
-    reason: /digest algorithm "invaliddigest" is not supported/,
+    reason: /algorithm "invaliddigest" is not supported/,
   },
   { input: 'foo@sha256:abc', reason: /sha256 digest must be 64 lowercase hex characters \(got 3\)/ },
   { input: `foo@sha256:${'F'.repeat(64)}`, reason: /got uppercase hex/ },

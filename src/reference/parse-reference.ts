@@ -20,17 +20,12 @@
  * the string, so a parsed reference is always safe to log and to pass as a single argv element.
  */
 import { BadReferenceError } from '../errors/kinds.ts';
+import { digestProblem } from './check-digest.ts';
+import { domainProblem } from './check-registry-host.ts';
+import { pathGrammarProblem } from './check-repository-path.ts';
+import { tagProblem } from './check-tag.ts';
 import { codePointName, displayValue, findUserinfoPassword } from './display-value.ts';
-import {
-  DIGEST_ALGORITHM_RE,
-  DIGEST_ENCODINGS,
-  DOMAIN_COMPONENT_RE,
-  IDENTIFIER_RE,
-  IPV6_HOST_RE,
-  NAME_TOTAL_LENGTH_MAX,
-  PATH_COMPONENT_RE,
-  TAG_MAX_LENGTH,
-} from './grammar.ts';
+import { IDENTIFIER_RE, NAME_TOTAL_LENGTH_MAX } from './grammar.ts';
 import type { ImageReference } from './image-reference.ts';
 import { DOCKER_HUB_REGISTRY, isDockerHubHost, OFFICIAL_REPO_PREFIX } from './registry-host.ts';
 
@@ -148,7 +143,7 @@ function parseName(name: string): { registry: string; repository: string } | str
   let registry: string;
   let path: string;
   if (firstIsDomain) {
-    const domainReason = checkDomain(first);
+    const domainReason = domainProblem(first);
     if (domainReason !== undefined) return domainReason;
     registry = isDockerHubHost(first) ? DOCKER_HUB_REGISTRY : first;
     path = name.slice(slash + 1);
@@ -157,7 +152,7 @@ function parseName(name: string): { registry: string; repository: string } | str
     path = name;
   }
 
-  const pathReason = checkPath(path);
+  const pathReason = pathGrammarProblem(path);
   if (pathReason !== undefined) return pathReason;
 
   if (registry === DOCKER_HUB_REGISTRY && !path.includes('/')) path = OFFICIAL_REPO_PREFIX + path;
@@ -169,99 +164,18 @@ function parseName(name: string): { registry: string; repository: string } | str
   return { registry, repository: path };
 }
 
-/** `domain := host [':' port]`, host a DNS-ish name, dotted IPv4, or `[IPv6]`. */
-function checkDomain(domain: string): string | undefined {
-  let host: string;
-  let rest: string;
-  if (domain.startsWith('[')) {
-    const close = domain.indexOf(']');
-    if (close === -1) return `registry IPv6 address "${domain}" is missing "]"`;
-    host = domain.slice(0, close + 1);
-    rest = domain.slice(close + 1);
-    if (!IPV6_HOST_RE.test(host)) {
-      return `registry IPv6 address "${host}" is invalid (only hex digits and ":"; no zone identifier or embedded IPv4)`;
-    }
-    if (rest !== '' && !rest.startsWith(':')) return `unexpected "${rest}" after registry IPv6 address`;
-  } else {
-    const colon = domain.indexOf(':');
-    host = colon === -1 ? domain : domain.slice(0, colon);
-    rest = colon === -1 ? '' : domain.slice(colon);
-    if (host === '') return 'registry host is empty';
-    for (const label of host.split('.')) {
-      if (label === '')
-        return `registry host "${host}" has an empty label (leading, trailing or doubled ".")`;
-      if (!DOMAIN_COMPONENT_RE.test(label)) {
-        return `registry host "${host}" is invalid: label "${label}" must contain only letters, digits and "-", and not start or end with "-"`;
-      }
-    }
-  }
-  if (rest === '') return undefined;
-  const port = rest.slice(1);
-  if (port === '') return `registry "${domain}" has an empty port`;
-  if (!/^[0-9]+$/.test(port)) return `port must be a number (got "${port}" in registry "${domain}")`;
-  const portNumber = Number(port);
-  if (portNumber < 1 || portNumber > 65535) return `port ${port} is out of range (1-65535)`;
-  return undefined;
-}
-
-/** `path := path-component ['/' path-component]*`, with the reason naming the first bad component. */
-function checkPath(path: string): string | undefined {
-  if (path.toLowerCase() !== path) return 'repository name must be lowercase';
-  for (const component of path.split('/')) {
-    if (component === '') return 'empty path component (leading, trailing or doubled "/")';
-    if (PATH_COMPONENT_RE.test(component)) continue;
-    return `path component "${component}" is invalid: ${explainPathComponent(component)}`;
-  }
-  return undefined;
-}
-
-function explainPathComponent(component: string): string {
-  const bad = /[^a-z0-9._-]/.exec(component);
-  if (bad !== null) return `contains "${bad[0]}" (allowed: lowercase letters, digits, ".", "_", "-")`;
-  if (/^[._-]/.test(component)) return 'must start with a lowercase letter or digit';
-  if (/[._-]$/.test(component)) return 'must end with a lowercase letter or digit';
-  // Remaining failure: a separator run that is not ".", "_", "__" or a run of "-".
-  for (const match of component.matchAll(/[._-]+/g)) {
-    const sep = match[0];
-    if (sep === '.' || sep === '_' || sep === '__' || /^-+$/.test(sep)) continue;
-    return `separator "${sep}" is not allowed (use one ".", one or two "_", or dashes)`;
-  }
-  return 'does not match the path component grammar';
-}
-
+/** A tag after ":", with the reason naming it (the whole string's characters are already checked). */
 function checkTag(tag: string): string | undefined {
   if (tag === '') return 'tag is empty (nothing after ":")';
+  const reason = tagProblem(tag);
+  if (reason === undefined) return undefined;
   const shown = tag.length > 40 ? `${tag.slice(0, 40)}…` : tag;
-  if (tag.length > TAG_MAX_LENGTH) {
-    return `tag "${shown}" is invalid: longer than ${TAG_MAX_LENGTH} characters (${tag.length})`;
-  }
-  if (!/^\w/.test(tag)) return `tag "${shown}" is invalid: must start with a letter, digit or "_"`;
-  const bad = /[^\w.-]/.exec(tag);
-  if (bad !== null) {
-    return `tag "${shown}" is invalid: contains "${bad[0]}" (allowed: letters, digits, "_", ".", "-")`;
-  }
-  return undefined;
+  return `tag "${shown}" is invalid: ${reason}`;
 }
 
+/** A digest after "@", with the reason naming it. */
 function checkDigest(digest: string): string | undefined {
   if (digest === '') return 'digest is empty (nothing after "@")';
-  const colon = digest.indexOf(':');
-  if (colon === -1) return `digest "${digest}" is invalid: expected "algorithm:hex", e.g. "sha256:…"`;
-  const algorithm = digest.slice(0, colon);
-  const encoded = digest.slice(colon + 1);
-  if (!DIGEST_ALGORITHM_RE.test(algorithm)) return `digest algorithm "${algorithm}" is invalid`;
-  const encoding = DIGEST_ENCODINGS[algorithm];
-  if (encoding === undefined) {
-    return `digest algorithm "${algorithm}" is not supported (supported: ${Object.keys(DIGEST_ENCODINGS).join(', ')})`;
-  }
-  if (encoded.length !== encoding.hexLength || !/^[a-f0-9]*$/.test(encoded)) {
-    return `${algorithm} digest must be ${encoding.hexLength} lowercase hex characters (got ${describeEncoded(encoded)})`;
-  }
-  return undefined;
-}
-
-function describeEncoded(encoded: string): string {
-  if (/[A-F]/.test(encoded) && /^[a-fA-F0-9]*$/.test(encoded)) return 'uppercase hex';
-  if (!/^[a-f0-9]*$/.test(encoded)) return 'non-hex characters';
-  return `${encoded.length}`;
+  const reason = digestProblem(digest);
+  return reason === undefined ? undefined : `digest "${digest}" is invalid: ${reason}`;
 }

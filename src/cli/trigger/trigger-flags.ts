@@ -1,20 +1,18 @@
 /**
  * `ferry trigger` flags → validated settings. Every value that ends up in the request is checked here,
- * with the same rules the server applies (src/service/triggers/field-rules.ts), so a typo fails in the
+ * with the same rules the server applies (src/reference part validators, src/service/triggers/field-rules.ts), so a typo fails in the
  * CI step with the flag's name and exit 2 instead of as a 400 from production. No I/O: files are read
  * later (read-secret.ts), after every flag is known to be fine.
  */
 import { BadUsageError } from '../../errors/kinds.ts';
+import { digestProblem, repositoryPathProblem, tagProblem } from '../../reference/index.ts';
 import {
   deliveryIdProblem,
-  digestProblem,
   environmentProblem,
   gitCommitProblem,
   labelKeyProblem,
   labelValueProblem,
   MAX_LABELS,
-  repositoryProblem,
-  tagProblem,
 } from '../../service/triggers/field-rules.ts';
 import type { StandardWebhookData } from '../../service/triggers/standard-webhook-body.ts';
 import { parseServerUrl, type ServerFlags } from '../api-client/server-options.ts';
@@ -91,7 +89,7 @@ export function parseTriggerFlags(flags: TriggerFlags, env: NodeJS.ProcessEnv): 
   if (flags.image === undefined || flags.image === '') {
     throw new BadUsageError('--image is required: the repository in the source registry, e.g. team-a/app');
   }
-  const image = checked('--image', flags.image, repositoryProblem)!;
+  const image = checked('--image', flags.image, repositoryPathProblem)!;
   const tag = checked('--tag', flags.tag, tagProblem);
   const digest = checked('--digest', flags.digest, digestProblem);
   if (tag === undefined && digest === undefined) {

@@ -3,10 +3,11 @@
  * the image goes, and which tag (and optionally digest) was asked for. Pure, so every refusal a caller
  * can cause (4xx) is decided here and unit-tested without registries.
  */
+
 import { isDigest } from '../../oci/digest.ts';
+import { digestProblem, repositoryPathProblem, tagProblem } from '../../reference/index.ts';
 import { matchRule, type RuleMatch, tagAllowed } from '../config/match-rule.ts';
 import type { FerryConfig } from '../config/schema.ts';
-import { digestProblem, repositoryProblem, tagProblem } from '../triggers/field-rules.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
 import type { PromotionRequest } from './promotion-request.ts';
 
@@ -28,7 +29,7 @@ export function resolveRequest(
 ): ResolvedRequest {
   const { source } = request;
   const destination = request.destination ?? {};
-  const repoProblem = repositoryProblem(source.repository);
+  const repoProblem = repositoryPathProblem(source.repository);
   if (repoProblem !== undefined)
     throw invalid(`source.repository ${JSON.stringify(source.repository)} is invalid: ${repoProblem}`);
   if (source.environment === undefined && source.registry === undefined) {
@@ -54,7 +55,7 @@ export function resolveRequest(
   if (destination.digest !== undefined)
     throw invalid('destination.digest cannot be chosen; it is the source digest');
   if (destination.repository !== undefined) {
-    const badRepo = repositoryProblem(destination.repository);
+    const badRepo = repositoryPathProblem(destination.repository);
     if (badRepo !== undefined) throw invalid(`destination.repository is invalid: ${badRepo}`);
   }
 

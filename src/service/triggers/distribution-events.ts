@@ -15,8 +15,9 @@
  * registry versions add fields. Fields ferry acts on are validated strictly, and only on events it acts on.
  */
 import { z } from 'zod';
+import { registryHostProblem } from '../../reference/index.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
-import { canonicalRegistryHost, referenceProblem, registryHostProblem } from './field-rules.ts';
+import { canonicalRegistryHost, referenceProblem } from './field-rules.ts';
 import {
   deliveryIdSchema,
   digestSchema,

@@ -4,17 +4,19 @@
  */
 import { z } from 'zod';
 import {
+  digestProblem,
+  registryHostProblem,
+  repositoryPathProblem,
+  tagProblem,
+} from '../../reference/index.ts';
+import {
   actorProblem,
   deliveryIdProblem,
-  digestProblem,
   environmentProblem,
   gitCommitProblem,
   labelKeyProblem,
   labelValueProblem,
   MAX_LABELS,
-  registryHostProblem,
-  repositoryProblem,
-  tagProblem,
 } from './field-rules.ts';
 import { formatPath, quoteValue } from './quote-value.ts';
 import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
@@ -35,7 +37,7 @@ export function checkedString(problem: (value: string) => string | undefined): z
     });
 }
 
-export const repositorySchema = checkedString(repositoryProblem);
+export const repositorySchema = checkedString(repositoryPathProblem);
 export const tagSchema = checkedString(tagProblem);
 export const digestSchema = checkedString(digestProblem);
 export const registryHostSchema = checkedString(registryHostProblem);

@@ -16,8 +16,9 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { registryHostProblem } from '../../reference/index.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
-import { canonicalRegistryHost, referenceProblem, registryHostProblem } from './field-rules.ts';
+import { canonicalRegistryHost, referenceProblem } from './field-rules.ts';
 import {
   digestSchema,
   optionalActorSchema,

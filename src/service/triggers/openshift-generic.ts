@@ -18,16 +18,10 @@
  * Each value is checked against the reference grammar; in the seed they went straight into `sh`.
  */
 import { z } from 'zod';
+import { registryHostProblem, repositoryPathProblem, tagProblem } from '../../reference/index.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
 import { matchingSecretIndex } from './constant-time.ts';
-import {
-  canonicalRegistryHost,
-  gitCommitProblem,
-  referenceProblem,
-  registryHostProblem,
-  repositoryProblem,
-  tagProblem,
-} from './field-rules.ts';
+import { canonicalRegistryHost, gitCommitProblem, referenceProblem } from './field-rules.ts';
 import { gitCommitSchema, parseWithSchema } from './field-schemas.ts';
 import type { BodyFormat } from './parse-body.ts';
 import { quoteValue } from './quote-value.ts';
@@ -186,11 +180,11 @@ export function parseOpenShiftGenericBody(
   } satisfies Record<OpenShiftEnvName, string>;
 
   const rules: Record<OpenShiftEnvName, (v: string) => string | undefined> = {
-    IMAGE_NAME: repositoryProblem,
+    IMAGE_NAME: repositoryPathProblem,
     NON_PROD_REGISTRY: registryHostProblem,
     PROD_REGISTRY: registryHostProblem,
-    NON_PROD_PROJECT_NAME: repositoryProblem,
-    PROD_PROJECT_NAME: repositoryProblem,
+    NON_PROD_PROJECT_NAME: repositoryPathProblem,
+    PROD_PROJECT_NAME: repositoryPathProblem,
     GIT_COMMIT: tagProblem,
   };
   const problems: string[] = [];

@@ -11,16 +11,15 @@
  * lands there is by definition the source's digest.
  */
 import { z } from 'zod';
+import {
+  digestProblem,
+  registryHostProblem,
+  repositoryPathProblem,
+  tagProblem,
+} from '../../reference/index.ts';
 import type { PromotionRequest, PromotionSide } from '../promote/promotion-request.ts';
 import { compact } from './compact.ts';
-import {
-  canonicalRegistryHost,
-  digestProblem,
-  referenceProblem,
-  registryHostProblem,
-  repositoryProblem,
-  tagProblem,
-} from './field-rules.ts';
+import { canonicalRegistryHost, referenceProblem } from './field-rules.ts';
 import {
   digestSchema,
   environmentSchema,
@@ -47,7 +46,7 @@ function checkWholeReference(
 ): void {
   const { registry, repository, tag, digest } = side;
   if (registry === undefined || registryHostProblem(registry) !== undefined) return;
-  if (repository === undefined || repositoryProblem(repository) !== undefined) return;
+  if (repository === undefined || repositoryPathProblem(repository) !== undefined) return;
   if (tag !== undefined && tagProblem(tag) !== undefined) return;
   if (digest !== undefined && digestProblem(digest) !== undefined) return;
   const reason = referenceProblem({ registry, repository, tag, digest });
