@@ -11,6 +11,7 @@ import { registerLogin } from './commands/login.ts';
 import { registerManifestDigest } from './commands/manifest-digest.ts';
 import { registerRefusedCommands } from './commands/refused-commands.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerConfigCheck } from './config-check/register-config-check.ts';
 import { reportError } from './error-report.ts';
 import { normaliseBooleanFlags } from './flags/bool-flags.ts';
 import { addGlobalOptions, readGlobalOptions } from './global-options.ts';
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
   registerDigest(program, io, result);
   registerTrigger(program, io, result);
   registerServe(program, io, result);
+  registerConfigCheck(program, io, result);
   registerSync(program, io, result);
   registerBootstrap(program, io, result);
   registerDelete(program, io, result);
