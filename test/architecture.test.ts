@@ -22,6 +22,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   // Pure YAML generation for `ferry bootstrap`: must not reach into service/ (its config schema included).
   bootstrap: ['errors', 'reference'],
   yaml: [],
+  // The HTTP contract (issue 13): imported by service/http, the CLI and the dashboard, never the reverse.
+  api: ['errors', 'reference'],
   sync: ['errors', 'reference', 'oci', 'auth', 'registry', 'copy', 'layout', 'yaml'],
   // Cosign signature verification, shared by the containers policy and the service's signature gate.
   signature: ['errors', 'reference', 'oci', 'registry'],

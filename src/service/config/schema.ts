@@ -13,6 +13,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { NOTIFY_EVENTS, type NotifyEvent } from '../../api/notification.ts';
 import { DEFAULT_TOKEN_USERNAME } from '../../auth/token-file-keychain.ts';
 import { checkRegistryHost } from './registry-hosts.ts';
 import {
@@ -27,17 +28,8 @@ import {
 export const ROLES = ['viewer', 'promoter', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Promotion lifecycle events a notify target can subscribe to. */
-export const NOTIFY_EVENTS = [
-  'requested',
-  'awaiting-approval',
-  'approved',
-  'rejected',
-  'succeeded',
-  'failed',
-  'cancelled',
-] as const;
-export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+/** Promotion lifecycle events a notify target can subscribe to (part of the API contract). */
+export { NOTIFY_EVENTS, type NotifyEvent };
 
 /** Names of rules, tokens and notify targets: they end up in URLs, audit records and metric labels. */
 export const NAME_RE = /^[a-z0-9][a-z0-9._-]{0,62}$/;

@@ -15,7 +15,9 @@ export interface PromotionSide {
   readonly digest?: string | undefined;
 }
 
-export type TriggerKind = 'api' | 'standard-webhook' | 'github' | 'openshift' | 'distribution' | 'harbor';
+export type { TriggerKind } from '../../api/trigger-kinds.ts';
+
+import type { TriggerKind } from '../../api/trigger-kinds.ts';
 
 export interface PromotionRequest {
   readonly source: PromotionSide;

@@ -1,25 +1,18 @@
-import type { TriggerKind } from '../promote/promotion-request.ts';
+import type { PromotionStatus } from '../../api/statuses.ts';
+import type { TriggerKind } from '../../api/trigger-kinds.ts';
 
 /**
- * The promotion lifecycle: `queued → (awaiting_approval) → running → succeeded | failed | rejected |
- * cancelled`. The database CHECK constraint holds the same list.
+ * The promotion lifecycle (`queued → (awaiting_approval) → running → succeeded | failed | rejected |
+ * cancelled`) is part of the API contract, declared in api/statuses.ts; the database CHECK constraint
+ * holds the same list. IN_FLIGHT_STATUSES hold the idempotency slot (with the current succeeded one):
+ * see the unique index.
  */
-export const PROMOTION_STATUSES = [
-  'queued',
-  'awaiting_approval',
-  'running',
-  'succeeded',
-  'failed',
-  'rejected',
-  'cancelled',
-] as const;
-
-export type PromotionStatus = (typeof PROMOTION_STATUSES)[number];
-
-/** Statuses that hold the idempotency slot (with the current succeeded one): see the unique index. */
-export const IN_FLIGHT_STATUSES: readonly PromotionStatus[] = ['queued', 'awaiting_approval', 'running'];
-
-export const TERMINAL_STATUSES: readonly PromotionStatus[] = ['succeeded', 'failed', 'rejected', 'cancelled'];
+export {
+  IN_FLIGHT_STATUSES,
+  PROMOTION_STATUSES,
+  type PromotionStatus,
+  TERMINAL_STATUSES,
+} from '../../api/statuses.ts';
 
 /**
  * Which moves the store accepts at all, whatever `from` the caller names: a safety net so that no code

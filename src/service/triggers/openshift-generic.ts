@@ -18,10 +18,17 @@
  * Each value is checked against the reference grammar; in the seed they went straight into `sh`.
  */
 import { z } from 'zod';
-import { registryHostProblem, repositoryPathProblem, tagProblem } from '../../reference/index.ts';
+import { OPENSHIFT_ENV_NAMES } from '../../api/webhook-payloads.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
 import { matchingSecretIndex } from './constant-time.ts';
-import { canonicalRegistryHost, gitCommitProblem, referenceProblem } from './field-rules.ts';
+import {
+  canonicalRegistryHost,
+  gitCommitProblem,
+  referenceProblem,
+  registryHostProblem,
+  repositoryProblem,
+  tagProblem,
+} from './field-rules.ts';
 import { gitCommitSchema, parseWithSchema } from './field-schemas.ts';
 import type { BodyFormat } from './parse-body.ts';
 import { quoteValue } from './quote-value.ts';
@@ -30,15 +37,8 @@ import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
 /** OpenShift's generic webhook accepts JSON and YAML bodies. */
 export const OPENSHIFT_BODY_FORMATS: readonly BodyFormat[] = Object.freeze(['json', 'yaml']);
 
-/** The variables the seed's non-prod pipeline sends, all required. */
-export const OPENSHIFT_ENV_NAMES = Object.freeze([
-  'IMAGE_NAME',
-  'NON_PROD_REGISTRY',
-  'PROD_REGISTRY',
-  'NON_PROD_PROJECT_NAME',
-  'PROD_PROJECT_NAME',
-  'GIT_COMMIT',
-] as const);
+/** The variables the seed's non-prod pipeline sends, all required (declared with the contract). */
+export { OPENSHIFT_ENV_NAMES };
 
 export type OpenShiftEnvName = (typeof OPENSHIFT_ENV_NAMES)[number];
 
@@ -180,11 +180,11 @@ export function parseOpenShiftGenericBody(
   } satisfies Record<OpenShiftEnvName, string>;
 
   const rules: Record<OpenShiftEnvName, (v: string) => string | undefined> = {
-    IMAGE_NAME: repositoryPathProblem,
+    IMAGE_NAME: repositoryProblem,
     NON_PROD_REGISTRY: registryHostProblem,
     PROD_REGISTRY: registryHostProblem,
-    NON_PROD_PROJECT_NAME: repositoryPathProblem,
-    PROD_PROJECT_NAME: repositoryPathProblem,
+    NON_PROD_PROJECT_NAME: repositoryProblem,
+    PROD_PROJECT_NAME: repositoryProblem,
     GIT_COMMIT: tagProblem,
   };
   const problems: string[] = [];

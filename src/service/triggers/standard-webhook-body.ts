@@ -1,62 +1,23 @@
 /**
  * The payload `ferry trigger` sends, signed as a Standard Webhook (or, for senders that can only do
- * that, with a GitHub-style X-Hub-Signature-256). It follows the spec's recommended envelope
- * ("Payload structure": `type`, `timestamp`, `data`):
- *
- *   { "type": "promotion.requested", "timestamp"?: "<ISO 8601>",
- *     "data": { "image": "team-a/app", "tag"?: "abc123", "digest"?: "sha256:…",
- *               "from"?: "<env>", "to"?: "<env>", "gitCommit"?: "<hex>", "labels"?: {…} } }
- *
- * Strict: unknown fields are refused, so a client and server that disagree about the format fail loudly
- * instead of promoting with defaults.
+ * that, with a GitHub-style X-Hub-Signature-256), turned into a PromotionRequest. The format itself is
+ * part of the API contract: api/webhook-payloads.ts.
  */
-import { z } from 'zod';
+import {
+  PROMOTION_REQUESTED_EVENT,
+  type PromotionWebhookBody,
+  type PromotionWebhookData,
+  promotionWebhookSchema,
+} from '../../api/webhook-payloads.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
 import { compact } from './compact.ts';
-import {
-  digestSchema,
-  environmentSchema,
-  gitCommitSchema,
-  labelsSchema,
-  parseWithSchema,
-  repositorySchema,
-  tagSchema,
-} from './field-schemas.ts';
+import { parseWithSchema } from './field-schemas.ts';
 
-export const PROMOTION_REQUESTED_EVENT = 'promotion.requested';
+export { PROMOTION_REQUESTED_EVENT };
 
-const dataSchema = z
-  .strictObject({
-    /** Repository path in the source environment, without registry. */
-    image: repositorySchema,
-    tag: tagSchema.optional(),
-    /** Pins the exact image; with a tag as well, the tag names it at the destination. */
-    digest: digestSchema.optional(),
-    /** Source environment; absent: the matching rule decides. */
-    from: environmentSchema.optional(),
-    /** Destination environment; absent: the matching rule decides. */
-    to: environmentSchema.optional(),
-    gitCommit: gitCommitSchema.optional(),
-    labels: labelsSchema.optional(),
-  })
-  .superRefine((data, ctx) => {
-    // The registry is not named here (the rule supplies it), so the whole-reference length limit is
-    // checked once the rule has resolved it, not here.
-    if (data.tag === undefined && data.digest === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'needs a "tag" or a "digest" (or both)' });
-    }
-  });
-
-const standardWebhookBodySchema = z.strictObject({
-  type: z.literal(PROMOTION_REQUESTED_EVENT),
-  /** Informational (the signed webhook-timestamp header is what counts). */
-  timestamp: z.iso.datetime({ offset: true }).optional(),
-  data: dataSchema,
-});
-
-/** The body `ferry trigger` builds and `ferry serve` accepts. */
-export type StandardWebhookBody = z.input<typeof standardWebhookBodySchema>;
-export type StandardWebhookData = StandardWebhookBody['data'];
+/** The body `ferry trigger` builds and `ferry serve` accepts (declared in api/webhook-payloads.ts). */
+export type StandardWebhookBody = PromotionWebhookBody;
+export type StandardWebhookData = PromotionWebhookData;
 
 export interface StandardWebhookBodyOptions {
   /** `webhook-id` of the verified request (or the GitHub-style sender's delivery id). */
@@ -72,7 +33,7 @@ export function parseStandardWebhookBody(
   value: unknown,
   options: StandardWebhookBodyOptions,
 ): PromotionRequest {
-  const { data } = parseWithSchema(standardWebhookBodySchema, value, 'promotion webhook');
+  const { data } = parseWithSchema(promotionWebhookSchema, value, 'promotion webhook');
   return {
     source: compact({ environment: data.from, repository: data.image, tag: data.tag, digest: data.digest }),
     ...(data.to === undefined ? {} : { destination: { environment: data.to } }),

@@ -1,14 +1,6 @@
 /**
- * Checks on configured webhook secrets. A bad secret is a server configuration problem, never the
- * caller's fault, so it raises a FerryError with an auth-config code (a 5xx), not a TriggerError — and
- * an empty list must never degrade into "accept everything".
+ * Moved to src/api/webhook-secrets.ts (issue 13: the wire contract is declared once, in api/, for the server and
+ * the CLI alike). This re-export keeps the branches developed in parallel compiling while they merge;
+ * import from api/ in new code, and delete this file once nothing imports it.
  */
-import { ErrorCode } from '../../errors/codes.ts';
-import { FerryError } from '../../errors/ferry-error.ts';
-
-export function assertSecretsConfigured(secrets: readonly string[], what: string): void {
-  if (secrets.length === 0) throw new FerryError(ErrorCode.AuthConfig, `no ${what} secret is configured`);
-  secrets.forEach((secret, index) => {
-    if (secret === '') throw new FerryError(ErrorCode.AuthConfig, `${what} secret #${index + 1} is empty`);
-  });
-}
+export * from '../../api/webhook-secrets.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FerryError } from '../../errors/ferry-error.ts';
+import { FerryError } from '../errors/ferry-error.ts';
 import { isTriggerError, TRIGGER_ERROR_STATUS, TriggerError, TriggerErrorCode } from './trigger-error.ts';
 
 test('every code is FERRY_E_TRIGGER_*, unique, and has a 4xx status', () => {

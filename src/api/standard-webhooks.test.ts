@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { ErrorCode } from '../../errors/codes.ts';
-import { hasControlCharacter } from '../../reference/display-value.ts';
+import { ErrorCode } from '../errors/codes.ts';
+import { hasControlCharacter } from '../reference/display-value.ts';
 import {
   DEFAULT_TOLERANCE_SECONDS,
   signStandardWebhook,
