@@ -7,6 +7,7 @@
  * Connection trouble is retried like a delivery (same budget); when it persists, nothing was sent and
  * the command fails with exit 1 as an undeliverable request would.
  */
+import { PATHS, queryString } from '../../api/paths.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import { isTemporaryStatus } from '../../registry/registry-error.ts';
 import { RetryBudget, RetryLaterError } from '../../registry/retry.ts';
@@ -15,7 +16,6 @@ import { serverText } from '../api-client/server-text.ts';
 import { DELIVERY_BACKOFF, type RetryNotice } from './deliver-trigger.ts';
 import { parseErrorBody } from './parse-envelope.ts';
 import { TriggerClientError, TriggerClientErrorCode } from './trigger-client-error.ts';
-import { PROMOTIONS_API_PATH } from './trigger-contract.ts';
 
 export interface CheckTokenOptions {
   readonly http: ApiHttp;
@@ -27,7 +27,7 @@ export interface CheckTokenOptions {
   readonly onRetry?: ((notice: RetryNotice) => void) | undefined;
 }
 
-const CHECK_PATH = `${PROMOTIONS_API_PATH}?limit=1`;
+const CHECK_PATH = `${PATHS.promotions}${queryString({ limit: 1 })}`;
 
 /** Resolves when the server accepts the token for reading promotions; throws TriggerClientError otherwise. */
 export async function checkToken(options: CheckTokenOptions): Promise<void> {

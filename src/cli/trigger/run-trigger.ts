@@ -15,11 +15,14 @@
  * Output: promotion lines on stdout (on stderr with --json, which keeps stdout for the JSON result);
  * retries, warnings and errors on stderr.
  */
+
+import { parseWithSchema } from '../../api/field-schemas.ts';
+import { PATHS, promotionPath } from '../../api/paths.ts';
+import { signedReadHeaders } from '../../api/signed-read.ts';
+import { STANDARD_WEBHOOK_HEADERS, standardWebhookKey } from '../../api/standard-webhooks.ts';
+import { TriggerError } from '../../api/trigger-error.ts';
+import { promotionWebhookSchema } from '../../api/webhook-payloads.ts';
 import { BadUsageError } from '../../errors/kinds.ts';
-import { signedReadHeaders } from '../../service/triggers/signed-read.ts';
-import { parseStandardWebhookBody } from '../../service/triggers/standard-webhook-body.ts';
-import { STANDARD_WEBHOOK_HEADERS, standardWebhookKey } from '../../service/triggers/standard-webhooks.ts';
-import { TriggerError } from '../../service/triggers/trigger-error.ts';
 import { endpointUrl } from '../api-client/api-http.ts';
 import { readSecret } from '../api-client/read-secret.ts';
 import {
@@ -38,9 +41,9 @@ import { VERSION } from '../version.ts';
 import { checkToken } from './check-token.ts';
 import { deliverTrigger, type RetryNotice } from './deliver-trigger.ts';
 import { formatDuration } from './duration.ts';
+import type { PromotionView } from './parse-envelope.ts';
 import { buildTriggerBody, newWebhookId, signedHeaders } from './trigger-body.ts';
 import { TriggerClientError, TriggerClientErrorCode } from './trigger-client-error.ts';
-import { type PromotionView, promotionApiPath, STANDARD_HOOK_PATH } from './trigger-contract.ts';
 import { parseTriggerFlags, type TriggerFlags, type TriggerSettings } from './trigger-flags.ts';
 import { acceptedLine, changed, dryRunText, stateLine } from './trigger-output.ts';
 import { waitForPromotion } from './wait-for-promotion.ts';
@@ -123,7 +126,7 @@ async function readInputs(flags: TriggerFlags & ForbiddenFlags, io: CliIo): Prom
 /** The server's own schema, run here: a body it would refuse is a usage error, caught before sending. */
 function assertAcceptable(body: unknown): void {
   try {
-    parseStandardWebhookBody(body, { actor: 'ferry trigger' });
+    parseWithSchema(promotionWebhookSchema, body, 'promotion webhook');
   } catch (err) {
     if (err instanceof TriggerError)
       throw new BadUsageError(`the server would refuse this request: ${err.message}`);
@@ -149,7 +152,7 @@ export async function runTrigger(flags: TriggerFlags & ForbiddenFlags, io: CliIo
         [STANDARD_WEBHOOK_HEADERS.signature]: 'v1,<omitted>',
         'user-agent': `ferry/${VERSION}`,
       };
-      const request = { url: endpointUrl(settings.server, STANDARD_HOOK_PATH).href, headers, body };
+      const request = { url: endpointUrl(settings.server, PATHS.standardHook).href, headers, body };
       io.stdout.write(
         settings.json
           ? `${JSON.stringify({ dryRun: true, method: 'POST', ...request }, null, 2)}\n`
@@ -213,7 +216,7 @@ async function deliverAndFollow(
       onRetry: onRetry('delivery'),
     });
     last = accepted.promotion;
-    url = accepted.url ?? endpointUrl(settings.server, promotionApiPath(last.id)).href;
+    url = accepted.url ?? endpointUrl(settings.server, promotionPath(last.id)).href;
     lines.write(acceptedLine(accepted, url));
     if (!settings.wait) {
       if (settings.json) io.stdout.write(`${JSON.stringify({ webhookId, url, promotion: last }, null, 2)}\n`);

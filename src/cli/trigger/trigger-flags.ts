@@ -1,11 +1,10 @@
 /**
  * `ferry trigger` flags → validated settings. Every value that ends up in the request is checked here,
- * with the same rules the server applies (src/reference part validators, src/service/triggers/field-rules.ts), so a typo fails in the
+ * with the same rules the server applies (src/reference part validators, src/api/field-rules.ts), so a typo fails in the
  * CI step with the flag's name and exit 2 instead of as a 400 from production. No I/O: files are read
  * later (read-secret.ts), after every flag is known to be fine.
  */
-import { BadUsageError } from '../../errors/kinds.ts';
-import { digestProblem, repositoryPathProblem, tagProblem } from '../../reference/index.ts';
+
 import {
   deliveryIdProblem,
   environmentProblem,
@@ -13,8 +12,10 @@ import {
   labelKeyProblem,
   labelValueProblem,
   MAX_LABELS,
-} from '../../service/triggers/field-rules.ts';
-import type { StandardWebhookData } from '../../service/triggers/standard-webhook-body.ts';
+} from '../../api/field-rules.ts';
+import type { PromotionWebhookData } from '../../api/webhook-payloads.ts';
+import { BadUsageError } from '../../errors/kinds.ts';
+import { digestProblem, repositoryPathProblem, tagProblem } from '../../reference/index.ts';
 import { parseServerUrl, type ServerFlags } from '../api-client/server-options.ts';
 import { quoteValue } from '../flags/quote-value.ts';
 import { parseDuration } from './duration.ts';
@@ -41,7 +42,7 @@ export interface TriggerFlags extends ServerFlags {
 export interface TriggerSettings {
   /** ferry's base URL (may carry a path prefix, always ends in `/`). */
   readonly server: URL;
-  readonly data: StandardWebhookData;
+  readonly data: PromotionWebhookData;
   /** `--webhook-id`; undefined: a random one is generated. */
   readonly webhookId: string | undefined;
   readonly wait: boolean;
@@ -100,7 +101,7 @@ export function parseTriggerFlags(flags: TriggerFlags, env: NodeJS.ProcessEnv): 
   const gitCommit = checked('--git-commit', flags.gitCommit, gitCommitProblem);
   const labels = parseLabels(flags.label ?? []);
   const webhookId = checked('--webhook-id', flags.webhookId, deliveryIdProblem);
-  const data: StandardWebhookData = {
+  const data: PromotionWebhookData = {
     image,
     ...(tag === undefined ? {} : { tag }),
     ...(digest === undefined ? {} : { digest }),

@@ -3,7 +3,7 @@
  * a CI log and greps well (`promotion <id> <status>…`). Server-supplied text passes through serverText.
  */
 import { serverText } from '../api-client/server-text.ts';
-import type { PromotionEnvelope, PromotionView } from './trigger-contract.ts';
+import type { PromotionEnvelope, PromotionView } from './parse-envelope.ts';
 
 /** `reg.prod/team-a/app:abc123@sha256:…`, or undefined when the server left the destination out. */
 function destinationOf(promotion: PromotionView): string | undefined {

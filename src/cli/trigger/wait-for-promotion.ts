@@ -8,15 +8,15 @@
  * deadline; 401/403/404 end the wait (no amount of polling fixes a missing token or a wrong server).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promotionPath } from '../../api/paths.ts';
+import { isTerminalStatus } from '../../api/statuses.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import { parseRetryAfter } from '../../registry/backoff.ts';
 import { isTemporaryStatus } from '../../registry/registry-error.ts';
-import { TERMINAL_STATUSES } from '../../service/store/promotion.ts';
 import { type ApiHttp, requestJson } from '../api-client/api-http.ts';
 import { serverText } from '../api-client/server-text.ts';
-import { parseEnvelope, parseErrorBody } from './parse-envelope.ts';
+import { type PromotionView, parseEnvelope, parseErrorBody } from './parse-envelope.ts';
 import { TriggerClientError, TriggerClientErrorCode } from './trigger-client-error.ts';
-import { type PromotionView, promotionApiPath } from './trigger-contract.ts';
 
 export interface WaitOptions {
   readonly http: ApiHttp;
@@ -42,14 +42,14 @@ export interface WaitOptions {
 const MAX_POLL_DELAY_MS = 30_000;
 
 export function isTerminal(promotion: PromotionView): boolean {
-  return TERMINAL_STATUSES.includes(promotion.status);
+  return isTerminalStatus(promotion.status);
 }
 
 /** Resolves to the promotion in its terminal state; rejects when the deadline aborts or polling is refused. */
 export async function waitForPromotion(options: WaitOptions): Promise<PromotionView> {
   let current = options.initial;
   const id = current.id;
-  const path = promotionApiPath(id);
+  const path = promotionPath(id);
   let troubled = false;
   // The hook has just answered with the current state: wait one interval before the first read.
   let delay = options.intervalMs;
@@ -73,7 +73,7 @@ export async function waitForPromotion(options: WaitOptions): Promise<PromotionV
       if (res.status === 200) {
         throw new TriggerClientError(
           TriggerClientErrorCode.BadResponse,
-          `GET ${promotionApiPath(id)} answered without promotion ${id}`,
+          `GET ${path} answered without promotion ${id}`,
           { status: 200 },
         );
       }
