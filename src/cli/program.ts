@@ -16,6 +16,8 @@ import { reportError } from './error-report.ts';
 import { normaliseBooleanFlags } from './flags/bool-flags.ts';
 import { addGlobalOptions, readGlobalOptions } from './global-options.ts';
 import { type CliIo, ExitCode } from './io.ts';
+import { registerPromotions } from './promotions/register-promotions.ts';
+import { registerReleases } from './releases/register-releases.ts';
 import { registerSync } from './sync/register-sync.ts';
 import { registerTrigger } from './trigger/register-trigger.ts';
 import { versionLine } from './version.ts';
@@ -41,6 +43,8 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
   registerTrigger(program, io, result);
   registerServe(program, io, result);
   registerConfigCheck(program, io, result);
+  registerPromotions(program, io, result);
+  registerReleases(program, io, result);
   registerSync(program, io, result);
   registerBootstrap(program, io, result);
   registerDelete(program, io, result);

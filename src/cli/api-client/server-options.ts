@@ -7,24 +7,17 @@
  *   --token-file FILE | FERRY_TOKEN    API token; never a flag value (argv shows in `ps` and CI logs)
  *
  * Options are registered and read here so that `ferry trigger`, `ferry promotions …` and
- * `ferry releases …` spell and check them identically.
+ * `ferry releases …` spell and check them identically. No HTTP client is loaded here (registration runs
+ * for every command): open-connection.ts makes the connection.
  */
 import { type Command, Option } from 'commander';
-import type { Dispatcher } from 'undici';
 import { BadUsageError } from '../../errors/kinds.ts';
-import { createDispatcher } from '../../registry/dispatcher.ts';
 import { quoteValue } from '../flags/quote-value.ts';
-import type { CliIo } from '../io.ts';
-import { VERSION } from '../version.ts';
-import type { ApiHttp } from './api-http.ts';
 import { readCaFile } from './read-ca-file.ts';
 import { readSecret } from './read-secret.ts';
 
 export const SERVER_ENV = 'FERRY_SERVER';
 export const TOKEN_ENV = 'FERRY_TOKEN';
-
-/** One request's budget (connect to last byte). */
-export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** The options commander hands over (camelCased). */
 export interface ServerFlags {
@@ -108,11 +101,6 @@ export function readToken(flags: ServerFlags, env: NodeJS.ProcessEnv): Promise<s
   return readSecret({ file: flags.tokenFile, fileFlag: '--token-file', envName: TOKEN_ENV, env });
 }
 
-export interface ServerConnection {
-  readonly http: ApiHttp;
-  close(): Promise<void>;
-}
-
 /** Checks the connection flags (no I/O but the CA file) without connecting. */
 export async function readConnectionFlags(
   flags: ServerFlags,
@@ -124,26 +112,11 @@ export async function readConnectionFlags(
   return { server, ca, insecure: flags.insecure === true };
 }
 
-/** An HTTP client for the server the flags name; warns on stderr when verification is off. */
-export async function openConnection(
-  settings: { server: URL; ca: string[] | undefined; insecure: boolean },
-  io: CliIo,
-  options: { connections?: number; requestTimeoutMs?: number } = {},
-): Promise<ServerConnection> {
-  if (settings.insecure)
-    io.stderr.write('ferry: warning: --insecure: the server certificate is not verified\n');
-  const requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
-  const dispatcher: Dispatcher = await createDispatcher({
-    tls: { ca: settings.ca },
-    rejectUnauthorized: !settings.insecure,
-    connections: options.connections ?? 2,
-    connectTimeoutMs: 10_000,
-    headersTimeoutMs: requestTimeoutMs,
-    bodyTimeoutMs: requestTimeoutMs,
-    env: io.env,
-  });
-  return {
-    http: { server: settings.server, dispatcher, userAgent: `ferry/${VERSION}`, requestTimeoutMs },
-    close: () => dispatcher.close().catch(() => undefined),
-  };
-}
+/** The exit codes of the operator commands, for their --help. */
+export const OPERATOR_EXIT_CODES = `
+Exit codes:
+  0  done
+  1  the server refused (the message ends with its code, e.g. [FERRY_E_PROMOTION_CONFLICT]), or it
+     could not be reached for a read
+  2  bad usage: a flag or argument, or the API token (--token-file, FERRY_TOKEN) was not accepted
+  3  an action was sent but no answer came: it may have been done (check with ferry promotions show)`;

@@ -24,15 +24,9 @@ import { TriggerError } from '../../api/trigger-error.ts';
 import { promotionWebhookSchema } from '../../api/webhook-payloads.ts';
 import { BadUsageError } from '../../errors/kinds.ts';
 import { endpointUrl } from '../api-client/api-http.ts';
+import { openConnection, type ServerConnection } from '../api-client/open-connection.ts';
 import { readSecret } from '../api-client/read-secret.ts';
-import {
-  openConnection,
-  readConnectionFlags,
-  readToken,
-  refuseTokenFlag,
-  type ServerConnection,
-  TOKEN_ENV,
-} from '../api-client/server-options.ts';
+import { readConnectionFlags, readToken, refuseTokenFlag, TOKEN_ENV } from '../api-client/server-options.ts';
 import { serverText } from '../api-client/server-text.ts';
 import { reportError } from '../error-report.ts';
 import { quoteValue } from '../flags/quote-value.ts';
