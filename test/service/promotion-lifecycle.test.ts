@@ -270,13 +270,14 @@ describe('promotion lifecycle on real registries', () => {
     );
   });
 
-  test('rollback promotes the digest the tag had before, and refuses when there is none', async () => {
+  test('rollback points the mutable tag back at the digest of the promotion named', async () => {
     const first = await pushSource('mutable/app', 'v1', 'lifecycle-rollback-1');
     const one = await engine.accept(request('mutable/app', 'v1'), ci);
     await waitForStatus(engine, one.promotion.id, 'succeeded');
+    // The tag already points there: nothing to roll back.
     await assert.rejects(
       engine.rollback(one.promotion.id, ci),
-      rejectsWith(PromotionErrorCode.NoPrevious, 409),
+      rejectsWith(PromotionErrorCode.AlreadyCurrent, 409),
     );
 
     const second = await pushSource('mutable/app', 'v1', 'lifecycle-rollback-2');
@@ -285,25 +286,29 @@ describe('promotion lifecycle on real registries', () => {
     await waitForStatus(engine, two.promotion.id, 'succeeded');
     assert.equal(await prodDigest('mutable/app', 'v1'), second.manifestDigest);
 
-    const back = await engine.rollback(two.promotion.id, person('alice'));
+    const back = await engine.rollback(one.promotion.id, person('alice'));
     assert.equal(back.created, true);
+    assert.equal(back.promotion.kind, 'rollback');
     assert.equal(back.promotion.rollbackOf, one.promotion.id);
     assert.equal(back.promotion.source.digest, first.manifestDigest);
+    // Taken from production, not from non-prod.
+    assert.equal(back.promotion.source.registry, prod.host);
     const done = await waitForStatus(engine, back.promotion.id, ['succeeded', 'failed']);
     assert.equal(done.status, 'succeeded', done.reason ?? '');
     assert.equal(await prodDigest('mutable/app', 'v1'), first.manifestDigest);
-    // Rolling back again goes forward to the second digest: "the one before the current".
-    const forward = await engine.rollback(back.promotion.id, ci);
+    // Rolling back to the second promotion goes forward to its digest.
+    const forward = await engine.rollback(two.promotion.id, ci);
     assert.equal(forward.promotion.source.digest, second.manifestDigest);
     await waitForStatus(engine, forward.promotion.id, 'succeeded');
+    assert.equal(await prodDigest('mutable/app', 'v1'), second.manifestDigest);
 
-    // Immutable tags can never have had another digest: refused up front.
+    // Immutable tags without a release tag never move: refused up front.
     await pushSource('team-a/fixed', 'v1', 'lifecycle-rollback-fixed');
     const fixed = await engine.accept(request('team-a/fixed', 'v1'), ci);
     await waitForStatus(engine, fixed.promotion.id, 'succeeded');
     await assert.rejects(
       engine.rollback(fixed.promotion.id, ci),
-      rejectsWith(PromotionErrorCode.Conflict, 409),
+      rejectsWith(PromotionErrorCode.NotRollbackable, 409),
     );
   });
 

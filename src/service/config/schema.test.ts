@@ -124,6 +124,15 @@ describe('promotion rules', () => {
     );
     assert.match(messages(rule({ from: 'a:x/*', to: 'b:fixed' })).join(), /from has "\*", to has none/);
   });
+
+  test("releaseTag: a valid tag the rule's tag pattern cannot match", () => {
+    assert.equal(rule({}).data?.releaseTag, undefined);
+    assert.equal(rule({ tags: '[0-9a-f]{7,40}', releaseTag: 'prod' }).data?.releaseTag, 'prod');
+    assert.match(messages(rule({ releaseTag: '-prod' })).join(), /^releaseTag: is not a valid tag/);
+    assert.deepEqual(messages(rule({ tags: 'v[0-9]+|prod', releaseTag: 'prod' })), [
+      'releaseTag: "prod" is matched by tags "v[0-9]+|prod": a source tag of that name would be promoted over the release tag; narrow tags or choose another release tag',
+    ]);
+  });
 });
 
 describe('notify targets', () => {

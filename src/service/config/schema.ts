@@ -15,6 +15,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { NOTIFY_EVENTS, type NotifyEvent } from '../../api/notification.ts';
 import { DEFAULT_TOKEN_USERNAME } from '../../auth/token-file-keychain.ts';
+import { TAG_RE } from '../../reference/grammar.ts';
 import { checkRegistryHost } from './registry-hosts.ts';
 import {
   checkRepositoryPattern,
@@ -285,6 +286,16 @@ export function configSchemas(options: ConfigSchemaOptions) {
       // Never move a destination tag: if it already points at a different digest, the promotion fails
       // (the same digest is a successful no-op). Default true.
       immutableTags: z.boolean().default(true),
+      // A tag in the destination repository that ferry points at each promoted digest after writing the
+      // (immutable) destination tag, e.g. "prod": what an ImageStream or a Deployment follows, and what
+      // a rollback moves back. Never matched by `tags` (a source tag must not overwrite it). Default none.
+      releaseTag: z
+        .string()
+        .regex(
+          TAG_RE,
+          'is not a valid tag (letters, digits, "_", ".", "-"; at most 128, not starting with "." or "-")',
+        )
+        .optional(),
       // Copy cosign signatures, attestations and SBOMs (`sha256-<hex>.sig/.att/.sbom` tags and OCI
       // referrers) along with the image. Default true.
       copySignatures: z.boolean().default(true),
@@ -305,6 +316,15 @@ export function configSchemas(options: ConfigSchemaOptions) {
           code: 'custom',
           path: ['to'],
           message: 'destination is the source itself',
+          input: undefined,
+        });
+      }
+      const { releaseTag, tags } = ctx.value;
+      if (releaseTag !== undefined && safeTagMatch(tags, releaseTag)) {
+        ctx.issues.push({
+          code: 'custom',
+          path: ['releaseTag'],
+          message: `"${releaseTag}" is matched by tags "${tags}": a source tag of that name would be promoted over the release tag; narrow tags or choose another release tag`,
           input: undefined,
         });
       }
@@ -501,6 +521,11 @@ function checkTagPattern(pattern: string): string | undefined {
   } catch (err) {
     return err instanceof SyntaxError ? err.message : 'invalid regular expression';
   }
+}
+
+/** Whether the rule's tag pattern matches `tag` (as tagAllowed would); false for a pattern that does not compile (reported on its own). */
+function safeTagMatch(pattern: string, tag: string): boolean {
+  return checkTagPattern(pattern) === undefined && new RegExp(`^(?:${pattern})$`).test(tag);
 }
 
 function describeWildcards(sequence: string): string {

@@ -38,6 +38,7 @@ import { OPS_PATHS, registerOpsRoutes } from './ops-routes.ts';
 import { registerPromotionRoutes } from './promotion-routes.ts';
 import type { Readiness } from './readiness.ts';
 import { registerRegistryHookRoutes } from './registry-hook-routes.ts';
+import { registerReleaseRoutes } from './release-routes.ts';
 import type { RouteContext } from './route-context.ts';
 import { createEventStreams } from './sse.ts';
 
@@ -124,6 +125,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     bodyLimit,
   };
   registerPromotionRoutes(app, ctx, streams);
+  registerReleaseRoutes(app, ctx);
   registerHookRoutes(app, ctx);
   registerRegistryHookRoutes(app, ctx);
   registerOpsRoutes(app, {

@@ -7,6 +7,7 @@
  * `accept` and which were refused before it. Like the engine, it answers a delivery id it has seen
  * with the promotion that delivery created (`created: false`).
  */
+
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { configSchemas, type FerryConfig } from '../config/schema.ts';
@@ -20,6 +21,7 @@ import type {
 } from '../promote/promotion-service.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
+import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
 import { signStandardWebhook } from '../triggers/standard-webhooks.ts';
 import { matchRequest } from './admission.ts';
 import { createHttpApp, type HttpAppOptions } from './create-http-app.ts';
@@ -106,6 +108,8 @@ export function promotionFrom(id: string, request: PromotionRequest, config: Fer
   const now = new Date('2024-05-01T10:00:00Z');
   return {
     id,
+    kind: 'promotion',
+    releaseTag: match?.rule.releaseTag ?? null,
     rule: match?.rule.name ?? 'unknown',
     source: {
       environment: match?.source.environment ?? null,
@@ -283,6 +287,33 @@ export class FakePromotionService implements PromotionService {
     this.record('rollback', [id, actor]);
     const promotion = this.add({ rollbackOf: id });
     return { promotion, created: true };
+  }
+
+  /** What `releases` and `release` answer; tests put releases here. */
+  readonly heldReleases: Release[] = [];
+
+  async releases(filter: ListReleasesFilter): Promise<Release[]> {
+    this.record('releases', [filter]);
+    return this.heldReleases.filter(
+      (r) =>
+        (filter.environment === undefined || r.environment === filter.environment) &&
+        (filter.repository === undefined || r.repository === filter.repository) &&
+        (filter.rule === undefined || r.rule === filter.rule),
+    );
+  }
+
+  async release(
+    environment: string | null,
+    repository: string,
+    tag: string,
+  ): Promise<{ release: Release; history: ReleaseEntry[] } | undefined> {
+    this.record('release', [environment, repository, tag]);
+    const release = this.heldReleases.find(
+      (r) => r.environment === environment && r.repository === repository && r.tag === tag,
+    );
+    if (release === undefined) return undefined;
+    const { digest, previousDigest, promotionId, kind, promotedBy, since } = release;
+    return { release, history: [{ digest, previousDigest, promotionId, kind, promotedBy, at: since }] };
   }
 
   subscribe(id: string | undefined, listener: (update: PromotionUpdate) => void): () => void {

@@ -13,6 +13,8 @@ function samplePromotion(overrides: Partial<Promotion> = {}): Promotion {
   const at = new Date('2025-01-02T03:04:05Z');
   return {
     id: '0194-promo',
+    kind: 'promotion',
+    releaseTag: null,
     rule: 'team-a-to-prod',
     source: {
       environment: 'nonprod',

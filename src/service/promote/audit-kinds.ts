@@ -22,6 +22,8 @@ export const AuditKind = {
   SignatureVerified: 'signature_verified',
   /** The copy finished; bytes copied, with mounted/skipped in the detail. */
   Copied: 'copied',
+  /** A tag was pointed at the promoted digest without a copy: the rule's release tag, or a rollback. */
+  TagPointed: 'tag_pointed',
   Succeeded: 'succeeded',
   /** A temporary failure; the promotion is queued again with a backoff. */
   RetryScheduled: 'retry_scheduled',

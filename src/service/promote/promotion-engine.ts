@@ -10,6 +10,7 @@
  * Nothing here is a module-level singleton: the composition root creates one engine per process with
  * the database, queue and registries it owns, and closes those after stop().
  */
+
 import { FerryError, hasCode } from '../../errors/ferry-error.ts';
 import type { Registries } from '../../registry/registries.ts';
 import type { ReadFile } from '../config/read-small-file.ts';
@@ -19,6 +20,7 @@ import type { Job, JobQueue } from '../queue/job-queue.ts';
 import type { Database } from '../store/database.ts';
 import type { NewPromotion, Promotion } from '../store/promotion.ts';
 import { getPromotion, listAudit, listPromotions } from '../store/promotion-store.ts';
+import { getRelease, listReleases, releaseHistory } from '../store/release-store.ts';
 import { StoreErrorCode } from '../store/store-error.ts';
 import { AcceptPressure } from './accept-pressure.ts';
 import { decideApproval } from './approval-decision.ts';
@@ -218,6 +220,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
         rule: match.rule.name,
         source: { ...match.source, tag, digest },
         destination: { ...match.destination, tag },
+        releaseTag: match.rule.releaseTag ?? null,
         requestedBy: actor.name,
         triggerKind: trigger.kind,
         deliveryId: trigger.deliveryId,
@@ -303,21 +306,33 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
 
     async rollback(id, actor) {
       const promotion = await required(id);
-      const plan = await planRollback(ctx, promotion, actor);
-      // The restored digest must still be at the source: fail now with a clear 422, not in the worker.
-      const source = await repositoryFor(
+      const destination = await repositoryFor(
         ctx.config,
         ctx.endpoint,
         ctx.registries,
-        plan.restores.source,
-        false,
+        promotion.destination,
+        true,
       );
-      await resolveSourceDigest(source, plan.restores.source.tag ?? '', plan.restores.source.digest);
+      const plan = await planRollback(ctx, promotion, actor, destination);
       return record(plan.input, {
         actor,
         trigger: { kind: 'api' },
-        detail: { rollbackOf: plan.restores.id, replaces: plan.replaces },
+        detail: {
+          rollbackOf: promotion.id,
+          tag: plan.input.destination.tag,
+          ...(plan.replaces === undefined ? {} : { replaces: plan.replaces }),
+        },
       });
+    },
+
+    releases(filter) {
+      return listReleases(ctx.db, filter);
+    },
+
+    async release(environment, repository, tag) {
+      const release = await getRelease(ctx.db, environment, repository, tag);
+      if (release === undefined) return undefined;
+      return { release, history: await releaseHistory(ctx.db, release) };
     },
 
     subscribe(id: string | undefined, listener: (update: PromotionUpdate) => void) {

@@ -24,8 +24,12 @@ export const PromotionErrorCode = {
   SourceUnreachable: 'FERRY_E_PROMOTION_SOURCE_UNREACHABLE',
   /** The promotion is not in a state that allows the operation (approve a running one, cancel a finished one). */
   Conflict: 'FERRY_E_PROMOTION_CONFLICT',
-  /** Rollback: the destination tag has no earlier succeeded digest to go back to. */
-  NoPrevious: 'FERRY_E_PROMOTION_NO_PREVIOUS',
+  /** Rollback: the tag already points at the digest of the promotion named. */
+  AlreadyCurrent: 'FERRY_E_PROMOTION_ALREADY_CURRENT',
+  /** Rollback: the rule has nothing that may move (immutable tags and no release tag). */
+  NotRollbackable: 'FERRY_E_PROMOTION_NOT_ROLLBACKABLE',
+  /** Rollback: the digest to restore is no longer in the destination repository. */
+  DigestGone: 'FERRY_E_PROMOTION_DIGEST_GONE',
   /** The actor may not do this to this promotion (approve their own request, not a listed approver). */
   Forbidden: 'FERRY_E_PROMOTION_FORBIDDEN',
   /** A redelivered webhook whose first delivery created no promotion that can be returned. */
@@ -52,7 +56,9 @@ export const PROMOTION_ERROR_STATUS: Readonly<Record<PromotionErrorCodeValue, Pr
     [PromotionErrorCode.SourceNotFound]: 422,
     [PromotionErrorCode.SourceUnreachable]: 502,
     [PromotionErrorCode.Conflict]: 409,
-    [PromotionErrorCode.NoPrevious]: 409,
+    [PromotionErrorCode.AlreadyCurrent]: 409,
+    [PromotionErrorCode.NotRollbackable]: 409,
+    [PromotionErrorCode.DigestGone]: 409,
     [PromotionErrorCode.Forbidden]: 403,
     [PromotionErrorCode.DuplicateDelivery]: 409,
     [PromotionErrorCode.SignatureRequired]: 422,

@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
+import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
 import type { PromotionRequest } from './promotion-request.ts';
 
 /** Who is acting: an API token name, a webhook, the system itself. Never a secret. */
@@ -57,8 +58,19 @@ export interface PromotionService {
   cancel(id: string, actor: Actor): Promise<Promotion>;
   /** A new promotion repeating a failed/cancelled/rejected one. */
   rerun(id: string, actor: Actor): Promise<AcceptResult>;
-  /** Promote the previously succeeded digest of the destination tag of `id` again. */
+  /**
+   * Point the tag that moves under the rule of `id` (its release tag, or the destination tag of a
+   * mutable-tag rule) at the digest `id` promoted, taken from the destination: a `rollback` promotion.
+   */
   rollback(id: string, actor: Actor): Promise<AcceptResult>;
+  /** What each destination tag ferry wrote points at now. */
+  releases(filter: ListReleasesFilter): Promise<Release[]>;
+  /** One tag's release and its moves (newest first); undefined when ferry never wrote it. */
+  release(
+    environment: string | null,
+    repository: string,
+    tag: string,
+  ): Promise<{ release: Release; history: ReleaseEntry[] } | undefined>;
   /** Subscribe to updates of one promotion (or all when id is undefined); returns an unsubscribe. */
   subscribe(id: string | undefined, listener: (update: PromotionUpdate) => void): () => void;
 }

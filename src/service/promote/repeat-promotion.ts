@@ -1,25 +1,24 @@
 /**
- * Rerun and rollback: new promotions made from recorded ones, under the rule as configured now (its
- * tag pattern and approvals apply again; a rule that is gone cannot be repeated).
+ * Rerun and rollback: new promotions made from recorded ones, under the rule as configured now (a rule
+ * that is gone cannot be repeated; its approvals apply again).
  *
- * - rerun repeats a failed, cancelled or rejected promotion: the same pinned digest to the same tag.
- * - rollback promotes again the digest the destination tag had before its current one, taken from the
- *   tag's succeeded promotions (newest first: the first is current, the first different digest is the
- *   one to restore). Under an immutable-tags rule the tag can never have had another digest, and moving
- *   it back would be refused anyway, so the rollback is refused up front.
+ * - rerun repeats a failed, cancelled or rejected promotion: the same pinned digest to the same tag (a
+ *   rerun of a rollback is a rollback again).
+ * - rollback to promotion P makes the tag that moves point at P's digest again: the rule's release tag,
+ *   or, for a rule without one and with mutable tags, P's destination tag. Immutable tags never move, so
+ *   an immutable rule without a release tag cannot roll back. The digest is taken from the destination
+ *   repository (P put it there): no access to non-prod is needed, which matters because a rollback is
+ *   most needed after non-prod was cleaned up. See docs/releases.md.
  */
+import type { Repository } from '../../registry/repository.ts';
 import { tagAllowed } from '../config/match-rule.ts';
 import type { PromotionRule } from '../config/schema.ts';
 import type { NewPromotion, Promotion, PromotionStatus } from '../store/promotion.ts';
-import { getPromotion, lastSucceededDigests } from '../store/promotion-store.ts';
 import { type EngineContext, ruleNamed } from './engine-context.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
 import type { Actor } from './promotion-service.ts';
 
 const RERUNNABLE: readonly PromotionStatus[] = ['failed', 'cancelled', 'rejected'];
-
-/** How many of the tag's succeeded promotions to look through for an earlier digest. */
-const ROLLBACK_HISTORY = 100;
 
 function currentRule(ctx: EngineContext, name: string): PromotionRule {
   const rule = ruleNamed(ctx.config, name);
@@ -28,34 +27,9 @@ function currentRule(ctx: EngineContext, name: string): PromotionRule {
   return rule;
 }
 
-/** A copy of `from`'s source, re-checked against the rule now in force, as a new promotion by `actor`. */
-function repeat(
-  rule: PromotionRule,
-  from: Promotion,
-  destination: Promotion['destination'],
-  actor: Actor,
-  provenance: { rerunOf?: string; rollbackOf?: string },
-): NewPromotion {
-  if (from.source.tag !== null && !tagAllowed(rule, from.source.tag)) {
-    throw new PromotionError(
-      PromotionErrorCode.TagNotAllowed,
-      `tag ${JSON.stringify(from.source.tag)} is no longer allowed by rule "${rule.name}"`,
-    );
-  }
+function approvalsOf(rule: PromotionRule): Pick<NewPromotion, 'approvalsRequired' | 'status'> {
   const required = rule.approvals.required;
-  return {
-    rule: rule.name,
-    source: { ...from.source },
-    destination: { ...destination },
-    requestedBy: actor.name,
-    // Reruns and rollbacks are API operations, whatever triggered the original.
-    triggerKind: 'api',
-    approvalsRequired: required,
-    status: required > 0 ? 'awaiting_approval' : 'queued',
-    gitCommit: from.gitCommit,
-    labels: from.labels,
-    ...provenance,
-  };
+  return { approvalsRequired: required, status: required > 0 ? 'awaiting_approval' : 'queued' };
 }
 
 export function planRerun(ctx: EngineContext, promotion: Promotion, actor: Actor): NewPromotion {
@@ -65,52 +39,109 @@ export function planRerun(ctx: EngineContext, promotion: Promotion, actor: Actor
       `promotion ${promotion.id} is ${promotion.status}; only failed, cancelled or rejected promotions can be rerun`,
     );
   }
-  return repeat(currentRule(ctx, promotion.rule), promotion, promotion.destination, actor, {
+  const rule = currentRule(ctx, promotion.rule);
+  const rollback = promotion.kind === 'rollback';
+  if (!rollback && promotion.source.tag !== null && !tagAllowed(rule, promotion.source.tag)) {
+    throw new PromotionError(
+      PromotionErrorCode.TagNotAllowed,
+      `tag ${JSON.stringify(promotion.source.tag)} is no longer allowed by rule "${rule.name}"`,
+    );
+  }
+  return {
+    kind: rollback ? 'rollback' : 'rerun',
+    rule: rule.name,
+    source: { ...promotion.source },
+    destination: { ...promotion.destination },
+    releaseTag: rollback ? null : (rule.releaseTag ?? null),
+    requestedBy: actor.name,
+    // Reruns and rollbacks are API operations, whatever triggered the original.
+    triggerKind: 'api',
+    ...approvalsOf(rule),
+    gitCommit: promotion.gitCommit,
+    labels: promotion.labels,
     rerunOf: promotion.id,
-  });
+    rollbackOf: promotion.rollbackOf,
+  };
 }
 
 export interface RollbackPlan {
   readonly input: NewPromotion;
-  /** The promotion whose digest is restored. */
-  readonly restores: Promotion;
-  /** The digest the tag points at now (replaced by the rollback). */
-  readonly replaces: string;
+  /** The digest the moving tag points at now (replaced by the rollback); undefined if the tag is absent. */
+  readonly replaces: string | undefined;
 }
 
+/** The tag a rollback under `rule` moves for `promotion`, or why there is none. */
+export function rollbackTag(rule: PromotionRule, promotion: Promotion): string {
+  if (rule.releaseTag !== undefined) return rule.releaseTag;
+  if (rule.immutableTags) {
+    const { registry, repository, tag } = promotion.destination;
+    throw new PromotionError(
+      PromotionErrorCode.NotRollbackable,
+      `rule "${rule.name}" keeps tags immutable and has no releaseTag: ${registry}/${repository}:${tag} never moves, so there is nothing to roll back (give the rule a releaseTag, see docs/releases.md)`,
+    );
+  }
+  return promotion.destination.tag;
+}
+
+/**
+ * Plans "point the moving tag at `promotion`'s digest again". `destination` is the promotion's
+ * destination repository: the digest must still be there (409 DigestGone) and the tag must not already
+ * point at it (409 AlreadyCurrent).
+ */
 export async function planRollback(
   ctx: EngineContext,
   promotion: Promotion,
   actor: Actor,
+  destination: Repository,
 ): Promise<RollbackPlan> {
-  const rule = currentRule(ctx, promotion.rule);
-  const { registry, repository, tag } = promotion.destination;
-  const where = `${registry}/${repository}:${tag}`;
-  if (rule.immutableTags) {
+  if (promotion.status !== 'succeeded') {
     throw new PromotionError(
       PromotionErrorCode.Conflict,
-      `rule "${rule.name}" keeps tags immutable: ${where} cannot be moved back`,
+      `promotion ${promotion.id} is ${promotion.status}; only a succeeded promotion's digest can be rolled back to`,
     );
   }
-  const history = await lastSucceededDigests(ctx.db, promotion.destination, ROLLBACK_HISTORY);
-  const current = history[0];
-  if (current === undefined) {
-    throw new PromotionError(PromotionErrorCode.NoPrevious, `nothing was ever promoted to ${where}`);
-  }
-  const previous = history.find((entry) => entry.digest !== current.digest);
-  if (previous === undefined) {
+  const rule = currentRule(ctx, promotion.rule);
+  const tag = rollbackTag(rule, promotion);
+  const digest = promotion.resultDigest ?? promotion.source.digest;
+  const where = `${promotion.destination.registry}/${promotion.destination.repository}`;
+  const [current, present] = await Promise.all([
+    destination.headManifest(tag),
+    destination.headManifest(digest),
+  ]);
+  if (present === undefined) {
     throw new PromotionError(
-      PromotionErrorCode.NoPrevious,
-      `${where} has had no digest before ${current.digest}`,
+      PromotionErrorCode.DigestGone,
+      `${where}@${digest} (promoted by ${promotion.id}) is no longer in the destination registry: it cannot be rolled back to`,
     );
   }
-  const restores = await getPromotion(ctx.db, previous.promotionId);
-  if (restores === undefined) {
-    throw new PromotionError(PromotionErrorCode.NotFound, `promotion ${previous.promotionId} not found`);
+  if (current?.digest === digest) {
+    throw new PromotionError(
+      PromotionErrorCode.AlreadyCurrent,
+      `${where}:${tag} already points at ${digest} (promoted by ${promotion.id})`,
+    );
   }
+  const { destination: to } = promotion;
   return {
-    input: repeat(rule, restores, promotion.destination, actor, { rollbackOf: restores.id }),
-    restores,
-    replaces: current.digest,
+    input: {
+      kind: 'rollback',
+      rule: rule.name,
+      // The destination repository is the source: the digest is taken from where it was promoted to.
+      source: {
+        environment: to.environment,
+        registry: to.registry,
+        repository: to.repository,
+        tag: null,
+        digest,
+      },
+      destination: { ...to, tag },
+      releaseTag: null,
+      requestedBy: actor.name,
+      triggerKind: 'api',
+      ...approvalsOf(rule),
+      gitCommit: promotion.gitCommit,
+      labels: promotion.labels,
+      rollbackOf: promotion.id,
+    },
+    replaces: current?.digest,
   };
 }

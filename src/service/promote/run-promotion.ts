@@ -15,8 +15,10 @@
  */
 import { type CopyResult, copyImage } from '../../copy/execute.ts';
 import { FerryError, hasCode } from '../../errors/ferry-error.ts';
+import type { Repository } from '../../registry/repository.ts';
 import type { ReadFile } from '../config/read-small-file.ts';
 import type { Job } from '../queue/job-queue.ts';
+import type { NewAuditEvent } from '../store/audit-event.ts';
 import { type Promotion, TERMINAL_STATUSES } from '../store/promotion.ts';
 import { appendAudit, getPromotion } from '../store/promotion-store.ts';
 import { StoreErrorCode } from '../store/store-error.ts';
@@ -24,6 +26,7 @@ import { abortReasonOf } from './abort-reasons.ts';
 import { AuditKind, SYSTEM_ACTOR } from './audit-kinds.ts';
 import { describeError } from './describe-error.ts';
 import { type EngineContext, ruleNamed } from './engine-context.ts';
+import { type PointTagResult, pointTag } from './point-tag.ts';
 import { ProgressMeter } from './progress-meter.ts';
 import type { PromoteJobPayload } from './promote-job.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
@@ -81,6 +84,7 @@ export async function runPromotion(
   // Past the point of no return: the destination tag has moved. Verify and record, ignoring aborts.
   try {
     await verifyDestination(ctx, started, result);
+    await pointReleaseTag(ctx, started, result);
   } catch (err) {
     await settleError(state, options, err, undefined);
     return;
@@ -158,7 +162,6 @@ async function execute(
   if (rule === undefined) {
     throw new PromotionError(PromotionErrorCode.NoRule, `rule "${promotion.rule}" is no longer configured`);
   }
-  const source = await repositoryFor(ctx.config, ctx.endpoint, ctx.registries, promotion.source, false);
   const destination = await repositoryFor(
     ctx.config,
     ctx.endpoint,
@@ -166,6 +169,11 @@ async function execute(
     promotion.destination,
     true,
   );
+  // A rollback points a tag at a digest the destination already has: no source, no copy. Its policy was
+  // checked when the digest was first promoted (the signature gate reads the *source* repository,
+  // which may be gone by now); immutable tags are never the tag a rollback moves (see rollbackTag).
+  if (promotion.kind === 'rollback') return pointRollbackTag(ctx, promotion, destination, signal);
+  const source = await repositoryFor(ctx.config, ctx.endpoint, ctx.registries, promotion.source, false);
   const policy = await checkPolicies({
     rule,
     promotion,
@@ -209,6 +217,70 @@ async function execute(
   } finally {
     meter.flush();
   }
+}
+
+/** A rollback's whole work: the destination tag pointed back at the digest, timed like a copy. */
+async function pointRollbackTag(
+  ctx: EngineContext,
+  promotion: Promotion,
+  destination: Repository,
+  signal: AbortSignal,
+): Promise<CopyResult> {
+  const started = ctx.now();
+  const { digest } = promotion.source;
+  const pointed = await pointTag(destination, digest, promotion.destination.tag, signal);
+  await audit(ctx, tagPointedEvent(promotion, promotion.destination.tag, digest, pointed));
+  return {
+    digest,
+    sourceDigest: digest,
+    mediaType: pointed.mediaType,
+    upToDate: !pointed.moved,
+    blobs: { copied: 0, mounted: 0, skipped: 0 },
+    bytes: { copied: 0, mounted: 0, skipped: 0 },
+    manifestsPushed: pointed.moved ? 1 : 0,
+    artifacts: 0,
+    durationMs: ctx.now() - started,
+  };
+}
+
+/**
+ * After the destination tag was written and verified, the rule's release tag follows it. A failure here
+ * is settled like a copy failure: a temporary one retries the promotion (the copy is then up to date and
+ * costs a HEAD), a permanent one fails it with the reason, the destination tag having been written.
+ */
+async function pointReleaseTag(ctx: EngineContext, promotion: Promotion, result: CopyResult): Promise<void> {
+  const tag = promotion.releaseTag;
+  if (tag === null) return;
+  const destination = await repositoryFor(
+    ctx.config,
+    ctx.endpoint,
+    ctx.registries,
+    promotion.destination,
+    true,
+  );
+  const pointed = await pointTag(destination, result.digest, tag);
+  await audit(ctx, tagPointedEvent(promotion, tag, result.digest, pointed));
+}
+
+function tagPointedEvent(
+  promotion: Promotion,
+  tag: string,
+  digest: string,
+  pointed: PointTagResult,
+): NewAuditEvent {
+  const { registry, repository } = promotion.destination;
+  return {
+    promotionId: promotion.id,
+    actor: SYSTEM_ACTOR,
+    kind: AuditKind.TagPointed,
+    digest,
+    outcome: pointed.moved ? 'ok' : 'up_to_date',
+    detail: { tag: `${registry}/${repository}:${tag}`, before: pointed.before ?? null },
+  };
+}
+
+async function audit(ctx: EngineContext, event: NewAuditEvent): Promise<void> {
+  ctx.events.publish({ type: 'audit', event: await appendAudit(ctx.db, event) });
 }
 
 async function verifyDestination(

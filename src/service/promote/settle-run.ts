@@ -8,12 +8,14 @@
  * promotion left as the other actor set it. If the database itself fails, the promotion is put back to
  * `queued` as a last resort, so no promotion stays `running` after its worker returned.
  */
+
 import type { CopyResult } from '../../copy/execute.ts';
 import { hasCode } from '../../errors/ferry-error.ts';
 import type { Job } from '../queue/job-queue.ts';
 import type { Database } from '../store/database.ts';
 import type { Promotion } from '../store/promotion.ts';
 import { appendAudit, transition } from '../store/promotion-store.ts';
+import { type RecordReleasesInput, recordReleases } from '../store/release-store.ts';
 import { StoreErrorCode } from '../store/store-error.ts';
 import { AuditKind, SYSTEM_ACTOR } from './audit-kinds.ts';
 import { describeError } from './describe-error.ts';
@@ -99,6 +101,9 @@ export function settleSucceeded(state: RunState, result: CopyResult, startedAt: 
         bytes: result.bytes,
       });
       const { registry, repository, tag } = promotion.destination;
+      // The releases view changes in the same transaction as the promotion's status: it cannot miss a
+      // promotion that succeeded.
+      await recordReleases(tx, releasesMoved(promotion, result));
       await batch.audit(tx, {
         promotionId: promotion.id,
         actor: SYSTEM_ACTOR,
@@ -116,12 +121,27 @@ export function settleSucceeded(state: RunState, result: CopyResult, startedAt: 
     },
     // The copy happened even though someone else settled the promotion: the trail must say the tag moved.
     async () => {
+      // Production changed whatever the promotion's status says: the releases view follows production.
+      await recordReleases(ctx.db, releasesMoved(promotion, result));
       ctx.events.publish({
         type: 'audit',
         event: await appendAudit(ctx.db, { ...copied, outcome: 'after_state_change' }),
       });
     },
   );
+}
+
+/** The tags a finished run pointed at its digest: the destination tag, and the rule's release tag. */
+function releasesMoved(promotion: Promotion, result: CopyResult): RecordReleasesInput {
+  const { environment, registry, repository, tag } = promotion.destination;
+  return {
+    promotionId: promotion.id,
+    environment,
+    registry,
+    repository,
+    tags: promotion.releaseTag === null ? [tag] : [tag, promotion.releaseTag],
+    digest: result.digest,
+  };
 }
 
 export function settleRetry(state: RunState, err: unknown, retryInMs: number): Promise<void> {

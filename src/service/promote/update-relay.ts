@@ -162,6 +162,8 @@ export function withRelayedUpdates(
     cancel: (id, actor) => service.cancel(id, actor),
     rerun: (id, actor) => service.rerun(id, actor),
     rollback: (id, actor) => service.rollback(id, actor),
+    releases: (filter) => service.releases(filter),
+    release: (environment, repository, tag) => service.release(environment, repository, tag),
     subscribe(id, listener) {
       const local = service.subscribe(id, listener);
       const relayed = relay.subscribe(id, listener);

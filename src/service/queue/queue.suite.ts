@@ -278,7 +278,7 @@ export function queueSuite(backend: TestBackend): void {
       await db.close();
 
       const db2 = await reopen();
-      assert.deepEqual(await migrate(db2), { applied: [], version: 1 });
+      assert.deepEqual(await migrate(db2), { applied: [], version: 2 });
       const second = await open(db2, t);
       t.after(() => db2.close());
       assert.deepEqual(await depthOf(second, 'short'), { kind: 'short', queued: 1, active: 1, failed: 0 });

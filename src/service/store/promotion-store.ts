@@ -7,6 +7,7 @@ import {
   type NewPromotion,
   PROMOTION_STATUSES,
   type Promotion,
+  type PromotionKind,
   type PromotionStatus,
 } from './promotion.ts';
 import { StoreError, StoreErrorCode } from './store-error.ts';
@@ -25,6 +26,7 @@ import { uuidV7 } from './uuid-v7.ts';
 interface PromotionRow {
   seq: number;
   id: string;
+  kind: PromotionKind;
   rule: string;
   source_environment: string | null;
   source_registry: string;
@@ -35,6 +37,7 @@ interface PromotionRow {
   destination_registry: string;
   destination_repository: string;
   destination_tag: string;
+  release_tag: string | null;
   status: PromotionStatus;
   reason: string | null;
   requested_by: string;
@@ -60,6 +63,7 @@ interface PromotionRow {
 function toPromotion(row: PromotionRow): Promotion {
   return {
     id: row.id,
+    kind: row.kind,
     rule: row.rule,
     source: {
       environment: row.source_environment,
@@ -74,6 +78,7 @@ function toPromotion(row: PromotionRow): Promotion {
       repository: row.destination_repository,
       tag: row.destination_tag,
     },
+    releaseTag: row.release_tag,
     status: row.status,
     reason: row.reason,
     requestedBy: row.requested_by,
@@ -107,13 +112,14 @@ export interface InsertPromotionResult {
 
 /** The promotions columns an insert provides; the rest take their defaults. */
 const INSERT_COLUMNS =
-  'id, rule, source_environment, source_registry, source_repository, source_tag, source_digest, ' +
-  'destination_environment, destination_registry, destination_repository, destination_tag, status, ' +
-  'requested_by, trigger_kind, delivery_id, approvals_required, rollback_of, rerun_of, git_commit, labels';
+  'id, kind, rule, source_environment, source_registry, source_repository, source_tag, source_digest, ' +
+  'destination_environment, destination_registry, destination_repository, destination_tag, release_tag, ' +
+  'status, requested_by, trigger_kind, delivery_id, approvals_required, rollback_of, rerun_of, git_commit, labels';
 
 function insertRow(input: NewPromotion, id: string): Record<string, unknown> {
   return {
     id,
+    kind: input.kind ?? 'promotion',
     rule: input.rule,
     source_environment: input.source.environment ?? null,
     source_registry: input.source.registry,
@@ -124,6 +130,7 @@ function insertRow(input: NewPromotion, id: string): Record<string, unknown> {
     destination_registry: input.destination.registry,
     destination_repository: input.destination.repository,
     destination_tag: input.destination.tag,
+    release_tag: input.releaseTag ?? null,
     status: input.status ?? 'queued',
     requested_by: input.requestedBy,
     trigger_kind: input.triggerKind,

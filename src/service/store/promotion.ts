@@ -1,3 +1,4 @@
+import type { PromotionKind } from '../../api/promotion-kinds.ts';
 import type { PromotionStatus } from '../../api/statuses.ts';
 import type { TriggerKind } from '../../api/trigger-kinds.ts';
 
@@ -13,6 +14,7 @@ export {
   type PromotionStatus,
   TERMINAL_STATUSES,
 } from '../../api/statuses.ts';
+export { PROMOTION_KINDS, type PromotionKind } from '../../api/promotion-kinds.ts';
 
 /**
  * Which moves the store accepts at all, whatever `from` the caller names: a safety net so that no code
@@ -61,9 +63,16 @@ export interface ByteCounts {
 
 export interface Promotion {
   readonly id: string;
+  readonly kind: PromotionKind;
   readonly rule: string;
   readonly source: PromotionSource;
   readonly destination: PromotionDestination;
+  /**
+   * The rule's release tag, pointed at the promoted digest after the destination tag was written (in
+   * the same repository, by a manifest PUT). Null when the rule has none, and for rollbacks, whose
+   * destination tag is the tag they move.
+   */
+  readonly releaseTag: string | null;
   readonly status: PromotionStatus;
   /** Why it failed, was rejected or cancelled, or why it is waiting (retry backoff). */
   readonly reason: string | null;
@@ -89,6 +98,8 @@ export interface Promotion {
 }
 
 export interface NewPromotion {
+  /** Default 'promotion'. */
+  readonly kind?: PromotionKind | undefined;
   readonly rule: string;
   readonly source: {
     readonly environment?: string | null | undefined;
@@ -103,6 +114,7 @@ export interface NewPromotion {
     readonly repository: string;
     readonly tag: string;
   };
+  readonly releaseTag?: string | null | undefined;
   readonly requestedBy: string;
   readonly triggerKind: TriggerKind;
   readonly deliveryId?: string | null | undefined;

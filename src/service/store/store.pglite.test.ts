@@ -18,7 +18,7 @@ storeSuite(backend);
 test('in-memory PGlite (no data dir) migrates too', async () => {
   const db = await PgliteDatabase.open();
   try {
-    assert.deepEqual(await migrate(db), { applied: [1], version: 1 });
+    assert.deepEqual(await migrate(db), { applied: [1, 2], version: 2 });
   } finally {
     await db.close();
   }
@@ -49,7 +49,7 @@ test('a fresh data dir is created on first open', async (t) => {
   t.after(() => rm(root, { recursive: true, force: true }));
   const db = await PgliteDatabase.open({ dataDir: join(root, 'nested', 'data') });
   try {
-    assert.deepEqual((await migrate(db)).version, 1);
+    assert.deepEqual((await migrate(db)).version, 2);
   } finally {
     await db.close();
   }

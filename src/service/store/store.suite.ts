@@ -68,13 +68,16 @@ export function storeSuite(backend: TestBackend): void {
       const { db } = await backend.fresh();
       t.after(() => db.close());
       const first = await migrate(db);
-      assert.deepEqual(first, { applied: [1], version: 1 });
+      assert.deepEqual(first, { applied: [1, 2], version: 2 });
       const second = await migrate(db);
-      assert.deepEqual(second, { applied: [], version: 1 });
+      assert.deepEqual(second, { applied: [], version: 2 });
       const { rows } = await db.query<{ version: number; name: string }>(
         'SELECT version, name FROM schema_migrations ORDER BY version',
       );
-      assert.deepEqual(rows, [{ version: 1, name: 'initial' }]);
+      assert.deepEqual(rows, [
+        { version: 1, name: 'initial' },
+        { version: 2, name: 'releases' },
+      ]);
     });
 
     test('replicas migrating at once apply each migration exactly once', async (t) => {
@@ -85,7 +88,7 @@ export function storeSuite(backend: TestBackend): void {
       const others = backend.name === 'postgres' ? [await reopen(), await reopen()] : [db, db];
       t.after(() => Promise.all(others.filter((o) => o !== db).map((o) => o.close())));
       const results = await Promise.all([db, ...others].map((d) => migrate(d)));
-      assert.deepEqual(results.flatMap((r) => r.applied).sort(), [1]);
+      assert.deepEqual(results.flatMap((r) => r.applied).sort(), [1, 2]);
     });
 
     test('an edited migration or a newer schema stops start-up', async (t) => {
@@ -609,7 +612,7 @@ export function storeSuite(backend: TestBackend): void {
       await db.close();
       const again = await reopen();
       t.after(() => again.close());
-      assert.deepEqual(await migrate(again), { applied: [], version: 1 });
+      assert.deepEqual(await migrate(again), { applied: [], version: 2 });
       assert.equal((await getPromotion(again, promotion.id))?.id, promotion.id);
     });
   });

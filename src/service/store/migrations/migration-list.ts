@@ -1,4 +1,5 @@
 import { migration001 } from './001-initial.ts';
+import { migration002 } from './002-releases.ts';
 
 export interface Migration {
   /** 1, 2, 3…: applied in order, each exactly once. */
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** Every migration this build knows, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
