@@ -2,6 +2,7 @@ import type { PromotionKind } from '../../api/promotion-kinds.ts';
 import type { PromotionStatus } from '../../api/statuses.ts';
 import type { TriggerKind } from '../../api/trigger-kinds.ts';
 
+export { PROMOTION_KINDS, type PromotionKind } from '../../api/promotion-kinds.ts';
 /**
  * The promotion lifecycle (`queued → (awaiting_approval) → running → succeeded | failed | rejected |
  * cancelled`) is part of the API contract, declared in api/statuses.ts; the database CHECK constraint
@@ -14,7 +15,6 @@ export {
   type PromotionStatus,
   TERMINAL_STATUSES,
 } from '../../api/statuses.ts';
-export { PROMOTION_KINDS, type PromotionKind } from '../../api/promotion-kinds.ts';
 
 /**
  * Which moves the store accepts at all, whatever `from` the caller names: a safety net so that no code
