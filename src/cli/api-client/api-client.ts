@@ -18,6 +18,9 @@ import { serverText } from './server-text.ts';
 /** Errors that prove the request never left this machine: nothing can have happened on the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
+// Errors below carry the failure's text in their message and no `cause`: error-report.ts would print
+// the cause again after it.
+
 /** Reads retry twice (0.25-1.5 s), enough for a rolling restart's blip; an operator is waiting. */
 const READ_RETRY = { times: 2, backoff: { baseMs: 500, maxMs: 2_000, maxRetryAfterMs: 5_000 } };
 
@@ -129,7 +132,7 @@ export class ApiClient {
       throw new ApiClientError(
         ApiClientErrorCode.Unavailable,
         `cannot read ${this.url(target)}: ${err instanceof Error ? err.message : String(err)}`,
-        { cause: err, exitCode: ExitCode.Failed },
+        { exitCode: ExitCode.Failed },
       );
     }
   }
@@ -156,13 +159,12 @@ export class ApiClient {
       const detail = err instanceof Error ? err.message : String(err);
       throw neverSent
         ? new ApiClientError(ApiClientErrorCode.Unavailable, `cannot reach ${this.url(path)}: ${detail}`, {
-            cause: err,
             exitCode: ExitCode.Failed,
           })
         : new ApiClientError(
             ApiClientErrorCode.OutcomeUnknown,
             `POST ${this.url(path)} was sent but no answer came (${detail}); it may have been done: check with ferry promotions show`,
-            { cause: err, exitCode: ExitCode.Unknown },
+            { exitCode: ExitCode.Unknown },
           );
     }
     if (res.status >= 500) {
