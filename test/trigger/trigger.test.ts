@@ -176,6 +176,29 @@ test('timeout after acceptance exits 3 (result unknown) naming the promotion, it
     ),
   );
   assert.ok(elapsed >= 950 && elapsed < 5_000, `took ${elapsed} ms`);
+
+  // --json: the last known state on stdout, marked as an unknown result.
+  const json = await runTriggerCli(
+    [
+      '--server',
+      ferry.url,
+      '--image',
+      'team-a/app',
+      '--tag',
+      'abc1235',
+      '--wait',
+      '--timeout',
+      '1s',
+      '--json',
+      ...FAST,
+    ],
+    { FERRY_WEBHOOK_SECRET: SECRET },
+  );
+  assert.equal(json.code, 3);
+  const result = JSON.parse(json.stdout) as { result: string; url: string; promotion: { status: string } };
+  assert.equal(result.result, 'unknown');
+  assert.equal(result.promotion.status, 'running');
+  assert.equal(result.url, `${ferry.url}/api/v1/promotions/${ferry.created[1]}`);
 });
 
 test('a server that keeps answering 503 hits the timeout while delivering', async (t) => {
