@@ -43,6 +43,11 @@ export interface ServeOptions {
   readonly logger?: Logger | undefined;
   /** Worker concurrency (default 2). */
   readonly concurrency?: number | undefined;
+  /**
+   * Check every HTTP answer against the API contract, answering 500 on a mismatch (tests). Default:
+   * FERRY_CHECK_RESPONSES=1 in `env`.
+   */
+  readonly checkResponses?: boolean | undefined;
 }
 
 export interface RunningServer {
@@ -136,6 +141,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       ready,
       env: options.env,
       readFile,
+      checkResponses: options.checkResponses ?? options.env.FERRY_CHECK_RESPONSES === '1',
     });
     const listen = options.listen ?? config.server.listen;
     const address = await app.listen({ host: listen.host, port: listen.port });

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { promotionPageSchema } from '../../src/api/promotion-responses.ts';
 import { releaseListSchema } from '../../src/api/release.ts';
 import { signedReadHeaders } from '../../src/api/signed-read.ts';
+import { CONTRACT_VIOLATION_LOG } from '../../src/service/http/response-contract.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { freePort } from '../rig/ports.ts';
 import { startPostgres } from '../rig/postgres.ts';
@@ -96,6 +97,8 @@ apiTokens:
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: rig.dir,
       FERRY_LOG_LEVEL: 'debug',
+      // Every answer of the suite (ferry trigger's included) is checked against the API contract.
+      FERRY_CHECK_RESPONSES: '1',
     };
     if (pg) env.FERRY_DATABASE_URL = pg.url; // never in argv
     serve = spawn(FERRY_BIN, ['serve', '--config', files.config], {
@@ -285,6 +288,16 @@ apiTokens:
       });
       assert.equal(missing.status, 400);
       assert.match(await missing.text(), /GIT_COMMIT/);
+    });
+
+    test('every answer of the suite followed the API contract (checked by the server as it sent them)', () => {
+      assert.ok(
+        !logs.includes(CONTRACT_VIOLATION_LOG),
+        logs
+          .split('\n')
+          .filter((l) => l.includes(CONTRACT_VIOLATION_LOG))
+          .join('\n'),
+      );
     });
 
     test('no secret appears in the service logs; SIGTERM shuts down cleanly', async () => {

@@ -197,16 +197,27 @@ describe('promotion lifecycle on real registries', () => {
       (await engine.approve(promotion.id, person('alice'), 'looks good')).status,
       'awaiting_approval',
     );
-    assert.equal(
-      (await engine.approve(promotion.id, person('alice'))).status,
-      'awaiting_approval',
-      'alice twice is one approval',
+    // alice twice is one approval: the second is refused with its own code (and logged as ignored).
+    await assert.rejects(
+      engine.approve(promotion.id, person('alice')),
+      rejectsWith(PromotionErrorCode.AlreadyDecided, 409),
     );
+    assert.equal((await engine.get(promotion.id))!.promotion.status, 'awaiting_approval');
     const queued = await engine.approve(promotion.id, person('bob'));
     assert.equal(queued.status, 'queued');
     await assert.rejects(
       engine.approve(promotion.id, person('carol')),
       rejectsWith(PromotionErrorCode.Conflict, 409),
+    );
+    // bob retrying the approval that queued it learns that his decision was taken, not "queued".
+    await assert.rejects(
+      engine.approve(promotion.id, person('bob')),
+      rejectsWith(PromotionErrorCode.AlreadyDecided, 409),
+    );
+    const decisions = (await engine.approvals([promotion.id])).get(promotion.id) ?? [];
+    assert.deepEqual(
+      decisions.map((d) => `${d.decision}:${d.approver}:${d.comment}`),
+      ['approve:alice:looks good', 'approve:bob:null'],
     );
 
     const done = await waitForStatus(engine, promotion.id, ['succeeded', 'failed']);

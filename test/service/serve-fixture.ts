@@ -84,6 +84,8 @@ export function startTestServer(
     env: {},
     version: '0.0.0-test',
     logger: pino({ level: 'silent' }),
+    // Every answer these tests provoke is checked against the API contract (500 on a mismatch).
+    checkResponses: true,
   });
 }
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TriggerError, TriggerErrorCode } from '../triggers/trigger-error.ts';
+import { ApiErrorCode } from '../../api/api-error-codes.ts';
 import { bearerToken, requireAllowed } from './auth.ts';
+import { HttpError } from './errors.ts';
 
 test('bearerToken reads RFC 6750 credentials, case-insensitively, and nothing else', () => {
   assert.equal(bearerToken('Bearer abc.DEF-123_~+/='), 'abc.DEF-123_~+/=');
@@ -28,7 +29,10 @@ test('requireAllowed: role first, then rule scope', () => {
     assert.throws(
       fn,
       (err) =>
-        err instanceof TriggerError && err.code === TriggerErrorCode.Forbidden && message.test(err.message),
+        err instanceof HttpError &&
+        err.status === 403 &&
+        err.code === ApiErrorCode.Forbidden &&
+        message.test(err.message),
     );
   forbidden(
     () => requireAllowed(scoped, 'promote', 'team-a'),

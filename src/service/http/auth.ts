@@ -14,12 +14,15 @@
  * pattern, approvals and signature check again, so they cannot wave anything through.
  *
  * Webhook routes never use these tokens: each is authenticated by its own mechanism (hook-routes.ts).
+ * Refusals carry the API's own codes (FERRY_E_API_UNAUTHORIZED 401, FERRY_E_API_FORBIDDEN 403), so a
+ * client can tell a token problem from a webhook-secret problem (FERRY_E_TRIGGER_*).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { API_ERROR_STATUS, ApiErrorCode } from '../../api/api-error-codes.ts';
 import { type Action, findToken, type TokenIdentity, tokenAllows } from '../config/api-tokens.ts';
 import type { FerryConfig } from '../config/schema.ts';
 import type { Actor } from '../promote/promotion-service.ts';
-import { TriggerError, TriggerErrorCode } from '../triggers/trigger-error.ts';
+import { HttpError } from './errors.ts';
 
 const BEARER_RE = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
 
@@ -29,18 +32,22 @@ export function bearerToken(header: string | undefined): string | undefined {
   return BEARER_RE.exec(header)?.[1];
 }
 
-function unauthorized(message: string): TriggerError {
-  return new TriggerError(TriggerErrorCode.Unauthorized, message, { fields: ['authorization'] });
+function unauthorized(message: string): HttpError {
+  return new HttpError(API_ERROR_STATUS[ApiErrorCode.Unauthorized], ApiErrorCode.Unauthorized, message, {
+    fields: ['authorization'],
+  });
+}
+
+/** 403: authenticated, but not allowed. */
+export function forbidden(message: string): HttpError {
+  return new HttpError(API_ERROR_STATUS[ApiErrorCode.Forbidden], ApiErrorCode.Forbidden, message);
 }
 
 /** Throws 403 unless the token may perform `action` (for `rule`, when given). */
 export function requireAllowed(token: TokenIdentity, action: Action, rule?: string): void {
   if (tokenAllows(token, action, rule)) return;
   const what = rule === undefined ? action : `${action} for promotion rule "${rule}"`;
-  throw new TriggerError(
-    TriggerErrorCode.Forbidden,
-    `API token "${token.name}" (role ${token.role}) may not ${what}`,
-  );
+  throw forbidden(`API token "${token.name}" (role ${token.role}) may not ${what}`);
 }
 
 /**
@@ -52,8 +59,7 @@ export function requireMayCancel(
   promotion: { readonly requestedBy: string; readonly rule: string },
 ): void {
   if (promotion.requestedBy === token.name || tokenAllows(token, 'admin', promotion.rule)) return;
-  throw new TriggerError(
-    TriggerErrorCode.Forbidden,
+  throw forbidden(
     `API token "${token.name}" (role ${token.role}) may cancel only promotions it requested; this one was requested by "${promotion.requestedBy}", so cancelling it needs role admin`,
   );
 }

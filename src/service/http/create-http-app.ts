@@ -21,6 +21,7 @@ import {
   fastify,
   LogController,
 } from 'fastify';
+import { buildOpenApiDocument } from '../../api/openapi.ts';
 import type { ReadFile } from '../config/read-small-file.ts';
 import type { Env } from '../config/resolve-secret.ts';
 import type { FerryConfig } from '../config/schema.ts';
@@ -33,12 +34,13 @@ import { HttpErrorCode, toErrorResponse } from './errors.ts';
 import { registerHookRoutes } from './hook-routes.ts';
 import { fastifyLoggerOptions, type HttpLoggerSetting } from './logging.ts';
 import type { FerryMetrics } from './metrics.ts';
-import { buildOpenApiDocument } from './openapi.ts';
 import { OPS_PATHS, registerOpsRoutes } from './ops-routes.ts';
 import { registerPromotionRoutes } from './promotion-routes.ts';
+import { createPromotionViews } from './promotion-view.ts';
 import type { Readiness } from './readiness.ts';
 import { registerRegistryHookRoutes } from './registry-hook-routes.ts';
 import { registerReleaseRoutes } from './release-routes.ts';
+import { addResponseContractCheck } from './response-contract.ts';
 import type { RouteContext } from './route-context.ts';
 import { createEventStreams } from './sse.ts';
 
@@ -61,6 +63,8 @@ export interface HttpAppOptions {
   readonly readFile?: ReadFile | undefined;
   /** Event-stream heartbeat interval. Default 15 s. */
   readonly heartbeatMs?: number | undefined;
+  /** Check every answer against the API contract (tests: response-contract.ts). Default false. */
+  readonly checkResponses?: boolean | undefined;
 }
 
 /** Route pattern for metrics and logs; requests no route matched share one label. */
@@ -104,6 +108,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     reply.code(404).send({ code: HttpErrorCode.NotFound, message: 'no such endpoint' }),
   );
 
+  if (options.checkResponses === true) addResponseContractCheck(app);
+
   app.addHook('onResponse', async (request, reply) => {
     const route = routeLabel(request);
     options.metrics.recordHttpRequest(route, reply.statusCode);
@@ -112,7 +118,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     else request.log.info(line, 'request completed');
   });
 
-  const streams = createEventStreams({ service: options.service, heartbeatMs: options.heartbeatMs });
+  const views = createPromotionViews(options.service);
+  const streams = createEventStreams({ service: options.service, views, heartbeatMs: options.heartbeatMs });
   // Open event streams would keep close() waiting until every client left.
   app.addHook('preClose', async () => streams.closeAll());
 
@@ -121,6 +128,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     service: options.service,
     admission: createAdmission({ config: options.config, service: options.service }),
     auth: createTokenAuth(options.config),
+    views,
     secrets: { env: options.env ?? process.env, readFile: options.readFile },
     bodyLimit,
   };

@@ -15,6 +15,7 @@
  * the host in its URL.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fastifyPath, PATHS } from '../../api/paths.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
 import type { Actor } from '../promote/promotion-service.ts';
 import { deliveryIdProblem } from '../triggers/field-rules.ts';
@@ -34,11 +35,10 @@ import { parseRequestBody, rawBodyOf } from './request-body.ts';
 import type { RouteContext } from './route-context.ts';
 import { resolveSecrets } from './trigger-secrets.ts';
 
-export const STANDARD_HOOK_PATH = '/hooks/standard';
-export const GITHUB_HOOK_PATH = '/hooks/github';
-export const OPENSHIFT_HOOK_PATH = '/hooks/openshift/:secret/generic';
-export const OPENSHIFT_LEGACY_HOOK_PATH =
-  '/oapi/v1/namespaces/:namespace/buildconfigs/:name/webhooks/:secret/generic';
+export const STANDARD_HOOK_PATH = PATHS.standardHook;
+export const GITHUB_HOOK_PATH = PATHS.githubHook;
+export const OPENSHIFT_HOOK_PATH = fastifyPath(PATHS.openshiftHook);
+export const OPENSHIFT_LEGACY_HOOK_PATH = fastifyPath(PATHS.openshiftLegacyHook);
 
 const GITHUB_DELIVERY_HEADER = 'x-github-delivery';
 const GITHUB_EVENT_HEADER = 'x-github-event';
@@ -81,7 +81,7 @@ export function registerHookRoutes(app: FastifyInstance, ctx: RouteContext): voi
       },
       replayed ? 'replayed delivery' : 'promotion requested',
     );
-    return replyAccepted(config.server, request, reply, admitted);
+    return replyAccepted(ctx, request, reply, admitted);
   }
 
   if (standardWebhooks.enabled) {

@@ -22,6 +22,7 @@ import type {
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
 import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
+import type { Approval } from '../store/promotion-store.ts';
 import { signStandardWebhook } from '../triggers/standard-webhooks.ts';
 import { matchRequest } from './admission.ts';
 import { createHttpApp, type HttpAppOptions } from './create-http-app.ts';
@@ -152,6 +153,8 @@ export function promotionFrom(id: string, request: PromotionRequest, config: Fer
 export class FakePromotionService implements PromotionService {
   readonly calls: Call[] = [];
   readonly promotions = new Map<string, Promotion>();
+  /** Decisions recorded by approve/reject, per promotion. */
+  readonly decisions = new Map<string, Approval[]>();
   readonly listeners = new Set<{ id: string | undefined; listener: (update: PromotionUpdate) => void }>();
   private readonly config: FerryConfig;
   private readonly failures = new Map<string, unknown>();
@@ -262,13 +265,31 @@ export class FakePromotionService implements PromotionService {
     return changed;
   }
 
+  async approvals(ids: readonly string[]): Promise<ReadonlyMap<string, readonly Approval[]>> {
+    this.record('approvals', [ids]);
+    return new Map(ids.flatMap((id) => (this.decisions.has(id) ? [[id, this.decisions.get(id) ?? []]] : [])));
+  }
+
+  private decide(
+    id: string,
+    actor: Actor,
+    decision: Approval['decision'],
+    comment: string | undefined,
+  ): void {
+    const list = this.decisions.get(id) ?? [];
+    list.push({ promotionId: id, approver: actor.name, decision, comment: comment ?? null, at: new Date() });
+    this.decisions.set(id, list);
+  }
+
   async approve(id: string, actor: Actor, comment?: string): Promise<Promotion> {
     this.record('approve', [id, actor, comment]);
+    this.decide(id, actor, 'approve', comment);
     return this.change(id, 'queued');
   }
 
   async reject(id: string, actor: Actor, comment?: string): Promise<Promotion> {
     this.record('reject', [id, actor, comment]);
+    this.decide(id, actor, 'reject', comment);
     return this.change(id, 'rejected');
   }
 
@@ -361,6 +382,8 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     ready: options.ready ?? (() => ({ ready: true })),
     env: {},
     heartbeatMs: options.heartbeatMs,
+    // Every answer the HTTP tests provoke is checked against the API contract.
+    checkResponses: true,
     ...options.extra,
   });
   await app.ready();

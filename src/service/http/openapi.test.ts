@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { buildOpenApiDocument, type OpenApiDocument } from '../../api/openapi.ts';
+import { REQUEST_EXAMPLES } from '../../api/routes.ts';
 import { OPENSHIFT_BODY_FORMATS, parseOpenShiftGenericBody } from '../triggers/openshift-generic.ts';
 import { parseBody } from '../triggers/parse-body.ts';
 import { parseRestPromotionBody } from '../triggers/rest-body.ts';
 import { parseStandardWebhookBody } from '../triggers/standard-webhook-body.ts';
 import { matchRequest } from './admission.ts';
 import { buildTestApp, type TestApp } from './http-fixture.ts';
-import { OPENAPI_EXAMPLES, type OpenApiDocument } from './openapi.ts';
 
 let t: TestApp;
 let doc: OpenApiDocument;
@@ -41,17 +42,27 @@ function registeredRoutes(tree: string): Set<string> {
   return routes;
 }
 
-test('the document is OpenAPI 3.1 with the running version', () => {
+/**
+ * Routes of the contract that this branch's server does not mount yet: the releases API lands with the
+ * releases work of issue 13. Delete an entry once its route is registered (the test then requires it).
+ */
+const NOT_YET_MOUNTED = new Set([
+  'GET /api/v1/releases',
+  'GET /api/v1/releases/{environment}/{repository}/{tag}',
+]);
+
+test('the served document is the one generated from the contract, with the running version', () => {
   assert.equal(doc.openapi, '3.1.0');
   assert.equal(doc.info.version, '0.1.0-test');
+  assert.deepEqual(doc, JSON.parse(JSON.stringify(buildOpenApiDocument({ version: '0.1.0-test' }))));
 });
 
 test('every registered route is documented, and every documented one exists', () => {
   const registered = registeredRoutes(t.app.printRoutes({ commonPrefix: false }));
   const documented = new Set(
-    Object.entries(doc.paths).flatMap(([path, item]) =>
-      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
-    ),
+    Object.entries(doc.paths)
+      .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
+      .filter((route) => !NOT_YET_MOUNTED.has(route) || registered.has(route)),
   );
   assert.ok(registered.size >= 19, `parsed ${registered.size} routes`);
   assert.deepEqual([...registered].sort(), [...documented].sort());
@@ -59,26 +70,61 @@ test('every registered route is documented, and every documented one exists', ()
 
 test('every $ref points at a component schema, and operation ids are unique', () => {
   const text = JSON.stringify(doc);
-  for (const [, name] of text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) {
-    assert.ok(name !== undefined && name in doc.components.schemas, `unresolved $ref ${name}`);
+  const refs = [...text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]);
+  assert.ok(refs.length > 20);
+  for (const ref of refs) {
+    const name = /^#\/components\/schemas\/(.+)$/.exec(ref ?? '')?.[1];
+    assert.ok(name !== undefined && name in doc.components.schemas, `unresolved $ref ${ref}`);
   }
   const ids = Object.values(doc.paths).flatMap((item) =>
-    Object.values(item).map((operation) => operation.operationId),
+    Object.values(item).map((operation) => operation?.operationId),
   );
   assert.equal(new Set(ids).size, ids.length);
 });
 
+test('the document states the contract: strict bodies, status enums, filters and error codes', () => {
+  const schemas = doc.components.schemas as Record<string, Record<string, unknown>>;
+  assert.equal(schemas.PromotionRequest?.additionalProperties, false);
+  const promotion = schemas.Promotion?.properties as Record<string, Record<string, unknown>>;
+  assert.deepEqual(promotion.status?.enum, [
+    'queued',
+    'awaiting_approval',
+    'running',
+    'succeeded',
+    'failed',
+    'rejected',
+    'cancelled',
+  ]);
+  assert.deepEqual(promotion.kind?.enum, ['promotion', 'rerun', 'rollback']);
+  assert.ok(promotion.approvalsReceived && promotion.approvals);
+  const list = doc.paths['/api/v1/promotions']?.get;
+  const names = (list?.parameters ?? []).map((p) => p.name);
+  for (const filter of [
+    'tag',
+    'digest',
+    'repository',
+    'rule',
+    'requestedBy',
+    'status',
+    'createdAfter',
+    'createdBefore',
+    'cursor',
+  ]) {
+    assert.ok(names.includes(filter), `filter ${filter} is documented`);
+  }
+  assert.match(JSON.stringify(doc.components.securitySchemes), /FERRY_E_API_UNAUTHORIZED/);
+  assert.ok(doc.webhooks.promotionEvent, 'outbound notifications are documented');
+});
+
 test("the request examples pass the routes' own parsers and match a rule", () => {
-  const rest = parseRestPromotionBody(OPENAPI_EXAMPLES.restPromotion, { actor: 'docs' });
+  const rest = parseRestPromotionBody(REQUEST_EXAMPLES.promotionRequest, { actor: 'docs' });
   assert.ok(matchRequest(t.config, rest));
-  const webhook = parseStandardWebhookBody(OPENAPI_EXAMPLES.standardWebhook, { actor: 'docs' });
+  const webhook = parseStandardWebhookBody(REQUEST_EXAMPLES.promotionWebhook, { actor: 'docs' });
   assert.ok(matchRequest(t.config, webhook));
-  const raw = Buffer.from(JSON.stringify(OPENAPI_EXAMPLES.openshiftGeneric));
+  const raw = Buffer.from(JSON.stringify(REQUEST_EXAMPLES.openshiftGeneric));
   const openshift = parseOpenShiftGenericBody(
     parseBody(raw, 'application/json', { formats: OPENSHIFT_BODY_FORMATS }),
-    {
-      actor: 'docs',
-    },
+    { actor: 'docs' },
   );
   assert.ok(matchRequest(t.config, openshift));
 });

@@ -7,19 +7,21 @@
  *                           queue running: readiness.ts), else 503 {code, message} naming what is missing:
  *                           take this replica out of the Service (readiness)
  *   GET /metrics            Prometheus text exposition (metrics.ts)
- *   GET /api/openapi.json   the OpenAPI 3.1 description of this API (openapi.ts)
+ *   GET /api/openapi.json   the OpenAPI 3.1 description of this API, generated from the contract
+ *                           (api/openapi.ts)
  */
 import type { FastifyInstance } from 'fastify';
+import type { OpenApiDocument } from '../../api/openapi.ts';
+import { PATHS } from '../../api/paths.ts';
 import { HttpErrorCode } from './errors.ts';
 import type { FerryMetrics } from './metrics.ts';
-import type { OpenApiDocument } from './openapi.ts';
 import type { Readiness } from './readiness.ts';
 
 export const OPS_PATHS = Object.freeze({
-  health: '/healthz',
-  ready: '/readyz',
-  metrics: '/metrics',
-  openapi: '/api/openapi.json',
+  health: PATHS.health,
+  ready: PATHS.ready,
+  metrics: PATHS.metrics,
+  openapi: PATHS.openapi,
 });
 
 export interface OpsRouteOptions {

@@ -4,13 +4,13 @@
  * the proxy's view, not the client's), else built from the request.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { promotionPath } from '../../api/paths.ts';
+import type { AcceptedBody, ReplayedBody } from '../../api/promotion-responses.ts';
 import type { ServerConfig } from '../config/schema.ts';
 import type { AcceptResult } from '../promote/promotion-service.ts';
-import type { Promotion } from '../store/promotion.ts';
 import { TriggerErrorCode } from '../triggers/trigger-error.ts';
 import type { Admitted } from './admission.ts';
-
-export const PROMOTIONS_PATH = '/api/v1/promotions';
+import type { RouteContext } from './route-context.ts';
 
 export function promotionUrl(
   server: Pick<ServerConfig, 'publicUrl'>,
@@ -18,44 +18,36 @@ export function promotionUrl(
   id: string,
 ): string {
   const base = server.publicUrl ?? `${request.protocol}://${request.host}`;
-  return `${base}${PROMOTIONS_PATH}/${encodeURIComponent(id)}`;
+  return `${base}${promotionPath(id)}`;
 }
 
-export interface AcceptedBody {
-  readonly promotion: Promotion;
-  readonly url: string;
-  readonly created: boolean;
-}
-
-/** A replayed delivery: an error body that still carries the promotion the first delivery created. */
-export interface ReplayedBody extends AcceptedBody {
-  readonly code: string;
-  readonly message: string;
-}
+export type { AcceptedBody, ReplayedBody };
 
 /**
  * 202 + Location for a new promotion, 200 for the existing equal one (idempotent acceptance), and 409
  * for a replayed delivery id — with the promotion in the body, so `ferry trigger` retrying a delivery
- * whose answer it lost still learns the promotion (trigger-contract.ts), while a replay is a 4xx.
+ * whose answer it lost still learns the promotion, while a replay is a 4xx.
  */
-export function replyAccepted(
-  server: Pick<ServerConfig, 'publicUrl'>,
+export async function replyAccepted(
+  ctx: Pick<RouteContext, 'config' | 'views'>,
   request: FastifyRequest,
   reply: FastifyReply,
   admitted: Admitted | AcceptResult,
-): AcceptedBody | ReplayedBody {
+): Promise<AcceptedBody | ReplayedBody> {
   const { result, replayed } = 'result' in admitted ? admitted : { result: admitted, replayed: false };
-  const url = promotionUrl(server, request, result.promotion.id);
-  const body = { promotion: result.promotion, url, created: result.created };
+  const url = promotionUrl(ctx.config.server, request, result.promotion.id);
+  const promotion = await ctx.views.one(result.promotion);
   reply.header('location', url);
   if (!replayed) {
     reply.code(result.created ? 202 : 200);
-    return body;
+    return { promotion, url, created: result.created };
   }
   reply.code(409);
   return {
     code: TriggerErrorCode.DuplicateDelivery,
     message: `delivery ${JSON.stringify(result.promotion.deliveryId)} was already accepted; this is the promotion it created`,
-    ...body,
+    promotion,
+    url,
+    created: false,
   };
 }

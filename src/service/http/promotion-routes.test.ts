@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { InjectOptions } from 'fastify';
+import { ApiErrorCode } from '../../api/api-error-codes.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import { PromotionErrorCode } from '../promote/promotion-error.ts';
 import { TriggerErrorCode } from '../triggers/trigger-error.ts';
@@ -111,7 +112,7 @@ describe('authentication and roles on every API route', () => {
       const body = route.method === 'POST' && route.url.endsWith('promotions') ? restBody() : undefined;
       for (const headers of [{}, bearer('not-a-token'), { authorization: `Basic ${TOKENS.admin}` }]) {
         const response = await t.app.inject({ method: route.method, url: route.url, headers });
-        const error = assertError(response, 401, TriggerErrorCode.Unauthorized);
+        const error = assertError(response, 401, ApiErrorCode.Unauthorized);
         assert.equal(response.headers['www-authenticate'], 'Bearer realm="ferry"');
         assert.doesNotMatch(error.message, /not-a-token/);
       }
@@ -122,7 +123,7 @@ describe('authentication and roles on every API route', () => {
           headers: bearer(TOKENS[role]),
           ...(body === undefined ? {} : { payload: body }),
         });
-        assertError(response, 403, TriggerErrorCode.Forbidden);
+        assertError(response, 403, ApiErrorCode.Forbidden);
       }
       assert.equal(t.service.calls.length, before, 'refused requests never reach the service');
       for (const role of route.allowed) {
@@ -244,7 +245,7 @@ describe('POST /api/v1/promotions', () => {
   test('a token scoped to other rules is refused with 403 once the rule is known', async () => {
     const before = t.service.callsTo('accept').length;
     const refused = await post('/api/v1/promotions', TOKENS.paymentsOnly, restBody());
-    const error = assertError(refused, 403, TriggerErrorCode.Forbidden);
+    const error = assertError(refused, 403, ApiErrorCode.Forbidden);
     assert.match(error.message, /payments-ci.*team-a/);
     assert.equal(t.service.callsTo('accept').length, before);
     const allowed = await post(
@@ -327,6 +328,45 @@ describe('GET /api/v1/promotions and /:id', () => {
     });
   });
 
+  test('tag, rule, requester and time range filters reach the service as typed values', async () => {
+    const response = await t.app.inject({
+      url: '/api/v1/promotions?tag=v1.2&rule=team-a&requestedBy=standard-webhooks%231&createdAfter=2026-12-01T00:00:00Z&createdBefore=2026-12-07T12:00:00%2B01:00',
+      headers: bearer(TOKENS.viewer),
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    const [call] = t.service.callsTo('list').slice(-1);
+    assert.deepEqual(call?.args[0], {
+      tag: 'v1.2',
+      rule: 'team-a',
+      requestedBy: 'standard-webhooks#1',
+      createdAfter: new Date('2026-12-01T00:00:00Z'),
+      createdBefore: new Date('2026-12-07T11:00:00Z'),
+    });
+  });
+
+  test('list entries and the detail show the approvals received and who gave them, when', async () => {
+    const promotion = t.service.add({ status: 'awaiting_approval', approvalsRequired: 2 });
+    const approved = await post(`/api/v1/promotions/${promotion.id}/approve`, TOKENS.approver, {
+      comment: 'fine',
+    });
+    assert.equal(approved.statusCode, 200, approved.body);
+    assert.equal(approved.json().promotion.approvalsReceived, 1);
+    const list = await t.app.inject({ url: '/api/v1/promotions', headers: bearer(TOKENS.viewer) });
+    const entry = list.json().promotions.find((p: { id: string }) => p.id === promotion.id);
+    assert.equal(entry.approvalsRequired, 2);
+    assert.equal(entry.approvalsReceived, 1);
+    assert.equal(entry.approvals.length, 1);
+    assert.equal(entry.approvals[0].approver, 'alice');
+    assert.equal(entry.approvals[0].decision, 'approve');
+    assert.equal(entry.approvals[0].comment, 'fine');
+    assert.ok(!Number.isNaN(Date.parse(entry.approvals[0].at)));
+    const detail = await t.app.inject({
+      url: `/api/v1/promotions/${promotion.id}`,
+      headers: bearer(TOKENS.viewer),
+    });
+    assert.deepEqual(detail.json().promotion.approvals, entry.approvals);
+  });
+
   test('bad filters are 400 naming the parameter, before the service is asked', async () => {
     const before = t.service.callsTo('list').length;
     for (const [query, field] of [
@@ -338,6 +378,10 @@ describe('GET /api/v1/promotions and /:id', () => {
       ['repository=Team/App', 'repository'],
       ['status=queued&status=failed', 'status'],
       ['cursor=a%20b', 'cursor'],
+      ['tag=a/b', 'tag'],
+      ['createdAfter=yesterday', 'createdAfter'],
+      ['createdBefore=2026-12-07', 'createdBefore'],
+      ['rule=', 'rule'],
     ] as const) {
       const response = await t.app.inject({
         url: `/api/v1/promotions?${query}`,
@@ -345,9 +389,12 @@ describe('GET /api/v1/promotions and /:id', () => {
       });
       const error = assertError(response, 400, HttpErrorCode.BadRequest);
       assert.deepEqual((error as { fields?: string[] }).fields, [field], query);
+      assert.match(error.message, new RegExp(`query parameter "${field}"`), query);
     }
     const unknown = await t.app.inject({ url: '/api/v1/promotions?app=x', headers: bearer(TOKENS.viewer) });
-    assertError(unknown, 400, HttpErrorCode.BadRequest);
+    const error = assertError(unknown, 400, HttpErrorCode.BadRequest);
+    assert.deepEqual((error as { fields?: string[] }).fields, ['app']);
+    assert.match(error.message, /unknown query parameter "app" \(known: repository, environment, tag,/);
     assert.equal(t.service.callsTo('list').length, before);
   });
 
@@ -431,7 +478,7 @@ describe('promotion actions', () => {
     const before = t.service.callsTo('cancel').length;
     for (const promotion of [others, webhook]) {
       const refused = await post(`/api/v1/promotions/${promotion.id}/cancel`, TOKENS.promoter);
-      const error = assertError(refused, 403, TriggerErrorCode.Forbidden);
+      const error = assertError(refused, 403, ApiErrorCode.Forbidden);
       assert.match(error.message, /may cancel only promotions it requested/);
       assert.match(error.message, /needs role admin/);
     }
@@ -448,7 +495,7 @@ describe('promotion actions', () => {
     const promotion = t.service.add({ status: 'queued' });
     const before = t.service.callsTo('cancel').length;
     const refused = await post(`/api/v1/promotions/${promotion.id}/cancel`, TOKENS.paymentsOnly);
-    assertError(refused, 403, TriggerErrorCode.Forbidden);
+    assertError(refused, 403, ApiErrorCode.Forbidden);
     const missing = await post(
       '/api/v1/promotions/0190f0a0-0000-7000-8000-999999999999/cancel',
       TOKENS.promoter,

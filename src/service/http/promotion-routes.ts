@@ -2,7 +2,8 @@
  * The promotions API, `/api/v1/promotions`, authenticated with bearer API tokens (auth.ts):
  *
  *   POST /api/v1/promotions                   promote   202 {promotion, url, created} | 200 when it existed
- *   GET  /api/v1/promotions                   view      200 {promotions, nextCursor}
+ *   GET  /api/v1/promotions                   view      200 {promotions, nextCursor}   (filters:
+ *                                                                  api/promotion-query.ts)
  *   GET  /api/v1/promotions/:id               view      200 {promotion, timeline}   (or a signed read,
  *                                                                  signed-read-auth.ts)
  *   GET  /api/v1/promotions/:id/events        view      200 text/event-stream (sse.ts)
@@ -16,45 +17,33 @@
  * request matched (POST) or the promotion's rule (actions), before the service is called. Whether the
  * approver is on the rule's `approvers` list, self-approval and state transitions are the service's
  * decisions (answered with PromotionError statuses).
+ *
+ * Shapes, paths and query parameters are the contract's (src/api/): requests are parsed with its
+ * schemas once, here, and answers are built as its views (promotion-view.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import { parseWithSchema } from '../../api/field-schemas.ts';
+import { fastifyPath, PATHS } from '../../api/paths.ts';
+import { listPromotionsQuerySchema } from '../../api/promotion-query.ts';
+import { commentBodySchema } from '../../api/promotion-request.ts';
+import type {
+  PromotionDetailBody,
+  PromotionLinkBody,
+  PromotionPageBody,
+} from '../../api/promotion-responses.ts';
 import type { Action } from '../config/api-tokens.ts';
 import type { AcceptResult, Actor, PromotionService } from '../promote/promotion-service.ts';
-import { PROMOTION_STATUSES, type Promotion } from '../store/promotion.ts';
-import {
-  digestSchema,
-  environmentSchema,
-  formatIssues,
-  parseWithSchema,
-  repositorySchema,
-} from '../triggers/field-schemas.ts';
+import type { Promotion } from '../store/promotion.ts';
 import { parseRestPromotionBody } from '../triggers/rest-body.ts';
 import { requireAllowed, requireMayCancel, tokenActor } from './auth.ts';
-import { badRequest, notFound } from './errors.ts';
-import { PROMOTIONS_PATH, promotionUrl, replyAccepted } from './promotion-links.ts';
+import { notFound } from './errors.ts';
+import { promotionUrl, replyAccepted } from './promotion-links.ts';
+import { toAuditEventView } from './promotion-view.ts';
 import { hasBody, parseRequestBody } from './request-body.ts';
+import { parseQuery } from './request-query.ts';
 import type { RouteContext } from './route-context.ts';
 import { createSignedReadAuth } from './signed-read-auth.ts';
 import type { EventStreams } from './sse.ts';
-
-/** Page size bounds of the store's listPromotions. */
-const MAX_LIMIT = 500;
-
-const listQuerySchema = z.strictObject({
-  repository: repositorySchema.optional(),
-  environment: environmentSchema.optional(),
-  status: z.enum(PROMOTION_STATUSES).optional(),
-  digest: digestSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).optional(),
-  // nextCursor of the previous page: opaque base64url.
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'is not a cursor returned by this API')
-    .optional(),
-});
-
-const commentBodySchema = z.strictObject({ comment: z.string().max(2000).optional() });
 
 /** Promotion ids are UUIDs; anything else cannot exist, and is refused before it reaches the store. */
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
@@ -102,7 +91,7 @@ export function registerPromotionRoutes(
   ctx: RouteContext,
   streams: EventStreams,
 ): void {
-  const { service, auth, config } = ctx;
+  const { service, auth, config, views } = ctx;
 
   /** The promotion, after checking that the token's rule scope covers it. */
   async function scopedPromotion(request: FastifyRequest, id: string, action: Action): Promise<Promotion> {
@@ -113,7 +102,7 @@ export function registerPromotionRoutes(
   }
 
   if (config.triggers.api.enabled) {
-    app.post(PROMOTIONS_PATH, { onRequest: auth.require('promote') }, async (request, reply) => {
+    app.post(PATHS.promotions, { onRequest: auth.require('promote') }, async (request, reply) => {
       const token = auth.tokenOf(request);
       const value = parseRequestBody(request, ['json'], ctx.bodyLimit);
       const promotionRequest = parseRestPromotionBody(value, { actor: token.name });
@@ -123,37 +112,42 @@ export function registerPromotionRoutes(
       const { promotion, created } = admitted.result;
       request.log = request.log.child({ promotionId: promotion.id });
       request.log.info({ rule: promotion.rule, created }, 'promotion requested');
-      return replyAccepted(config.server, request, reply, admitted);
+      return replyAccepted(ctx, request, reply, admitted);
     });
   }
 
-  app.get(PROMOTIONS_PATH, { onRequest: auth.require('view') }, async (request) => {
-    const parsed = listQuerySchema.safeParse(request.query ?? {});
-    if (!parsed.success) {
-      const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
-      throw badRequest(`invalid query: ${formatIssues(parsed.error.issues)}`, fields);
-    }
-    const page = await service.list(parsed.data);
-    return { promotions: page.promotions, nextCursor: page.nextCursor ?? null };
-  });
+  app.get(
+    PATHS.promotions,
+    { onRequest: auth.require('view') },
+    async (request): Promise<PromotionPageBody> => {
+      const query = parseQuery(listPromotionsQuerySchema, request.query);
+      const { createdAfter, createdBefore, ...rest } = query;
+      const page = await service.list({
+        ...rest,
+        ...(createdAfter === undefined ? {} : { createdAfter: new Date(createdAfter) }),
+        ...(createdBefore === undefined ? {} : { createdBefore: new Date(createdBefore) }),
+      });
+      return { promotions: await views.many(page.promotions), nextCursor: page.nextCursor ?? null };
+    },
+  );
 
   // Also readable with a Standard Webhooks signature: how `ferry trigger --wait` follows its promotion.
   const signedRead = createSignedReadAuth(ctx);
   app.get(
-    `${PROMOTIONS_PATH}/:id`,
+    fastifyPath(PATHS.promotion),
     { onRequest: signedRead.orToken(auth.require('view')) },
-    async (request) => {
+    async (request): Promise<PromotionDetailBody> => {
       const id = promotionIdOf(request);
       const found = await service.get(id);
       if (found === undefined) throw notFound(`promotion ${JSON.stringify(id)} does not exist`);
       signedRead.requireReadable(request, found.promotion, found.timeline);
-      return { promotion: found.promotion, timeline: found.timeline };
+      return { promotion: await views.one(found.promotion), timeline: found.timeline.map(toAuditEventView) };
     },
   );
 
   // No automatic HEAD route: it would open (and hold) a stream to send no body.
   app.get(
-    `${PROMOTIONS_PATH}/:id/events`,
+    fastifyPath(PATHS.promotionEvents),
     { onRequest: auth.require('view'), exposeHeadRoute: false },
     async (request, reply) => {
       await streams.handle(request, reply, promotionIdOf(request));
@@ -161,40 +155,43 @@ export function registerPromotionRoutes(
   );
 
   for (const [decision, action] of Object.entries(DECISIONS) as [Decision, Action][]) {
-    app.post(`${PROMOTIONS_PATH}/:id/${decision}`, { onRequest: auth.require(action) }, async (request) => {
-      const id = promotionIdOf(request);
-      const comment =
-        decision !== 'cancel' && hasBody(request)
-          ? parseWithSchema(commentBodySchema, parseRequestBody(request, ['json'], ctx.bodyLimit), decision)
-              .comment
-          : undefined;
-      const found = await scopedPromotion(request, id, action);
-      const token = auth.tokenOf(request);
-      if (decision === 'cancel') requireMayCancel(token, found);
-      const promotion = await decide(service, decision, id, tokenActor(token), comment);
-      request.log.info({ decision, status: promotion.status }, `promotion ${decision} by ${token.name}`);
-      return { promotion, url: promotionUrl(config.server, request, promotion.id) };
-    });
+    app.post(
+      fastifyPath(PATHS[decision]),
+      { onRequest: auth.require(action) },
+      async (request): Promise<PromotionLinkBody> => {
+        const id = promotionIdOf(request);
+        const comment =
+          decision !== 'cancel' && hasBody(request)
+            ? parseWithSchema(commentBodySchema, parseRequestBody(request, ['json'], ctx.bodyLimit), decision)
+                .comment
+            : undefined;
+        const found = await scopedPromotion(request, id, action);
+        const token = auth.tokenOf(request);
+        if (decision === 'cancel') requireMayCancel(token, found);
+        const promotion = await decide(service, decision, id, tokenActor(token), comment);
+        request.log.info({ decision, status: promotion.status }, `promotion ${decision} by ${token.name}`);
+        return {
+          promotion: await views.one(promotion),
+          url: promotionUrl(config.server, request, promotion.id),
+        };
+      },
+    );
   }
 
   for (const [what, action] of Object.entries(REPEATS) as [Repeat, Action][]) {
-    app.post(
-      `${PROMOTIONS_PATH}/:id/${what}`,
-      { onRequest: auth.require(action) },
-      async (request, reply) => {
-        const id = promotionIdOf(request);
-        await scopedPromotion(request, id, action);
-        const token = auth.tokenOf(request);
-        const result = await repeat(service, what, id, tokenActor(token));
-        request.log.info(
-          {
-            [what === 'rerun' ? 'rerunPromotionId' : 'rollbackPromotionId']: result.promotion.id,
-            created: result.created,
-          },
-          `promotion ${what} requested by ${token.name}`,
-        );
-        return replyAccepted(config.server, request, reply, result);
-      },
-    );
+    app.post(fastifyPath(PATHS[what]), { onRequest: auth.require(action) }, async (request, reply) => {
+      const id = promotionIdOf(request);
+      await scopedPromotion(request, id, action);
+      const token = auth.tokenOf(request);
+      const result = await repeat(service, what, id, tokenActor(token));
+      request.log.info(
+        {
+          [what === 'rerun' ? 'rerunPromotionId' : 'rollbackPromotionId']: result.promotion.id,
+          created: result.created,
+        },
+        `promotion ${what} requested by ${token.name}`,
+      );
+      return replyAccepted(ctx, request, reply, result);
+    });
   }
 }

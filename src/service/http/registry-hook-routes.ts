@@ -17,6 +17,8 @@
  *   { promotions: [{promotion, url, created}], ignored: [{event?, code, reason}] }
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { PATHS as API_PATHS } from '../../api/paths.ts';
+import type { IgnoredEvent, RegistryHookResult } from '../../api/registry-hooks.ts';
 import { ErrorCode } from '../../errors/codes.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import type { FerryConfig } from '../config/schema.ts';
@@ -28,28 +30,19 @@ import type { RegistryEventOptions } from '../triggers/registry-event-filters.ts
 import { staticHeaderMatches } from '../triggers/registry-events.ts';
 import { TriggerError, TriggerErrorCode } from '../triggers/trigger-error.ts';
 import { toErrorResponse } from './errors.ts';
-import { type AcceptedBody, promotionUrl } from './promotion-links.ts';
+import { promotionUrl } from './promotion-links.ts';
 import { parseRequestBody } from './request-body.ts';
 import type { RouteContext } from './route-context.ts';
 import { resolveSecrets } from './trigger-secrets.ts';
 
-export const DISTRIBUTION_HOOK_PATH = '/hooks/registry/distribution';
-export const HARBOR_HOOK_PATH = '/hooks/registry/harbor';
+export const DISTRIBUTION_HOOK_PATH = API_PATHS.distributionHook;
+export const HARBOR_HOOK_PATH = API_PATHS.harborHook;
 
 /** Statuses that mean "try again later": the registry's retry is wanted. */
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 
-export interface IgnoredEvent {
-  /** `registry/repository:tag` of the push, when the event got that far. */
-  readonly event?: string | undefined;
-  readonly code: string;
-  readonly reason: string;
-}
-
-export interface RegistryHookBody {
-  readonly promotions: AcceptedBody[];
-  readonly ignored: IgnoredEvent[];
-}
+/** The answer's shape is the contract's (api/registry-hooks.ts). */
+export type { IgnoredEvent, RegistryHookResult as RegistryHookBody };
 
 type RegistryTrigger = 'distribution' | 'harbor';
 type EventParser = (value: unknown, options: RegistryEventOptions) => PromotionRequest[];
@@ -108,7 +101,7 @@ export function registerRegistryHookRoutes(app: FastifyInstance, ctx: RouteConte
 
     app.post(PATHS[trigger], { onRequest: checkAuthorization }, async (request, reply) => {
       const environment = sendingEnvironment(config, trigger);
-      const body: RegistryHookBody = { promotions: [], ignored: [] };
+      const body: RegistryHookResult = { promotions: [], ignored: [] };
       let candidates: PromotionRequest[];
       try {
         const value = parseRequestBody(request, ['json'], ctx.bodyLimit);
@@ -151,7 +144,8 @@ export function registerRegistryHookRoutes(app: FastifyInstance, ctx: RouteConte
             'promotion requested by registry push',
           );
           const url = promotionUrl(config.server, request, promotionId);
-          body.promotions.push({ promotion: result.promotion, url, created: result.created });
+          const view = await ctx.views.one(result.promotion);
+          body.promotions.push({ promotion: view, url, created: result.created });
         } catch (err) {
           const response = toErrorResponse(err, request.id, ctx.bodyLimit);
           if (RETRYABLE_STATUSES.has(response.status)) throw err;

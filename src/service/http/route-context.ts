@@ -3,6 +3,7 @@ import type { FerryConfig } from '../config/schema.ts';
 import type { PromotionService } from '../promote/promotion-service.ts';
 import type { Admission } from './admission.ts';
 import type { TokenAuth } from './auth.ts';
+import type { PromotionViews } from './promotion-view.ts';
 import type { SecretSource } from './trigger-secrets.ts';
 
 export interface RouteContext {
@@ -10,6 +11,8 @@ export interface RouteContext {
   readonly service: PromotionService;
   readonly admission: Admission;
   readonly auth: TokenAuth;
+  /** How promotions are shown (with their approvals): every answer goes through it. */
+  readonly views: PromotionViews;
   readonly secrets: SecretSource;
   /** The body limit every route enforces (bytes). */
   readonly bodyLimit: number;

@@ -37,7 +37,7 @@ describe('GET /api/v1/promotions/:id with a read signed by the Standard Webhooks
       const res = await read(p.id, signedReadHeaders(SECRETS.standard, 'GET', path(p.id), new Date()));
       const error = errorOf(res);
       assert.equal(error.status, 403, triggerKind);
-      assert.equal(error.code, 'FERRY_E_TRIGGER_FORBIDDEN');
+      assert.equal(error.code, 'FERRY_E_API_FORBIDDEN');
       assert.match(error.message, /API token/);
       assert.doesNotMatch(res.body, new RegExp(p.id));
     }

@@ -19,12 +19,11 @@
  * Standard Webhooks trigger disabled, signed reads are not accepted (the token check answers).
  */
 import type { FastifyRequest } from 'fastify';
+import { presentsSignedRead, verifySignedRead } from '../../api/signed-read.ts';
 import { AuditKind } from '../promote/audit-kinds.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion } from '../store/promotion.ts';
-import { presentsSignedRead, verifySignedRead } from '../triggers/signed-read.ts';
-import { TriggerError, TriggerErrorCode } from '../triggers/trigger-error.ts';
-import type { TokenHook } from './auth.ts';
+import { forbidden, type TokenHook } from './auth.ts';
 import type { RouteContext } from './route-context.ts';
 import { resolveSecrets } from './trigger-secrets.ts';
 
@@ -85,8 +84,7 @@ export function createSignedReadAuth(ctx: Pick<RouteContext, 'config' | 'secrets
       const readId = signed.get(request);
       if (readId === undefined || promotion.triggerKind === TRIGGER_KIND) return;
       if (answeredDelivery(readId, promotion, timeline)) return;
-      throw new TriggerError(
-        TriggerErrorCode.Forbidden,
+      throw forbidden(
         "a read signed with a webhook secret may follow only promotions requested through the Standard Webhooks trigger, or the one a delivery was answered with (sign the read with that delivery's webhook-id); use an API token with role viewer",
       );
     },

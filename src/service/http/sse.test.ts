@@ -3,9 +3,11 @@ import { get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { promotionSchema } from '../../api/promotion.ts';
 import type { Promotion } from '../store/promotion.ts';
 import { HttpErrorCode } from './errors.ts';
 import { bearer, buildTestApp, type TestApp, TOKENS } from './http-fixture.ts';
+import { toPromotionView } from './promotion-view.ts';
 import { formatEvent } from './sse.ts';
 
 let t: TestApp;
@@ -126,7 +128,9 @@ describe('GET /api/v1/promotions/:id/events', () => {
       url: `/api/v1/promotions/${promotion.id}/events`,
       headers: bearer(TOKENS.viewer),
     });
-    assert.equal(response.body, formatEvent('status', promotion));
+    // The contract's view of the promotion: times as ISO strings, approvals attached.
+    assert.equal(response.body, formatEvent('status', toPromotionView(promotion, [])));
+    assert.ok(promotionSchema.safeParse(JSON.parse(response.body.split('data: ')[1] ?? '')).success);
   });
 
   test('a heartbeat comment keeps an idle stream open', async () => {

@@ -2,7 +2,8 @@
  * Live progress of one promotion as server-sent events (WHATWG HTML §9.2), for the dashboard and
  * `ferry trigger --wait`:
  *
- *   event: status      data: <Promotion>          first the current state, then every change
+ *   event: status      data: <Promotion>          first the current state, then every change (the
+ *                                                  contract's view, with approvals: promotion-view.ts)
  *   event: audit       data: <AuditEvent>         each step recorded while the stream is open
  *   event: progress    data: {promotionId, bytes, totalBytes}
  *   : heartbeat                                    a comment every 15 s, so proxies (OpenShift routes
@@ -16,6 +17,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PromotionService, PromotionUpdate } from '../promote/promotion-service.ts';
 import { type Promotion, TERMINAL_STATUSES } from '../store/promotion.ts';
 import { notFound } from './errors.ts';
+import { type PromotionViews, toAuditEventView } from './promotion-view.ts';
 
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 
@@ -35,12 +37,12 @@ function timeOf(promotion: Promotion): number {
   return new Date(promotion.updatedAt).getTime();
 }
 
-function dataOf(update: PromotionUpdate): unknown {
+function dataOf(update: PromotionUpdate, views: PromotionViews): unknown {
   switch (update.type) {
     case 'status':
-      return update.promotion;
+      return views.one(update.promotion);
     case 'audit':
-      return update.event;
+      return toAuditEventView(update.event);
     case 'progress':
       return { promotionId: update.promotionId, bytes: update.bytes, totalBytes: update.totalBytes };
   }
@@ -48,6 +50,8 @@ function dataOf(update: PromotionUpdate): unknown {
 
 export interface EventStreamsOptions {
   readonly service: Pick<PromotionService, 'get' | 'subscribe'>;
+  /** How a status event shows its promotion. */
+  readonly views: PromotionViews;
   /** Default DEFAULT_HEARTBEAT_MS. */
   readonly heartbeatMs?: number | undefined;
 }
@@ -118,6 +122,7 @@ export function createEventStreams(options: EventStreamsOptions): EventStreams {
     // replicas one can arrive after the stream read that state (PostgreSQL NOTIFY from the replica that
     // made the change reaches this one later than the read does), and the client would see it twice.
     let lastStatus: Promotion | undefined;
+    let written: Promise<void> = Promise.resolve();
     const send = (update: PromotionUpdate) => {
       if (update.type === 'status') {
         const last = lastStatus;
@@ -130,8 +135,17 @@ export function createEventStreams(options: EventStreamsOptions): EventStreams {
         }
         lastStatus = update.promotion;
       }
-      write(formatEvent(update.type, dataOf(update)));
-      if (update.type === 'status' && isTerminal(update.promotion)) finish();
+      // A status event's view reads the approvals: events are chained so they stay in order.
+      written = written
+        .then(async () => {
+          if (finished) return;
+          write(formatEvent(update.type, await dataOf(update, options.views)));
+          if (update.type === 'status' && isTerminal(update.promotion)) finish();
+        })
+        .catch((err: unknown) => {
+          request.log.warn({ promotionId: id, err }, 'event stream update failed; closing the stream');
+          finish();
+        });
     };
 
     const current = found.promotion;

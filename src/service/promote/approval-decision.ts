@@ -1,7 +1,8 @@
 /**
  * Approve or reject a promotion awaiting approval. Each approver decides once (the store keeps one
- * decision per approver, so "n approvals" means n distinct people; a second decision is recorded in the
- * audit trail as ignored and changes nothing). The approval that reaches the number the promotion was
+ * decision per approver, so "n approvals" means n distinct people): a second decision changes nothing,
+ * is recorded in the audit trail as ignored, and is refused with 409 ALREADY_DECIDED, so a client
+ * never mistakes it for a decision that counted. The approval that reaches the number the promotion was
  * accepted with queues it and enqueues its job; a rejection ends it.
  *
  * The required number is the one pinned on the promotion at acceptance: editing the rule later neither
@@ -9,7 +10,7 @@
  */
 
 import type { Promotion } from '../store/promotion.ts';
-import { recordApproval } from '../store/promotion-store.ts';
+import { listApprovals, recordApproval } from '../store/promotion-store.ts';
 import { checkApprover } from './approver-policy.ts';
 import { AuditKind } from './audit-kinds.ts';
 import { type EngineContext, ruleNamed } from './engine-context.ts';
@@ -27,6 +28,13 @@ export interface DecisionResult {
   readonly enqueued: boolean;
 }
 
+function alreadyDecided(promotion: Promotion, actor: Actor): PromotionError {
+  return new PromotionError(
+    PromotionErrorCode.AlreadyDecided,
+    `"${actor.name}" has already decided on promotion ${promotion.id}; each approver decides once and the first decision stands`,
+  );
+}
+
 function notAwaiting(promotion: Promotion, decision: string): PromotionError {
   return new PromotionError(
     PromotionErrorCode.Conflict,
@@ -42,11 +50,16 @@ export async function decideApproval(
   comment: string | undefined,
 ): Promise<DecisionResult> {
   const batch = new UpdateBatch();
-  let result: DecisionResult;
+  let result: DecisionResult & { readonly repeated?: boolean };
   try {
-    result = await transact(ctx.db, async (tx): Promise<DecisionResult> => {
+    result = await transact(ctx.db, async (tx): Promise<DecisionResult & { repeated?: boolean }> => {
       const promotion = await lockPromotion(tx, id);
-      if (promotion.status !== 'awaiting_approval') throw notAwaiting(promotion, decision);
+      if (promotion.status !== 'awaiting_approval') {
+        // A retried approval whose first attempt already moved the promotion on: say so, not "queued".
+        const decided = (await listApprovals(tx, [id])).get(id) ?? [];
+        if (decided.some((a) => a.approver === actor.name)) throw alreadyDecided(promotion, actor);
+        throw notAwaiting(promotion, decision);
+      }
       const rule = ruleNamed(ctx.config, promotion.rule);
       if (rule === undefined) {
         throw new PromotionError(
@@ -66,7 +79,7 @@ export async function decideApproval(
           outcome: 'ignored',
           detail: { decision, reason: 'this approver has already decided', approvals: tally.approvals },
         });
-        return { promotion, enqueued: false };
+        return { promotion, enqueued: false, repeated: true };
       }
       const detail = {
         approvals: tally.approvals,
@@ -122,5 +135,7 @@ export async function decideApproval(
     throw asPromotionError(err);
   }
   batch.publish(ctx.events);
-  return result;
+  // Refused after the transaction committed, so the ignored decision stays in the audit trail.
+  if (result.repeated === true) throw alreadyDecided(result.promotion, actor);
+  return { promotion: result.promotion, enqueued: result.enqueued };
 }

@@ -19,7 +19,7 @@ import type { FerryConfig } from '../config/schema.ts';
 import type { Job, JobQueue } from '../queue/job-queue.ts';
 import type { Database } from '../store/database.ts';
 import type { NewPromotion, Promotion } from '../store/promotion.ts';
-import { getPromotion, listAudit, listPromotions } from '../store/promotion-store.ts';
+import { getPromotion, listApprovals, listAudit, listPromotions } from '../store/promotion-store.ts';
 import { getRelease, listReleases, releaseHistory } from '../store/release-store.ts';
 import { StoreErrorCode } from '../store/store-error.ts';
 import { AcceptPressure } from './accept-pressure.ts';
@@ -278,6 +278,10 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
         }
         throw err;
       }
+    },
+
+    approvals(ids) {
+      return listApprovals(ctx.db, ids);
     },
 
     async approve(id, actor, comment) {

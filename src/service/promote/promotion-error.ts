@@ -40,6 +40,8 @@ export const PromotionErrorCode = {
   ImmutableTag: 'FERRY_E_PROMOTION_IMMUTABLE_TAG',
   /** After the copy the destination tag does not point at the expected digest. */
   VerifyFailed: 'FERRY_E_PROMOTION_VERIFY_FAILED',
+  /** This approver already approved or rejected the promotion; each decides once, the first stands. */
+  AlreadyDecided: 'FERRY_E_PROMOTION_ALREADY_DECIDED',
 } as const;
 
 export type PromotionErrorCodeValue = (typeof PromotionErrorCode)[keyof typeof PromotionErrorCode];
@@ -64,6 +66,7 @@ export const PROMOTION_ERROR_STATUS: Readonly<Record<PromotionErrorCodeValue, Pr
     [PromotionErrorCode.SignatureRequired]: 422,
     [PromotionErrorCode.ImmutableTag]: 409,
     [PromotionErrorCode.VerifyFailed]: 502,
+    [PromotionErrorCode.AlreadyDecided]: 409,
   });
 
 export interface PromotionErrorBody {

@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
 import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
+import type { Approval } from '../store/promotion-store.ts';
 import type { PromotionRequest } from './promotion-request.ts';
 
 /** Who is acting: an API token name, a webhook, the system itself. Never a secret. */
@@ -15,11 +16,17 @@ export interface AcceptResult {
   readonly created: boolean;
 }
 
+/** Filters of the promotion list, ANDed (store/promotion-store.ts listPromotions). */
 export interface PromotionQuery {
   readonly repository?: string | undefined;
   readonly environment?: string | undefined;
+  readonly tag?: string | undefined;
   readonly status?: PromotionStatus | undefined;
   readonly digest?: string | undefined;
+  readonly rule?: string | undefined;
+  readonly requestedBy?: string | undefined;
+  readonly createdAfter?: Date | undefined;
+  readonly createdBefore?: Date | undefined;
   readonly limit?: number | undefined;
   readonly cursor?: string | undefined;
 }
@@ -53,6 +60,8 @@ export interface PromotionService {
   accept(request: PromotionRequest, actor: Actor): Promise<AcceptResult>;
   get(id: string): Promise<{ promotion: Promotion; timeline: AuditEvent[] } | undefined>;
   list(query: PromotionQuery): Promise<{ promotions: Promotion[]; nextCursor: string | undefined }>;
+  /** The approvers' decisions on each of `ids`, oldest first (ids without any are absent). */
+  approvals(ids: readonly string[]): Promise<ReadonlyMap<string, readonly Approval[]>>;
   approve(id: string, actor: Actor, comment?: string): Promise<Promotion>;
   reject(id: string, actor: Actor, comment?: string): Promise<Promotion>;
   cancel(id: string, actor: Actor): Promise<Promotion>;

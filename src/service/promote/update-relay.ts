@@ -157,6 +157,7 @@ export function withRelayedUpdates(
     accept: (request, actor) => service.accept(request, actor),
     get: (id) => service.get(id),
     list: (query) => service.list(query),
+    approvals: (ids) => service.approvals(ids),
     approve: (id, actor, comment) => service.approve(id, actor, comment),
     reject: (id, actor, comment) => service.reject(id, actor, comment),
     cancel: (id, actor) => service.cancel(id, actor),

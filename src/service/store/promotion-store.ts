@@ -236,9 +236,19 @@ export interface ListPromotionsFilter {
   readonly repository?: string | undefined;
   /** Matches the source or the destination environment. */
   readonly environment?: string | undefined;
+  /** Matches the source or the destination tag. */
+  readonly tag?: string | undefined;
   readonly status?: PromotionStatus | readonly PromotionStatus[] | undefined;
   /** Matches the source digest or the result digest. */
   readonly digest?: string | undefined;
+  /** The promotion rule's name. */
+  readonly rule?: string | undefined;
+  /** Who requested it (API token, webhook, registry user). */
+  readonly requestedBy?: string | undefined;
+  /** Created at or after this time. */
+  readonly createdAfter?: Date | undefined;
+  /** Created strictly before this time. */
+  readonly createdBefore?: Date | undefined;
   /** 1…500, default 50. */
   readonly limit?: number | undefined;
   /** `nextCursor` of the previous page. */
@@ -296,6 +306,14 @@ export async function listPromotions(
     const p = param(filter.digest);
     where.push(`(source_digest = ${p} OR result_digest = ${p})`);
   }
+  if (filter.tag !== undefined) {
+    const p = param(filter.tag);
+    where.push(`(source_tag = ${p} OR destination_tag = ${p})`);
+  }
+  if (filter.rule !== undefined) where.push(`rule = ${param(filter.rule)}`);
+  if (filter.requestedBy !== undefined) where.push(`requested_by = ${param(filter.requestedBy)}`);
+  if (filter.createdAfter !== undefined) where.push(`created_at >= ${param(filter.createdAfter)}`);
+  if (filter.createdBefore !== undefined) where.push(`created_at < ${param(filter.createdBefore)}`);
   if (filter.cursor !== undefined) where.push(`seq < ${param(decodeCursor(filter.cursor))}`);
   const { rows } = await db.query<PromotionRow>(
     `SELECT * FROM promotions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -530,6 +548,49 @@ export async function recordApproval(db: Database, input: RecordApprovalInput): 
       rejections: rows[0]!.rejections,
     };
   });
+}
+
+/** One approver's recorded decision. */
+export interface Approval {
+  readonly promotionId: string;
+  readonly approver: string;
+  readonly decision: ApprovalDecision;
+  readonly comment: string | null;
+  readonly at: Date;
+}
+
+interface ApprovalRow {
+  promotion_id: string;
+  approver: string;
+  decision: ApprovalDecision;
+  comment: string | null;
+  at: Date;
+}
+
+/** The decisions recorded for each of `promotionIds` (oldest first); ids without any are absent. */
+export async function listApprovals(
+  db: Database,
+  promotionIds: readonly string[],
+): Promise<Map<string, Approval[]>> {
+  const byPromotion = new Map<string, Approval[]>();
+  if (promotionIds.length === 0) return byPromotion;
+  const { rows } = await db.query<ApprovalRow>(
+    `SELECT promotion_id, approver, decision, comment, at FROM approvals
+      WHERE promotion_id = ANY($1::text[]) ORDER BY at, approver`,
+    [[...new Set(promotionIds)]],
+  );
+  for (const row of rows) {
+    const list = byPromotion.get(row.promotion_id) ?? [];
+    list.push({
+      promotionId: row.promotion_id,
+      approver: row.approver,
+      decision: row.decision,
+      comment: row.comment,
+      at: row.at,
+    });
+    byPromotion.set(row.promotion_id, list);
+  }
+  return byPromotion;
 }
 
 export interface SucceededDigest {

@@ -14,6 +14,7 @@ import {
   insertPromotion,
   insertPromotions,
   lastSucceededDigests,
+  listApprovals,
   listAudit,
   listNotifications,
   listPromotions,
@@ -68,15 +69,16 @@ export function storeSuite(backend: TestBackend): void {
       const { db } = await backend.fresh();
       t.after(() => db.close());
       const first = await migrate(db);
-      assert.deepEqual(first, { applied: [1, 2], version: 2 });
+      assert.deepEqual(first, { applied: [1, 2, 3], version: 3 });
       const second = await migrate(db);
-      assert.deepEqual(second, { applied: [], version: 2 });
+      assert.deepEqual(second, { applied: [], version: 3 });
       const { rows } = await db.query<{ version: number; name: string }>(
         'SELECT version, name FROM schema_migrations ORDER BY version',
       );
       assert.deepEqual(rows, [
         { version: 1, name: 'initial' },
         { version: 2, name: 'releases' },
+        { version: 3, name: 'list-filters' },
       ]);
     });
 
@@ -518,6 +520,77 @@ export function storeSuite(backend: TestBackend): void {
       await assert.rejects(listPromotions(db, { cursor: 'garbage' }), (err) =>
         hasCode(err, StoreErrorCode.Query),
       );
+    });
+
+    test('listPromotions filters by tag, rule, requester and creation time, all combined', async (t) => {
+      const db = await fresh(t);
+      const insert = async (overrides: Parameters<typeof newPromotion>[0]) =>
+        (await insertPromotion(db, newPromotion(overrides))).promotion.id;
+      const early = await insert({ seed: 'f0', tag: 'v1', rule: 'to-prod', requestedBy: 'jenkins' });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const between = new Date();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const late = await insert({ seed: 'f1', tag: 'v2', rule: 'to-prod', requestedBy: 'github' });
+      // Source tag and destination tag differ: a tag filter matches either.
+      const renamed = await insert({
+        seed: 'f2',
+        tag: 'rc1',
+        rule: 'to-staging',
+        requestedBy: 'jenkins',
+        destination: { ...DEST, tag: 'v1' },
+      });
+      const ids = async (filter: Parameters<typeof listPromotions>[1]) =>
+        (await listPromotions(db, filter)).promotions.map((p) => p.id);
+
+      assert.deepEqual(await ids({ tag: 'v1' }), [renamed, early]);
+      assert.deepEqual(await ids({ tag: 'rc1' }), [renamed]);
+      assert.deepEqual(await ids({ tag: 'nope' }), []);
+      assert.deepEqual(await ids({ rule: 'to-prod' }), [late, early]);
+      assert.deepEqual(await ids({ requestedBy: 'jenkins' }), [renamed, early]);
+      assert.deepEqual(await ids({ createdAfter: between }), [renamed, late]);
+      assert.deepEqual(await ids({ createdBefore: between }), [early]);
+      assert.deepEqual(await ids({ tag: 'v1', requestedBy: 'jenkins', createdAfter: between }), [renamed]);
+      assert.deepEqual(await ids({ rule: 'to-prod', requestedBy: 'github', tag: 'v1' }), []);
+      // Filters and the cursor combine: page through one rule's promotions.
+      const first = await listPromotions(db, { rule: 'to-prod', limit: 1 });
+      assert.deepEqual(
+        first.promotions.map((p) => p.id),
+        [late],
+      );
+      assert.deepEqual(await ids({ rule: 'to-prod', limit: 1, cursor: first.nextCursor }), [early]);
+    });
+
+    test('listApprovals returns each promotion’s decisions, oldest first', async (t) => {
+      const db = await fresh(t);
+      const waiting = newPromotion({ status: 'awaiting_approval', approvalsRequired: 2 });
+      const a = (await insertPromotion(db, waiting)).promotion;
+      const b = (
+        await insertPromotion(db, {
+          ...waiting,
+          source: { ...waiting.source, digest: digestOf('b') },
+          destination: { ...DEST, tag: 'v9' },
+        })
+      ).promotion;
+      const none = (await insertPromotion(db, newPromotion({ seed: 'c', tag: 'v8' }))).promotion;
+      await recordApproval(db, { promotionId: a.id, approver: 'alice', decision: 'approve', comment: 'ok' });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await recordApproval(db, { promotionId: a.id, approver: 'bob', decision: 'approve' });
+      await recordApproval(db, { promotionId: b.id, approver: 'carol', decision: 'reject', comment: 'no' });
+      const byPromotion = await listApprovals(db, [a.id, b.id, none.id, a.id]);
+      assert.deepEqual(
+        byPromotion.get(a.id)?.map((x) => [x.approver, x.decision, x.comment]),
+        [
+          ['alice', 'approve', 'ok'],
+          ['bob', 'approve', null],
+        ],
+      );
+      assert.ok(byPromotion.get(a.id)?.every((x) => x.at instanceof Date && x.promotionId === a.id));
+      assert.deepEqual(
+        byPromotion.get(b.id)?.map((x) => [x.approver, x.decision, x.comment]),
+        [['carol', 'reject', 'no']],
+      );
+      assert.equal(byPromotion.has(none.id), false);
+      assert.equal((await listApprovals(db, [])).size, 0);
     });
 
     test('transactions commit together or not at all; nested ones are savepoints', async (t) => {

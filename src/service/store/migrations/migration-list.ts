@@ -1,5 +1,6 @@
 import { migration001 } from './001-initial.ts';
 import { migration002 } from './002-releases.ts';
+import { migration003 } from './003-list-filters.ts';
 
 export interface Migration {
   /** 1, 2, 3…: applied in order, each exactly once. */
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** Every migration this build knows, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];

@@ -1,0 +1,106 @@
+/**
+ * The API's view of the store's records (api/promotion.ts, api/audit-event.ts): times as ISO strings,
+ * the approvers' decisions attached, and `kind`. Every route and the event stream serialise promotions
+ * through here, so what goes on the wire is what the contract declares.
+ */
+import type { AuditEventView } from '../../api/audit-event.ts';
+import type { PromotionView } from '../../api/promotion.ts';
+import type { PromotionKind } from '../../api/promotion-kinds.ts';
+import { toTimestamp, toTimestampOrNull } from '../../api/timestamp.ts';
+import type { PromotionService } from '../promote/promotion-service.ts';
+import type { AuditEvent } from '../store/audit-event.ts';
+import type { Promotion } from '../store/promotion.ts';
+import type { Approval } from '../store/promotion-store.ts';
+
+/**
+ * Why the promotion exists. Derived from its links until the store records the kind itself (issue 13's
+ * releases work adds a `kind` column; then this reads it).
+ */
+function kindOf(promotion: Promotion): PromotionKind {
+  if (promotion.rollbackOf !== null) return 'rollback';
+  if (promotion.rerunOf !== null) return 'rerun';
+  return 'promotion';
+}
+
+export function toPromotionView(promotion: Promotion, approvals: readonly Approval[]): PromotionView {
+  const p = promotion;
+  return {
+    id: p.id,
+    rule: p.rule,
+    kind: kindOf(p),
+    // The release tag a promotion moves comes with the releases work (store column); none until then.
+    releaseTag: null,
+    source: {
+      environment: p.source.environment,
+      registry: p.source.registry,
+      repository: p.source.repository,
+      tag: p.source.tag,
+      digest: p.source.digest,
+    },
+    destination: {
+      environment: p.destination.environment,
+      registry: p.destination.registry,
+      repository: p.destination.repository,
+      tag: p.destination.tag,
+    },
+    status: p.status,
+    reason: p.reason,
+    requestedBy: p.requestedBy,
+    triggerKind: p.triggerKind,
+    deliveryId: p.deliveryId,
+    approvalsRequired: p.approvalsRequired,
+    approvalsReceived: approvals.filter((a) => a.decision === 'approve').length,
+    approvals: approvals.map((a) => ({
+      approver: a.approver,
+      decision: a.decision,
+      at: toTimestamp(a.at),
+      comment: a.comment,
+    })),
+    attempts: p.attempts,
+    resultDigest: p.resultDigest,
+    bytes: { copied: p.bytes.copied, mounted: p.bytes.mounted, skipped: p.bytes.skipped },
+    rollbackOf: p.rollbackOf,
+    rerunOf: p.rerunOf,
+    supersededBy: p.supersededBy,
+    gitCommit: p.gitCommit,
+    labels: { ...p.labels },
+    createdAt: toTimestamp(p.createdAt),
+    updatedAt: toTimestamp(p.updatedAt),
+    startedAt: toTimestampOrNull(p.startedAt),
+    finishedAt: toTimestampOrNull(p.finishedAt),
+  };
+}
+
+export function toAuditEventView(event: AuditEvent): AuditEventView {
+  return {
+    id: event.id,
+    promotionId: event.promotionId,
+    at: toTimestamp(event.at),
+    actor: event.actor,
+    kind: event.kind,
+    digest: event.digest,
+    outcome: event.outcome,
+    bytes: event.bytes,
+    detail: { ...event.detail },
+  };
+}
+
+/** Views of promotions with their approvals, read in one query per call. */
+export interface PromotionViews {
+  one(promotion: Promotion): Promise<PromotionView>;
+  many(promotions: readonly Promotion[]): Promise<PromotionView[]>;
+}
+
+export function createPromotionViews(service: Pick<PromotionService, 'approvals'>): PromotionViews {
+  const many = async (promotions: readonly Promotion[]) => {
+    const approvals = await service.approvals(promotions.map((p) => p.id));
+    return promotions.map((p) => toPromotionView(p, approvals.get(p.id) ?? []));
+  };
+  return {
+    async one(promotion) {
+      const [view] = await many([promotion]);
+      return view as PromotionView;
+    },
+    many,
+  };
+}

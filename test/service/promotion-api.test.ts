@@ -1,0 +1,3 @@
+import { definePromotionApiSuite } from './promotion-api.suite.ts';
+
+await definePromotionApiSuite('embedded');
