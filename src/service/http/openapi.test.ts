@@ -43,13 +43,12 @@ function registeredRoutes(tree: string): Set<string> {
 }
 
 /**
- * Routes of the contract that this branch's server does not mount yet: the releases API lands with the
- * releases work of issue 13. Delete an entry once its route is registered (the test then requires it).
+ * Routes the server registers as a wildcard because a path parameter may contain `/` (a repository):
+ * the contract path they serve (as api/response-check.ts maps them).
  */
-const NOT_YET_MOUNTED = new Set([
-  'GET /api/v1/releases',
-  'GET /api/v1/releases/{environment}/{repository}/{tag}',
-]);
+const WILDCARD_ROUTES: Readonly<Record<string, string>> = {
+  'GET /api/v1/releases*': 'GET /api/v1/releases/{environment}/{repository}/{tag}',
+};
 
 test('the served document is the one generated from the contract, with the running version', () => {
   assert.equal(doc.openapi, '3.1.0');
@@ -58,11 +57,13 @@ test('the served document is the one generated from the contract, with the runni
 });
 
 test('every registered route is documented, and every documented one exists', () => {
-  const registered = registeredRoutes(t.app.printRoutes({ commonPrefix: false }));
+  const registered = new Set(
+    [...registeredRoutes(t.app.printRoutes({ commonPrefix: false }))].map((r) => WILDCARD_ROUTES[r] ?? r),
+  );
   const documented = new Set(
-    Object.entries(doc.paths)
-      .flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`))
-      .filter((route) => !NOT_YET_MOUNTED.has(route) || registered.has(route)),
+    Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    ),
   );
   assert.ok(registered.size >= 19, `parsed ${registered.size} routes`);
   assert.deepEqual([...registered].sort(), [...documented].sort());
