@@ -200,6 +200,29 @@ describe('ferry promotions', () => {
       page.promotions.map((p) => p.id),
       [first.id],
     );
+    const byTag = await ferry(
+      [
+        'promotions',
+        'list',
+        '--repository',
+        'team-a/app',
+        '--tag',
+        'abc1234',
+        '--requested-by',
+        'ci',
+        '--json',
+      ],
+      'viewer',
+    );
+    assert.equal(byTag.code, 0, byTag.stderr);
+    assert.deepEqual(
+      promotionPageSchema.parse(JSON.parse(byTag.stdout)).promotions.map((p) => p.id),
+      [first.id],
+    );
+    const none = await ferry(['promotions', 'list', '--tag', 'abc0000'], 'viewer');
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(none.stdout, '');
+    assert.equal(none.stderr, 'no promotions match\n');
   });
 
   test('show: fields and timeline; --json follows the contract', async () => {
@@ -237,6 +260,18 @@ describe('ferry promotions', () => {
     const cancelled = await ferry(['promotions', 'cancel', accepted.promotion.id], 'ci');
     assert.equal(cancelled.code, 0, cancelled.stderr);
     assert.match(cancelled.stdout, new RegExp(`^promotion ${accepted.promotion.id} cancelled`));
+
+    // Paging: the next page is one copyable flag away.
+    const firstPage = await ferry(['promotions', 'list', '--limit', '1'], 'viewer');
+    const cursor = /^more: add --cursor (\S+)$/m.exec(firstPage.stderr)?.[1];
+    assert.ok(cursor, firstPage.stderr);
+    const nextPage = await ferry(
+      ['promotions', 'list', '--limit', '1', '--cursor', cursor, '--json'],
+      'viewer',
+    );
+    assert.equal(nextPage.code, 0, nextPage.stderr);
+    const [onFirst] = (await listAll()).slice(1);
+    assert.equal(promotionPageSchema.parse(JSON.parse(nextPage.stdout)).promotions[0]?.id, onFirst?.id);
   });
 
   test('the server refusing is `ferry: <message> [<code>]` and exit 1; the token is never printed', async () => {

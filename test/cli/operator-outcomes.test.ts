@@ -52,14 +52,12 @@ test('an approval sent whose answer never comes exits 3 (it may have been done),
 test('a 503 to an action exits 3 as well; a 4xx with a ferry error body is the server refusing: exit 1', async (t) => {
   let status = 503;
   const server = await serve((_req, res) =>
-    res
-      .writeHead(status, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({
-          code: status === 503 ? 'FERRY_E_UNAVAILABLE' : 'FERRY_E_PROMOTION_CONFLICT',
-          message: 'no',
-        }),
-      ),
+    res.writeHead(status, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        code: status === 503 ? 'FERRY_E_UNAVAILABLE' : 'FERRY_E_PROMOTION_CONFLICT',
+        message: 'no',
+      }),
+    ),
   );
   t.after(() => server.close());
   const unavailable = await approve(server.url);
