@@ -4,6 +4,7 @@
  * migrations → queue → engine → notifier → update relay → delivery-id pruning → HTTP; shutdown runs it
  * backwards so running copies can finish.
  */
+
 import pino, { type Logger } from 'pino';
 import { Registries } from '../registry/registries.ts';
 import { createCachedFileReader } from './config/cached-file-reader.ts';
@@ -15,6 +16,7 @@ import { createMetrics } from './http/metrics.ts';
 import { createReadinessCheck } from './http/readiness.ts';
 import { createNotifier } from './notify/notifier.ts';
 import { observePromotions } from './observe-promotions.ts';
+import { defaultReplicaName } from './promote/engine-context.ts';
 import { PROMOTE_JOB, promoteJobKind } from './promote/promote-job.ts';
 import { createPromotionEngine } from './promote/promotion-engine.ts';
 import { startUpdateRelay, withRelayedUpdates } from './promote/update-relay.ts';
@@ -59,9 +61,15 @@ export interface RunningServer {
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const replica = defaultReplicaName();
+  // Every line names the replica (host name, i.e. the pod name in Kubernetes, and pid): with several
+  // replicas, "which one ran this promotion?" is answered by the log as by the promotion's timeline.
   const logger =
     options.logger ??
-    pino({ level: options.env.FERRY_LOG_LEVEL ?? 'info', base: { service: 'ferry' } }, pino.destination(2));
+    pino(
+      { level: options.env.FERRY_LOG_LEVEL ?? 'info', base: { service: 'ferry', replica } },
+      pino.destination(2),
+    );
   const { config, warnings } = await loadConfig(options.configPath, { env: options.env });
   for (const warning of warnings) logger.warn({ warning }, 'configuration warning');
 
@@ -107,6 +115,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       logger,
       env: options.env,
       concurrency: options.concurrency,
+      replica,
     });
     const notifier = createNotifier({ config, db, logger, env: options.env, readFile });
     cleanups.push(() => notifier.stop());

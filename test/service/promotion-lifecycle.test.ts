@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { after, describe, test } from 'node:test';
 import { hasCode } from '../../src/errors/ferry-error.ts';
 import { AuditKind } from '../../src/service/promote/audit-kinds.ts';
@@ -115,6 +116,8 @@ describe('promotion lifecycle on real registries', () => {
       timeline.map((e) => e.kind),
       [AuditKind.Accepted, AuditKind.Started, AuditKind.Copied, AuditKind.Succeeded],
     );
+    // The attempt names the replica that ran it (host name, the pod name in Kubernetes, and pid).
+    assert.equal(timeline[1]!.detail.replica, `${hostname()}/${process.pid}`);
     const accepted = timeline[0]!;
     assert.equal(accepted.actor, 'ci');
     assert.equal(accepted.digest, image.manifestDigest);

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Registries } from '../../registry/registries.ts';
 import type { FerryConfig, PromotionRule } from '../config/schema.ts';
 import type { JobQueue } from '../queue/job-queue.ts';
@@ -32,6 +33,17 @@ export interface EngineContext {
   readonly logger: PromotionLogger;
   /** Milliseconds, for throttling and durations (injectable for tests). */
   readonly now: () => number;
+  /**
+   * Which replica this engine is, as people look for it: `<host name>/<pid>` (in Kubernetes the host
+   * name is the pod name). Named by every started/resumed/interrupted event and run log line, so a
+   * promotion's timeline says where each attempt ran.
+   */
+  readonly replica: string;
+}
+
+/** The default replica name: host name (the pod name in Kubernetes) and process id. */
+export function defaultReplicaName(): string {
+  return `${hostname()}/${process.pid}`;
 }
 
 /** The rule a stored promotion was made under, by name, in the config now in force. */

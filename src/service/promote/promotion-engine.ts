@@ -27,7 +27,12 @@ import { decideApproval } from './approval-decision.ts';
 import { cancelPromotion } from './cancel-promotion.ts';
 import { promotionCreatedByDelivery, promotionForDelivery } from './delivery-lookup.ts';
 import { environmentEndpoints } from './endpoints.ts';
-import { type EngineContext, type PromotionLogger, silentLogger } from './engine-context.ts';
+import {
+  defaultReplicaName,
+  type EngineContext,
+  type PromotionLogger,
+  silentLogger,
+} from './engine-context.ts';
 import { GroupCommit } from './group-commit.ts';
 import { PROMOTE_JOB, type PromoteJobPayload } from './promote-job.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
@@ -87,6 +92,8 @@ export interface PromotionEngineOptions {
    * (leases recover jobs of dead replicas there).
    */
   readonly requeueInterruptedOnStart?: boolean | undefined;
+  /** How events and logs name this replica. Default `<host name>/<pid>` (defaultReplicaName). */
+  readonly replica?: string | undefined;
 }
 
 export interface PromotionEngine extends PromotionService {
@@ -117,6 +124,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
     events,
     logger,
     now: options.now ?? Date.now,
+    replica: options.replica ?? defaultReplicaName(),
   };
   const runOptions = {
     retryBackoff: { ...DEFAULT_RETRY_BACKOFF, ...options.retryBackoff },

@@ -125,7 +125,7 @@ async function start(ctx: EngineContext, job: Job<PromoteJobPayload>): Promise<P
           kind: AuditKind.Resumed,
           digest: current.source.digest,
           outcome: 'ok',
-          detail: { attempt: job.attempt },
+          detail: { attempt: job.attempt, replica: ctx.replica },
         });
       }
       const moved = await batch.transition(tx, id, ['queued'], 'running', {
@@ -138,11 +138,21 @@ async function start(ctx: EngineContext, job: Job<PromoteJobPayload>): Promise<P
         kind: AuditKind.Started,
         digest: moved.source.digest,
         outcome: 'ok',
-        detail: { attempt: moved.attempts, jobAttempt: job.attempt },
+        detail: { attempt: moved.attempts, jobAttempt: job.attempt, replica: ctx.replica },
       });
       return moved;
     });
     batch.publish(ctx.events);
+    ctx.logger.info(
+      {
+        promotionId: id,
+        rule: running.rule,
+        attempt: running.attempts,
+        replica: ctx.replica,
+        ...(current.status === 'running' ? { resumed: true } : {}),
+      },
+      current.status === 'running' ? 'promotion resumed' : 'promotion started',
+    );
     return running;
   } catch (err) {
     if (!hasCode(err, StoreErrorCode.Conflict)) throw err;

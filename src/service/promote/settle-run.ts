@@ -228,7 +228,7 @@ export function settleInterrupted(state: RunState): Promise<void> {
       kind: AuditKind.Interrupted,
       digest: promotion.source.digest,
       outcome: 'interrupted',
-      detail: { attempt: job.attempt },
+      detail: { attempt: job.attempt, replica: ctx.replica },
     });
     await ctx.queue.enqueue<PromoteJobPayload>(
       PROMOTE_JOB,

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { hasCode } from '../../errors/index.ts';
 import { migrate } from '../store/migrate.ts';
 import { StoreErrorCode } from '../store/store-error.ts';
-import type { TestBackend, TestDatabase } from '../store/test-backends.ts';
+import type { Template, TestBackend, TestDatabase } from '../store/test-backends.ts';
 import type { Job, JobKindConfig, JobQueue } from './job-queue.ts';
 import { openPgBossJobQueue } from './pg-boss-job-queue.ts';
 
@@ -22,6 +22,16 @@ interface Payload {
   n: number;
 }
 
+/** ferry's migrations and pg-boss's schema, as a started ferry leaves them. */
+const WITH_QUEUE: Template = {
+  name: 'ferry-and-queue',
+  async prepare(db) {
+    await migrate(db);
+    const queue = await openPgBossJobQueue({ database: db, kinds: KINDS, supervise: false });
+    await queue.stop();
+  },
+};
+
 export function queueSuite(backend: TestBackend): void {
   async function open(db: TestDatabase, t: TestContext): Promise<JobQueue> {
     const queue = await openPgBossJobQueue({ database: db, kinds: KINDS, supervise: false });
@@ -30,10 +40,9 @@ export function queueSuite(backend: TestBackend): void {
   }
 
   async function fresh(t: TestContext): Promise<{ db: TestDatabase; queue: JobQueue }> {
-    const { db } = await backend.fresh();
+    const { db } = await backend.fresh(WITH_QUEUE);
     let queue: JobQueue;
     try {
-      await migrate(db);
       queue = await open(db, t);
     } catch (err) {
       await db.close();

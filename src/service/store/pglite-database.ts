@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { Database, ListenOptions, Notifications, QueryResult } from './database.ts';
+import { restrictToOwner } from './owner-only.ts';
 import type { PgliteEngine } from './pglite-engine.ts';
 import { PgliteThread } from './pglite-thread-client.ts';
 import { PriorityGate } from './priority-gate.ts';
@@ -38,6 +39,13 @@ export class PgliteDatabase implements Database, Notifications {
     const lock = options.dataDir === undefined ? undefined : await acquireDataDirLock(options.dataDir);
     try {
       const engine = await PgliteThread.open({ dataDir: options.dataDir });
+      // After the open: a fresh cluster's files are created by it.
+      if (options.dataDir !== undefined) {
+        await restrictToOwner(options.dataDir).catch(async (err: unknown) => {
+          await engine.close();
+          throw err;
+        });
+      }
       return new PgliteDatabase(engine, options.dataDir, lock);
     } catch (err) {
       await lock?.release();
@@ -122,6 +130,8 @@ export class PgliteDatabase implements Database, Notifications {
 
   async close(): Promise<void> {
     if (!this.#engine.closed) await this.#engine.close();
+    // Files created while running (WAL segments, relations) get owner-only modes too.
+    if (this.dataDir !== undefined) await restrictToOwner(this.dataDir).catch(() => undefined);
     await this.lock?.release();
   }
 }

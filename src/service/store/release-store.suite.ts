@@ -7,13 +7,12 @@ import { MIGRATIONS } from './migrations/migration-list.ts';
 import { insertPromotion, recordApproval, transition } from './promotion-store.ts';
 import { getRelease, listReleases, recordReleases, releaseHistory } from './release-store.ts';
 import { digestOf, newPromotion } from './store.suite.ts';
-import type { TestBackend } from './test-backends.ts';
+import { MIGRATED, type Template, type TestBackend } from './test-backends.ts';
 
 export function releaseStoreSuite(backend: TestBackend): void {
-  async function fresh(t: TestContext, migrations = MIGRATIONS): Promise<Database> {
-    const { db } = await backend.fresh();
+  async function fresh(t: TestContext, template: Template = MIGRATED): Promise<Database> {
+    const { db } = await backend.fresh(template);
     t.after(() => db.close());
-    await migrate(db, migrations);
     return db;
   }
 
@@ -114,7 +113,12 @@ export function releaseStoreSuite(backend: TestBackend): void {
     });
 
     test('migrating a store with succeeded promotions fills in their releases', async (t) => {
-      const db = await fresh(t, MIGRATIONS.slice(0, 1));
+      const db = await fresh(t, {
+        name: 'ferry-1',
+        prepare: async (db) => {
+          await migrate(db, MIGRATIONS.slice(0, 1));
+        },
+      });
       const base = newPromotion({ seed: 'old', tag: 'v1' });
       const { rows } = await db.query<{ id: string }>(
         `INSERT INTO promotions (id, rule, source_registry, source_repository, source_digest,

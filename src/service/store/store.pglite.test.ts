@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -53,4 +53,30 @@ test('a fresh data dir is created on first open', async (t) => {
   } finally {
     await db.close();
   }
+});
+
+test('the data dir and its files are owner-only, even under umask 0', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'ferry-store-modes-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const dataDir = join(root, 'data');
+  // Containers often run with umask 0: PGlite then creates its files 0666.
+  const previous = process.umask(0);
+  t.after(() => process.umask(previous));
+  const db = await PgliteDatabase.open({ dataDir });
+  await migrate(db);
+  const loose = async () => {
+    const found: string[] = [];
+    for (const entry of await readdir(dataDir, { recursive: true, withFileTypes: true })) {
+      const path = join(entry.parentPath, entry.name);
+      if (!entry.isSymbolicLink() && ((await lstat(path)).mode & 0o077) !== 0) found.push(path);
+    }
+    return found;
+  };
+  assert.equal((await stat(dataDir)).mode & 0o777, 0o700);
+  assert.deepEqual(await loose(), []);
+  // A file created while the store runs (as PostgreSQL does with WAL segments) is restricted at close.
+  await writeFile(join(dataDir, 'late-file'), 'x', { mode: 0o666 });
+  assert.notDeepEqual(await loose(), []);
+  await db.close();
+  assert.deepEqual(await loose(), []);
 });

@@ -25,7 +25,7 @@ import {
   transition,
 } from './promotion-store.ts';
 import { StoreErrorCode } from './store-error.ts';
-import type { TestBackend } from './test-backends.ts';
+import { MIGRATED, type TestBackend } from './test-backends.ts';
 
 /** The store's behaviour, run once per backend (store.pglite.test.ts, store.postgres.test.ts). */
 
@@ -58,9 +58,8 @@ const DEST = { registry: 'reg.prod:5000', repository: 'team/app', tag: 'v1' };
 export function storeSuite(backend: TestBackend): void {
   /** A fresh migrated database, closed after the test. */
   async function fresh(t: TestContext): Promise<Database> {
-    const { db } = await backend.fresh();
+    const { db } = await backend.fresh(MIGRATED);
     t.after(() => db.close());
-    await migrate(db);
     return db;
   }
 
