@@ -21,8 +21,8 @@ import type {
 } from '../promote/promotion-service.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
-import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
 import type { Approval } from '../store/promotion-store.ts';
+import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
 import { signStandardWebhook } from '../triggers/standard-webhooks.ts';
 import { matchRequest } from './admission.ts';
 import { createHttpApp, type HttpAppOptions } from './create-http-app.ts';

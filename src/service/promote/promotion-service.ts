@@ -1,7 +1,7 @@
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
-import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
 import type { Approval } from '../store/promotion-store.ts';
+import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
 import type { PromotionRequest } from './promotion-request.ts';
 
 /** Who is acting: an API token name, a webhook, the system itself. Never a secret. */
