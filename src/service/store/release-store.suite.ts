@@ -136,7 +136,10 @@ export function releaseStoreSuite(backend: TestBackend): void {
         ],
       );
       assert.equal(rows.length, 1);
-      assert.deepEqual((await migrate(db)).applied, [2]);
+      assert.deepEqual(
+        (await migrate(db)).applied,
+        MIGRATIONS.slice(1).map((m) => m.version),
+      );
       const release = await getRelease(db, 'prod', base.destination.repository, 'v1');
       assert.deepEqual(
         [release?.promotionId, release?.digest, release?.kind],
