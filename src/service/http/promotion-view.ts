@@ -5,31 +5,19 @@
  */
 import type { AuditEventView } from '../../api/audit-event.ts';
 import type { PromotionView } from '../../api/promotion.ts';
-import type { PromotionKind } from '../../api/promotion-kinds.ts';
 import { toTimestamp, toTimestampOrNull } from '../../api/timestamp.ts';
 import type { PromotionService } from '../promote/promotion-service.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion } from '../store/promotion.ts';
 import type { Approval } from '../store/promotion-store.ts';
 
-/**
- * Why the promotion exists. Derived from its links until the store records the kind itself (issue 13's
- * releases work adds a `kind` column; then this reads it).
- */
-function kindOf(promotion: Promotion): PromotionKind {
-  if (promotion.rollbackOf !== null) return 'rollback';
-  if (promotion.rerunOf !== null) return 'rerun';
-  return 'promotion';
-}
-
 export function toPromotionView(promotion: Promotion, approvals: readonly Approval[]): PromotionView {
   const p = promotion;
   return {
     id: p.id,
     rule: p.rule,
-    kind: kindOf(p),
-    // The release tag a promotion moves comes with the releases work (store column); none until then.
-    releaseTag: null,
+    kind: p.kind,
+    releaseTag: p.releaseTag,
     source: {
       environment: p.source.environment,
       registry: p.source.registry,

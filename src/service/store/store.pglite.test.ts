@@ -53,7 +53,7 @@ test('a fresh data dir is created on first open', async (t) => {
   t.after(() => rm(root, { recursive: true, force: true }));
   const db = await PgliteDatabase.open({ dataDir: join(root, 'nested', 'data') });
   try {
-    assert.deepEqual((await migrate(db)).version, 2);
+    assert.deepEqual((await migrate(db)).version, MIGRATIONS.at(-1)!.version);
   } finally {
     await db.close();
   }
