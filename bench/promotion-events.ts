@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { promotionEventsPath } from '../src/api/paths.ts';
+import { promotionPath } from '../src/api/paths.ts';
 import type { PromotionView } from '../src/cli/trigger/parse-envelope.ts';
 import { TERMINAL_STATUSES } from '../src/service/store/promotion.ts';
 
@@ -33,7 +33,7 @@ export class PromotionEvents {
 
   async waitForTerminal(id: string, signal: AbortSignal): Promise<TerminalState> {
     const res = await this.#pool.request({
-      path: promotionEventsPath(id),
+      path: `${promotionPath(id)}/events`,
       method: 'GET',
       headers: { authorization: `Bearer ${this.#token}`, accept: 'text/event-stream' },
       signal,

@@ -106,7 +106,11 @@ async function demo(): Promise<number> {
   row('service', serve.url);
   if (promotion) {
     const api = `${serve.url}/api/v1/promotions/${promotion.id}`;
-    row('timeline', `curl -H "Authorization: Bearer $(cat ${config.viewerTokenFile})" ${api}`);
+    // The token goes in on stdin (no argv); --fail-with-body keeps ferry's error body visible.
+    row(
+      'timeline',
+      `printf 'Authorization: Bearer %s\\n' "$(cat ${config.viewerTokenFile})" | curl --fail-with-body -sS -H @- ${api}`,
+    );
   }
   if (!succeeded || !equal) {
     for (const problem of digests.problems) complain(problem);

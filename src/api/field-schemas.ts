@@ -1,6 +1,7 @@
 /**
- * zod building blocks for trigger bodies: strings checked by the rules in field-rules.ts, and the one
- * place where a failed parse becomes a 400 TriggerError whose message lists every problem by field.
+ * zod building blocks for request bodies and query parameters (the API contract's and the trigger
+ * parsers'): strings checked by the rules in field-rules.ts, and the one place where a failed body
+ * parse becomes a 400 TriggerError whose message lists every problem by field.
  */
 import { z } from 'zod';
 import {

@@ -54,11 +54,6 @@ export function promotionActionPath(id: string, action: PromotionAction): string
   return `${promotionPath(id)}/${action}`;
 }
 
-/** `/api/v1/promotions/<id>/events`. */
-export function promotionEventsPath(id: string): string {
-  return `${promotionPath(id)}/events`;
-}
-
 /** `/api/v1/releases/<environment or ->/<repository>/<tag>`; the repository keeps its `/`. */
 export function releasePath(environment: string | null, repository: string, tag: string): string {
   const env = environment === null ? '-' : encodeURIComponent(environment);

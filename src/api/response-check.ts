@@ -19,7 +19,7 @@ export interface SentResponse {
 }
 
 /** Route patterns the server registers differently from the contract's path (a wildcard). */
-const ROUTE_ALIASES: Readonly<Record<string, string>> = {
+export const ROUTE_ALIASES: Readonly<Record<string, string>> = {
   '/api/v1/releases/*': '/api/v1/releases/{environment}/{repository}/{tag}',
 };
 

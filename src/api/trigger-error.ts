@@ -23,9 +23,9 @@ export const TriggerErrorCode = {
   BadSignature: 'FERRY_E_TRIGGER_BAD_SIGNATURE',
   /** Signed timestamp outside the replay window (Standard Webhooks: 5 minutes). */
   StaleTimestamp: 'FERRY_E_TRIGGER_STALE_TIMESTAMP',
-  /** Static credential (header value, URL path secret, API token) missing or wrong. */
+  /** Static credential of a trigger (header value, URL path secret) missing or wrong. API tokens: FERRY_E_API_UNAUTHORIZED. */
   Unauthorized: 'FERRY_E_TRIGGER_UNAUTHORIZED',
-  /** Authenticated, but this caller may not do this. */
+  /** Authenticated, but this caller may not do this (API tokens: FERRY_E_API_FORBIDDEN). */
   Forbidden: 'FERRY_E_TRIGGER_FORBIDDEN',
   /** This delivery id was already accepted (raised by the durable de-duplication store, not here). */
   DuplicateDelivery: 'FERRY_E_TRIGGER_DUPLICATE_DELIVERY',

@@ -34,7 +34,8 @@ test('two environments, one rule, a file-referenced webhook secret, TLS verified
       },
       prod: {
         registry: 'registry.prod.example:443',
-        tls: { verify: true },
+        // OpenShift: the cluster's service CA, which signs the internal registry's certificate.
+        tls: { verify: true, caFile: '/etc/ferry-ca/prod/service-ca.crt' },
         credentials: { tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
       },
     },
@@ -82,6 +83,15 @@ test('auth files, CAs, a public URL, a viewer token and deep repositories on kub
   assert.equal(config.promotions[0].from, 'nonprod:team-a/**');
   assert.equal(config.promotions[0].tags, "v[0-9]+ # not a comment: 'quoted'");
   assert.deepEqual(config.apiTokens, [{ name: 'nonprod-ci', role: 'viewer', sha256: 'c'.repeat(64) }]);
+});
+
+test('only OpenShift trusts the service CA by default, and --target-ca-configmap replaces it', () => {
+  assert.equal(
+    parse(ferryConfig(target({ platform: 'kubernetes' }))).environments.prod.tls.caFile,
+    undefined,
+  );
+  const own = parse(ferryConfig(target({ targetCaConfigmap: 'router-ca' })));
+  assert.equal(own.environments.prod.tls.caFile, '/etc/ferry-ca/prod/ca.crt');
 });
 
 test('never turns TLS verification off and never holds an inline secret', () => {

@@ -14,13 +14,13 @@ import {
   SERVICE_ACCOUNT_TOKEN_FILE,
   SOURCE_CA_DIR,
   SOURCE_CREDENTIALS_DIR,
-  TARGET_CA_DIR,
   TARGET_CREDENTIALS_DIR,
   TOKEN_KEY,
   WEBHOOK_DIR,
   WEBHOOK_KEY,
 } from './mount-paths.ts';
 import { targetNames } from './object-meta.ts';
+import { targetCa } from './target-ca.ts';
 
 /** Environment names in the generated config (and in `ferry trigger --from`). */
 export const SOURCE_ENVIRONMENT = 'nonprod';
@@ -70,7 +70,7 @@ export function ferryConfig(options: TargetOptions): string {
     `    registry: ${scalar(options.targetRegistry)}`,
     '    tls:',
     '      verify: true',
-    ...(options.targetCaConfigMap === undefined ? [] : [`      caFile: ${TARGET_CA_DIR}/${CA_KEY}`]),
+    ...targetCaLines(options),
     '    credentials:',
     ...(options.targetAuth === 'service-account'
       ? [
@@ -102,6 +102,15 @@ export function ferryConfig(options: TargetOptions): string {
     ...apiTokens(options),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function targetCaLines(options: TargetOptions): string[] {
+  const ca = targetCa(options);
+  if (ca === undefined) return [];
+  const comment = ca.generated
+    ? `# the cluster's service CA (ConfigMap ${ca.configMap}, injected by OpenShift)`
+    : `# ConfigMap ${ca.configMap}`;
+  return [`      caFile: ${ca.file}   ${comment}`];
 }
 
 /** `ferry trigger --wait` reads the promotion back with a viewer token; only its hash belongs here. */

@@ -26,6 +26,7 @@ import {
   WEBHOOK_KEY,
 } from './mount-paths.ts';
 import { meta, selectorLabels, targetNames } from './object-meta.ts';
+import { targetCa } from './target-ca.ts';
 
 /** The user the ferry image runs as (deploy/kubernetes uses the same). */
 export const FERRY_UID = 10001;
@@ -82,9 +83,8 @@ export function ferryVolumes(options: TargetOptions): Mounted[] {
   if (options.sourceCaConfigMap !== undefined) {
     volumes.push(configMapVolume('source-ca', options.sourceCaConfigMap, CA_KEY, SOURCE_CA_DIR));
   }
-  if (options.targetCaConfigMap !== undefined) {
-    volumes.push(configMapVolume('target-ca', options.targetCaConfigMap, CA_KEY, TARGET_CA_DIR));
-  }
+  const ca = targetCa(options);
+  if (ca !== undefined) volumes.push(configMapVolume('target-ca', ca.configMap, ca.key, TARGET_CA_DIR));
   return volumes;
 }
 

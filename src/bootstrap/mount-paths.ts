@@ -32,6 +32,8 @@ export const WEBHOOK_KEY = 'secret';
 export const SOURCE_CA_DIR = '/etc/ferry-ca/nonprod';
 export const TARGET_CA_DIR = '/etc/ferry-ca/prod';
 export const CA_KEY = 'ca.crt';
+/** Key OpenShift's service-ca operator writes into a ConfigMap annotated inject-cabundle (target-ca.ts). */
+export const SERVICE_CA_KEY = 'service-ca.crt';
 
 /** Where kubelet projects the pod's own service-account token (rotated in place; ferry re-reads it). */
 export const SERVICE_ACCOUNT_TOKEN_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/token';

@@ -37,6 +37,7 @@ export function targetNames(name: string) {
     sourceAuth: `${name}-source-auth`,
     targetAuth: `${name}-target-auth`,
     webhook: `${name}-webhook`,
+    serviceCa: `${name}-service-ca`,
   };
 }
 export type TargetNames = ReturnType<typeof targetNames>;

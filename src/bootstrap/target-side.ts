@@ -13,6 +13,7 @@ import { CONFIG_KEY, HTTP_PORT } from './mount-paths.ts';
 import { namespaceManifest } from './namespace.ts';
 import { cliName, meta, selectorLabels, targetNames } from './object-meta.ts';
 import { secretInstructions } from './secret-instructions.ts';
+import { serviceCaConfigMap, targetCa } from './target-ca.ts';
 
 /** OpenShift's built-in role: push (and pull) image streams, in the namespace it is bound in. */
 export const IMAGE_PUSHER_ROLE = 'system:image-pusher';
@@ -46,6 +47,17 @@ export function targetSide(options: TargetOptions): BootstrapOutput {
       data: { [CONFIG_KEY]: ferryConfig(options) },
     },
   });
+  const ca = targetCa(options);
+  if (ca?.generated === true) {
+    manifests.push({
+      comment: [
+        "The target registry is trusted with the cluster's service CA, which signs the internal registry's",
+        'certificate: OpenShift fills in this ConfigMap (key service-ca.crt) and keeps it current.',
+        'Use --target-ca-configmap instead when the registry has another CA (e.g. a route with a private CA).',
+      ],
+      object: serviceCaConfigMap(options, ca),
+    });
+  }
   manifests.push({
     comment: ['The embedded database: promotion queue and the append-only audit trail.'],
     object: {

@@ -6,6 +6,7 @@
  */
 
 import pino, { type Logger } from 'pino';
+import { BadUsageError } from '../errors/kinds.ts';
 import { Registries } from '../registry/registries.ts';
 import { createCachedFileReader } from './config/cached-file-reader.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -22,7 +23,7 @@ import { createPromotionEngine } from './promote/promotion-engine.ts';
 import { startUpdateRelay, withRelayedUpdates } from './promote/update-relay.ts';
 import { openPgBossJobQueue } from './queue/pg-boss-job-queue.ts';
 import { queueGauges } from './queue/queue-gauges.ts';
-import { safeError } from './safe-error.ts';
+import { briefError, safeError } from './safe-error.ts';
 import { createDeliveryPruner } from './store/delivery-retention.ts';
 import { migrate } from './store/migrate.ts';
 import { PgDatabase } from './store/pg-database.ts';
@@ -43,16 +44,22 @@ export interface ServeOptions {
   readonly version: string;
   /** Default: JSON lines on stderr at `info` (FERRY_LOG_LEVEL overrides). */
   readonly logger?: Logger | undefined;
-  /** Worker concurrency (default 2). */
+  /** Promotions this process runs at once (default 2); 0 for an API-only replica. */
   readonly concurrency?: number | undefined;
   /**
    * Check every HTTP answer against the API contract, answering 500 on a mismatch (tests). Default:
    * FERRY_CHECK_RESPONSES=1 in `env`.
    */
   readonly checkResponses?: boolean | undefined;
+  /**
+   * False for `ferry worker`: promotions are run, no HTTP server is started (no API, probes or metrics
+   * endpoint). Needs PostgreSQL: the embedded store belongs to the one `ferry serve` that opened it.
+   */
+  readonly http?: boolean | undefined;
 }
 
 export interface RunningServer {
+  /** Empty for a worker (no HTTP server). */
   readonly url: string;
   readonly config: FerryConfig;
   readonly database: 'embedded' | 'postgresql';
@@ -78,6 +85,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     (config.server.databaseUrl
       ? (await resolveSecret(config.server.databaseUrl, { env: options.env })).trim()
       : undefined);
+  if (options.http === false && url === undefined) {
+    throw new BadUsageError(
+      'ferry worker needs PostgreSQL (FERRY_DATABASE_URL, server.databaseUrl or --database-url): the embedded store belongs to the one ferry serve that opened it',
+    );
+  }
   const db = url
     ? await PgDatabase.open({ url })
     : await PgliteDatabase.open({ dataDir: options.dataDir ?? config.server.dataDir });
@@ -90,10 +102,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await migrate(db);
     const queue = await openPgBossJobQueue({
       database: db,
-      kinds: { [PROMOTE_JOB]: promoteJobKind() },
+      kinds: { [PROMOTE_JOB]: promoteJobKind({ leaseSeconds: config.server.leaseSeconds }) },
+      // Replicas (PostgreSQL only) find an expired lease within one heartbeat interval of its lapsing;
+      // the embedded store has one replica and recovers its own jobs at start.
+      superviseIntervalSeconds: url ? config.server.heartbeatSeconds : undefined,
       // Message and code only: driver errors carry the client object, whose connection parameters can
       // include the database password.
-      onError: (err) => logger.error({ error: safeError(err) }, 'job queue'),
+      onError: (err) => logger.warn({ error: briefError(err) }, 'job queue'),
     });
     cleanups.push(() => queue.stop());
     const registries = new Registries({ userAgent: `ferry/${options.version}`, env: options.env });
@@ -115,6 +130,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       logger,
       env: options.env,
       concurrency: options.concurrency,
+      heartbeatMs: config.server.heartbeatSeconds * 1000,
+      leaseSeconds: config.server.leaseSeconds,
       replica,
     });
     const notifier = createNotifier({ config, db, logger, env: options.env, readFile });
@@ -129,7 +146,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     if (relay) cleanups.push(() => relay.stop());
     const pruner = createDeliveryPruner({
       db,
-      onError: (err) => logger.warn({ error: safeError(err) }, 'could not prune old webhook delivery ids'),
+      onError: (err) => logger.warn({ error: briefError(err) }, 'could not prune old webhook delivery ids'),
       onPruned: (count) => logger.info({ count }, 'old webhook delivery ids pruned'),
     });
     pruner.start();
@@ -139,8 +156,23 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       started: () => started,
       db,
       queue,
-      onDatabaseError: (err) => logger.warn({ error: safeError(err) }, 'readiness: database check failed'),
+      onDatabaseError: (err) => logger.warn({ error: briefError(err) }, 'readiness: database check failed'),
     });
+    let graceMs = 30_000;
+    if (options.http === false) {
+      cleanups.push(async () => engine.stop({ graceMs }));
+      await engine.start();
+      logger.info({ database: 'postgresql', concurrency: options.concurrency ?? 2 }, 'ferry worker is ready');
+      return {
+        url: '',
+        config,
+        database: 'postgresql',
+        async close(grace = 30_000) {
+          graceMs = grace;
+          await closeAll();
+        },
+      };
+    }
     const app = createHttpApp({
       config,
       service: relay ? withRelayedUpdates(engine, relay) : engine,
@@ -154,7 +186,6 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
     const listen = options.listen ?? config.server.listen;
     const address = await app.listen({ host: listen.host, port: listen.port });
-    let graceMs = 30_000;
     cleanups.push(async () => engine.stop({ graceMs }));
     cleanups.push(() => app.close());
     await engine.start();

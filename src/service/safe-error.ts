@@ -27,3 +27,13 @@ export function safeError(err: unknown): {
     ...(err.stack ? { stack: err.stack } : {}),
   };
 }
+
+/**
+ * Message and code only: for expected operational failures (the database unreachable, a client gone)
+ * that are logged as warnings, where a stack and the chain of causes say nothing to an operator and a
+ * driver's causes can carry connection details.
+ */
+export function briefError(err: unknown): { message: string; code?: string } {
+  const { message, code } = safeError(err);
+  return code === undefined ? { message } : { message, code };
+}

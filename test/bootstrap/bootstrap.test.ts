@@ -117,7 +117,10 @@ function deploymentOf(objects: readonly Obj[]) {
  * files at start-up (checkSources), so they must exist; test-only contents stand in for them.
  */
 async function loadGeneratedConfig(objects: readonly Obj[]) {
-  const configMap = only(ofKind<IConfigMap>(objects, 'ConfigMap'), 'ConfigMap');
+  const configMap = only(
+    ofKind<IConfigMap>(objects, 'ConfigMap').filter((c) => c.metadata?.name === 'ferry-config'),
+    'ConfigMap ferry-config',
+  );
   const text = configMap.data?.['ferry.yaml'];
   assert.ok(text !== undefined, 'ConfigMap has ferry.yaml');
   // Stand-ins of the right shape for whatever the loader asks for; `reads` records what it asked for.
@@ -313,6 +316,56 @@ describe('ferry bootstrap openshift --role target', () => {
     ]);
     assertMounted(objects, reads);
     assertSecretInstructions(stdout, objects);
+  });
+});
+
+describe("ferry bootstrap openshift --role target: the internal registry's CA", () => {
+  /** OPENSHIFT_TARGET without --target-ca-configmap: the internal registry, trusted through the service CA. */
+  const withoutCa = OPENSHIFT_TARGET.filter(
+    (arg, i, all) => arg !== '--target-ca-configmap' && all[i - 1] !== '--target-ca-configmap',
+  );
+
+  test('a ConfigMap OpenShift injects the service CA into, mounted where ferry.yaml looks for it', async () => {
+    const { stdout, objects } = await bootstrap(withoutCa);
+    assertSafe(stdout, objects);
+    const serviceCa = only(
+      ofKind<IConfigMap>(objects, 'ConfigMap').filter((c) => c.metadata?.name !== 'ferry-config'),
+      'service CA ConfigMap',
+    );
+    assert.equal(serviceCa.metadata?.name, 'ferry-service-ca');
+    assert.equal(serviceCa.metadata?.namespace, 'ferry');
+    assert.deepEqual(serviceCa.metadata?.annotations, {
+      'service.beta.openshift.io/inject-cabundle': 'true',
+    });
+    // No data: the service-ca operator writes the key, and re-applying the file must not remove it.
+    assert.equal(serviceCa.data, undefined);
+
+    const { pod, container } = deploymentOf(objects);
+    const volume = pod.volumes?.find((v) => v.configMap?.name === 'ferry-service-ca');
+    assert.deepEqual(volume?.configMap?.items, [{ key: 'service-ca.crt', path: 'service-ca.crt' }]);
+    const mount = container.volumeMounts?.find((m) => m.name === volume?.name);
+    assert.equal(mount?.mountPath, '/etc/ferry-ca/prod');
+    assert.equal(mount?.readOnly, true);
+
+    const { config, reads } = await loadGeneratedConfig(objects);
+    assert.equal(config.environments.prod?.registry, 'image-registry.openshift-image-registry.svc:5000');
+    assert.equal(config.environments.prod?.tls.verify, true);
+    assert.equal(config.environments.prod?.tls.caFile, '/etc/ferry-ca/prod/service-ca.crt');
+    assert.ok(reads.includes('/etc/ferry-ca/prod/service-ca.crt'), 'the loader checks the CA file');
+    // And the file the config names is exactly the key the ConfigMap volume projects.
+    assertMounted(objects, reads);
+  });
+
+  test('--target-ca-configmap replaces the service CA; kubernetes gets none by default', async () => {
+    const own = await bootstrap(OPENSHIFT_TARGET);
+    assert.deepEqual(
+      ofKind<IConfigMap>(own.objects, 'ConfigMap').map((c) => c.metadata?.name),
+      ['ferry-config'],
+    );
+    assert.doesNotMatch(own.stdout, /inject-cabundle/);
+    const kube = await bootstrap(KUBERNETES_TARGET);
+    assert.doesNotMatch(kube.stdout, /inject-cabundle|service-ca/);
+    assert.equal((await loadGeneratedConfig(kube.objects)).config.environments.prod?.tls.caFile, undefined);
   });
 });
 

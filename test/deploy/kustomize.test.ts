@@ -25,9 +25,6 @@ import { typeKey, validateObject } from './support/kube-schemas.ts';
 import { buildKustomization, nameOf } from './support/kustomize.ts';
 import { DEPLOY, isObject, type JsonObject, listFiles, parseYaml, rel } from './support/repo-files.ts';
 
-/** ConfigMaps every cluster provides (OpenShift injects the service CA bundle into every project). */
-const CLUSTER_CONFIGMAPS = new Set(['kube-root-ca.crt', 'openshift-service-ca.crt']);
-
 /** The Secrets each installation expects to exist (created out of band, never in deploy/). */
 const EXPECTED_SECRETS = {
   kubernetes: ['ferry-nonprod-registry', 'ferry-prod-registry', 'ferry-tls', 'ferry-webhooks'],
@@ -67,8 +64,8 @@ describe('kustomize builds', () => {
           volume.configMap?.name,
           ...(volume.projected?.sources ?? []).map((s) => s.configMap?.name),
         ].filter((n): n is string => n !== undefined);
-        for (const name of configMaps)
-          assert.ok(find(objects, 'ConfigMap', name) || CLUSTER_CONFIGMAPS.has(name), `ConfigMap ${name}`);
+        // Every ConfigMap is part of the installation (the OpenShift service CA one included).
+        for (const name of configMaps) assert.ok(find(objects, 'ConfigMap', name), `ConfigMap ${name}`);
         const claim = volume.persistentVolumeClaim?.claimName;
         if (claim !== undefined) assert.ok(find(objects, 'PersistentVolumeClaim', claim), `claim ${claim}`);
       }

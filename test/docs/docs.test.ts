@@ -236,6 +236,11 @@ function shellWords(line: string): string[] {
       const op = /^(&&|\|\||;|\||&)/.exec(line.slice(i))![0];
       words.push(op);
       i += op.length;
+    } else if (word === undefined && /[<>]/.test(c)) {
+      // A redirection: its own word, so that ferryCommands can drop it with its target.
+      const op = /^(>>|>|<)/.exec(line.slice(i))![0];
+      words.push(op);
+      i += op.length;
     } else if (c === "'") {
       const end = line.indexOf("'", i + 1);
       word = (word ?? '') + line.slice(i + 1, end === -1 ? undefined : end);
@@ -299,8 +304,11 @@ function ferryCommands(block: string): string[][] {
       if (words.length > 0 && /(^|\/)ferry$/.test(words[0]!)) commands.push(words.slice(1));
       segment = [];
     };
+    let redirect = false;
     for (const word of shellWords(line)) {
-      if (['&&', '||', ';', '|', '&'].includes(word)) flush();
+      if (redirect) redirect = false;
+      else if (['>', '>>', '<'].includes(word)) redirect = true;
+      else if (['&&', '||', ';', '|', '&'].includes(word)) flush();
       else segment.push(word);
     }
     flush();
@@ -313,11 +321,14 @@ test('the shell-word splitter handles what the docs use', () => {
     ferryCommands(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax under test, not a template
       'FERRY_TOKEN=x bin/ferry trigger --tag "$GIT_COMMIT" \\\n  --label ci.url=${BUILD_URL} # note\n' +
-        "cat > f <<'EOF'\nferry not-a-command\nEOF\necho ok && ferry digest 'docker://r.example/a:b'",
+        "cat > f <<'EOF'\nferry not-a-command\nEOF\necho ok && ferry digest 'docker://r.example/a:b'\n" +
+        "ferry bootstrap kubernetes --role source > out.yaml\nferry digest 'docker://r.example/a:>b' >>log",
     ),
     [
       ['trigger', '--tag', PLACEHOLDER, '--label', `ci.url=${PLACEHOLDER}`],
       ['digest', 'docker://r.example/a:b'],
+      ['bootstrap', 'kubernetes', '--role', 'source'],
+      ['digest', 'docker://r.example/a:>b'],
     ],
   );
 });

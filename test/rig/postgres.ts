@@ -30,6 +30,10 @@ export interface PostgresInstance {
   createDatabase(name?: string): Promise<string>;
   /** Tail of the server log, for assertion messages. */
   logs(): string;
+  /** Shuts the server down (fast), keeping its data: clients see a database that is down. */
+  pause(): Promise<void>;
+  /** Starts it again on the same port and data after pause(). */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -136,10 +140,8 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
       (await readFile(join(dataDir, 'PG_VERSION'), 'utf8').catch(() => '0')).trim().split('.')[0],
     );
 
-    let lastError: Error | undefined;
-    // freePort() can race with other processes grabbing the port; retry on a fresh one.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const port = await freePort();
+    /** Starts the server on `port` and waits until it accepts connections. */
+    const launch = async (port: number) => {
       const child = spawn(
         join(binDir, 'postgres'),
         [
@@ -180,14 +182,28 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
       } catch (err) {
         await stopServer(child);
         unregister();
+        throw Object.assign(err as Error, { logTail: tail });
+      }
+      return { child, unregister, logs: () => tail };
+    };
+
+    let lastError: Error | undefined;
+    // freePort() can race with other processes grabbing the port; retry on a fresh one.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const port = await freePort();
+      let server: Awaited<ReturnType<typeof launch>>;
+      try {
+        server = await launch(port);
+      } catch (err) {
         lastError = err as Error;
-        if (/could not bind|already in use/i.test(tail)) continue;
+        if (/could not bind|already in use/i.test((err as { logTail?: string }).logTail ?? '')) continue;
         throw err;
       }
       const urlFor = (database: string) =>
         `postgres://${SUPERUSER}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
       let counter = 0;
       let stopped = false;
+      let running = true;
       return {
         url: urlFor('postgres'),
         port,
@@ -207,12 +223,25 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
           }
           return urlFor(db);
         },
-        logs: () => tail,
+        logs: () => server.logs(),
+        async pause() {
+          if (!running) return;
+          running = false;
+          await stopServer(server.child);
+          server.unregister();
+        },
+        async resume() {
+          if (running || stopped) return;
+          server = await launch(port);
+          running = true;
+        },
         async stop() {
           if (stopped) return;
           stopped = true;
-          await stopServer(child);
-          unregister();
+          if (running) {
+            await stopServer(server.child);
+            server.unregister();
+          }
           await temp.remove();
         },
       };

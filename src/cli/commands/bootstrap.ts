@@ -52,7 +52,10 @@ export function registerBootstrap(program: Command, io: CliIo, result: CommandRe
       "service-account (ferry's own, push-only) or auth-file (a robot account); default: openshift service-account, kubernetes auth-file",
     )
     .option('--source-ca-configmap <name>', 'ConfigMap with a ca.crt to trust for the source registry')
-    .option('--target-ca-configmap <name>', 'ConfigMap with a ca.crt to trust for the target registry')
+    .option(
+      '--target-ca-configmap <name>',
+      "ConfigMap with a ca.crt to trust for the target registry (openshift default: the cluster's service CA, injected into ConfigMap <name>-service-ca)",
+    )
     .option('--storage-size <size>', 'size of the data volume (default: 1Gi)')
     .option('--storage-class <name>', 'storage class of the data volume (default: the cluster default)')
     .option(

@@ -11,6 +11,7 @@ interface ServeFlags {
   readonly dataDir?: string | undefined;
   readonly listen?: string | undefined;
   readonly grace?: string | undefined;
+  readonly workers?: string | undefined;
   readonly printExampleConfig?: boolean | undefined;
 }
 
@@ -31,12 +32,48 @@ export function registerServe(program: Command, io: CliIo, result: CommandResult
       '30',
     )
     .option(
+      '--workers <n>',
+      'promotions this process runs at once; 0 for an API-only replica next to `ferry worker`s',
+      '2',
+    )
+    .option(
       '--print-example-config',
       'print a complete, commented ferry.yaml to standard output and exit (starts nothing)',
     )
     .action(async (opts: ServeFlags) => {
-      result.exitCode = opts.printExampleConfig === true ? await printExample(io) : await runServe(opts, io);
+      result.exitCode =
+        opts.printExampleConfig === true ? await printExample(io) : await runServe(opts, io, 'serve');
     });
+
+  program
+    .command('worker')
+    .description(
+      'Run promotions without an HTTP server, next to API replicas (`ferry serve --workers 0`); needs PostgreSQL',
+    )
+    .option('-c, --config <file>', 'ferry.yaml', 'ferry.yaml')
+    .option(
+      '--database-url <url>',
+      'PostgreSQL URL; wins over server.databaseUrl and FERRY_DATABASE_URL (prefer those: a URL with a password does not belong in argv)',
+    )
+    .option('--workers <n>', 'promotions this process runs at once', '2')
+    .option(
+      '--grace <seconds>',
+      'on SIGTERM, how long running promotions may finish before they are re-queued',
+      '30',
+    )
+    .action(async (opts: ServeFlags) => {
+      result.exitCode = await runServe(opts, io, 'worker');
+    });
+}
+
+function parseWorkers(value: string | undefined, least: number): number {
+  const workers = Number(value ?? '2');
+  if (!Number.isInteger(workers) || workers < least || workers > 64) {
+    throw new BadUsageError(
+      `--workers ${JSON.stringify(value)}: expected a whole number from ${least} to 64`,
+    );
+  }
+  return workers;
 }
 
 async function printExample(io: CliIo): Promise<number> {
@@ -53,12 +90,13 @@ function parseListen(value: string): { host: string; port: number } {
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
-async function runServe(opts: ServeFlags, io: CliIo): Promise<number> {
+async function runServe(opts: ServeFlags, io: CliIo, mode: 'serve' | 'worker'): Promise<number> {
   let server: Awaited<ReturnType<typeof import('../../service/main.ts').startServer>> | undefined;
   try {
     const grace = Number(opts.grace);
     if (!Number.isFinite(grace) || grace < 0)
       throw new BadUsageError(`--grace ${JSON.stringify(opts.grace)}: expected seconds`);
+    const concurrency = parseWorkers(opts.workers, mode === 'worker' ? 1 : 0);
     // The service (Fastify, PGlite, pg-boss) loads only for this command.
     const { startServer } = await import('../../service/main.ts');
     server = await startServer({
@@ -70,14 +108,20 @@ async function runServe(opts: ServeFlags, io: CliIo): Promise<number> {
       listen: opts.listen ? parseListen(opts.listen) : undefined,
       env: io.env,
       version: VERSION,
+      concurrency,
+      http: mode === 'serve',
     });
-    io.stderr.write(`ferry serve: listening on ${server.url} (${server.database} database)\n`);
+    io.stderr.write(
+      mode === 'serve'
+        ? `ferry serve: listening on ${server.url} (${server.database} database)\n`
+        : `ferry worker: running up to ${concurrency} promotions at once (${server.database} database)\n`,
+    );
     const running = server;
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
-        io.stderr.write('ferry serve: shutting down\n');
+        io.stderr.write(`ferry ${mode}: shutting down\n`);
         running.close(grace * 1000).finally(resolve);
       };
       process.on('SIGINT', stop);
@@ -86,7 +130,7 @@ async function runServe(opts: ServeFlags, io: CliIo): Promise<number> {
     return ExitCode.Ok;
   } catch (err) {
     await server?.close(0).catch(() => undefined);
-    const { exitCode, message } = reportError(err, 'serve: ');
+    const { exitCode, message } = reportError(err, `${mode}: `);
     io.stderr.write(`${message}\n`);
     return exitCode;
   }

@@ -89,6 +89,8 @@ describe('valid configs', () => {
     assert.deepEqual(config.server, {
       listen: { host: '0.0.0.0', port: 8080 },
       dataDir: '/etc/ferry/ferry-data',
+      leaseSeconds: 15,
+      heartbeatSeconds: 5,
     });
     assert.deepEqual(config.environments['prod'], {
       registry: 'registry.prod.example:5000',

@@ -6,7 +6,14 @@ import { allowedKeysAt, closestKey } from './schema-keys.ts';
 const { config } = configSchemas({ baseDir: '/' });
 
 test('allowedKeysAt walks objects, lists, records, defaults and pipes', () => {
-  assert.deepEqual(allowedKeysAt(config, ['server']), ['listen', 'publicUrl', 'dataDir', 'databaseUrl']);
+  assert.deepEqual(allowedKeysAt(config, ['server']), [
+    'listen',
+    'publicUrl',
+    'dataDir',
+    'databaseUrl',
+    'leaseSeconds',
+    'heartbeatSeconds',
+  ]);
   assert.deepEqual(allowedKeysAt(config, ['environments', 'any-name', 'tls']), [
     'verify',
     'caFile',

@@ -91,6 +91,18 @@ describe('server', () => {
   });
 });
 
+describe('failover settings', () => {
+  test('lease and heartbeat: defaults, bounds, at least two heartbeats per lease', () => {
+    const server = (extra: object) => schemas.config.shape.server.safeParse(extra);
+    assert.deepEqual([server({}).data?.leaseSeconds, server({}).data?.heartbeatSeconds], [15, 5]);
+    assert.equal(server({ leaseSeconds: 60, heartbeatSeconds: 20 }).success, true);
+    assert.deepEqual(messages(server({ leaseSeconds: 20, heartbeatSeconds: 11 })), [
+      'heartbeatSeconds: must be at most half of leaseSeconds (20): one late heartbeat must not lose the lease',
+    ]);
+    assert.equal(server({ leaseSeconds: 5 }).success, false);
+  });
+});
+
 describe('promotion rules', () => {
   const rule = (extra: object) =>
     schemas.promotion.safeParse({ name: 'r', from: 'a:x/*', to: 'b:y/*', tags: '.+', ...extra });

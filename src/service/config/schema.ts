@@ -211,6 +211,10 @@ export function configSchemas(options: ConfigSchemaOptions) {
     aliases: z.array(registryHost).default([]),
     tls,
     credentials,
+    // At most this many promotions copy to this registry at once, counted across every replica sharing
+    // the store (the others wait their turn). Environments naming one registry share its slots; the
+    // smallest of their limits applies. Default 4.
+    maxConcurrentPromotions: z.int().min(1).max(1000).default(4),
   });
 
   const environmentPattern = (what: 'pattern' | 'template') =>
@@ -458,6 +462,23 @@ export function configSchemas(options: ConfigSchemaOptions) {
       // PostgreSQL URL (a secret: it usually holds a password). Default: the FERRY_DATABASE_URL
       // environment variable when set, else the embedded database in dataDir.
       databaseUrl: secretRef.optional(),
+      // Failover: a replica renews the lease of each promotion it runs every heartbeatSeconds; when a
+      // replica dies, its promotions are resumed elsewhere about leaseSeconds later (plus up to one
+      // heartbeat interval and the first retry delay, 5 s). Shorter: faster failover, more database
+      // writes, and a replica stalled longer than the lease (a long GC pause, a frozen VM) loses its
+      // promotions to another one, which then copies them again. Defaults 15 and 5.
+      leaseSeconds: z.int().min(10).max(3600).default(15),
+      heartbeatSeconds: z.int().min(1).max(1200).default(5),
+    })
+    .check((ctx) => {
+      if (ctx.value.heartbeatSeconds * 2 > ctx.value.leaseSeconds) {
+        ctx.issues.push({
+          code: 'custom',
+          path: ['heartbeatSeconds'],
+          message: `must be at most half of leaseSeconds (${ctx.value.leaseSeconds}): one late heartbeat must not lose the lease`,
+          input: ctx.value.heartbeatSeconds,
+        });
+      }
     })
     .prefault({});
 

@@ -26,7 +26,7 @@ import type { ReadFile } from '../config/read-small-file.ts';
 import type { Env } from '../config/resolve-secret.ts';
 import type { FerryConfig } from '../config/schema.ts';
 import type { PromotionService } from '../promote/promotion-service.ts';
-import { safeError } from '../safe-error.ts';
+import { briefError, safeError } from '../safe-error.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../triggers/body-limits.ts';
 import { createAdmission } from './admission.ts';
 import { createTokenAuth } from './auth.ts';
@@ -78,6 +78,13 @@ const QUIET_ROUTES: ReadonlySet<string> = new Set([OPS_PATHS.health, OPS_PATHS.r
 export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   const bodyLimit = DEFAULT_MAX_BODY_BYTES;
   const sendError = (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    // The client went away while its request was being read (a CI job cancelled, a proxy timeout): not
+    // ferry's failure, nobody to answer, and a stack trace at error level would page someone for it.
+    if (request.raw.readableAborted || request.raw.socket?.destroyed === true) {
+      const { message, code } = briefError(err);
+      request.log.info({ error: message, code }, 'client closed the connection before the answer');
+      return reply.code(400).send();
+    }
     const response = toErrorResponse(err, request.id, bodyLimit);
     if (response.internal) request.log.error({ error: safeError(err) }, 'request failed');
     else request.log.info({ code: response.body.code, reason: response.body.message }, 'request refused');

@@ -28,6 +28,7 @@ import { matchRequest } from './admission.ts';
 import { createHttpApp, type HttpAppOptions } from './create-http-app.ts';
 import { createMetrics, type FerryMetrics } from './metrics.ts';
 import type { Readiness } from './readiness.ts';
+import { CONTRACT_VIOLATION_LOG } from './response-contract.ts';
 
 /** Tokens as a client holds them; the config stores only their SHA-256. */
 export const TOKENS = {
@@ -385,6 +386,12 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     // Every answer the HTTP tests provoke is checked against the API contract.
     checkResponses: true,
     ...options.extra,
+  });
+  // A contract violation already turned its answer into a 500; closing the app also fails the suite
+  // that provoked it, even when that test did not look at the status.
+  app.addHook('onClose', async () => {
+    const violations = logs.filter((line) => line.includes(CONTRACT_VIOLATION_LOG));
+    if (violations.length > 0) throw new Error(`${CONTRACT_VIOLATION_LOG}:\n${violations.join('\n')}`);
   });
   await app.ready();
   return { app, service, config, metrics, logs };

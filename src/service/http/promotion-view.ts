@@ -1,15 +1,17 @@
 /**
- * The API's view of the store's records (api/promotion.ts, api/audit-event.ts): times as ISO strings,
- * the approvers' decisions attached, and `kind`. Every route and the event stream serialise promotions
+ * The API's view of the store's records (api/promotion.ts, api/audit-event.ts, api/release.ts): times
+ * as ISO strings, the approvers' decisions attached. Every route and the event stream serialise promotions
  * through here, so what goes on the wire is what the contract declares.
  */
 import type { AuditEventView } from '../../api/audit-event.ts';
 import type { PromotionView } from '../../api/promotion.ts';
+import type { ReleaseEntryView, ReleaseView } from '../../api/release.ts';
 import { toTimestamp, toTimestampOrNull } from '../../api/timestamp.ts';
 import type { PromotionService } from '../promote/promotion-service.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion } from '../store/promotion.ts';
 import type { Approval } from '../store/promotion-store.ts';
+import type { Release, ReleaseEntry } from '../store/release-store.ts';
 
 export function toPromotionView(promotion: Promotion, approvals: readonly Approval[]): PromotionView {
   const p = promotion;
@@ -90,5 +92,33 @@ export function createPromotionViews(service: Pick<PromotionService, 'approvals'
       return view as PromotionView;
     },
     many,
+  };
+}
+
+export function toReleaseView(release: Release): ReleaseView {
+  return {
+    environment: release.environment,
+    registry: release.registry,
+    repository: release.repository,
+    tag: release.tag,
+    digest: release.digest,
+    promotionId: release.promotionId,
+    rule: release.rule,
+    kind: release.kind,
+    promotedBy: release.promotedBy,
+    approvedBy: [...release.approvedBy],
+    since: toTimestamp(release.since),
+    previousDigest: release.previousDigest,
+  };
+}
+
+export function toReleaseEntryView(entry: ReleaseEntry): ReleaseEntryView {
+  return {
+    digest: entry.digest,
+    promotionId: entry.promotionId,
+    kind: entry.kind,
+    promotedBy: entry.promotedBy,
+    at: toTimestamp(entry.at),
+    previousDigest: entry.previousDigest,
   };
 }

@@ -6,24 +6,27 @@
  *
  * The repository may contain slashes, so the path is split at its first and last segment: the first
  * is the environment ("-" for a destination outside any environment), the last the tag. History is
- * newest first. See docs/releases.md.
+ * newest first. See docs/releases.md. Shapes and query parameters are the contract's (api/release.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { environmentSchema, formatIssues, repositorySchema, tagSchema } from '../triggers/field-schemas.ts';
+import type { z } from 'zod';
+import { environmentSchema, formatIssues, repositorySchema, tagSchema } from '../../api/field-schemas.ts';
+import { PATHS } from '../../api/paths.ts';
+import {
+  listReleasesQuerySchema,
+  NO_ENVIRONMENT_SEGMENT,
+  type ReleaseDetailBody,
+  type ReleaseListBody,
+} from '../../api/release.ts';
 import { badRequest, notFound } from './errors.ts';
+import { toReleaseEntryView, toReleaseView } from './promotion-view.ts';
+import { parseQuery } from './request-query.ts';
 import type { RouteContext } from './route-context.ts';
 
-export const RELEASES_PATH = '/api/v1/releases';
+export const RELEASES_PATH = PATHS.releases;
 
 /** The path segment that stands for "no environment". */
-export const NO_ENVIRONMENT = '-';
-
-const listQuerySchema = z.strictObject({
-  environment: environmentSchema.optional(),
-  repository: repositorySchema.optional(),
-  rule: z.string().min(1).max(128).optional(),
-});
+export const NO_ENVIRONMENT = NO_ENVIRONMENT_SEGMENT;
 
 interface ReleasePath {
   readonly environment: string | null;
@@ -60,23 +63,23 @@ function releasePathOf(request: FastifyRequest): ReleasePath {
 export function registerReleaseRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { service, auth } = ctx;
 
-  app.get(RELEASES_PATH, { onRequest: auth.require('view') }, async (request) => {
-    const parsed = listQuerySchema.safeParse(request.query ?? {});
-    if (!parsed.success) {
-      const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))];
-      throw badRequest(`invalid query: ${formatIssues(parsed.error.issues)}`, fields);
-    }
-    return { releases: await service.releases(parsed.data) };
+  app.get(RELEASES_PATH, { onRequest: auth.require('view') }, async (request): Promise<ReleaseListBody> => {
+    const query = parseQuery(listReleasesQuerySchema, request.query);
+    return { releases: (await service.releases(query)).map(toReleaseView) };
   });
 
-  app.get(`${RELEASES_PATH}/*`, { onRequest: auth.require('view') }, async (request) => {
-    const { environment, repository, tag } = releasePathOf(request);
-    const found = await service.release(environment, repository, tag);
-    if (found === undefined) {
-      throw notFound(
-        `ferry has not written ${environment ?? NO_ENVIRONMENT}/${repository}:${tag}: no release to show`,
-      );
-    }
-    return found;
-  });
+  app.get(
+    `${RELEASES_PATH}/*`,
+    { onRequest: auth.require('view') },
+    async (request): Promise<ReleaseDetailBody> => {
+      const { environment, repository, tag } = releasePathOf(request);
+      const found = await service.release(environment, repository, tag);
+      if (found === undefined) {
+        throw notFound(
+          `ferry has not written ${environment ?? NO_ENVIRONMENT}/${repository}:${tag}: no release to show`,
+        );
+      }
+      return { release: toReleaseView(found.release), history: found.history.map(toReleaseEntryView) };
+    },
+  );
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { NOTIFY_EVENTS, notificationSchema } from '../../api/notification.ts';
 import type { NotifyTarget } from '../config/schema.ts';
 import type { Promotion } from '../store/promotion.ts';
 import { buildNotificationBody, eventForStatus } from './notification-event.ts';
@@ -86,6 +87,18 @@ test('the body is the envelope with the promotion’s public fields only', () =>
   // Labels and delivery ids stay inside ferry.
   assert.doesNotMatch(JSON.stringify(body), /ci\.internal|msg_private/);
   assert.equal('url' in buildNotificationBody(samplePromotion(), 'failed', { at: new Date() }).data, false);
+});
+
+test('every event’s body follows the contract the OpenAPI document publishes (webhooks.promotionEvent)', () => {
+  for (const event of NOTIFY_EVENTS) {
+    for (const url of [undefined, 'https://ferry.example/api/v1/promotions/0194-promo']) {
+      const body = JSON.parse(
+        JSON.stringify(buildNotificationBody(samplePromotion(), event, { at: new Date(), url })),
+      );
+      const parsed = notificationSchema.safeParse(body);
+      assert.ok(parsed.success, `${event}: ${parsed.error?.message}`);
+    }
+  }
 });
 
 test('webhook ids are stable per (promotion, event, target) and differ otherwise', () => {

@@ -11,7 +11,11 @@ export interface PromoteJobPayload {
 export interface PromoteJobOptions {
   /** Retries after the first attempt for temporary failures. Default 5. */
   readonly retryLimit?: number | undefined;
-  /** First retry delay; doubled per retry (the worker passes its own backoff, see retry-backoff.ts). Default 5. */
+  /**
+   * First delay of the retries the queue starts by itself, i.e. after a lapsed lease (the replica
+   * running the job died); doubled per retry. The worker's own retries of temporary failures pass their
+   * own backoff (retry-backoff.ts). Default 1: a dead replica's promotion should resume at once.
+   */
   readonly retryDelaySeconds?: number | undefined;
   /** Cap on the retry delay. Default 300. */
   readonly retryDelayMaxSeconds?: number | undefined;
@@ -19,7 +23,7 @@ export interface PromoteJobOptions {
   readonly maxRunSeconds?: number | undefined;
   /**
    * Lease the worker keeps alive by heartbeats; a replica that dies without settling gives its job back
-   * after this long. Default 60.
+   * after this long. Default 15 (ferry.yaml `server.leaseSeconds`).
    */
   readonly leaseSeconds?: number | undefined;
 }
@@ -28,11 +32,11 @@ export interface PromoteJobOptions {
 export function promoteJobKind(options: PromoteJobOptions = {}): JobKindConfig {
   return {
     retryLimit: options.retryLimit ?? 5,
-    retryDelaySeconds: options.retryDelaySeconds ?? 5,
+    retryDelaySeconds: options.retryDelaySeconds ?? 1,
     exponentialBackoff: true,
     retryDelayMaxSeconds: options.retryDelayMaxSeconds ?? 300,
     maxRunSeconds: options.maxRunSeconds ?? 6 * 3600,
-    leaseSeconds: options.leaseSeconds ?? 60,
+    leaseSeconds: options.leaseSeconds ?? 15,
   };
 }
 

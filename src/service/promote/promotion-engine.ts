@@ -92,6 +92,10 @@ export interface PromotionEngineOptions {
    * (leases recover jobs of dead replicas there).
    */
   readonly requeueInterruptedOnStart?: boolean | undefined;
+  /** The promote job's lease (ferry.yaml `server.leaseSeconds`): also how long a dead run's registry slot stays taken. Default 15. */
+  readonly leaseSeconds?: number | undefined;
+  /** How often a run waiting for a registry slot asks again. Default 1000. */
+  readonly slotPollMs?: number | undefined;
   /** How events and logs name this replica. Default `<host name>/<pid>` (defaultReplicaName). */
   readonly replica?: string | undefined;
 }
@@ -132,6 +136,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
     progressIntervalMs: options.progressIntervalMs ?? 250,
     copyParallel: options.copyParallel,
     readFile: options.readFile,
+    slots: { leaseSeconds: options.leaseSeconds ?? 15, pollMs: options.slotPollMs ?? 1000 },
   };
   const pressure = new AcceptPressure();
   const pool = new WorkerPool<PromoteJobPayload>({

@@ -1,5 +1,6 @@
 import type { Job } from '../queue/job-queue.ts';
 import { getPromotion } from '../store/promotion-store.ts';
+import { renewSlot } from '../store/registry-slot-store.ts';
 import type { AbortReason } from './abort-reasons.ts';
 import { describeError } from './describe-error.ts';
 import type { EngineContext } from './engine-context.ts';
@@ -26,6 +27,8 @@ export function startHeartbeat(
           controller.abort({ kind: 'lease-lost' } satisfies AbortReason);
           return;
         }
+        // The registry slot (if the run holds one yet) lives as long as the job's lease.
+        await renewSlot(ctx.db, promotionId);
         const current = await getPromotion(ctx.db, promotionId);
         if (current !== undefined && current.status !== 'running') {
           controller.abort({ kind: 'status-changed', status: current.status } satisfies AbortReason);

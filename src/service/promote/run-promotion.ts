@@ -32,6 +32,7 @@ import type { PromoteJobPayload } from './promote-job.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
 import { checkPolicies } from './promotion-policy.ts';
 import { repositoryFor } from './promotion-repositories.ts';
+import { freeSlot, type SlotOptions, waitForSlot } from './registry-slot.ts';
 import { type RetryBackoff, retryDelayMs } from './retry-backoff.ts';
 import { startHeartbeat } from './run-heartbeat.ts';
 import {
@@ -55,6 +56,8 @@ export interface RunOptions {
   readonly copyParallel?: number | undefined;
   /** Reads the rules' public key files. Default: bounded reads from the file system. */
   readonly readFile?: ReadFile | undefined;
+  /** Slots of destination registries, counted across replicas. */
+  readonly slots: SlotOptions;
 }
 
 export async function runPromotion(
@@ -74,10 +77,12 @@ export async function runPromotion(
   const heartbeat = startHeartbeat(ctx, job, started.id, local, options.heartbeatMs);
   let result: CopyResult;
   try {
+    await waitForSlot(ctx, started, options.slots, runSignal);
     result = await execute(ctx, options, started, runSignal);
   } catch (err) {
     heartbeat.stop();
     await settleError(state, options, err, runSignal);
+    await freeSlot(ctx, started.id);
     return;
   }
   heartbeat.stop();
@@ -87,9 +92,11 @@ export async function runPromotion(
     await pointReleaseTag(ctx, started, result);
   } catch (err) {
     await settleError(state, options, err, undefined);
+    await freeSlot(ctx, started.id);
     return;
   }
   await settleSucceeded(state, result, startedAt);
+  await freeSlot(ctx, started.id);
   ctx.logger.info(
     {
       promotionId: started.id,

@@ -37,8 +37,9 @@ export class WorkerPool<P extends object> {
   #abortAll = false;
 
   constructor(options: WorkerPoolOptions<P>) {
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
-      throw new RangeError('worker concurrency must be a whole number >= 1');
+    // 0 claims nothing: an API-only replica (`ferry serve --workers 0`) next to `ferry worker`s.
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 0) {
+      throw new RangeError('worker concurrency must be a whole number >= 0');
     }
     this.#options = options;
   }

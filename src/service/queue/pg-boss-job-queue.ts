@@ -46,7 +46,7 @@ export interface PgBossJobQueueOptions {
    * per interval). Tests pass false and call recoverExpired() when they mean it. Default true.
    */
   readonly supervise?: boolean | undefined;
-  /** Default 30. */
+  /** How often lapsed leases are looked for (pg-boss supervise and monitor passes). Default 30 and 60. */
   readonly superviseIntervalSeconds?: number | undefined;
   /** Default `ferry_jobs`. */
   readonly schema?: string | undefined;
@@ -107,6 +107,10 @@ export async function openPgBossJobQueue(options: PgBossJobQueueOptions): Promis
     migrate: true,
     supervise: options.supervise ?? true,
     superviseIntervalSeconds: options.superviseIntervalSeconds ?? 30,
+    // Lapsed leases are failed by pg-boss's monitor pass, which runs at most once per
+    // monitorIntervalSeconds (default 60) whatever the supervise interval: both set, or failover waits
+    // for the slower one.
+    monitorIntervalSeconds: options.superviseIntervalSeconds ?? 60,
     // ferry has no cron jobs, and its own health endpoint; pg-boss's instance registry is not needed.
     schedule: false,
     registerInstance: false,

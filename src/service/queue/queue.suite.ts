@@ -3,7 +3,6 @@ import { describe, type TestContext, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hasCode } from '../../errors/index.ts';
 import { migrate } from '../store/migrate.ts';
-import { MIGRATIONS } from '../store/migrations/migration-list.ts';
 import { StoreErrorCode } from '../store/store-error.ts';
 import type { Template, TestBackend, TestDatabase } from '../store/test-backends.ts';
 import type { Job, JobKindConfig, JobQueue } from './job-queue.ts';
@@ -288,7 +287,7 @@ export function queueSuite(backend: TestBackend): void {
       await db.close();
 
       const db2 = await reopen();
-      assert.deepEqual(await migrate(db2), { applied: [], version: MIGRATIONS.at(-1)!.version });
+      assert.deepEqual((await migrate(db2)).applied, []);
       const second = await open(db2, t);
       t.after(() => db2.close());
       assert.deepEqual(await depthOf(second, 'short'), { kind: 'short', queued: 1, active: 1, failed: 0 });

@@ -2,6 +2,11 @@ import type { PromotionKind } from '../../api/promotion-kinds.ts';
 import type { PromotionStatus } from '../../api/statuses.ts';
 import type { TriggerKind } from '../../api/trigger-kinds.ts';
 
+/**
+ * What a promotion does: `promotion` copies an accepted request, `rerun` repeats a failed one, `rollback`
+ * points a tag back at a digest already in the destination (no copy from the source). The database
+ * CHECK constraint holds the same list, declared with the API contract (api/promotion-kinds.ts).
+ */
 export { PROMOTION_KINDS, type PromotionKind } from '../../api/promotion-kinds.ts';
 /**
  * The promotion lifecycle (`queued → (awaiting_approval) → running → succeeded | failed | rejected |

@@ -1,0 +1,14 @@
+import { after, test } from 'node:test';
+import { findPostgresBinDir, startPostgres } from '../../../test/rig/postgres.ts';
+import { registrySlotSuite } from './registry-slot-store.suite.ts';
+import { postgresTestBackend } from './test-backends.ts';
+
+if (await findPostgresBinDir()) {
+  const server = await startPostgres();
+  after(() => server.stop());
+  registrySlotSuite(postgresTestBackend(() => server.createDatabase()));
+} else {
+  test('registry slots on postgres', {
+    skip: 'PostgreSQL server not installed (apt-get install postgresql-15)',
+  }, () => {});
+}

@@ -1,0 +1,3 @@
+// The same fault runs on PostgreSQL.
+process.env.FERRY_TEST_BACKEND = 'postgres';
+await import('./fault-runs.test.ts');
