@@ -111,7 +111,8 @@ const HOSTILE_VALUES = [
   '',
   ' ',
   'team/app\nX-Injected: 1',
-  '${jndi:ldap://x}',
+  // A log4j-style lookup, literally (not a template).
+  ['$', '{jndi:ldap://x}'].join(''),
   '%2e%2e%2f',
   'team//app',
   '\u0000',
