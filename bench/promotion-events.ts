@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
-import { type PromotionView, promotionApiPath } from '../src/cli/trigger/trigger-contract.ts';
+import { promotionPath } from '../src/api/paths.ts';
+import type { PromotionView } from '../src/cli/trigger/parse-envelope.ts';
 import { TERMINAL_STATUSES } from '../src/service/store/promotion.ts';
 
 /** A promotion as the event stream sends it: the API view plus the server's timestamps (ISO strings). */
@@ -32,7 +33,7 @@ export class PromotionEvents {
 
   async waitForTerminal(id: string, signal: AbortSignal): Promise<TerminalState> {
     const res = await this.#pool.request({
-      path: `${promotionApiPath(id)}/events`,
+      path: `${promotionPath(id)}/events`,
       method: 'GET',
       headers: { authorization: `Bearer ${this.#token}`, accept: 'text/event-stream' },
       signal,

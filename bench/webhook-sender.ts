@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'undici';
-import { type PromotionEnvelope, STANDARD_HOOK_PATH } from '../src/cli/trigger/trigger-contract.ts';
+import { PATHS } from '../src/api/paths.ts';
+import type { PromotionEnvelope } from '../src/cli/trigger/parse-envelope.ts';
 import type { StandardWebhookBody } from '../src/service/triggers/standard-webhook-body.ts';
 import { signStandardWebhook } from '../src/service/triggers/standard-webhooks.ts';
 
@@ -49,7 +50,7 @@ export class WebhookSender {
     };
     const started = performance.now();
     try {
-      const res = await this.#pool.request({ path: STANDARD_HOOK_PATH, method: 'POST', headers, body });
+      const res = await this.#pool.request({ path: PATHS.standardHook, method: 'POST', headers, body });
       const text = await res.body.text();
       const ms = performance.now() - started;
       const envelope = [200, 202, 409].includes(res.statusCode)

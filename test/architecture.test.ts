@@ -59,3 +59,39 @@ test('library layers import only the layers beneath them', async () => {
   }
   assert.deepEqual(violations, []);
 });
+
+/**
+ * `cli/` talks to a server only through `api/` (the contract). The only files that may reach into
+ * `service/` are those of the commands that *run* the service in-process: `serve` starts it, and
+ * `config check` validates with its loader. Dynamic `import()` counts: the commands load lazily.
+ */
+const CLI_SERVICE_ALLOW_LIST: readonly string[] = [
+  'cli/commands/serve.ts',
+  'cli/config-check/run-config-check.ts',
+];
+
+test('cli/ imports service/ only from the commands that run the service (serve, config check)', async () => {
+  const violations: string[] = [];
+  for await (const file of walk(join(SRC, 'cli'))) {
+    const name = relative(SRC, file);
+    if (CLI_SERVICE_ALLOW_LIST.includes(name)) continue;
+    const text = await readFile(file, 'utf8');
+    const specs = [
+      ...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms),
+      ...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g),
+    ].map((m) => m[1]!);
+    for (const spec of specs) {
+      if (!spec.startsWith('.')) continue;
+      if (relative(SRC, resolve(file, '..', spec)).split('/')[0] === 'service')
+        violations.push(`${name} imports ${spec}`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+test('the allow-listed service-running commands exist and do import service/ (the list stays honest)', async () => {
+  for (const name of CLI_SERVICE_ALLOW_LIST) {
+    const text = await readFile(join(SRC, name), 'utf8');
+    assert.match(text, /'\.\.\/\.\.\/service\//, `${name} is allow-listed but does not import service/`);
+  }
+});

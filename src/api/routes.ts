@@ -317,7 +317,7 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: 'getPromotion',
     summary: 'A promotion and its audit timeline',
     description:
-      'With an API token (role viewer or more), or signed with a Standard Webhooks secret over `GET <path>` instead of a body (how `ferry trigger --wait` follows its promotion); a signed read sees only promotions requested through the Standard Webhooks trigger (403 otherwise).',
+      'With an API token (role viewer or more), or signed with a Standard Webhooks secret over `GET <path>` instead of a body (how `ferry trigger --wait` follows its promotion); a signed read sees promotions requested through the Standard Webhooks trigger, and the one a delivery was answered with when the read is signed with that delivery’s `webhook-id` (403 otherwise).',
     tags: ['promotions'],
     security: ['apiToken', 'standardWebhooks'],
     parameters: [idParameter],

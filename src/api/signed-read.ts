@@ -8,8 +8,9 @@
  * signature names the one resource it reads. The 5-minute timestamp window bounds a replay; the
  * webhook-id is not de-duplicated (a read changes nothing, and polling repeats it by design).
  *
- * What a signed read may see is the route's decision (promotion-routes.ts: only promotions requested
- * through the Standard Webhooks trigger).
+ * What a signed read may see is the server's decision (service/http/signed-read-auth.ts: promotions
+ * requested through the Standard Webhooks trigger, and the one a delivery was answered with when the read
+ * is signed with that delivery's webhook-id).
  */
 import { randomBytes } from 'node:crypto';
 import { type HeaderSource, headerValues } from './headers.ts';
@@ -25,14 +26,20 @@ export function signedReadContent(method: string, path: string): string {
   return `${method.toUpperCase()} ${path}`;
 }
 
-/** Headers that sign one read of `path` (a path on the API, e.g. `/api/v1/promotions/<id>`). */
+/**
+ * Headers that sign one read of `path` (a path on the API, e.g. `/api/v1/promotions/<id>`). `deliveryId`:
+ * sign as the delivery whose answer is being followed (its `webhook-id`), which lets the server show the
+ * promotion that delivery was answered with even when another trigger requested it
+ * (service/http/signed-read-auth.ts); without it the read gets a random id of its own.
+ */
 export function signedReadHeaders(
   secret: string,
   method: string,
   path: string,
   now: Date,
+  deliveryId?: string,
 ): Record<string, string> {
-  const id = `read_${randomBytes(18).toString('base64url')}`;
+  const id = deliveryId ?? `read_${randomBytes(18).toString('base64url')}`;
   const timestamp = Math.floor(now.getTime() / 1000);
   return {
     [STANDARD_WEBHOOK_HEADERS.id]: id,

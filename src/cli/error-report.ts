@@ -41,12 +41,19 @@ export function reportError(
     }
     const detail = [messageOf(err), ...causes].join(': ');
     return {
-      exitCode: USAGE_CODES.has(err.code) ? ExitCode.Usage : ExitCode.Failed,
+      exitCode: exitCodeOf(err),
       message: `ferry: ${context}${detail} [${err.code}]`,
     };
   }
   const text = err instanceof Error ? err.message : String(err);
   return { exitCode: ExitCode.Failed, message: `ferry: ${context}${text}` };
+}
+
+/** An error that knows its exit code (the API client's: 3 for an unknown outcome) says so itself. */
+function exitCodeOf(err: FerryError): number {
+  const own = (err as { exitCode?: unknown }).exitCode;
+  if (typeof own === 'number') return own;
+  return USAGE_CODES.has(err.code) ? ExitCode.Usage : ExitCode.Failed;
 }
 
 const EMPTY_BODY_TEXT: Readonly<Record<number, string>> = {

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CommandDeadline } from './command-deadline.ts';
+import type { CommandResult } from './command-result.ts';
 import { registerBootstrap } from './commands/bootstrap.ts';
 import { registerCopy } from './commands/copy.ts';
 import { registerDelete } from './commands/delete.ts';
@@ -10,18 +11,16 @@ import { registerLogin } from './commands/login.ts';
 import { registerManifestDigest } from './commands/manifest-digest.ts';
 import { registerRefusedCommands } from './commands/refused-commands.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerConfigCheck } from './config-check/register-config-check.ts';
 import { reportError } from './error-report.ts';
 import { normaliseBooleanFlags } from './flags/bool-flags.ts';
 import { addGlobalOptions, readGlobalOptions } from './global-options.ts';
 import { type CliIo, ExitCode } from './io.ts';
+import { registerPromotions } from './promotions/register-promotions.ts';
+import { registerReleases } from './releases/register-releases.ts';
 import { registerSync } from './sync/register-sync.ts';
 import { registerTrigger } from './trigger/register-trigger.ts';
 import { versionLine } from './version.ts';
-
-/** Holds the exit code an action decided on (commander actions cannot return one). */
-export interface CommandResult {
-  exitCode: number;
-}
 
 /** The whole command tree, every command registered; actions report their exit code through `result`. */
 export function buildProgram(io: CliIo, result: CommandResult): Command {
@@ -43,6 +42,9 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
   registerDigest(program, io, result);
   registerTrigger(program, io, result);
   registerServe(program, io, result);
+  registerConfigCheck(program, io, result);
+  registerPromotions(program, io, result);
+  registerReleases(program, io, result);
   registerSync(program, io, result);
   registerBootstrap(program, io, result);
   registerDelete(program, io, result);

@@ -67,7 +67,7 @@ async function commandProblems(command: FerryCommand, script: CiScript): Promise
       if (options.secret !== undefined || options.token !== undefined) problems.push('secret in argv');
       if (options.insecure) problems.push('--insecure');
       try {
-        parseTriggerFlags(options as unknown as TriggerFlags);
+        parseTriggerFlags(options as unknown as TriggerFlags, {});
       } catch (err) {
         problems.push(err instanceof Error ? err.message : String(err));
       }

@@ -353,7 +353,7 @@ function checkValues(command: readonly string[], args: readonly string[], option
   if (command[0] === 'trigger') {
     // trigger accepts unknown options into args (to refuse them without echoing a secret).
     assert.deepEqual(args, [], 'unexpected arguments or unknown options');
-    parseTriggerFlags(options as unknown as TriggerFlags);
+    parseTriggerFlags(options as unknown as TriggerFlags, {});
   }
   if (command[0] === 'serve' && options['grace'] !== undefined) {
     const grace = Number(options['grace']);

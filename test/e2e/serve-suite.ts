@@ -5,6 +5,9 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { promotionPageSchema } from '../../src/api/promotion-responses.ts';
+import { releaseListSchema } from '../../src/api/release.ts';
+import { signedReadHeaders } from '../../src/api/signed-read.ts';
 import { CONTRACT_VIOLATION_LOG } from '../../src/service/http/response-contract.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { freePort } from '../rig/ports.ts';
@@ -25,6 +28,7 @@ export async function defineServeSuite(database: 'embedded' | 'postgresql'): Pro
   const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
   const openshiftSecret = `os-${randomBytes(12).toString('hex')}`;
   const viewerToken = `viewer-${randomBytes(16).toString('hex')}`;
+  const promoterToken = `promoter-${randomBytes(16).toString('hex')}`;
   const files = {
     webhook: join(rig.dir, 'webhook-secret'),
     openshift: join(rig.dir, 'openshift-secret'),
@@ -35,6 +39,7 @@ export async function defineServeSuite(database: 'embedded' | 'postgresql'): Pro
   const image = await buildImage({ layers: [200_000, 30_000], seed: 'e2e' });
   await pushImage(nonprod, 'team-a/app', 'abc1234', image);
   await pushImage(nonprod, 'team-a/app', 'abc5678', image);
+  await pushImage(nonprod, 'team-a/app', 'abcdef0', image);
   await pushImage(nonprod, 'team-a/app', 'not-a-sha', image);
   const seedImage = await buildImage({ layers: [10_000], seed: 'e2e-seed' });
   await pushImage(nonprod, 'team-a/myapp', 'deadbeef1', seedImage);
@@ -83,6 +88,9 @@ apiTokens:
   - name: ci-viewer
     role: viewer
     sha256: ${createHash('sha256').update(viewerToken).digest('hex')}
+  - name: ci-promoter
+    role: promoter
+    sha256: ${createHash('sha256').update(promoterToken).digest('hex')}
 `,
     );
     const env: Record<string, string> = {
@@ -172,6 +180,68 @@ apiTokens:
       assert.equal((await rigGetManifest(prod, 'team-a/app', 'not-a-sha')).status, 404);
     });
 
+    test('a delivery answered with a promotion the API requested: its own signed read may see it, another may not', async () => {
+      const requested = await fetch(`${serverUrl}/api/v1/promotions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${promoterToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          source: { environment: 'nonprod', repository: 'team-a/app', tag: 'abcdef0' },
+        }),
+      });
+      assert.equal(requested.status, 202, await requested.clone().text());
+      const { promotion } = (await requested.json()) as { promotion: { id: string } };
+      const webhookId = `e2e-${database}-${randomBytes(6).toString('hex')}`;
+      const run = await triggerWait('abcdef0', ['--timeout', '60s', '--webhook-id', webhookId]);
+      await assertPromoted(run, 'abcdef0');
+      assert.match(run.stdout, new RegExp(`promotion ${promotion.id} \\w+ \\(already requested earlier\\)`));
+      const path = `/api/v1/promotions/${promotion.id}`;
+      const read = (id: string | undefined) =>
+        fetch(`${serverUrl}${path}`, {
+          headers: signedReadHeaders(webhookSecret, 'GET', path, new Date(), id),
+        });
+      assert.equal((await read(webhookId)).status, 200, "the delivery's own read");
+      assert.equal((await read(undefined)).status, 403, 'a read signed as no delivery');
+      assert.equal((await read('e2e-some-other-delivery')).status, 403, 'a read signed as another delivery');
+    });
+
+    test('ferry promotions list and show, and ferry releases, against the same server', async () => {
+      const env = { FERRY_SERVER: serverUrl };
+      const list = await runFerry(
+        ['promotions', 'list', '--token-file', files.token, '--repository', 'team-a/app'],
+        {
+          env,
+        },
+      );
+      assert.equal(list.code, 0, list.stderr);
+      assert.match(list.stdout, /^ID +STATUS +KIND +RULE +SOURCE → DESTINATION +REQUESTED BY +AGE$/m);
+      assert.match(
+        list.stdout,
+        / succeeded +promotion +team-a +nonprod\/team-a\/app:abc1234 → prod\/team-a\/app:abc1234 /,
+      );
+      const page = promotionPageSchema.parse(
+        JSON.parse(
+          (
+            await runFerry(['promotions', 'list', '--token-file', files.token, '--json', '--limit', '2'], {
+              env,
+            })
+          ).stdout,
+        ),
+      );
+      assert.equal(page.promotions.length, 2);
+      const show = await runFerry(
+        ['promotions', 'show', page.promotions[0]!.id.slice(-8), '--token-file', files.token],
+        {
+          env,
+        },
+      );
+      assert.equal(show.code, 0, show.stderr);
+      assert.match(show.stdout, new RegExp(`^id: +${page.promotions[0]!.id}$`, 'm'));
+      const releases = await runFerry(['releases', '--json', '--token-file', files.token], { env });
+      assert.equal(releases.code, 0, releases.stderr);
+      assert.ok(releaseListSchema.parse(JSON.parse(releases.stdout)).releases.length >= 3);
+      for (const run of [list, show, releases]) assert.ok(!(run.stdout + run.stderr).includes(viewerToken));
+    });
+
     test("the seed pipeline's exact OpenShift webhook body promotes (env as an object)", async () => {
       const body = JSON.stringify({
         env: {
@@ -231,7 +301,7 @@ apiTokens:
     });
 
     test('no secret appears in the service logs; SIGTERM shuts down cleanly', async () => {
-      for (const secret of [webhookSecret, openshiftSecret, viewerToken, prod.password!]) {
+      for (const secret of [webhookSecret, openshiftSecret, viewerToken, promoterToken, prod.password!]) {
         assert.ok(!logs.includes(secret), 'a secret leaked into the logs');
       }
       const exited = new Promise<number | null>((resolve) => serve.on('exit', (code) => resolve(code)));

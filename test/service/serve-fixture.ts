@@ -26,6 +26,8 @@ export interface ServeConfigOptions {
   readonly rules?: readonly Record<string, unknown>[] | undefined;
   /** Merged into `server:`. */
   readonly server?: Record<string, unknown> | undefined;
+  /** Merged into `triggers:` (the API trigger is on). */
+  readonly triggers?: Record<string, unknown> | undefined;
 }
 
 export interface ServeConfig {
@@ -61,7 +63,7 @@ export async function writeServeConfig(options: ServeConfigOptions): Promise<Ser
     promotions: options.rules ?? [
       { name: 'team-a', from: 'nonprod:team-a/*', to: 'prod:team-a/*', tags: '.+' },
     ],
-    triggers: { api: { enabled: true } },
+    triggers: { api: { enabled: true }, ...options.triggers },
     apiTokens: TOKEN_NAMES.map((name) => ({ name, role: ROLES[name], sha256: hashToken(tokens[name]) })),
   };
   const path = join(dir, 'ferry.yaml');

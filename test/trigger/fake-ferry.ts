@@ -46,6 +46,8 @@ export interface FakeFerry {
   /** Promotions created (not redeliveries). */
   readonly created: string[];
   readonly reads: IncomingHttpHeaders[];
+  /** `GET /api/v1/promotions?…` (the token check `--wait` makes before sending). */
+  readonly listReads: IncomingHttpHeaders[];
   close(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export async function startFakeFerry(options: FakeFerryOptions): Promise<FakeFer
   const deliveries: Delivery[] = [];
   const created: string[] = [];
   const reads: IncomingHttpHeaders[] = [];
+  const listReads: IncomingHttpHeaders[] = [];
   const byWebhookId = new Map<string, string>();
   const promotions = new Map<string, { data: Record<string, unknown>; reads: number }>();
   const states = options.states ?? [{ status: 'succeeded' }];
@@ -125,6 +128,14 @@ export async function startFakeFerry(options: FakeFerryOptions): Promise<FakeFer
         });
       }
 
+      if (req.method === 'GET' && /^\/api\/v1\/promotions(?:\?.*)?$/.test(req.url ?? '')) {
+        listReads.push(req.headers);
+        if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
+          return json(401, { code: 'FERRY_E_API_UNAUTHORIZED', message: 'the API token is not valid' });
+        }
+        return json(200, { promotions: [], nextCursor: null });
+      }
+
       const match = /^\/api\/v1\/promotions\/([^/]+)$/.exec(req.url ?? '');
       if (req.method === 'GET' && match) {
         reads.push(req.headers);
@@ -150,6 +161,7 @@ export async function startFakeFerry(options: FakeFerryOptions): Promise<FakeFer
     deliveries,
     created,
     reads,
+    listReads,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

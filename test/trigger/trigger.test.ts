@@ -147,7 +147,7 @@ test('rejected and cancelled exit 1 too, with their own codes', async (t) => {
   }
 });
 
-test('timeout exits 1 naming the promotion and its last status', async (t) => {
+test('timeout after acceptance exits 3 (result unknown) naming the promotion, its last status and URL', async (t) => {
   const ferry = await startFakeFerry({ secret: SECRET, states: [{ status: 'running' }] });
   t.after(() => ferry.close());
   const started = Date.now();
@@ -167,15 +167,38 @@ test('timeout exits 1 naming the promotion and its last status', async (t) => {
     { FERRY_WEBHOOK_SECRET: SECRET },
   );
   const elapsed = Date.now() - started;
-  assert.equal(run.code, 1);
+  assert.equal(run.code, 3);
   const id = ferry.created[0]!;
   assert.match(
     run.stderr,
     new RegExp(
-      `timed out after 1s waiting for promotion ${id} \\(last status running\\) \\[FERRY_E_TRIGGER_TIMEOUT\\]`,
+      `timed out after 1s waiting for promotion ${id} \\(last status running\\); it was accepted and goes on: follow it at ${ferry.url}/api/v1/promotions/${id} \\[FERRY_E_TRIGGER_TIMEOUT\\]`,
     ),
   );
   assert.ok(elapsed >= 950 && elapsed < 5_000, `took ${elapsed} ms`);
+
+  // --json: the last known state on stdout, marked as an unknown result.
+  const json = await runTriggerCli(
+    [
+      '--server',
+      ferry.url,
+      '--image',
+      'team-a/app',
+      '--tag',
+      'abc1235',
+      '--wait',
+      '--timeout',
+      '1s',
+      '--json',
+      ...FAST,
+    ],
+    { FERRY_WEBHOOK_SECRET: SECRET },
+  );
+  assert.equal(json.code, 3);
+  const result = JSON.parse(json.stdout) as { result: string; url: string; promotion: { status: string } };
+  assert.equal(result.result, 'unknown');
+  assert.equal(result.promotion.status, 'running');
+  assert.equal(result.url, `${ferry.url}/api/v1/promotions/${ferry.created[1]}`);
 });
 
 test('a server that keeps answering 503 hits the timeout while delivering', async (t) => {
@@ -234,23 +257,52 @@ test('the token from FERRY_TOKEN is sent when reading the state, and never print
   assert.equal(ferry.reads[0]!.authorization, `Bearer ${TOKEN}`);
   assertNoSecrets(run);
 
+  assert.equal(ferry.listReads[0]!.authorization, `Bearer ${TOKEN}`, 'the token was checked first');
+
+  // Accepted, then the reads are refused: the promotion goes on, so the exit is 3 with its URL, not 1.
   const withoutToken = await runTriggerCli(
     ['--server', ferry.url, '--image', 'team-a/app', '--tag', 'abc1235', '--wait', ...FAST],
     { FERRY_WEBHOOK_SECRET: SECRET },
   );
-  assert.equal(withoutToken.code, 1);
+  assert.equal(withoutToken.code, 3, withoutToken.stderr);
+  const id = ferry.created.at(-1)!;
   assert.match(
     withoutToken.stderr,
-    /cannot follow promotion .*HTTP 401.*read signed with the webhook secret.*--token-file or FERRY_TOKEN \[FERRY_E_TRIGGER_FOLLOW_REFUSED\]/,
+    new RegExp(
+      `promotion ${id} was accepted \\(last status queued\\) but its result is unknown: cannot follow promotion .*HTTP 401.*read signed with the webhook secret.*; follow it at ${ferry.url}/api/v1/promotions/${id} \\[FERRY_E_TRIGGER_RESULT_UNKNOWN\\]`,
+    ),
   );
+  assert.match(
+    withoutToken.stdout,
+    new RegExp(`promotion ${id} queued: ${ferry.url}/api/v1/promotions/${id}`),
+  );
+});
 
-  const wrongToken = await runTriggerCli(
-    ['--server', ferry.url, '--image', 'team-a/app', '--tag', 'abc1236', '--wait', ...FAST],
-    { FERRY_WEBHOOK_SECRET: SECRET, FERRY_TOKEN: 'tok-not-the-right-one' },
-  );
-  assert.equal(wrongToken.code, 1);
-  assert.match(wrongToken.stderr, /HTTP 401.*the API token \(--token-file or FERRY_TOKEN\) was not accepted/);
-  assert.doesNotMatch(wrongToken.stderr, /tok-not-the-right-one/);
+test('--wait with a wrong token exits 2 before sending anything; the token is never printed', async (t) => {
+  const ferry = await startFakeFerry({ secret: SECRET, token: TOKEN, states: [{ status: 'succeeded' }] });
+  t.after(() => ferry.close());
+  const tokenFile = join(dir, 'wrong-token');
+  await writeFile(tokenFile, 'tok-not-the-right-one\n');
+  for (const [how, args, env] of [
+    ['FERRY_TOKEN', [], { FERRY_WEBHOOK_SECRET: SECRET, FERRY_TOKEN: 'tok-not-the-right-one' }],
+    ['--token-file', ['--token-file', tokenFile], { FERRY_WEBHOOK_SECRET: SECRET }],
+  ] as const) {
+    const run = await runTriggerCli(
+      ['--server', ferry.url, '--image', 'team-a/app', '--tag', 'abc1236', '--wait', ...args, ...FAST],
+      env,
+    );
+    assert.equal(run.code, 2, `${how}: ${run.stderr}`);
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `the API token from ${how === 'FERRY_TOKEN' ? 'FERRY_TOKEN' : '--token-file ".*wrong-token"'} was not accepted by the server \\(GET .*/api/v1/promotions\\?limit=1: HTTP 401: .*\\); nothing was sent \\[FERRY_E_TRIGGER_TOKEN_REFUSED\\]`,
+      ),
+    );
+    assert.doesNotMatch(run.stderr + run.stdout, /tok-not-the-right-one/);
+    assert.equal(run.stdout, '');
+  }
+  assert.equal(ferry.deliveries.length, 0, 'nothing was delivered');
+  assert.equal(ferry.created.length, 0);
 });
 
 test('a wrong secret is refused by the server: exit 1, not retried, with a hint', async (t) => {

@@ -4,10 +4,10 @@
  * the generator and the yaml library load when the command runs.
  */
 import type { Command } from 'commander';
+import type { CommandResult } from '../command-result.ts';
 import { reportError } from '../error-report.ts';
 import { collect } from '../flags/bool-flags.ts';
 import { type CliIo, ExitCode } from '../io.ts';
-import type { CommandResult } from '../program.ts';
 import { VERSION } from '../version.ts';
 
 export function registerBootstrap(program: Command, io: CliIo, result: CommandResult): void {

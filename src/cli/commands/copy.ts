@@ -9,6 +9,7 @@ import type { ImageReference, TransportReference } from '../../reference/image-r
 import { tryParseReference } from '../../reference/parse-reference.ts';
 import { parseTransportReference } from '../../reference/parse-transport-reference.ts';
 import { Registries } from '../../registry/registries.ts';
+import type { CommandResult } from '../command-result.ts';
 import { reportError } from '../error-report.ts';
 import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
 import { addConversionOptions, readConversionOptions } from '../flags/conversion-flags.ts';
@@ -23,7 +24,6 @@ import { createMemoryGuard } from '../memory-guard.ts';
 import { formatBytes } from '../output/format-bytes.ts';
 import { progressFor } from '../output/progress-for.ts';
 import { skopeoCopyLines } from '../output/skopeo-copy-lines.ts';
-import type { CommandResult } from '../program.ts';
 import { VERSION } from '../version.ts';
 import { type OpenedSide, openDestinationSide, openSourceSide } from './copy-side.ts';
 

@@ -6,12 +6,12 @@
  * garbage collection.
  */
 import type { Command } from 'commander';
+import type { CommandResult } from '../command-result.ts';
 import { parseCount } from '../flags/bool-flags.ts';
 import { addRefusedOptions } from '../flags/refused-options.ts';
 import { addSideOptions } from '../flags/side-options.ts';
 import { readGlobalOptions } from '../global-options.ts';
 import type { CliIo } from '../io.ts';
-import type { CommandResult } from '../program.ts';
 import { manifestUnknown, runSingle } from './single-side.ts';
 
 export function registerDelete(program: Command, io: CliIo, result: CommandResult): void {

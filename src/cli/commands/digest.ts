@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
+import type { CommandResult } from '../command-result.ts';
 import { parseCount } from '../flags/bool-flags.ts';
 import { addSideOptions } from '../flags/side-options.ts';
 import { readGlobalOptions } from '../global-options.ts';
 import type { CliIo } from '../io.ts';
-import type { CommandResult } from '../program.ts';
 import { manifestUnknown, runSingle } from './single-side.ts';
 
 export function registerDigest(program: Command, io: CliIo, result: CommandResult): void {

@@ -7,6 +7,7 @@ import { parsePlatform, platformMatches } from '../../oci/platform.ts';
 import { parseTransportReference } from '../../reference/parse-transport-reference.ts';
 import { Registries } from '../../registry/registries.ts';
 import { RegistryError } from '../../registry/registry-error.ts';
+import type { CommandResult } from '../command-result.ts';
 import { reportError } from '../error-report.ts';
 import { parseBool, parseCount, pflagBoolOption } from '../flags/bool-flags.ts';
 import { addRefusedOptions } from '../flags/refused-options.ts';
@@ -16,7 +17,6 @@ import { type GlobalOptions, readGlobalOptions } from '../global-options.ts';
 import { type CliIo, ExitCode } from '../io.ts';
 import { keychainFactories } from '../keychain-factories.ts';
 import { compileSkopeoFormat, isJsonFormat } from '../output/go-template/skopeo-format.ts';
-import type { CommandResult } from '../program.ts';
 import { VERSION } from '../version.ts';
 import {
   configGoValue,

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { BadUsageError } from '../../errors/kinds.ts';
 import { parseTransportReference } from '../../reference/parse-transport-reference.ts';
+import type { CommandResult } from '../command-result.ts';
 import { reportError } from '../error-report.ts';
 import { parseCount } from '../flags/bool-flags.ts';
 import { addSideOptions } from '../flags/side-options.ts';
 import { type GlobalOptions, readGlobalOptions } from '../global-options.ts';
 import { type CliIo, ExitCode } from '../io.ts';
-import type { CommandResult } from '../program.ts';
 import { runSingle } from './single-side.ts';
 
 export function registerListTags(program: Command, io: CliIo, result: CommandResult): void {

@@ -25,12 +25,12 @@ import { BadUsageError } from '../../errors/kinds.ts';
 import { hasControlCharacter } from '../../reference/display-value.ts';
 import { CredentialsRefusedError, checkCredentials } from '../../registry/check-credentials.ts';
 import { Registries } from '../../registry/registries.ts';
+import type { CommandResult } from '../command-result.ts';
 import { reportError } from '../error-report.ts';
 import { parseBool, pflagBoolOption } from '../flags/bool-flags.ts';
 import { type GlobalOptions, readGlobalOptions } from '../global-options.ts';
 import { type CliIo, ExitCode } from '../io.ts';
 import { keychainFactories } from '../keychain-factories.ts';
-import type { CommandResult } from '../program.ts';
 import { VERSION } from '../version.ts';
 import { parseCredentialsKey } from './credentials-key.ts';
 

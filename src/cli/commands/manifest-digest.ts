@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { manifestFileDigest } from '../../oci/manifest-file-digest.ts';
+import type { CommandResult } from '../command-result.ts';
 import { reportError } from '../error-report.ts';
 import { readGlobalOptions } from '../global-options.ts';
 import { type CliIo, ExitCode } from '../io.ts';
-import type { CommandResult } from '../program.ts';
 
 /** `skopeo manifest-digest FILE`: the digest of a manifest file (a signed schema 1 one without its signatures). */
 export function registerManifestDigest(program: Command, io: CliIo, result: CommandResult): void {

@@ -5,8 +5,8 @@
  * suite checks to skip its signing tests.
  */
 import type { Command } from 'commander';
+import type { CommandResult } from '../command-result.ts';
 import { type CliIo, ExitCode } from '../io.ts';
-import type { CommandResult } from '../program.ts';
 
 const SIGNING =
   'signing is not supported by ferry: it copies existing cosign/sigstore signatures and referrers with the image; sign with cosign';

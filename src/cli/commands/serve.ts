@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { BadUsageError } from '../../errors/kinds.ts';
+import type { CommandResult } from '../command-result.ts';
 import { reportError } from '../error-report.ts';
 import { type CliIo, ExitCode } from '../io.ts';
-import type { CommandResult } from '../program.ts';
 import { VERSION } from '../version.ts';
 
 interface ServeFlags {

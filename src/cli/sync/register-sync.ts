@@ -1,11 +1,11 @@
 import { type Command, Option } from 'commander';
+import type { CommandResult } from '../command-result.ts';
 import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
 import { addConversionOptions } from '../flags/conversion-flags.ts';
 import { addRefusedOptions } from '../flags/refused-options.ts';
 import { addSideOptions } from '../flags/side-options.ts';
 import { readGlobalOptions } from '../global-options.ts';
 import type { CliIo } from '../io.ts';
-import type { CommandResult } from '../program.ts';
 import { DESTINATIONS, SOURCES } from './sync-transports.ts';
 
 export function registerSync(program: Command, io: CliIo, result: CommandResult): void {

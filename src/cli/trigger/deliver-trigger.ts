@@ -6,16 +6,16 @@
  * instead of a second promotion. Each attempt is re-signed with a fresh timestamp, so a retry late in
  * the backoff is not refused by the server's 5-minute replay window.
  */
+import { PATHS } from '../../api/paths.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import type { BackoffOptions } from '../../registry/backoff.ts';
 import { isTemporaryStatus } from '../../registry/registry-error.ts';
 import { RetryBudget, RetryLaterError } from '../../registry/retry.ts';
-import { parseEnvelope, parseErrorBody } from './parse-envelope.ts';
-import { serverText } from './server-text.ts';
+import { type ApiHttp, endpointUrl, requestJson } from '../api-client/api-http.ts';
+import { serverText } from '../api-client/server-text.ts';
+import { type PromotionEnvelope, parseEnvelope, parseErrorBody } from './parse-envelope.ts';
 import { signedHeaders } from './trigger-body.ts';
 import { TriggerClientError, TriggerClientErrorCode } from './trigger-client-error.ts';
-import { type PromotionEnvelope, STANDARD_HOOK_PATH } from './trigger-contract.ts';
-import { endpointUrl, requestJson, type TriggerHttp } from './trigger-http.ts';
 
 export interface RetryNotice {
   /** 1-based number of the attempt that failed. */
@@ -26,7 +26,7 @@ export interface RetryNotice {
 }
 
 export interface DeliverOptions {
-  readonly http: TriggerHttp;
+  readonly http: ApiHttp;
   readonly webhookId: string;
   /** The serialised body, sent byte for byte on every attempt. */
   readonly body: string;
@@ -64,7 +64,7 @@ function refusalHint(serverCode: string | undefined): string {
 /** The accepted promotion; throws TriggerClientError when refused or undeliverable. */
 export async function deliverTrigger(options: DeliverOptions): Promise<PromotionEnvelope> {
   const now = options.now ?? (() => new Date());
-  const url = endpointUrl(options.http.server, STANDARD_HOOK_PATH).href;
+  const url = endpointUrl(options.http.server, PATHS.standardHook).href;
   const budget = new RetryBudget(
     { times: options.retryTimes, backoff: options.backoff ?? DELIVERY_BACKOFF },
     {
@@ -86,7 +86,7 @@ export async function deliverTrigger(options: DeliverOptions): Promise<Promotion
     try {
       const res = await requestJson(options.http, {
         method: 'POST',
-        path: STANDARD_HOOK_PATH,
+        path: PATHS.standardHook,
         headers: signedHeaders(options.secret, options.webhookId, options.body, now()),
         body: options.body,
         signal: options.signal,

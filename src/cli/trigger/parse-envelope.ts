@@ -1,39 +1,54 @@
 /**
- * Checks what the server sent against trigger-contract.ts. Only the fields the client acts on are
- * required; a server that adds fields keeps working, one that drops `id` or `status` fails loudly
- * instead of being followed with undefined ids.
+ * What `ferry serve` answers `ferry trigger`, checked with the contract's schemas (src/api/). The
+ * trigger is a CI tool that may talk to a server of another version, so it checks the fields it acts on
+ * (`id`, `status`, `reason`) and those it prints, each with the contract's own schema, and lets a newer
+ * server add fields; a server that drops `id` or `status` fails loudly instead of being followed with
+ * undefined ids. The operator commands, which show whole promotions, check the full strict schemas.
+ *
+ *   POST /hooks/standard          202/200 {promotion, url, created}; 409 the same with {code, message}
+ *                                 for a replayed webhook-id; 4xx {code, message}; 5xx retried
+ *   GET  /api/v1/promotions/<id>  200 {promotion, timeline}
  */
-import { PROMOTION_STATUSES, type PromotionStatus } from '../../service/store/promotion.ts';
-import type { ErrorBody, PromotionEnvelope, PromotionView } from './trigger-contract.ts';
+import { z } from 'zod';
+import { errorBodySchema } from '../../api/error-body.ts';
+import { promotionSchema } from '../../api/promotion.ts';
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export const followedPromotionSchema = z.looseObject({
+  ...promotionSchema.pick({ id: true, status: true, reason: true }).shape,
+  ...promotionSchema
+    .pick({
+      rule: true,
+      source: true,
+      destination: true,
+      resultDigest: true,
+      requestedBy: true,
+      approvalsRequired: true,
+    })
+    .partial().shape,
+});
 
-function isStatus(value: unknown): value is PromotionStatus {
-  return typeof value === 'string' && (PROMOTION_STATUSES as readonly string[]).includes(value);
-}
+/** The part of a promotion `ferry trigger` reads and prints. */
+export type PromotionView = z.output<typeof followedPromotionSchema>;
+
+const envelopeSchema = z.looseObject({
+  promotion: followedPromotionSchema,
+  url: z.string().optional(),
+  created: z.boolean().optional(),
+});
+
+/** Body of 200/202 from the hook (and of a 409 replay) and of GET /api/v1/promotions/<id>. */
+export type PromotionEnvelope = z.output<typeof envelopeSchema>;
+
+const errorSchema = z.looseObject(errorBodySchema.pick({ code: true, message: true }).shape);
 
 /** The envelope, or undefined when `value` does not follow the contract. */
 export function parseEnvelope(value: unknown): PromotionEnvelope | undefined {
-  if (!isRecord(value) || !isRecord(value['promotion'])) return undefined;
-  const promotion = value['promotion'];
-  const { id, status, reason } = promotion;
-  if (typeof id !== 'string' || id === '' || !isStatus(status)) return undefined;
-  if (reason !== undefined && reason !== null && typeof reason !== 'string') return undefined;
-  const url = value['url'];
-  const created = value['created'];
-  return {
-    promotion: { ...(promotion as unknown as PromotionView), reason: reason ?? null },
-    ...(typeof url === 'string' ? { url } : {}),
-    ...(typeof created === 'boolean' ? { created } : {}),
-  };
+  const parsed = envelopeSchema.safeParse(value);
+  return parsed.success && parsed.data.promotion.id !== '' ? parsed.data : undefined;
 }
 
 /** `{code, message}` of an error answer, when it has that shape. */
-export function parseErrorBody(value: unknown): ErrorBody | undefined {
-  if (!isRecord(value)) return undefined;
-  const { code, message } = value;
-  if (typeof code !== 'string' || typeof message !== 'string') return undefined;
-  return { code, message };
+export function parseErrorBody(value: unknown): { code: string; message: string } | undefined {
+  const parsed = errorSchema.safeParse(value);
+  return parsed.success ? { code: parsed.data.code, message: parsed.data.message } : undefined;
 }

@@ -1,45 +1,48 @@
 /**
  * `ferry trigger`: the non-production side of a promotion, for any CI. Validates the flags, reads the
  * secret (file or environment, never argv), sends one signed Standard Webhook (retried with the same
- * webhook-id), prints the promotion's id and URL, and with `--wait` follows it to its end: exit 0 only
- * when it succeeded — the seed pipeline's "job green, nothing promoted" cannot happen.
+ * webhook-id), prints the promotion's id and URL, and with `--wait` follows it to its end.
+ *
+ * `--wait` never lies (the exit codes are in register-trigger.ts's help):
+ * - an API token is checked with a cheap read before anything is sent (check-token.ts): a wrong
+ *   `--token-file` exits 2 with nothing accepted, instead of going red while production changes;
+ * - without a token, reads are signed with the webhook secret *as this delivery* (its webhook-id), so
+ *   the server shows whatever promotion the delivery was answered with, even one another trigger
+ *   requested (service/http/signed-read-auth.ts);
+ * - once the promotion is accepted, a failure to follow it (refused reads, network, `--timeout`) exits 3
+ *   "accepted, result unknown" with the promotion's URL — never 1, which means "not promoted".
  *
  * Output: promotion lines on stdout (on stderr with --json, which keeps stdout for the JSON result);
  * retries, warnings and errors on stderr.
  */
-import type { Dispatcher } from 'undici';
+
+import { parseWithSchema } from '../../api/field-schemas.ts';
+import { PATHS, promotionPath } from '../../api/paths.ts';
+import { signedReadHeaders } from '../../api/signed-read.ts';
+import { STANDARD_WEBHOOK_HEADERS, standardWebhookKey } from '../../api/standard-webhooks.ts';
+import { TriggerError } from '../../api/trigger-error.ts';
+import { promotionWebhookSchema } from '../../api/webhook-payloads.ts';
 import { BadUsageError } from '../../errors/kinds.ts';
-import { createDispatcher } from '../../registry/dispatcher.ts';
-import { signedReadHeaders } from '../../service/triggers/signed-read.ts';
-import { parseStandardWebhookBody } from '../../service/triggers/standard-webhook-body.ts';
-import { STANDARD_WEBHOOK_HEADERS, standardWebhookKey } from '../../service/triggers/standard-webhooks.ts';
-import { TriggerError } from '../../service/triggers/trigger-error.ts';
+import { endpointUrl } from '../api-client/api-http.ts';
+import { openConnection, type ServerConnection } from '../api-client/open-connection.ts';
+import { readSecret } from '../api-client/read-secret.ts';
+import { readConnectionFlags, readToken, refuseTokenFlag, TOKEN_ENV } from '../api-client/server-options.ts';
+import { serverText } from '../api-client/server-text.ts';
 import { reportError } from '../error-report.ts';
+import { quoteValue } from '../flags/quote-value.ts';
 import { type CliIo, ExitCode } from '../io.ts';
 import { VERSION } from '../version.ts';
-import { deliverTrigger } from './deliver-trigger.ts';
+import { checkToken } from './check-token.ts';
+import { deliverTrigger, type RetryNotice } from './deliver-trigger.ts';
 import { formatDuration } from './duration.ts';
-import { readCaFile } from './read-ca-file.ts';
-import { readSecret } from './read-secret.ts';
-import { serverText } from './server-text.ts';
+import type { PromotionView } from './parse-envelope.ts';
 import { buildTriggerBody, newWebhookId, signedHeaders } from './trigger-body.ts';
 import { TriggerClientError, TriggerClientErrorCode } from './trigger-client-error.ts';
-import {
-  type PromotionEnvelope,
-  type PromotionView,
-  promotionApiPath,
-  STANDARD_HOOK_PATH,
-} from './trigger-contract.ts';
 import { parseTriggerFlags, type TriggerFlags, type TriggerSettings } from './trigger-flags.ts';
-import { endpointUrl, type TriggerHttp } from './trigger-http.ts';
 import { acceptedLine, changed, dryRunText, stateLine } from './trigger-output.ts';
 import { waitForPromotion } from './wait-for-promotion.ts';
 
 export const WEBHOOK_SECRET_ENV = 'FERRY_WEBHOOK_SECRET';
-export const TOKEN_ENV = 'FERRY_TOKEN';
-
-/** One request's budget (connect to last byte); the whole run is bounded by --timeout. */
-const REQUEST_TIMEOUT_MS = 30_000;
 
 const OUTCOME_CODES = {
   failed: TriggerClientErrorCode.PromotionFailed,
@@ -50,12 +53,11 @@ const OUTCOME_CODES = {
 /** Flags that would put a secret on the command line; refused without echoing their value. */
 export interface ForbiddenFlags {
   readonly secret?: unknown;
-  readonly token?: unknown;
   /** Unknown options and positional arguments, left for us by commander so that we name them safely. */
   readonly extraArgs?: readonly string[] | undefined;
 }
 
-function refuseArgvSecrets(flags: ForbiddenFlags): void {
+function refuseArgvSecrets(flags: TriggerFlags & ForbiddenFlags): void {
   const extra = flags.extraArgs?.[0];
   if (extra !== undefined) {
     // Only an option's name is shown: its value, or a stray argument, may be a pasted secret.
@@ -66,16 +68,12 @@ function refuseArgvSecrets(flags: ForbiddenFlags): void {
         : `unknown option ${name} (see --help)`,
     );
   }
-  for (const [flag, instead] of [
-    ['secret', `--secret-file PATH or ${WEBHOOK_SECRET_ENV}`],
-    ['token', `--token-file PATH or ${TOKEN_ENV}`],
-  ] as const) {
-    if (flags[flag] !== undefined) {
-      throw new BadUsageError(
-        `--${flag} is not supported: a secret on the command line shows in process lists and CI logs; use ${instead}`,
-      );
-    }
+  if (flags.secret !== undefined) {
+    throw new BadUsageError(
+      `--secret is not supported: a secret on the command line shows in process lists and CI logs; use --secret-file PATH or ${WEBHOOK_SECRET_ENV}`,
+    );
   }
+  refuseTokenFlag(flags);
 }
 
 /** Cuts every secret out of text about to be printed: defence in depth, no message should hold one. */
@@ -88,14 +86,18 @@ function redact(text: string, secrets: readonly (string | undefined)[]): string 
 
 interface Inputs {
   readonly settings: TriggerSettings;
+  readonly connection: Awaited<ReturnType<typeof readConnectionFlags>>;
   readonly secret: string;
+  /** Read only for --wait: the one use of a token here. */
   readonly token: string | undefined;
-  readonly ca: string[] | undefined;
+  /** Where the token came from, for messages (never the token). */
+  readonly tokenSource: string;
 }
 
 async function readInputs(flags: TriggerFlags & ForbiddenFlags, io: CliIo): Promise<Inputs> {
   refuseArgvSecrets(flags);
-  const settings = parseTriggerFlags(flags);
+  const settings = parseTriggerFlags(flags, io.env);
+  const connection = await readConnectionFlags(flags, io.env);
   const secret = await readSecret({
     file: settings.secretFile,
     fileFlag: '--secret-file',
@@ -109,23 +111,16 @@ async function readInputs(flags: TriggerFlags & ForbiddenFlags, io: CliIo): Prom
   }
   // A malformed `whsec_` secret fails here, before anything is sent; the message does not show it.
   standardWebhookKey(secret);
-  const token =
-    settings.wait || settings.tokenFile !== undefined
-      ? await readSecret({
-          file: settings.tokenFile,
-          fileFlag: '--token-file',
-          envName: TOKEN_ENV,
-          env: io.env,
-        })
-      : undefined;
-  const ca = settings.cacert === undefined ? undefined : await readCaFile(settings.cacert);
-  return { settings, secret, token, ca };
+  const token = settings.wait || flags.tokenFile !== undefined ? await readToken(flags, io.env) : undefined;
+  const tokenSource =
+    flags.tokenFile === undefined ? TOKEN_ENV : `--token-file ${quoteValue(flags.tokenFile)}`;
+  return { settings, connection, secret, token, tokenSource };
 }
 
 /** The server's own schema, run here: a body it would refuse is a usage error, caught before sending. */
 function assertAcceptable(body: unknown): void {
   try {
-    parseStandardWebhookBody(body, { actor: 'ferry trigger' });
+    parseWithSchema(promotionWebhookSchema, body, 'promotion webhook');
   } catch (err) {
     if (err instanceof TriggerError)
       throw new BadUsageError(`the server would refuse this request: ${err.message}`);
@@ -135,17 +130,15 @@ function assertAcceptable(body: unknown): void {
 
 export async function runTrigger(flags: TriggerFlags & ForbiddenFlags, io: CliIo): Promise<number> {
   let secrets: (string | undefined)[] = [];
-  let dispatcher: Dispatcher | undefined;
+  let server: ServerConnection | undefined;
   try {
-    const { settings, secret, token, ca } = await readInputs(flags, io);
+    const inputs = await readInputs(flags, io);
+    const { settings, secret, token } = inputs;
     secrets = [secret, token];
     const body = buildTriggerBody(settings.data, new Date());
     assertAcceptable(body);
     const bodyText = JSON.stringify(body);
     const webhookId = settings.webhookId ?? newWebhookId();
-    const hookUrl = endpointUrl(settings.server, STANDARD_HOOK_PATH).href;
-    // Human lines go where the JSON result does not.
-    const lines = settings.json ? io.stderr : io.stdout;
 
     if (settings.dryRun) {
       const headers = {
@@ -153,7 +146,7 @@ export async function runTrigger(flags: TriggerFlags & ForbiddenFlags, io: CliIo
         [STANDARD_WEBHOOK_HEADERS.signature]: 'v1,<omitted>',
         'user-agent': `ferry/${VERSION}`,
       };
-      const request = { url: hookUrl, headers, body };
+      const request = { url: endpointUrl(settings.server, PATHS.standardHook).href, headers, body };
       io.stdout.write(
         settings.json
           ? `${JSON.stringify({ dryRun: true, method: 'POST', ...request }, null, 2)}\n`
@@ -162,94 +155,128 @@ export async function runTrigger(flags: TriggerFlags & ForbiddenFlags, io: CliIo
       return ExitCode.Ok;
     }
 
-    if (settings.insecure) {
-      io.stderr.write('ferry: warning: --insecure: the server certificate is not verified\n');
-    }
-    dispatcher = await createDispatcher({
-      tls: { ca },
-      rejectUnauthorized: !settings.insecure,
-      connections: 2,
-      connectTimeoutMs: 10_000,
-      headersTimeoutMs: REQUEST_TIMEOUT_MS,
-      bodyTimeoutMs: REQUEST_TIMEOUT_MS,
-      env: io.env,
-    });
-    const http: TriggerHttp = {
-      server: settings.server,
-      dispatcher,
-      userAgent: `ferry/${VERSION}`,
-      requestTimeoutMs: REQUEST_TIMEOUT_MS,
-    };
-
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), settings.timeoutMs);
-    let lastProblem: string | undefined;
-    let last: PromotionView | undefined;
-    try {
-      const accepted: PromotionEnvelope = await deliverTrigger({
-        http,
-        webhookId,
-        body: bodyText,
-        secret,
-        retryTimes: settings.retryTimes,
-        signal: deadline.signal,
-        onRetry: (notice) => {
-          lastProblem = notice.problem;
-          io.stderr.write(
-            `ferry: delivery attempt ${notice.attempt} failed (${notice.problem}); retrying in ${formatDuration(notice.delayMs)} with the same webhook-id ${webhookId}\n`,
-          );
-        },
-      });
-      last = accepted.promotion;
-      const url = accepted.url ?? endpointUrl(settings.server, promotionApiPath(last.id)).href;
-      lines.write(acceptedLine(accepted, url));
-      let final = last;
-      if (settings.wait) {
-        final = await waitForPromotion({
-          http,
-          initial: last,
-          // An API token when one is given; otherwise reads signed with the webhook secret, which the
-          // server accepts for promotions requested through the Standard Webhooks trigger.
-          authenticate:
-            token === undefined
-              ? (path) => signedReadHeaders(secret, 'GET', path, new Date())
-              : () => ({ authorization: `Bearer ${token}` }),
-          authenticatedBy: token === undefined ? 'signature' : 'token',
-          intervalMs: settings.pollIntervalMs,
-          signal: deadline.signal,
-          onUpdate: (promotion) => {
-            if (changed(last, promotion)) lines.write(stateLine(promotion));
-            last = promotion;
-          },
-          onProblem: (problem) =>
-            io.stderr.write(`ferry: cannot read the promotion's state (${problem}); still trying\n`),
-        });
-      }
-      if (settings.json) {
-        io.stdout.write(`${JSON.stringify({ webhookId, url, promotion: final }, null, 2)}\n`);
-      }
-      if (!settings.wait || final.status === 'succeeded') return ExitCode.Ok;
-      const code =
-        OUTCOME_CODES[final.status as keyof typeof OUTCOME_CODES] ?? TriggerClientErrorCode.PromotionFailed;
-      const reason = final.reason === null ? 'no reason given' : serverText(final.reason);
-      throw new TriggerClientError(code, `promotion ${serverText(final.id, 100)} ${final.status}: ${reason}`);
-    } catch (err) {
-      // The deadline is the cause, whatever the aborted request or sleep reported; that is not chained.
-      if (!deadline.signal.aborted) throw err;
-      throw new TriggerClientError(
-        TriggerClientErrorCode.Timeout,
-        last === undefined
-          ? `timed out after ${settings.timeoutText} delivering the promotion request${lastProblem === undefined ? '' : ` (last problem: ${lastProblem})`}`
-          : `timed out after ${settings.timeoutText} waiting for promotion ${serverText(last.id, 100)} (last status ${last.status})`,
-      );
-    } finally {
-      clearTimeout(timer);
-    }
+    server = await openConnection(inputs.connection, io);
+    return await deliverAndFollow(inputs, webhookId, bodyText, server, io);
   } catch (err) {
     const { exitCode, message } = reportError(err, 'trigger: ');
     io.stderr.write(`${redact(message, secrets)}\n`);
     return exitCode;
   } finally {
-    await dispatcher?.close().catch(() => undefined);
+    await server?.close();
   }
 }
+
+/** Token check, delivery, acceptance line, and with --wait the follow; resolves to the exit code. */
+async function deliverAndFollow(
+  inputs: Inputs,
+  webhookId: string,
+  bodyText: string,
+  server: ServerConnection,
+  io: CliIo,
+): Promise<number> {
+  const { settings, secret, token } = inputs;
+  const { http } = server;
+  // Human lines go where the JSON result does not.
+  const lines = settings.json ? io.stderr : io.stdout;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), settings.timeoutMs);
+  let lastProblem: string | undefined;
+  let last: PromotionView | undefined;
+  let url: string | undefined;
+  const onRetry = (what: string) => (notice: RetryNotice) => {
+    lastProblem = notice.problem;
+    io.stderr.write(
+      `ferry: ${what} attempt ${notice.attempt} failed (${notice.problem}); retrying in ${formatDuration(notice.delayMs)}${what === 'delivery' ? ` with the same webhook-id ${webhookId}` : ''}\n`,
+    );
+  };
+  try {
+    if (settings.wait && token !== undefined) {
+      await checkToken({
+        http,
+        token,
+        source: inputs.tokenSource,
+        retryTimes: settings.retryTimes,
+        signal: deadline.signal,
+        onRetry: onRetry('token check'),
+      });
+    }
+    const accepted = await deliverTrigger({
+      http,
+      webhookId,
+      body: bodyText,
+      secret,
+      retryTimes: settings.retryTimes,
+      signal: deadline.signal,
+      onRetry: onRetry('delivery'),
+    });
+    last = accepted.promotion;
+    url = accepted.url ?? endpointUrl(settings.server, promotionPath(last.id)).href;
+    lines.write(acceptedLine(accepted, url));
+    if (!settings.wait) {
+      if (settings.json) io.stdout.write(`${JSON.stringify({ webhookId, url, promotion: last }, null, 2)}\n`);
+      return ExitCode.Ok;
+    }
+    const final = await waitForPromotion({
+      http,
+      initial: last,
+      // An API token when one is given; otherwise reads signed with the webhook secret as this
+      // delivery, which the server accepts for the promotion the delivery was answered with.
+      authenticate:
+        token === undefined
+          ? (path) => signedReadHeaders(secret, 'GET', path, new Date(), webhookId)
+          : () => ({ authorization: `Bearer ${token}` }),
+      authenticatedBy: token === undefined ? 'signature' : 'token',
+      intervalMs: settings.pollIntervalMs,
+      signal: deadline.signal,
+      onUpdate: (promotion) => {
+        if (changed(last, promotion)) lines.write(stateLine(promotion));
+        last = promotion;
+      },
+      onProblem: (problem) =>
+        io.stderr.write(`ferry: cannot read the promotion's state (${problem}); still trying\n`),
+    });
+    if (settings.json) io.stdout.write(`${JSON.stringify({ webhookId, url, promotion: final }, null, 2)}\n`);
+    if (final.status === 'succeeded') return ExitCode.Ok;
+    const code =
+      OUTCOME_CODES[final.status as keyof typeof OUTCOME_CODES] ?? TriggerClientErrorCode.PromotionFailed;
+    const reason = final.reason === null ? 'no reason given' : serverText(final.reason);
+    throw new TriggerClientError(code, `promotion ${serverText(final.id, 100)} ${final.status}: ${reason}`, {
+      exitCode: ExitCode.Failed,
+    });
+  } catch (err) {
+    if (err instanceof TriggerClientError && err.code in OUTCOME_CODES_BY_ERROR) throw err;
+    if (last === undefined || url === undefined) {
+      // Nothing was accepted (as far as any answer said): the token check or the delivery failed.
+      if (!deadline.signal.aborted) throw err;
+      throw new TriggerClientError(
+        TriggerClientErrorCode.Timeout,
+        `timed out after ${settings.timeoutText} delivering the promotion request${lastProblem === undefined ? '' : ` (last problem: ${lastProblem})`}`,
+      );
+    }
+    // Accepted: whatever went wrong since, the promotion goes on without us. Say so, and where to look.
+    if (settings.json) {
+      io.stdout.write(`${JSON.stringify({ webhookId, url, promotion: last, result: 'unknown' }, null, 2)}\n`);
+    }
+    const id = serverText(last.id, 100);
+    const where = serverText(url, 300);
+    if (deadline.signal.aborted) {
+      throw new TriggerClientError(
+        TriggerClientErrorCode.Timeout,
+        `timed out after ${settings.timeoutText} waiting for promotion ${id} (last status ${last.status}); it was accepted and goes on: follow it at ${where}`,
+        { exitCode: ExitCode.Unknown },
+      );
+    }
+    const problem = err instanceof Error ? err.message : String(err);
+    throw new TriggerClientError(
+      TriggerClientErrorCode.ResultUnknown,
+      `promotion ${id} was accepted (last status ${last.status}) but its result is unknown: ${problem}; follow it at ${where}`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Terminal outcomes the wait reported: the result is known, and it is not success (exit 1). */
+const OUTCOME_CODES_BY_ERROR: Readonly<Record<string, true>> = Object.fromEntries(
+  Object.values(OUTCOME_CODES).map((code) => [code, true]),
+);

@@ -3,19 +3,19 @@
  * under the same webhook-id) and the headers of one attempt (signed with that attempt's timestamp).
  */
 import { randomBytes } from 'node:crypto';
+import { STANDARD_WEBHOOK_HEADERS, signStandardWebhook } from '../../api/standard-webhooks.ts';
 import {
   PROMOTION_REQUESTED_EVENT,
-  type StandardWebhookBody,
-  type StandardWebhookData,
-} from '../../service/triggers/standard-webhook-body.ts';
-import { STANDARD_WEBHOOK_HEADERS, signStandardWebhook } from '../../service/triggers/standard-webhooks.ts';
+  type PromotionWebhookBody,
+  type PromotionWebhookData,
+} from '../../api/webhook-payloads.ts';
 
 /** `msg_` + 24 base64url characters (144 random bits), the id shape Standard Webhooks senders use. */
 export function newWebhookId(): string {
   return `msg_${randomBytes(18).toString('base64url')}`;
 }
 
-export function buildTriggerBody(data: StandardWebhookData, now: Date): StandardWebhookBody {
+export function buildTriggerBody(data: PromotionWebhookData, now: Date): PromotionWebhookBody {
   return { type: PROMOTION_REQUESTED_EVENT, timestamp: now.toISOString(), data };
 }
 

@@ -1,11 +1,10 @@
 /**
  * `ferry trigger` flags → validated settings. Every value that ends up in the request is checked here,
- * with the same rules the server applies (src/reference part validators, src/service/triggers/field-rules.ts), so a typo fails in the
+ * with the same rules the server applies (src/reference part validators, src/api/field-rules.ts), so a typo fails in the
  * CI step with the flag's name and exit 2 instead of as a 400 from production. No I/O: files are read
  * later (read-secret.ts), after every flag is known to be fine.
  */
-import { BadUsageError } from '../../errors/kinds.ts';
-import { digestProblem, repositoryPathProblem, tagProblem } from '../../reference/index.ts';
+
 import {
   deliveryIdProblem,
   environmentProblem,
@@ -13,14 +12,16 @@ import {
   labelKeyProblem,
   labelValueProblem,
   MAX_LABELS,
-} from '../../service/triggers/field-rules.ts';
-import { quoteValue } from '../../service/triggers/quote-value.ts';
-import type { StandardWebhookData } from '../../service/triggers/standard-webhook-body.ts';
+} from '../../api/field-rules.ts';
+import type { PromotionWebhookData } from '../../api/webhook-payloads.ts';
+import { BadUsageError } from '../../errors/kinds.ts';
+import { digestProblem, repositoryPathProblem, tagProblem } from '../../reference/index.ts';
+import { parseServerUrl, type ServerFlags } from '../api-client/server-options.ts';
+import { quoteValue } from '../flags/quote-value.ts';
 import { parseDuration } from './duration.ts';
 
 /** The options object commander hands the action (camelCased flag names). */
-export interface TriggerFlags {
-  readonly server?: string | undefined;
+export interface TriggerFlags extends ServerFlags {
   readonly image?: string | undefined;
   readonly tag?: string | undefined;
   readonly digest?: string | undefined;
@@ -34,9 +35,6 @@ export interface TriggerFlags {
   readonly pollInterval: string;
   readonly retryTimes: number;
   readonly secretFile?: string | undefined;
-  readonly tokenFile?: string | undefined;
-  readonly cacert?: string | undefined;
-  readonly insecure?: boolean | undefined;
   readonly json?: boolean | undefined;
   readonly dryRun?: boolean | undefined;
 }
@@ -44,7 +42,7 @@ export interface TriggerFlags {
 export interface TriggerSettings {
   /** ferry's base URL (may carry a path prefix, always ends in `/`). */
   readonly server: URL;
-  readonly data: StandardWebhookData;
+  readonly data: PromotionWebhookData;
   /** `--webhook-id`; undefined: a random one is generated. */
   readonly webhookId: string | undefined;
   readonly wait: boolean;
@@ -54,9 +52,6 @@ export interface TriggerSettings {
   readonly pollIntervalMs: number;
   readonly retryTimes: number;
   readonly secretFile: string | undefined;
-  readonly tokenFile: string | undefined;
-  readonly cacert: string | undefined;
-  readonly insecure: boolean;
   readonly json: boolean;
   readonly dryRun: boolean;
 }
@@ -66,29 +61,6 @@ function checked(flag: string, value: string | undefined, problem: (v: string) =
   const reason = problem(value);
   if (reason !== undefined) throw new BadUsageError(`${flag} ${quoteValue(value)} is invalid: ${reason}`);
   return value;
-}
-
-/** `--server`: an http(s) base URL without credentials, query or fragment. */
-export function parseServerUrl(value: string | undefined): URL {
-  if (value === undefined || value === '') {
-    throw new BadUsageError(
-      '--server is required: the base URL of ferry serve, e.g. https://ferry.prod.example',
-    );
-  }
-  if (!URL.canParse(value)) throw new BadUsageError(`--server ${quoteValue(value)} is not an absolute URL`);
-  const url = new URL(value);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new BadUsageError(`--server ${quoteValue(value)} must be an http:// or https:// URL`);
-  }
-  // A password in the URL would be printed with every message that names the server.
-  if (url.username !== '' || url.password !== '') {
-    throw new BadUsageError('--server must not contain credentials ("user:password@")');
-  }
-  if (url.search !== '' || url.hash !== '') {
-    throw new BadUsageError(`--server ${quoteValue(value)} must not have a query or fragment`);
-  }
-  if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
-  return url;
 }
 
 function parseLabels(values: readonly string[]): Record<string, string> | undefined {
@@ -113,8 +85,8 @@ function parseLabels(values: readonly string[]): Record<string, string> | undefi
   return labels;
 }
 
-export function parseTriggerFlags(flags: TriggerFlags): TriggerSettings {
-  const server = parseServerUrl(flags.server);
+export function parseTriggerFlags(flags: TriggerFlags, env: NodeJS.ProcessEnv): TriggerSettings {
+  const server = parseServerUrl(flags.server, env);
   if (flags.image === undefined || flags.image === '') {
     throw new BadUsageError('--image is required: the repository in the source registry, e.g. team-a/app');
   }
@@ -129,10 +101,7 @@ export function parseTriggerFlags(flags: TriggerFlags): TriggerSettings {
   const gitCommit = checked('--git-commit', flags.gitCommit, gitCommitProblem);
   const labels = parseLabels(flags.label ?? []);
   const webhookId = checked('--webhook-id', flags.webhookId, deliveryIdProblem);
-  if (flags.insecure === true && flags.cacert !== undefined) {
-    throw new BadUsageError('--insecure and --cacert cannot be used together: pick one');
-  }
-  const data: StandardWebhookData = {
+  const data: PromotionWebhookData = {
     image,
     ...(tag === undefined ? {} : { tag }),
     ...(digest === undefined ? {} : { digest }),
@@ -151,9 +120,6 @@ export function parseTriggerFlags(flags: TriggerFlags): TriggerSettings {
     pollIntervalMs: parseDuration(flags.pollInterval, '--poll-interval'),
     retryTimes: flags.retryTimes,
     secretFile: flags.secretFile,
-    tokenFile: flags.tokenFile,
-    cacert: flags.cacert,
-    insecure: flags.insecure === true,
     json: flags.json === true,
     dryRun: flags.dryRun === true,
   };

@@ -2,8 +2,8 @@
  * What `ferry trigger` prints. One line per state a person cares about, in a shape that reads well in
  * a CI log and greps well (`promotion <id> <status>…`). Server-supplied text passes through serverText.
  */
-import { serverText } from './server-text.ts';
-import type { PromotionEnvelope, PromotionView } from './trigger-contract.ts';
+import { serverText } from '../api-client/server-text.ts';
+import type { PromotionEnvelope, PromotionView } from './parse-envelope.ts';
 
 /** `reg.prod/team-a/app:abc123@sha256:…`, or undefined when the server left the destination out. */
 function destinationOf(promotion: PromotionView): string | undefined {

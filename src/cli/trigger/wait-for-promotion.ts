@@ -8,18 +8,18 @@
  * deadline; 401/403/404 end the wait (no amount of polling fixes a missing token or a wrong server).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promotionPath } from '../../api/paths.ts';
+import { isTerminalStatus } from '../../api/statuses.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import { parseRetryAfter } from '../../registry/backoff.ts';
 import { isTemporaryStatus } from '../../registry/registry-error.ts';
-import { TERMINAL_STATUSES } from '../../service/store/promotion.ts';
-import { parseEnvelope, parseErrorBody } from './parse-envelope.ts';
-import { serverText } from './server-text.ts';
+import { type ApiHttp, requestJson } from '../api-client/api-http.ts';
+import { serverText } from '../api-client/server-text.ts';
+import { type PromotionView, parseEnvelope, parseErrorBody } from './parse-envelope.ts';
 import { TriggerClientError, TriggerClientErrorCode } from './trigger-client-error.ts';
-import { type PromotionView, promotionApiPath } from './trigger-contract.ts';
-import { requestJson, type TriggerHttp } from './trigger-http.ts';
 
 export interface WaitOptions {
-  readonly http: TriggerHttp;
+  readonly http: ApiHttp;
   /** The promotion as the hook returned it; polling starts from here. */
   readonly initial: PromotionView;
   /**
@@ -42,14 +42,14 @@ export interface WaitOptions {
 const MAX_POLL_DELAY_MS = 30_000;
 
 export function isTerminal(promotion: PromotionView): boolean {
-  return TERMINAL_STATUSES.includes(promotion.status);
+  return isTerminalStatus(promotion.status);
 }
 
 /** Resolves to the promotion in its terminal state; rejects when the deadline aborts or polling is refused. */
 export async function waitForPromotion(options: WaitOptions): Promise<PromotionView> {
   let current = options.initial;
   const id = current.id;
-  const path = promotionApiPath(id);
+  const path = promotionPath(id);
   let troubled = false;
   // The hook has just answered with the current state: wait one interval before the first read.
   let delay = options.intervalMs;
@@ -73,7 +73,7 @@ export async function waitForPromotion(options: WaitOptions): Promise<PromotionV
       if (res.status === 200) {
         throw new TriggerClientError(
           TriggerClientErrorCode.BadResponse,
-          `GET ${promotionApiPath(id)} answered without promotion ${id}`,
+          `GET ${path} answered without promotion ${id}`,
           { status: 200 },
         );
       }
@@ -82,7 +82,7 @@ export async function waitForPromotion(options: WaitOptions): Promise<PromotionV
         const hint =
           res.status === 401 || res.status === 403
             ? options.authenticatedBy === 'signature'
-              ? '; the server did not accept a read signed with the webhook secret (an older ferry, or the Standard Webhooks trigger is off): give an API token that may view promotions with --token-file or FERRY_TOKEN'
+              ? '; the server did not accept a read signed with the webhook secret (the Standard Webhooks trigger is off, or the server predates signed reads): give an API token that may view promotions with --token-file or FERRY_TOKEN'
               : res.status === 401
                 ? '; the API token (--token-file or FERRY_TOKEN) was not accepted'
                 : '; the API token may not view this promotion'

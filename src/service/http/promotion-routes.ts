@@ -140,7 +140,7 @@ export function registerPromotionRoutes(
       const id = promotionIdOf(request);
       const found = await service.get(id);
       if (found === undefined) throw notFound(`promotion ${JSON.stringify(id)} does not exist`);
-      signedRead.requireReadable(request, found.promotion);
+      signedRead.requireReadable(request, found.promotion, found.timeline);
       return { promotion: await views.one(found.promotion), timeline: found.timeline.map(toAuditEventView) };
     },
   );

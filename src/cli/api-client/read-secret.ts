@@ -1,11 +1,11 @@
 /**
- * Secrets for `ferry trigger` come from a file or an environment variable, never from argv: the process
- * list, shell history and CI "command echo" all show arguments (the seed pipeline leaked its tokens
- * exactly that way). Errors name the flag, file or variable, never the value or any part of it.
+ * Secrets for `ferry trigger` and the operator commands come from a file or an environment variable,
+ * never from argv: the process list, shell history and CI "command echo" all show arguments (the seed
+ * pipeline leaked its tokens exactly that way). Errors name the flag, file or variable, never the value or any part of it.
  */
 
 import { BadUsageError } from '../../errors/kinds.ts';
-import { describeReadError, readSmallFile } from '../../service/config/read-small-file.ts';
+import { describeReadError, readSmallFile } from './read-small-file.ts';
 
 /** Webhook secrets and API tokens are a few hundred bytes; anything near this is the wrong file. */
 const MAX_SECRET_BYTES = 64 * 1024;

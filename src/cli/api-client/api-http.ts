@@ -1,5 +1,5 @@
 /**
- * The one HTTP exchange `ferry trigger` makes, over undici's Agent and `request` alone (undici-parts.ts:
+ * One HTTP exchange with `ferry serve` (`ferry trigger`, the operator commands), over undici's Agent and `request` alone (undici-parts.ts:
  * the CLI's start-up budget). JSON in, JSON (or nothing) out; network failures become FerryErrors that
  * name the request, never its headers.
  */
@@ -11,10 +11,10 @@ import { errorCodeOf, wrapNetworkError } from '../../registry/network-error.ts';
 import { redactUrl } from '../../registry/redact-url.ts';
 import { httpRequest } from '../../registry/undici-parts.ts';
 
-/** Answers are a promotion or an error: far smaller than this. A bigger one is not ferry. */
-const MAX_RESPONSE_BYTES = 1024 * 1024;
+/** Answers are a page of promotions at most (500 of ~1.5 KiB): far smaller than this. A bigger one is not ferry. */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
-export interface TriggerHttp {
+export interface ApiHttp {
   /** ferry's base URL, ending in `/`. */
   readonly server: URL;
   readonly dispatcher: Dispatcher;
@@ -69,7 +69,7 @@ function parseJson(text: string | undefined): unknown {
 }
 
 /** Sends one request; throws a FerryError (temporary for connection trouble) when no answer arrives. */
-export async function requestJson(http: TriggerHttp, req: JsonRequest): Promise<JsonResponse> {
+export async function requestJson(http: ApiHttp, req: JsonRequest): Promise<JsonResponse> {
   const url = endpointUrl(http.server, req.path);
   const signal = AbortSignal.any([req.signal, AbortSignal.timeout(http.requestTimeoutMs)]);
   try {
