@@ -3,7 +3,7 @@
  * `ferry releases show ENVIRONMENT REPOSITORY TAG` (one release and the history of its tag).
  */
 
-import { environmentProblem, repositoryProblem, tagProblem } from '../../api/field-rules.ts';
+import { environmentProblem } from '../../api/field-rules.ts';
 import { PATHS, releasePath } from '../../api/paths.ts';
 import {
   listReleasesQuerySchema,
@@ -12,6 +12,7 @@ import {
   releaseListSchema,
 } from '../../api/release.ts';
 import { BadUsageError } from '../../errors/kinds.ts';
+import { repositoryPathProblem, tagProblem } from '../../reference/index.ts';
 import { type OperatorFlags, runOperatorCommand } from '../api-client/operator-command.ts';
 import { quoteValue } from '../flags/quote-value.ts';
 import { type CliIo, ExitCode } from '../io.ts';
@@ -78,7 +79,7 @@ export function showRelease(
     () => {
       if (environment !== NO_ENVIRONMENT_SEGMENT)
         checkArgument('ENVIRONMENT', environment, environmentProblem);
-      checkArgument('REPOSITORY', repository, repositoryProblem);
+      checkArgument('REPOSITORY', repository, repositoryPathProblem);
       checkArgument('TAG', tag, tagProblem);
     },
   );
