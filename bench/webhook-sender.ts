@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'undici';
 import { PATHS } from '../src/api/paths.ts';
+import { signStandardWebhook } from '../src/api/standard-webhooks.ts';
 import type { PromotionEnvelope } from '../src/cli/trigger/parse-envelope.ts';
 import type { StandardWebhookBody } from '../src/service/triggers/standard-webhook-body.ts';
-import { signStandardWebhook } from '../src/service/triggers/standard-webhooks.ts';
 
 /** What one signed delivery got back, timed from just before the request to the end of the body. */
 export interface Delivery {

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { verifyStandardWebhook } from '../../src/api/standard-webhooks.ts';
+import { TriggerError } from '../../src/api/trigger-error.ts';
 import type { PromotionStatus } from '../../src/service/store/promotion.ts';
-import { verifyStandardWebhook } from '../../src/service/triggers/standard-webhooks.ts';
-import { TriggerError } from '../../src/service/triggers/trigger-error.ts';
 
 /*
  * The part of `ferry serve` that `ferry trigger` talks to, on 127.0.0.1, following

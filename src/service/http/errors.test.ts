@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { StoreError, StoreErrorCode } from '../store/store-error.ts';
-import { TriggerError, TriggerErrorCode } from '../triggers/trigger-error.ts';
 import { HttpError, HttpErrorCode, toErrorResponse } from './errors.ts';
 
 const map = (err: unknown) => toErrorResponse(err, 'req-1', 65536);

@@ -13,10 +13,11 @@
  * FerryError and so lands in the last rows: the caller did nothing wrong, and must not be told about
  * the server's files.
  */
+
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 import { ErrorCode } from '../../errors/codes.ts';
 import { FerryError, type FerryErrorOptions } from '../../errors/ferry-error.ts';
 import { StoreErrorCode } from '../store/store-error.ts';
-import { TriggerError, TriggerErrorCode } from '../triggers/trigger-error.ts';
 
 /** Codes the HTTP layer itself adds to those of the triggers, the engine and the store. */
 export const HttpErrorCode = {

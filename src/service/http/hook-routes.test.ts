@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { TriggerErrorCode } from '../../api/trigger-error.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import { PromotionErrorCode } from '../promote/promotion-error.ts';
 import { signGithubPayload } from '../triggers/github-signature.ts';
-import { TriggerErrorCode } from '../triggers/trigger-error.ts';
 import { HttpErrorCode } from './errors.ts';
 import {
   acceptedView,

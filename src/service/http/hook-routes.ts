@@ -15,20 +15,20 @@
  * the host in its URL.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { deliveryIdProblem } from '../../api/field-rules.ts';
+import { singleHeader } from '../../api/headers.ts';
 import { fastifyPath, PATHS } from '../../api/paths.ts';
+import { verifyStandardWebhook } from '../../api/standard-webhooks.ts';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
 import type { Actor } from '../promote/promotion-service.ts';
-import { deliveryIdProblem } from '../triggers/field-rules.ts';
 import { GITHUB_SIGNATURE_HEADER, verifyGithubSignature } from '../triggers/github-signature.ts';
-import { singleHeader } from '../triggers/headers.ts';
 import {
   OPENSHIFT_BODY_FORMATS,
   openshiftSecretMatches,
   parseOpenShiftGenericBody,
 } from '../triggers/openshift-generic.ts';
 import { parseStandardWebhookBody } from '../triggers/standard-webhook-body.ts';
-import { verifyStandardWebhook } from '../triggers/standard-webhooks.ts';
-import { TriggerError, TriggerErrorCode } from '../triggers/trigger-error.ts';
 import { notFound } from './errors.ts';
 import { replyAccepted } from './promotion-links.ts';
 import { parseRequestBody, rawBodyOf } from './request-body.ts';

@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { signStandardWebhook } from '../../api/standard-webhooks.ts';
 import { configSchemas, type FerryConfig } from '../config/schema.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
 import type {
@@ -25,7 +26,6 @@ import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
 import type { Approval } from '../store/promotion-store.ts';
 import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
-import { signStandardWebhook } from '../triggers/standard-webhooks.ts';
 import { createHttpApp, type HttpAppOptions } from './create-http-app.ts';
 import { createMetrics, type FerryMetrics } from './metrics.ts';
 import type { Readiness } from './readiness.ts';

@@ -6,9 +6,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { promotionPath } from '../../api/paths.ts';
 import type { AcceptedBody, ReplayedBody } from '../../api/promotion-responses.ts';
+import { TriggerErrorCode } from '../../api/trigger-error.ts';
 import type { ServerConfig } from '../config/schema.ts';
 import type { AcceptResult } from '../promote/promotion-service.ts';
-import { TriggerErrorCode } from '../triggers/trigger-error.ts';
 import type { Admitted } from './admission.ts';
 import type { RouteContext } from './route-context.ts';
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { ApiErrorCode } from '../../api/api-error-codes.ts';
+import { TriggerErrorCode } from '../../api/trigger-error.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import { PromotionErrorCode } from '../promote/promotion-error.ts';
-import { TriggerErrorCode } from '../triggers/trigger-error.ts';
 import { HttpErrorCode } from './errors.ts';
 import { acceptedView, bearer, buildTestApp, COMMIT, type TestApp, TOKENS } from './http-fixture.ts';
 

@@ -20,6 +20,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PATHS as API_PATHS } from '../../api/paths.ts';
 import type { IgnoredEvent, RegistryHookResult } from '../../api/registry-hooks.ts';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 import { ErrorCode } from '../../errors/codes.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import type { FerryConfig } from '../config/schema.ts';
@@ -30,7 +31,6 @@ import { parseDistributionEvents } from '../triggers/distribution-events.ts';
 import { parseHarborEvent } from '../triggers/harbor-events.ts';
 import type { RegistryEventOptions } from '../triggers/registry-event-filters.ts';
 import { staticHeaderMatches } from '../triggers/registry-events.ts';
-import { TriggerError, TriggerErrorCode } from '../triggers/trigger-error.ts';
 import { toErrorResponse } from './errors.ts';
 import { promotionUrl } from './promotion-links.ts';
 import { parseRequestBody } from './request-body.ts';

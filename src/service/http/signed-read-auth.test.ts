@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { signedReadHeaders } from '../triggers/signed-read.ts';
-import { signStandardWebhook } from '../triggers/standard-webhooks.ts';
+import { signedReadHeaders } from '../../api/signed-read.ts';
+import { signStandardWebhook } from '../../api/standard-webhooks.ts';
 import { bearer, buildTestApp, SECRETS, type TestApp, TOKENS, testConfig } from './http-fixture.ts';
 
 let t: TestApp;

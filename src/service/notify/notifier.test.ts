@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import { verifyStandardWebhook } from '../../api/standard-webhooks.ts';
 import { hasCode } from '../../errors/ferry-error.ts';
 import type { NotifyTarget } from '../config/schema.ts';
 import { migrate } from '../store/migrate.ts';
 import { PgliteDatabase } from '../store/pglite-database.ts';
 import type { Promotion } from '../store/promotion.ts';
 import { insertPromotion, listNotifications, transition } from '../store/promotion-store.ts';
-import { verifyStandardWebhook } from '../triggers/standard-webhooks.ts';
 import { createNotifier, type NotifierOptions, type NotifyLogger } from './notifier.ts';
 import { NotifyErrorCode } from './notify-error.ts';
 

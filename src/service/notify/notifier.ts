@@ -14,6 +14,7 @@
  *     outcome must not depend on a chat server.
  */
 import type { Dispatcher } from 'undici';
+import { STANDARD_WEBHOOK_HEADERS, signStandardWebhook } from '../../api/standard-webhooks.ts';
 import { type BackoffOptions, retryDelay } from '../../registry/backoff.ts';
 import { Agent } from '../../registry/undici-parts.ts';
 import type { ReadFile } from '../config/read-small-file.ts';
@@ -22,7 +23,6 @@ import type { NotifyTarget } from '../config/schema.ts';
 import type { Database } from '../store/database.ts';
 import type { Promotion } from '../store/promotion.ts';
 import { recordNotification } from '../store/promotion-store.ts';
-import { STANDARD_WEBHOOK_HEADERS, signStandardWebhook } from '../triggers/standard-webhooks.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { buildNotificationBody, eventForStatus, type NotificationEvent } from './notification-event.ts';
 import { NotifyError, NotifyErrorCode } from './notify-error.ts';

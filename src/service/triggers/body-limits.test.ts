@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 import {
   checkBodySize,
   checkContentLength,
   DEFAULT_MAX_BODY_BYTES,
   readBodyWithLimit,
 } from './body-limits.ts';
-import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
 
 function isCode(code: string, status: number) {
   return (err: unknown) => err instanceof TriggerError && err.code === code && err.status === status;

@@ -4,7 +4,7 @@
  * while keeping a flood of large posts from costing memory and parse time. The limit is enforced three
  * times, cheapest first: the declared Content-Length, the bytes actually read, and the final buffer.
  */
-import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 

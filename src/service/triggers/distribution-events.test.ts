@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 import { ErrorCode } from '../../errors/codes.ts';
 import { MediaType } from '../../oci/media-types.ts';
 import { DISTRIBUTION_EVENTS_MEDIA_TYPES, parseDistributionEvents } from './distribution-events.ts';
 import { parseBody } from './parse-body.ts';
-import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
 
 const INDEX_DIGEST = `sha256:${'1'.repeat(64)}`;
 const CHILD_DIGEST = `sha256:${'2'.repeat(64)}`;

@@ -15,9 +15,7 @@
  * registry versions add fields. Fields ferry acts on are validated strictly, and only on events it acts on.
  */
 import { z } from 'zod';
-import { registryHostProblem } from '../../reference/index.ts';
-import type { PromotionRequest } from '../promote/promotion-request.ts';
-import { canonicalRegistryHost, referenceProblem } from './field-rules.ts';
+import { canonicalRegistryHost, referenceProblem } from '../../api/field-rules.ts';
 import {
   deliveryIdSchema,
   digestSchema,
@@ -25,15 +23,17 @@ import {
   parseWithSchema,
   repositorySchema,
   tagSchema,
-} from './field-schemas.ts';
-import { quoteValue } from './quote-value.ts';
+} from '../../api/field-schemas.ts';
+import { quoteValue } from '../../api/quote-value.ts';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
+import { registryHostProblem } from '../../reference/index.ts';
+import type { PromotionRequest } from '../promote/promotion-request.ts';
 import {
   configuredRegistryHost,
   isAttachmentTag,
   PROMOTABLE_MEDIA_TYPES,
   type RegistryEventOptions,
 } from './registry-event-filters.ts';
-import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
 
 export const DISTRIBUTION_EVENTS_MEDIA_TYPES: readonly string[] = Object.freeze([
   'application/vnd.docker.distribution.events.v1+json',

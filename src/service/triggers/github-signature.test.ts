@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 import { ErrorCode } from '../../errors/codes.ts';
 import { signGithubPayload, verifyGithubSignature } from './github-signature.ts';
-import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
 
 // Test vector from GitHub's "Validating webhook deliveries" documentation.
 const GITHUB_SECRET = "It's a Secret to Everybody";

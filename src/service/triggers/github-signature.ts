@@ -5,8 +5,8 @@
  * only for senders that cannot do better.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
-import { assertSecretsConfigured } from './webhook-secrets.ts';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
+import { assertSecretsConfigured } from '../../api/webhook-secrets.ts';
 
 export const GITHUB_SIGNATURE_HEADER = 'x-hub-signature-256';
 

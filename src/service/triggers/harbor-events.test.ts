@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 import { HARBOR_PUSH_EVENT, parseHarborEvent } from './harbor-events.ts';
-import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
 
 const DIGEST = `sha256:${'954b378c'.repeat(8)}`;
 

@@ -16,23 +16,23 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { registryHostProblem } from '../../reference/index.ts';
-import type { PromotionRequest } from '../promote/promotion-request.ts';
-import { canonicalRegistryHost, referenceProblem } from './field-rules.ts';
+import { canonicalRegistryHost, referenceProblem } from '../../api/field-rules.ts';
 import {
   digestSchema,
   optionalActorSchema,
   parseWithSchema,
   repositorySchema,
   tagSchema,
-} from './field-schemas.ts';
-import { quoteValue } from './quote-value.ts';
+} from '../../api/field-schemas.ts';
+import { quoteValue } from '../../api/quote-value.ts';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
+import { registryHostProblem } from '../../reference/index.ts';
+import type { PromotionRequest } from '../promote/promotion-request.ts';
 import {
   configuredRegistryHost,
   isAttachmentTag,
   type RegistryEventOptions,
 } from './registry-event-filters.ts';
-import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
 
 export const HARBOR_PUSH_EVENT = 'PUSH_ARTIFACT';
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 import {
   OPENSHIFT_BODY_FORMATS,
   OPENSHIFT_ENV_NAMES,
@@ -7,7 +8,6 @@ import {
   parseOpenShiftGenericBody,
 } from './openshift-generic.ts';
 import { parseBody } from './parse-body.ts';
-import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
 
 const COMMIT = '3f786850e387550fdab836ed7e6dc881de23001b';
 const OPTIONS = { actor: 'openshift:production-pipeline' };

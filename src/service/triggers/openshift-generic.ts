@@ -18,15 +18,15 @@
  * Each value is checked against the reference grammar; in the seed they went straight into `sh`.
  */
 import { z } from 'zod';
+import { canonicalRegistryHost, gitCommitProblem, referenceProblem } from '../../api/field-rules.ts';
+import { gitCommitSchema, parseWithSchema } from '../../api/field-schemas.ts';
+import { quoteValue } from '../../api/quote-value.ts';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 import { OPENSHIFT_ENV_NAMES } from '../../api/webhook-payloads.ts';
 import { registryHostProblem, repositoryPathProblem, tagProblem } from '../../reference/index.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
 import { matchingSecretIndex } from './constant-time.ts';
-import { canonicalRegistryHost, gitCommitProblem, referenceProblem } from './field-rules.ts';
-import { gitCommitSchema, parseWithSchema } from './field-schemas.ts';
 import type { BodyFormat } from './parse-body.ts';
-import { quoteValue } from './quote-value.ts';
-import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
 
 /** OpenShift's generic webhook accepts JSON and YAML bodies. */
 export const OPENSHIFT_BODY_FORMATS: readonly BodyFormat[] = Object.freeze(['json', 'yaml']);

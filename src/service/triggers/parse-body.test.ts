@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 import { bodyFormatOf, parseBody, parseContentType } from './parse-body.ts';
-import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
 
 const BOTH = { formats: ['json', 'yaml'] } as const;
 const JSON_ONLY = { formats: ['json'] } as const;

@@ -8,10 +8,10 @@
  * pasted into the wrong field, so neither is passed through.
  */
 import { isAlias, parseAllDocuments, visit, YAMLError } from 'yaml';
+import { quoteValue } from '../../api/quote-value.ts';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 import { checkBodySize, DEFAULT_MAX_BODY_BYTES } from './body-limits.ts';
 import { findJsonSyntaxError, lineAndColumn } from './json-error-position.ts';
-import { quoteValue } from './quote-value.ts';
-import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
 
 export type BodyFormat = 'json' | 'yaml';
 

@@ -5,11 +5,12 @@
  * layers are blobs, and the tags cosign and the referrers fallback invent are attachments that travel
  * with their image, never promotions of their own.
  */
+
+import { canonicalRegistryHost } from '../../api/field-rules.ts';
 import { ErrorCode } from '../../errors/codes.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import { MediaType } from '../../oci/media-types.ts';
 import { registryHostProblem } from '../../reference/index.ts';
-import { canonicalRegistryHost } from './field-rules.ts';
 
 /** OCI index/manifest and Docker manifest list/v2 schema 2. Schema 1 is absent: ferry refuses it. */
 export const PROMOTABLE_MEDIA_TYPES: ReadonlySet<string> = new Set([

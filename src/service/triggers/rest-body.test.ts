@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 import { parseRestPromotionBody, type RestPromotionBody } from './rest-body.ts';
-import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 const OPTIONS = { actor: 'token:ci-bot' };

@@ -3,11 +3,12 @@
  * PromotionRequest. Authentication with a bearer API token happens in the HTTP layer, which passes the
  * token's name in as the actor.
  */
+
+import { canonicalRegistryHost } from '../../api/field-rules.ts';
+import { parseWithSchema } from '../../api/field-schemas.ts';
 import { type PromotionRequestBody, promotionRequestBodySchema } from '../../api/promotion-request.ts';
 import type { PromotionRequest, PromotionSide } from '../promote/promotion-request.ts';
 import { compact } from './compact.ts';
-import { canonicalRegistryHost } from './field-rules.ts';
-import { parseWithSchema } from './field-schemas.ts';
 
 /** What a client of `POST /api/v1/promotions` sends. */
 export type RestPromotionBody = PromotionRequestBody;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { TriggerError, TriggerErrorCode } from '../../api/trigger-error.ts';
 import {
   PROMOTION_REQUESTED_EVENT,
   parseStandardWebhookBody,
   type StandardWebhookBody,
 } from './standard-webhook-body.ts';
-import { TriggerError, TriggerErrorCode } from './trigger-error.ts';
 
 const DIGEST = `sha256:${'f'.repeat(64)}`;
 const OPTIONS = { deliveryId: 'msg_2LjQ4', actor: 'webhook:nonprod-ci' };

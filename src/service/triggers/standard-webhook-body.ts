@@ -3,6 +3,8 @@
  * that, with a GitHub-style X-Hub-Signature-256), turned into a PromotionRequest. The format itself is
  * part of the API contract: api/webhook-payloads.ts.
  */
+
+import { parseWithSchema } from '../../api/field-schemas.ts';
 import {
   PROMOTION_REQUESTED_EVENT,
   type PromotionWebhookBody,
@@ -11,7 +13,6 @@ import {
 } from '../../api/webhook-payloads.ts';
 import type { PromotionRequest } from '../promote/promotion-request.ts';
 import { compact } from './compact.ts';
-import { parseWithSchema } from './field-schemas.ts';
 
 export { PROMOTION_REQUESTED_EVENT };
 
