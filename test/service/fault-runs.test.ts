@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { stringify } from 'yaml';
-import { hashToken } from '../../src/service/config/api-tokens.ts';
 import { type BuiltImage, buildImage, pushImage } from '../rig/fixtures.ts';
 import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest } from '../rig/rig-client.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { teardown } from '../support/teardown.ts';
-import { startTestServer } from './serve-fixture.ts';
+import { startTestServer, writeServeConfig } from './serve-fixture.ts';
 
 /*
  * The fault runs of the independent review, bounded and with their counts asserted: a real `ferry
@@ -30,39 +27,27 @@ if (process.env.FERRY_TEST_BACKEND === 'postgres') {
 }
 const proxy = await rig.startFaultProxy(rig.anonymous!.url);
 const prod = rig.basicTls!;
-// The same production registry reached through a proxy too, for faults on the destination side.
 const prodProxy = await rig.startFaultProxy(prod.url, { caPem: prod.caPem });
 
-const token = 'faults-token-0123456789abcdef0123';
-const passwordFile = join(temp.path, 'prod-password');
-await writeFile(passwordFile, prod.password ?? '', { mode: 0o600 });
-const configPath = join(temp.path, 'ferry.yaml');
-await writeFile(
-  configPath,
-  stringify({
-    version: 1,
-    server: { dataDir: join(temp.path, 'data') },
-    environments: {
-      nonprod: { registry: proxy.host, tls: { verify: false }, credentials: { anonymous: true } },
-      prod: {
-        registry: prod.host,
-        tls: { certDir: prod.certDir },
-        credentials: { username: prod.username, password: { file: passwordFile } },
-      },
-      prodvia: {
-        registry: prodProxy.host,
-        tls: { verify: false },
-        credentials: { username: prod.username, password: { file: passwordFile } },
-      },
+const { path: configPath, tokens } = await writeServeConfig({
+  dir: temp.path,
+  nonprod: { ...rig.anonymous!, host: proxy.host },
+  prod,
+  environments: {
+    // The same production registry reached through a proxy too, for faults on the destination side.
+    prodvia: {
+      registry: prodProxy.host,
+      tls: { verify: false },
+      // writeServeConfig keeps prod's password in this file.
+      credentials: { username: prod.username, password: { file: join(temp.path, 'prod-password') } },
     },
-    promotions: [
-      { name: 'app', from: 'nonprod:team/*', to: 'prod:team/*', tags: 'v[0-9]+' },
-      { name: 'edge', from: 'nonprod:edge/*', to: 'prodvia:edge/*', tags: 'v[0-9]+' },
-    ],
-    triggers: { api: { enabled: true } },
-    apiTokens: [{ name: 'ops', role: 'admin', sha256: hashToken(token) }],
-  }),
-);
+  },
+  rules: [
+    { name: 'app', from: 'nonprod:team/*', to: 'prod:team/*', tags: 'v[0-9]+' },
+    { name: 'edge', from: 'nonprod:edge/*', to: 'prodvia:edge/*', tags: 'v[0-9]+' },
+  ],
+});
+const token = tokens.root;
 const server = await startTestServer(configPath, { databaseUrl });
 cleanup(() => server.close(0));
 const api = `${server.url}/api/v1`;

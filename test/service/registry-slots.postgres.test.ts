@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { stringify } from 'yaml';
-import { hashToken } from '../../src/service/config/api-tokens.ts';
 import { PgDatabase } from '../../src/service/store/pg-database.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { teardown } from '../support/teardown.ts';
-import { startTestServer } from './serve-fixture.ts';
+import { startTestServer, writeServeConfig } from './serve-fixture.ts';
 
 /*
  * environments.prod.maxConcurrentPromotions: 1 with two replicas on one PostgreSQL database: while one
@@ -28,28 +24,14 @@ const databaseUrl = await pg.createDatabase();
 const proxy = await rig.startFaultProxy(rig.anonymous!.url);
 const prod = rig.basicTls!;
 
-const token = 'slots-token-0123456789abcdef0123';
-const passwordFile = join(temp.path, 'prod-password');
-await writeFile(passwordFile, prod.password ?? '', { mode: 0o600 });
-const configPath = join(temp.path, 'ferry.yaml');
-await writeFile(
-  configPath,
-  stringify({
-    version: 1,
-    environments: {
-      nonprod: { registry: proxy.host, tls: { verify: false }, credentials: { anonymous: true } },
-      prod: {
-        registry: prod.host,
-        tls: { certDir: prod.certDir },
-        credentials: { username: prod.username, password: { file: passwordFile } },
-        maxConcurrentPromotions: 1,
-      },
-    },
-    promotions: [{ name: 'app', from: 'nonprod:team/*', to: 'prod:team/*', tags: 'v[0-9]+' }],
-    triggers: { api: { enabled: true } },
-    apiTokens: [{ name: 'ops', role: 'admin', sha256: hashToken(token) }],
-  }),
-);
+const { path: configPath, tokens } = await writeServeConfig({
+  dir: temp.path,
+  nonprod: { ...rig.anonymous!, host: proxy.host },
+  prod,
+  environments: { prod: { maxConcurrentPromotions: 1 } },
+  rules: [{ name: 'app', from: 'nonprod:team/*', to: 'prod:team/*', tags: 'v[0-9]+' }],
+});
+const token = tokens.root;
 
 const a = await startTestServer(configPath, { databaseUrl });
 cleanup(() => a.close(0));

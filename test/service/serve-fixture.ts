@@ -28,6 +28,8 @@ export interface ServeConfigOptions {
   readonly server?: Record<string, unknown> | undefined;
   /** Merged into `triggers:` (the API trigger is on). */
   readonly triggers?: Record<string, unknown> | undefined;
+  /** Merged into each named environment (a new name adds an environment). */
+  readonly environments?: Record<string, Record<string, unknown>> | undefined;
 }
 
 export interface ServeConfig {
@@ -55,6 +57,9 @@ export async function writeServeConfig(options: ServeConfigOptions): Promise<Ser
       tls: { certDir: prod.certDir },
       credentials: { username: prod.username, password: { file: passwordFile } },
     };
+  }
+  for (const [name, extra] of Object.entries(options.environments ?? {})) {
+    environments[name] = { ...(environments[name] as Record<string, unknown> | undefined), ...extra };
   }
   const document = {
     version: 1,

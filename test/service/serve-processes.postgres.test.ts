@@ -1,9 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { stringify } from 'yaml';
-import { hashToken } from '../../src/service/config/api-tokens.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
@@ -11,6 +7,7 @@ import { getManifest } from '../rig/rig-client.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { runFerry } from '../support/run-ferry.ts';
 import { teardown } from '../support/teardown.ts';
+import { writeServeConfig } from './serve-fixture.ts';
 import { type FerryProcess, startFerryProcess } from './serve-process.ts';
 
 /*
@@ -30,27 +27,13 @@ const databaseUrl = await pg.createDatabase();
 const proxy = await rig.startFaultProxy(rig.anonymous!.url);
 const prod = rig.basicTls!;
 
-const token = 'failover-token-0123456789abcdef';
-const passwordFile = join(temp.path, 'prod-password');
-await writeFile(passwordFile, prod.password ?? '', { mode: 0o600 });
-const configPath = join(temp.path, 'ferry.yaml');
-await writeFile(
-  configPath,
-  stringify({
-    version: 1,
-    environments: {
-      nonprod: { registry: proxy.host, tls: { verify: false }, credentials: { anonymous: true } },
-      prod: {
-        registry: prod.host,
-        tls: { certDir: prod.certDir },
-        credentials: { username: prod.username, password: { file: passwordFile } },
-      },
-    },
-    promotions: [{ name: 'app', from: 'nonprod:team/*', to: 'prod:team/*', tags: 'v[0-9]+' }],
-    triggers: { api: { enabled: true } },
-    apiTokens: [{ name: 'ops', role: 'admin', sha256: hashToken(token) }],
-  }),
-);
+const { path: configPath, tokens } = await writeServeConfig({
+  dir: temp.path,
+  nonprod: { ...rig.anonymous!, host: proxy.host },
+  prod,
+  rules: [{ name: 'app', from: 'nonprod:team/*', to: 'prod:team/*', tags: 'v[0-9]+' }],
+});
+const token = tokens.root;
 
 type Replica = FerryProcess;
 
