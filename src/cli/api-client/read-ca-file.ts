@@ -1,6 +1,6 @@
 import { rootCertificates } from 'node:tls';
+import { describeReadError, readSmallFile } from '../../auth/read-small-file.ts';
 import { BadUsageError } from '../../errors/kinds.ts';
-import { describeReadError, readSmallFile } from './read-small-file.ts';
 
 /** CA bundles are a few KiB; a megabyte is generous (a distribution's whole bundle is ~200 KiB). */
 const MAX_CA_FILE_BYTES = 1024 * 1024;

@@ -4,8 +4,8 @@
  * pipeline leaked its tokens exactly that way). Errors name the flag, file or variable, never the value or any part of it.
  */
 
+import { describeReadError, readSmallFile } from '../../auth/read-small-file.ts';
 import { BadUsageError } from '../../errors/kinds.ts';
-import { describeReadError, readSmallFile } from './read-small-file.ts';
 
 /** Webhook secrets and API tokens are a few hundred bytes; anything near this is the wrong file. */
 const MAX_SECRET_BYTES = 64 * 1024;

@@ -1,12 +1,12 @@
 /**
- * The CLI's small local files (token, webhook secret, CA bundle), read with a bound: a path that points
+ * Small local files (tokens, webhook secrets, keys, CA bundles), read with a bound: a path that points
  * at a log file or a device by mistake fails with a clear message instead of filling memory. Reasons are
- * the errno in words, never the file's content.
+ * the errno in words, never the file's content. Shared by the CLI and the service's config loader.
  */
-import { readBoundedFile } from '../../auth/read-bounded-file.ts';
+import { readBoundedFile } from './read-bounded-file.ts';
 
 /** Thrown when a file exceeds the limit; carries no content. */
-class FileTooLargeError extends Error {
+export class FileTooLargeError extends Error {
   readonly limit: number;
   constructor(path: string, limit: number) {
     super(`${path} is larger than ${limit} bytes`);
