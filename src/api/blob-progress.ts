@@ -27,12 +27,9 @@ export const blobProgressSchema = z
     size: z.int().min(0).meta({ description: 'Bytes, as the manifest declares.' }),
     mediaType: z.string().nullable().meta({ description: 'Layer or config media type, when known.' }),
     state: blobStateSchema,
-    bytes: z
-      .int()
-      .min(0)
-      .meta({
-        description: 'Bytes done: streamed so far while copying, `size` once copied, mounted or skipped.',
-      }),
+    bytes: z.int().min(0).meta({
+      description: 'Bytes done: streamed so far while copying, `size` once copied, mounted or skipped.',
+    }),
   })
   .meta({ description: 'One blob of the copy and how far it got.' });
 

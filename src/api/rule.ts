@@ -25,11 +25,9 @@ export const ruleViewSchema = z
     }),
     destination: z.strictObject({
       ...side,
-      repository: z
-        .string()
-        .meta({
-          description: 'Repository template: each wildcard is what its counterpart in the source matched.',
-        }),
+      repository: z.string().meta({
+        description: 'Repository template: each wildcard is what its counterpart in the source matched.',
+      }),
       maxConcurrentPromotions: z
         .int()
         .min(1)
@@ -42,12 +40,9 @@ export const ruleViewSchema = z
       .meta({ description: 'Tag pointed at each promoted digest (what a rollback moves back), if any.' }),
     immutableTags: z.boolean().meta({ description: 'Destination tags are never moved to another digest.' }),
     copySignatures: z.boolean().meta({ description: 'Signatures, attestations and SBOMs are copied along.' }),
-    triggers: z
-      .array(triggerKindSchema)
-      .meta({
-        description:
-          'Triggers that may request a promotion under this rule (reruns and rollbacks always may).',
-      }),
+    triggers: z.array(triggerKindSchema).meta({
+      description: 'Triggers that may request a promotion under this rule (reruns and rollbacks always may).',
+    }),
     approvals: z.strictObject({
       required: z.int().min(0).meta({ description: 'Distinct approvers needed before the copy starts.' }),
       approvers: z.array(z.string()).nullable().meta({
