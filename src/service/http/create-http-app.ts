@@ -29,6 +29,7 @@ import type { PromotionService } from '../promote/promotion-service.ts';
 import { briefError, safeError } from '../safe-error.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../triggers/body-limits.ts';
 import { createAdmission } from './admission.ts';
+import { registerAuditRoutes } from './audit-routes.ts';
 import { createTokenAuth } from './auth.ts';
 import { HttpErrorCode, toErrorResponse } from './errors.ts';
 import { registerHookRoutes } from './hook-routes.ts';
@@ -42,6 +43,7 @@ import { registerRegistryHookRoutes } from './registry-hook-routes.ts';
 import { registerReleaseRoutes } from './release-routes.ts';
 import { addResponseContractCheck } from './response-contract.ts';
 import type { RouteContext } from './route-context.ts';
+import { registerRuleRoutes } from './rule-routes.ts';
 import { createEventStreams } from './sse.ts';
 
 export interface HttpAppOptions {
@@ -141,6 +143,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   };
   registerPromotionRoutes(app, ctx, streams);
   registerReleaseRoutes(app, ctx);
+  registerRuleRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
   registerHookRoutes(app, ctx);
   registerRegistryHookRoutes(app, ctx);
   registerOpsRoutes(app, {

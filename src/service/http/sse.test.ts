@@ -82,12 +82,25 @@ describe('GET /api/v1/promotions/:id/events', () => {
     };
     t.service.emit({ type: 'status', promotion: later(promotion, 1, { status: 'running' }) });
     t.service.emit({ type: 'audit', event: audit });
-    t.service.emit({ type: 'progress', promotionId: promotion.id, bytes: 512, totalBytes: 1024 });
+    const blob = {
+      digest: `sha256:${'c'.repeat(64)}`,
+      size: 1024,
+      mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+      state: 'copying' as const,
+      bytes: 512,
+    };
+    t.service.emit({
+      type: 'progress',
+      promotionId: promotion.id,
+      bytes: 512,
+      totalBytes: 1024,
+      blobs: [blob],
+    });
     t.service.emit({
       type: 'status',
       promotion: later(promotion, 2, { status: 'succeeded', resultDigest: promotion.source.digest }),
     });
-    t.service.emit({ type: 'progress', promotionId: promotion.id, bytes: 1024, totalBytes: 1024 });
+    t.service.emit({ type: 'progress', promotionId: promotion.id, bytes: 1024, totalBytes: 1024, blobs: [] });
 
     const response = await streaming;
     assert.equal(response.statusCode, 200);
@@ -102,7 +115,12 @@ describe('GET /api/v1/promotions/:id/events', () => {
     assert.equal(statusOf(0), 'queued');
     assert.equal(statusOf(1), 'running');
     assert.deepEqual(events[2]?.data, { ...audit, at: '2024-05-01T10:00:01.000Z' });
-    assert.deepEqual(events[3]?.data, { promotionId: promotion.id, bytes: 512, totalBytes: 1024 });
+    assert.deepEqual(events[3]?.data, {
+      promotionId: promotion.id,
+      bytes: 512,
+      totalBytes: 1024,
+      blobs: [blob],
+    });
     assert.equal(statusOf(4), 'succeeded');
     assert.equal(t.service.listeners.size, listeners, 'unsubscribed at the end');
   });

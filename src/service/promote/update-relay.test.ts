@@ -66,7 +66,7 @@ test('updates reach the other replica in order, with dates revived; a replica ne
 
   a.engine.publish({ type: 'status', promotion, previous: null });
   for (let bytes = 1; bytes <= 20; bytes++)
-    a.engine.publish({ type: 'progress', promotionId: promotion.id, bytes, totalBytes: 20 });
+    a.engine.publish({ type: 'progress', promotionId: promotion.id, bytes, totalBytes: 20, blobs: [] });
   const running = { ...promotion, status: 'running' as const, updatedAt: new Date() };
   a.engine.publish({ type: 'status', promotion: running, previous: 'queued' });
   await until(() => atB.length === 22, 'the 22 updates at b');
@@ -89,7 +89,7 @@ test('updates reach the other replica in order, with dates revived; a replica ne
   assert.deepEqual(atA, [], 'a replica’s own updates are not relayed back to it');
 
   await a.relay.stop();
-  a.engine.publish({ type: 'progress', promotionId: promotion.id, bytes: 99, totalBytes: 99 });
+  a.engine.publish({ type: 'progress', promotionId: promotion.id, bytes: 99, totalBytes: 99, blobs: [] });
   await sleep(50);
   assert.equal(atB.length, 22, 'a stopped relay sends nothing');
   await b.relay.stop();
