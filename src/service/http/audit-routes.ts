@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { AUDIT_EXPORT_TYPES, type AuditPageBody, auditQuerySchema } from '../../api/audit-query.ts';
 import { PATHS } from '../../api/paths.ts';
 import type { PromotionService } from '../promote/promotion-service.ts';
-import { type AuditSearch, MAX_AUDIT_PAGE } from '../store/audit-search.ts';
+import { type AuditSearch, MAX_AUDIT_PAGE } from '../store/audit-store.ts';
 import { csvHeader, csvLines, type ExportFormat, exportFileName, ndjsonLines } from './audit-export.ts';
 import { badRequest } from './errors.ts';
 import { toAuditEventView } from './promotion-view.ts';

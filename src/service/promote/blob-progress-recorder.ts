@@ -1,5 +1,5 @@
 /**
- * Keeps the per-blob progress of a running copy in the store (store/promotion-blobs.ts), so the
+ * Keeps the per-blob progress of a running copy in the store (store/promotion-blob-store.ts), so the
  * dashboard's detail view shows it after a reload or from another replica. The event stream carries
  * every update live; the store gets at most one write per `intervalMs` (default 2 s: a 10 GB copy
  * writes a few dozen times, not once per chunk) and the final state when the copy ends, however it ends.
@@ -9,7 +9,7 @@
  */
 import { safeError } from '../safe-error.ts';
 import type { Database } from '../store/database.ts';
-import { type BlobProgress, saveBlobProgress } from '../store/promotion-blobs.ts';
+import { type BlobProgress, saveBlobProgress } from '../store/promotion-blob-store.ts';
 import type { PromotionLogger } from './engine-context.ts';
 
 export const DEFAULT_BLOB_SAVE_INTERVAL_MS = 2000;

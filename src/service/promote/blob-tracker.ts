@@ -6,7 +6,7 @@
  * from zero, as the next `blob-progress` reports.
  */
 import type { CopyEvent } from '../../copy/events.ts';
-import type { BlobProgress, BlobState } from '../store/promotion-blobs.ts';
+import type { BlobProgress, BlobState } from '../store/promotion-blob-store.ts';
 
 interface Entry {
   readonly digest: string;

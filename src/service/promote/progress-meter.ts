@@ -1,5 +1,5 @@
 import type { CopyEvent } from '../../copy/events.ts';
-import type { BlobProgress } from '../store/promotion-blobs.ts';
+import type { BlobProgress } from '../store/promotion-blob-store.ts';
 import { BlobTracker } from './blob-tracker.ts';
 
 /** What one progress update says: bytes done over all blobs, and each blob's state. */

@@ -1,8 +1,8 @@
+import type { Approval } from '../store/approval-store.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
-import type { AuditPage, AuditSearch } from '../store/audit-search.ts';
+import type { AuditPage, AuditSearch } from '../store/audit-store.ts';
 import type { Promotion, PromotionKind, PromotionStatus } from '../store/promotion.ts';
-import type { BlobProgress } from '../store/promotion-blobs.ts';
-import type { Approval } from '../store/promotion-store.ts';
+import type { BlobProgress } from '../store/promotion-blob-store.ts';
 import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
 import type { TriggerKind } from './promotion-request.ts';
 import type { ResolvedRequest } from './resolve-request.ts';
@@ -24,7 +24,7 @@ export interface AcceptResult {
   readonly replayed?: boolean | undefined;
 }
 
-/** Filters of the promotion list, ANDed (store/promotion-store.ts listPromotions). */
+/** Filters of the promotion list, ANDed (store/promotion-query.ts listPromotions). */
 export interface PromotionQuery {
   readonly repository?: string | undefined;
   readonly environment?: string | undefined;
@@ -81,7 +81,7 @@ export interface PromotionService {
   get(id: string): Promise<{ promotion: Promotion; timeline: AuditEvent[] } | undefined>;
   /** Per-blob progress of the promotion's last copy as last recorded, in plan order. */
   blobs(id: string): Promise<BlobProgress[]>;
-  /** The audit trail of every promotion, newest first (store/audit-search.ts). */
+  /** The audit trail of every promotion, newest first (store/audit-store.ts). */
   searchAudit(search: AuditSearch): Promise<AuditPage>;
   list(query: PromotionQuery): Promise<{ promotions: Promotion[]; nextCursor: string | undefined }>;
   /** The approvers' decisions on each of `ids`, oldest first (ids without any are absent). */

@@ -9,7 +9,7 @@
  */
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
-import type { BlobProgress } from '../store/promotion-blobs.ts';
+import type { BlobProgress } from '../store/promotion-blob-store.ts';
 import type { PromotionUpdate } from './promotion-service.ts';
 
 /** Below PostgreSQL's 8000-byte NOTIFY limit, with room for the envelope. */

@@ -4,10 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
-import { searchAudit } from './audit-search.ts';
+import { appendAudits, searchAudit } from './audit-store.ts';
 import type { Database } from './database.ts';
-import { listBlobProgress, saveBlobProgress } from './promotion-blobs.ts';
-import { appendAudits, insertPromotion } from './promotion-store.ts';
+import type { NewPromotion } from './promotion.ts';
+import { listBlobProgress, saveBlobProgress } from './promotion-blob-store.ts';
+import { insertPromotion } from './promotion-insert.ts';
+import { listPromotions } from './promotion-query.ts';
+import { transition } from './promotion-transition.ts';
 import { newPromotion } from './store.suite.ts';
 import { MIGRATED, type TestBackend } from './test-backends.ts';
 
@@ -73,6 +76,49 @@ export function dashboardReadsSuite(backend: TestBackend): void {
         searchAudit(db, { cursor: Buffer.from('p:3').toString('base64url') }),
         /invalid cursor/,
       );
+    });
+
+    test('promotions are filtered by several statuses, trigger, kind, requester text and tag/digest text', async (t) => {
+      const db = await fresh(t);
+      const add = async (seed: string, tag: string, changes: Partial<NewPromotion> = {}) =>
+        (await insertPromotion(db, { ...newPromotion({ seed, tag }), ...changes })).promotion;
+      const a = await add('a', 'v1.2.0', { requestedBy: 'alice@example.com (oidc)' });
+      const b = await add('b', '3f786850e387', {
+        triggerKind: 'standard-webhook',
+        requestedBy: 'standard-webhooks#1',
+      });
+      const c = await add('c', 'V1.3.0-RC1', { triggerKind: 'harbor', requestedBy: 'robot$ci' });
+      const d = await add('d', 'v2', { kind: 'rerun', rerunOf: a.id, requestedBy: 'Alice' });
+      await transition(db, a.id, ['queued'], 'cancelled');
+      await transition(db, c.id, ['queued'], 'running');
+      await transition(db, c.id, ['running'], 'failed', { reason: 'boom' });
+      const ids = async (filter: Parameters<typeof listPromotions>[1]) => {
+        const names = new Map([a, b, c, d].map((p, i) => [p.id, 'abcd'[i]]));
+        return (await listPromotions(db, filter)).promotions.map((p) => names.get(p.id)).join('');
+      };
+      assert.equal(await ids({}), 'dcba');
+      assert.equal(await ids({ status: ['failed', 'cancelled'] }), 'ca');
+      assert.equal(await ids({ status: ['queued'] }), 'db');
+      assert.equal(await ids({ trigger: 'standard-webhook' }), 'b');
+      assert.equal(await ids({ trigger: 'harbor', status: ['failed'] }), 'c');
+      assert.equal(await ids({ kind: 'rerun' }), 'd');
+      assert.equal(await ids({ requester: 'ALICE' }), 'da');
+      assert.equal(await ids({ requester: '$ci' }), 'c');
+      // Tag text, case-insensitively, in the source or destination tag …
+      assert.equal(await ids({ q: 'v1.' }), 'ca');
+      assert.equal(await ids({ q: 'rc1' }), 'c');
+      // … or the start of a digest, with or without its algorithm; not the middle of one.
+      const digest = b.source.digest;
+      assert.equal(await ids({ q: digest.slice(0, 20) }), 'b');
+      assert.equal(await ids({ q: digest.slice(7, 19).toUpperCase() }), 'b');
+      assert.equal(await ids({ q: digest.slice(30, 45) }), '');
+      // A git SHA finds the tag that is one.
+      assert.equal(await ids({ q: '3f7868' }), 'b');
+      assert.equal(await ids({ q: '%' }), '', '% is text, not a wildcard');
+      const page = await listPromotions(db, { requester: 'a', limit: 1 });
+      assert.equal(page.promotions.length, 1);
+      assert.equal(await ids({ requester: 'a' }), 'dba');
+      assert.equal(await ids({ requester: 'a', cursor: page.nextCursor }), 'ba', 'the next page goes on');
     });
 
     test('blob progress is saved whole, overwritten by later saves, and read back in plan order', async (t) => {
