@@ -7,7 +7,7 @@
  *   kind        event kind, exactly (`accepted`, `approved`, `failed`, …)
  *   since       ISO 8601 time: at or after it
  *   until       ISO 8601 time: strictly before it
- *   q           case-insensitive text in the actor, kind, outcome, digest or detail
+ *   q           case-insensitive text in the promotion id, actor, kind, outcome, digest or detail
  *   limit       page size, 1-500, default 50 (not with `format`)
  *   cursor      `nextCursor` of the previous page (not with `format`)
  *   format      `json` (default: one page), `csv` or `ndjson` (every matching event, as a download)
@@ -67,7 +67,9 @@ export const auditQuerySchema = z.strictObject({
     .meta({ description: 'Only events strictly before this time (ISO 8601).' })
     .optional(),
   q: textFilterSchema
-    .meta({ description: 'Case-insensitive text in the actor, kind, outcome, digest or detail.' })
+    .meta({
+      description: 'Case-insensitive text in the promotion id, actor, kind, outcome, digest or detail.',
+    })
     .optional(),
   limit: pageLimitSchema.optional(),
   cursor: cursorSchema.optional(),

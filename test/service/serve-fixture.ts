@@ -107,9 +107,17 @@ export interface EventStream {
 }
 
 /** Opens `GET /api/v1/promotions/:id/events` and collects its events until the server ends it. */
-export async function openEventStream(baseUrl: string, id: string, token: string): Promise<EventStream> {
+export function openEventStream(baseUrl: string, id: string, token: string): Promise<EventStream> {
+  return openStreamAt(baseUrl, `/api/v1/promotions/${id}/events`, token);
+}
+
+/**
+ * Opens the event stream at `path` (`/api/v1/events`, `/api/v1/promotions/:id/events`) and collects its
+ * events until the server ends it or `close` is called; resolves once the response headers arrived.
+ */
+export async function openStreamAt(baseUrl: string, path: string, token: string): Promise<EventStream> {
   const abort = new AbortController();
-  const response = await fetch(`${baseUrl}/api/v1/promotions/${id}/events`, {
+  const response = await fetch(`${baseUrl}${path}`, {
     headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
     signal: abort.signal,
   });

@@ -8,7 +8,7 @@ import { StoreError, StoreErrorCode } from './store-error.ts';
  * Searched across promotions newest first with keyset pagination on `id` (searchAudit: the dashboard's
  * audit view and its CSV/NDJSON export): a page is `WHERE … AND id < cursor ORDER BY id DESC LIMIT n`,
  * so the thousandth page costs what the first does. Filters by promotion, actor and kind use the
- * (column, id) indexes of migrations 1 and 5; `q` looks for text in the actor, kind, outcome, digest and
+ * (column, id) indexes of migrations 1 and 5; `q` looks for text in the promotion id, actor, kind, outcome, digest and
  * detail, case-insensitively, by walking the newest-first order (no index can serve a substring; see
  * migrations/005-dashboard-filters.ts).
  */
@@ -106,7 +106,7 @@ export interface AuditSearch {
   readonly since?: Date | undefined;
   /** Strictly before. */
   readonly until?: Date | undefined;
-  /** Case-insensitive text in the actor, kind, outcome, digest or detail. */
+  /** Case-insensitive text in the promotion id, actor, kind, outcome, digest or detail. */
   readonly q?: string | undefined;
   /** 1…MAX_AUDIT_PAGE, default 50. */
   readonly limit?: number | undefined;
@@ -151,7 +151,7 @@ export async function searchAudit(db: Database, search: AuditSearch = {}): Promi
   if (search.q !== undefined) {
     // strpos rather than ILIKE: the text is searched for as is, `%` and `_` included.
     const q = param(search.q.toLowerCase());
-    const columns = ['actor', 'kind', 'outcome', 'digest', 'detail::text'];
+    const columns = ['promotion_id', 'actor', 'kind', 'outcome', 'digest', 'detail::text'];
     where.push(`(${columns.map((c) => `strpos(lower(${c}), ${q}) > 0`).join(' OR ')})`);
   }
   if (search.cursor !== undefined) where.push(`id < ${param(decodeCursor(search.cursor))}`);

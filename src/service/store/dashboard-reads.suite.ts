@@ -59,6 +59,7 @@ export function dashboardReadsSuite(backend: TestBackend): void {
       assert.deepEqual(await kinds({ q: '0%' }), ['approved:alice']);
       assert.deepEqual(await kinds({ q: 'ERROR' }), ['failed:ferry']);
       assert.deepEqual(await kinds({ q: 'nothing like it' }), []);
+      assert.deepEqual(await kinds({ q: two.id.toUpperCase() }), ['failed:ferry', 'accepted:jenkins']);
       assert.deepEqual(await kinds({ actor: 'jenkins', promotionId: two.id }), ['accepted:jenkins']);
 
       const seen: string[] = [];

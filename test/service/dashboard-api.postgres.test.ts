@@ -1,0 +1,3 @@
+import { defineDashboardApiSuite } from './dashboard-api.suite.ts';
+
+await defineDashboardApiSuite('postgresql');
