@@ -7,7 +7,10 @@
  *   kind        event kind, exactly (`accepted`, `approved`, `failed`, …)
  *   since       ISO 8601 time: at or after it
  *   until       ISO 8601 time: strictly before it
- *   q           case-insensitive text in the promotion id, actor, kind, outcome, digest or detail
+ *   q           case-insensitive text in the promotion id, actor, kind, outcome, digest or detail; each
+ *               call examines at most 20,000 events (newest first, among those the other filters
+ *               keep), so a page may hold fewer than `limit` events, even none, with a `nextCursor`
+ *               to search further back: a search over millions of events answers in bounded time
  *   limit       page size, 1-500, default 50 (not with `format`)
  *   cursor      `nextCursor` of the previous page (not with `format`)
  *   format      `json` (default: one page), `csv` or `ndjson` (every matching event, as a download)
@@ -68,7 +71,8 @@ export const auditQuerySchema = z.strictObject({
     .optional(),
   q: textFilterSchema
     .meta({
-      description: 'Case-insensitive text in the promotion id, actor, kind, outcome, digest or detail.',
+      description:
+        'Case-insensitive text in the promotion id, actor, kind, outcome, digest or detail. Each call examines at most 20,000 events (newest first, among those the other filters keep): a page may hold fewer than `limit` events, even none, while `nextCursor` is not null.',
     })
     .optional(),
   limit: pageLimitSchema.optional(),

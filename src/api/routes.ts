@@ -431,7 +431,7 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: 'searchAudit',
     summary: 'Search or export the audit trail, newest first',
     description:
-      "Needs an API token with role viewer (or more). Filters are combined (AND). Page with `limit` and `cursor`. With `format=csv` or `format=ndjson` every matching event is streamed as a download instead (`Content-Disposition: attachment`); CSV follows RFC 4180 with the columns id, at, promotionId, actor, kind, digest, outcome, bytes, detail (JSON), and a cell starting with `=`, `+`, `-`, `@`, tab or CR is prefixed with `'` so spreadsheets do not run it as a formula.",
+      "Needs an API token with role viewer (or more). Filters are combined (AND). Page with `limit` and `cursor`; with `q` a page may be short or even empty while `nextCursor` is not null (each call examines a bounded number of events). With `format=csv` or `format=ndjson` every matching event is streamed as a download instead (`Content-Disposition: attachment`); CSV follows RFC 4180 with the columns id, at, promotionId, actor, kind, digest, outcome, bytes, detail (JSON), and a cell starting with `=`, `+`, `-`, `@`, tab or CR is prefixed with `'` so spreadsheets do not run it as a formula.",
     tags: ['audit'],
     security: ['apiToken'],
     query: auditQuerySchema,

@@ -8,9 +8,9 @@ import { StoreError, StoreErrorCode } from './store-error.ts';
  * Searched across promotions newest first with keyset pagination on `id` (searchAudit: the dashboard's
  * audit view and its CSV/NDJSON export): a page is `WHERE … AND id < cursor ORDER BY id DESC LIMIT n`,
  * so the thousandth page costs what the first does. Filters by promotion, actor and kind use the
- * (column, id) indexes of migrations 1 and 5; `q` looks for text in the promotion id, actor, kind, outcome, digest and
- * detail, case-insensitively, by walking the newest-first order (no index can serve a substring; see
- * migrations/005-dashboard-filters.ts).
+ * (column, id) indexes of migrations 1 and 5; `q` looks for text in the promotion id, actor, kind,
+ * outcome, digest and detail, case-insensitively, in at most TEXT_SEARCH_WINDOW events per call (no
+ * index can serve a substring; see migrations/005-dashboard-filters.ts).
  */
 
 interface AuditRow {
@@ -135,7 +135,20 @@ function decodeCursor(cursor: string): number {
   return Number(match[1]);
 }
 
-export async function searchAudit(db: Database, search: AuditSearch = {}): Promise<AuditPage> {
+/**
+ * Events a text search (`q`) examines per call, newest first among those passing the other filters.
+ * A substring can use no index, so without a bound a search for something absent would read the whole
+ * table (seconds at a million events); with it every call answers in bounded time, and a page may hold
+ * fewer than `limit` events, even none, with a `nextCursor` to search further back.
+ */
+export const TEXT_SEARCH_WINDOW = 20_000;
+
+export async function searchAudit(
+  db: Database,
+  search: AuditSearch = {},
+  options: { textWindow?: number | undefined } = {},
+): Promise<AuditPage> {
+  const window = options.textWindow ?? TEXT_SEARCH_WINDOW;
   const limit = Math.min(Math.max(Math.trunc(search.limit ?? 50), 1), MAX_AUDIT_PAGE);
   const where: string[] = [];
   const params: unknown[] = [];
@@ -148,22 +161,42 @@ export async function searchAudit(db: Database, search: AuditSearch = {}): Promi
   if (search.kind !== undefined) where.push(`kind = ${param(search.kind)}`);
   if (search.since !== undefined) where.push(`at >= ${param(search.since)}`);
   if (search.until !== undefined) where.push(`at < ${param(search.until)}`);
-  if (search.q !== undefined) {
-    // strpos rather than ILIKE: the text is searched for as is, `%` and `_` included.
-    const q = param(search.q.toLowerCase());
-    const columns = ['promotion_id', 'actor', 'kind', 'outcome', 'digest', 'detail::text'];
-    where.push(`(${columns.map((c) => `strpos(lower(${c}), ${q}) > 0`).join(' OR ')})`);
-  }
   if (search.cursor !== undefined) where.push(`id < ${param(decodeCursor(search.cursor))}`);
-  const { rows } = await db.query<AuditRow>(
-    `SELECT * FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY id DESC LIMIT ${param(limit + 1)}`,
+  const filters = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  if (search.q === undefined) {
+    const { rows } = await db.query<AuditRow>(
+      `SELECT * FROM audit_events ${filters} ORDER BY id DESC LIMIT ${param(limit + 1)}`,
+      params,
+    );
+    const page = rows.slice(0, limit).map(toAuditEvent);
+    const last = page[page.length - 1];
+    return { events: page, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : undefined };
+  }
+  // strpos rather than ILIKE: the text is searched for as is, `%` and `_` included.
+  const q = param(search.q.toLowerCase());
+  const columns = ['promotion_id', 'actor', 'kind', 'outcome', 'digest', 'detail::text'];
+  const matches = columns.map((c) => `strpos(lower(${c}), ${q}) > 0`).join(' OR ');
+  // One row at least (the window's extent), joined with the matches found in it.
+  const { rows } = await db.query<Partial<AuditRow> & { scan_floor: number | null; scan_count: number }>(
+    `WITH scanned AS MATERIALIZED (
+       SELECT * FROM audit_events ${filters} ORDER BY id DESC LIMIT ${param(window)}
+     ), extent AS (SELECT min(id) AS scan_floor, count(*)::int AS scan_count FROM scanned)
+     SELECT extent.scan_floor, extent.scan_count, found.*
+       FROM extent LEFT JOIN LATERAL (
+         SELECT * FROM scanned WHERE ${matches} ORDER BY id DESC LIMIT ${param(limit + 1)}
+       ) found ON true
+      ORDER BY found.id DESC`,
     params,
   );
-  const page = rows.slice(0, limit).map(toAuditEvent);
+  const found = rows.filter((row) => row.id !== null && row.id !== undefined) as AuditRow[];
+  const page = found.slice(0, limit).map(toAuditEvent);
   const last = page[page.length - 1];
-  return {
-    events: page,
-    nextCursor: rows.length > limit && last ? encodeCursor(last.id) : undefined,
-  };
+  const extent = rows[0];
+  let nextCursor: string | undefined;
+  if (found.length > limit && last) nextCursor = encodeCursor(last.id);
+  // The window was full: older events may match; the next call goes on below it.
+  else if (extent && extent.scan_count === window && extent.scan_floor !== null) {
+    nextCursor = encodeCursor(extent.scan_floor);
+  }
+  return { events: page, nextCursor };
 }

@@ -79,6 +79,44 @@ export function dashboardReadsSuite(backend: TestBackend): void {
       );
     });
 
+    test('a text search examines a bounded window per call, and the cursor goes on below it', async (t) => {
+      const db = await fresh(t);
+      const { promotion } = await insertPromotion(db, newPromotion({ seed: 'window' }));
+      await appendAudits(
+        db,
+        ['needle 1', 'hay', 'hay', 'hay', 'needle 2', 'needle 3', 'hay'].map((comment, i) => ({
+          promotionId: i === 6 ? null : promotion.id,
+          actor: 'ferry',
+          kind: 'note',
+          detail: { comment },
+        })),
+      );
+      const calls: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await searchAudit(db, { q: 'NEEDLE', limit: 1, cursor }, { textWindow: 2 });
+        calls.push(page.events.map((e) => String(e.detail.comment)));
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      // Newest first, two events looked at per call: [hay, needle 3] [needle 2, hay] [hay, hay] [needle 1].
+      assert.deepEqual(calls, [['needle 3'], ['needle 2'], [], ['needle 1']]);
+      // More matches than the page takes: the cursor follows the page, as without q.
+      const two = await searchAudit(db, { q: 'needle', limit: 1 }, { textWindow: 5 });
+      assert.deepEqual(
+        two.events.map((e) => e.detail.comment),
+        ['needle 3'],
+      );
+      const rest = await searchAudit(db, { q: 'needle', cursor: two.nextCursor }, { textWindow: 5 });
+      assert.deepEqual(
+        rest.events.map((e) => e.detail.comment),
+        ['needle 2', 'needle 1'],
+      );
+      // Other filters narrow what the window holds (only this promotion's six events).
+      const narrowed = await searchAudit(db, { q: 'needle', promotionId: promotion.id }, { textWindow: 7 });
+      assert.equal(narrowed.events.length, 3);
+      assert.equal(narrowed.nextCursor, undefined, 'the window was not full: nothing older');
+    });
+
     test('promotions are filtered by several statuses, trigger, kind, requester text and tag/digest text', async (t) => {
       const db = await fresh(t);
       const add = async (seed: string, tag: string, changes: Partial<NewPromotion> = {}) =>
