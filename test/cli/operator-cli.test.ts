@@ -219,6 +219,31 @@ describe('ferry promotions', () => {
       promotionPageSchema.parse(JSON.parse(byTag.stdout)).promotions.map((p) => p.id),
       [first.id],
     );
+    const filtered = await ferry(
+      [
+        'promotions',
+        'list',
+        '--status',
+        'failed',
+        '--status',
+        'succeeded',
+        '--trigger',
+        'api',
+        '--kind',
+        'promotion',
+        '--requester',
+        'CI',
+        '--search',
+        'ABC12',
+        '--json',
+      ],
+      'viewer',
+    );
+    assert.equal(filtered.code, 0, filtered.stderr);
+    assert.deepEqual(
+      promotionPageSchema.parse(JSON.parse(filtered.stdout)).promotions.map((p) => p.id),
+      [first.id],
+    );
     const none = await ferry(['promotions', 'list', '--tag', 'abc0000'], 'viewer');
     assert.equal(none.code, 0, none.stderr);
     assert.equal(none.stdout, '');
@@ -294,6 +319,14 @@ describe('ferry promotions', () => {
     const before = await listAll();
     const cases: [readonly string[], TokenName | null, NodeJS.ProcessEnv, RegExp][] = [
       [['promotions', 'list', '--status', 'nope'], 'viewer', {}, /--status "nope" is invalid/],
+      [
+        ['promotions', 'list', '--status', 'failed', '--status', 'nope'],
+        'viewer',
+        {},
+        /--status "failed, nope" is invalid: Invalid option/,
+      ],
+      [['promotions', 'list', '--trigger', 'jenkins'], 'viewer', {}, /--trigger "jenkins" is invalid/],
+      [['promotions', 'list', '--search', ''], 'viewer', {}, /--search "" is invalid/],
       [['promotions', 'list', '--limit', '0'], 'viewer', {}, /--limit "0" is invalid/],
       [['promotions', 'list', '--digest', 'sha256:xyz'], 'viewer', {}, /--digest "sha256:xyz" is invalid/],
       [['promotions', 'show', 'ab'], 'viewer', {}, /ID "ab" is too short/],

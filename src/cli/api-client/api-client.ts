@@ -24,7 +24,8 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETU
 /** Reads retry twice (0.25-1.5 s), enough for a rolling restart's blip; an operator is waiting. */
 const READ_RETRY = { times: 2, backoff: { baseMs: 500, maxMs: 2_000, maxRetryAfterMs: 5_000 } };
 
-export type Query = Readonly<Record<string, string | number | undefined>>;
+/** Query parameters; an array is one `name=value` per element (a repeatable parameter: `status`). */
+export type Query = Readonly<Record<string, string | number | readonly string[] | undefined>>;
 
 export interface ApiClientOptions {
   readonly http: ApiHttp;
@@ -46,8 +47,11 @@ function errorBody(json: unknown): { code: string; message: string } | undefined
 
 function withQuery(path: string, query: Query | undefined): string {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {}))
-    if (value !== undefined) params.set(name, String(value));
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const element of value) params.append(name, element);
+    else params.set(name, String(value));
+  }
   const text = params.toString();
   return text === '' ? path : `${path}?${text}`;
 }

@@ -27,13 +27,21 @@ export function registerPromotions(program: Command, io: CliIo, result: CommandR
     promotions
       .command('list')
       .description('List promotions, newest first (one page; --cursor for the next)')
-      .option('--status <status>', 'only this status, e.g. awaiting_approval, failed')
+      .option(
+        '--status <status>',
+        'only this status, e.g. awaiting_approval, failed; repeat it for several (any of them)',
+        (value: string, previous: string[] = []) => [...previous, value],
+      )
       .option('--rule <name>', 'only promotions of this rule')
       .option('--repository <repository>', 'source or destination repository, e.g. team-a/app')
       .option('--environment <name>', 'source or destination environment')
       .option('--tag <tag>', 'source or destination tag')
       .option('--digest <digest>', 'source or result digest (sha256:…)')
       .option('--requested-by <name>', 'API token, webhook (standard-webhooks#1) or registry user that asked')
+      .option('--requester <text>', 'text in who asked, ignoring case (alice finds alice@example.com (oidc))')
+      .option('--trigger <kind>', 'trigger that asked: api, standard-webhook, github, openshift, distribution, harbor')
+      .option('--kind <kind>', 'promotion, rerun or rollback')
+      .option('--search <text>', 'text in the source or destination tag, or the start of a digest')
       .option('--created-after <time>', 'created at or after this ISO 8601 time, e.g. 2026-12-01T00:00:00Z')
       .option('--created-before <time>', 'created before this ISO 8601 time')
       .option('--limit <n>', 'page size, 1-500 (default 50)')

@@ -128,3 +128,27 @@ describe('GET /api/v1/audit', () => {
     assert.ok(lines.every((line) => JSON.parse(line).promotionId === PROMOTION));
   });
 });
+
+test('an export the store fails half-way is cut off, not ended: the client sees an incomplete download', async () => {
+  const served = await buildTestApp();
+  served.service.auditEvents = events(2500);
+  const real = served.service.searchAudit.bind(served.service);
+  let calls = 0;
+  served.service.searchAudit = async (search) => {
+    calls++;
+    if (calls === 2) throw new Error('connection to the database lost');
+    return real(search);
+  };
+  await served.app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const { port } = served.app.server.address() as { port: number };
+    const response = await fetch(`http://127.0.0.1:${port}/api/v1/audit?format=ndjson`, {
+      headers: bearer(TOKENS.viewer),
+    });
+    assert.equal(response.status, 200, 'the first page was already on its way');
+    await assert.rejects(response.text(), /terminated|aborted|closed/i);
+    assert.ok(served.logs.some((line) => line.includes('audit export failed half-way')));
+  } finally {
+    await served.app.close();
+  }
+});
