@@ -12,7 +12,7 @@
  * stdout as a Markdown table (docs/api.md quotes a run).
  */
 import { parseArgs } from 'node:util';
-import { searchAudit, type AuditSearch } from '../src/service/store/audit-store.ts';
+import { type AuditSearch, searchAudit } from '../src/service/store/audit-store.ts';
 import type { Database } from '../src/service/store/database.ts';
 import { migrate } from '../src/service/store/migrate.ts';
 import { PgDatabase } from '../src/service/store/pg-database.ts';

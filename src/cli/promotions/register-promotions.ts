@@ -39,7 +39,10 @@ export function registerPromotions(program: Command, io: CliIo, result: CommandR
       .option('--digest <digest>', 'source or result digest (sha256:…)')
       .option('--requested-by <name>', 'API token, webhook (standard-webhooks#1) or registry user that asked')
       .option('--requester <text>', 'text in who asked, ignoring case (alice finds alice@example.com (oidc))')
-      .option('--trigger <kind>', 'trigger that asked: api, standard-webhook, github, openshift, distribution, harbor')
+      .option(
+        '--trigger <kind>',
+        'trigger that asked: api, standard-webhook, github, openshift, distribution, harbor',
+      )
       .option('--kind <kind>', 'promotion, rerun or rollback')
       .option('--search <text>', 'text in the source or destination tag, or the start of a digest')
       .option('--created-after <time>', 'created at or after this ISO 8601 time, e.g. 2026-12-01T00:00:00Z')

@@ -15,10 +15,9 @@ import { newPromotion } from './store.suite.ts';
 import { MIGRATED, type TestBackend } from './test-backends.ts';
 
 export function dashboardReadsSuite(backend: TestBackend): void {
-  async function fresh(t: TestContext): Promise<Database> {
-    const { db } = await backend.fresh(MIGRATED);
-    t.after(() => db.close());
-    return db;
+  /** The file's shared database, emptied (store tests whose subject is not opening or migrating). */
+  async function fresh(_t: TestContext): Promise<Database> {
+    return backend.reusable(MIGRATED);
   }
 
   describe(`dashboard reads on ${backend.name}`, () => {
