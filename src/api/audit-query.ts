@@ -8,7 +8,7 @@
  *   since       ISO 8601 time: at or after it
  *   until       ISO 8601 time: strictly before it
  *   q           case-insensitive text in the promotion id, actor, kind, outcome, digest or detail; each
- *               call examines at most 20,000 events (newest first, among those the other filters
+ *               call examines at most 10,000 events (newest first, among those the other filters
  *               keep), so a page may hold fewer than `limit` events, even none, with a `nextCursor`
  *               to search further back: a search over millions of events answers in bounded time
  *   limit       page size, 1-500, default 50 (not with `format`)
@@ -29,6 +29,12 @@ import { timestampSchema } from './timestamp.ts';
 
 export const AUDIT_EXPORT_FORMATS = ['json', 'csv', 'ndjson'] as const;
 export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
+
+/**
+ * Events one text search (`q`) examines per call: no index serves a substring, so the bound is what
+ * keeps a search answering in bounded time however long the trail is (store/audit-store.ts).
+ */
+export const AUDIT_TEXT_SEARCH_WINDOW = 10_000;
 
 /** Columns of the CSV export, in order (also its header line). */
 export const AUDIT_CSV_COLUMNS = [
@@ -71,8 +77,7 @@ export const auditQuerySchema = z.strictObject({
     .optional(),
   q: textFilterSchema
     .meta({
-      description:
-        'Case-insensitive text in the promotion id, actor, kind, outcome, digest or detail. Each call examines at most 20,000 events (newest first, among those the other filters keep): a page may hold fewer than `limit` events, even none, while `nextCursor` is not null.',
+      description: `Case-insensitive text in the promotion id, actor, kind, outcome, digest or detail. Each call examines at most ${AUDIT_TEXT_SEARCH_WINDOW.toLocaleString('en')} events (newest first, among those the other filters keep): a page may hold fewer than \`limit\` events, even none, while \`nextCursor\` is not null.`,
     })
     .optional(),
   limit: pageLimitSchema.optional(),

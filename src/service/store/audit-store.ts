@@ -1,3 +1,4 @@
+import { AUDIT_TEXT_SEARCH_WINDOW } from '../../api/audit-query.ts';
 import type { AuditEvent, NewAuditEvent } from './audit-event.ts';
 import type { Database } from './database.ts';
 import { StoreError, StoreErrorCode } from './store-error.ts';
@@ -141,7 +142,7 @@ function decodeCursor(cursor: string): number {
  * table (seconds at a million events); with it every call answers in bounded time, and a page may hold
  * fewer than `limit` events, even none, with a `nextCursor` to search further back.
  */
-export const TEXT_SEARCH_WINDOW = 20_000;
+export const TEXT_SEARCH_WINDOW = AUDIT_TEXT_SEARCH_WINDOW;
 
 export async function searchAudit(
   db: Database,
