@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildOpenApiDocument } from './openapi.ts';
+import { buildOpenApiDocument, type JsonSchema } from './openapi.ts';
 import { NAMED_SCHEMAS, ROUTES } from './routes.ts';
 
 const doc = buildOpenApiDocument({ version: '1.2.3' });
@@ -91,4 +91,42 @@ test('query parameters come from the query schema, each optional one not require
   assert.equal(at(limit, 'required'), false);
   assert.deepEqual([at(limit, 'schema', 'minimum'), at(limit, 'schema', 'maximum')], [1, 500]);
   assert.match(String(at(limit, 'description')), /Page size/);
+});
+
+test('the dashboard reads: status repeatable, the audit export’s media types, event data shapes as components', () => {
+  const status = doc.paths['/api/v1/promotions']?.get?.parameters?.find((p) => p.name === 'status');
+  const alternatives = at(status, 'schema', 'anyOf') as JsonSchema[];
+  assert.equal(alternatives.length, 2);
+  assert.equal(at(alternatives[1], 'type'), 'array');
+  const audit = doc.paths['/api/v1/audit']?.get;
+  assert.deepEqual(Object.keys(at(audit, 'responses', '200', 'content') as object), [
+    'application/json',
+    'text/csv',
+    'application/x-ndjson',
+  ]);
+  assert.ok(at(audit, 'responses', '200', 'headers', 'content-disposition'));
+  assert.deepEqual(
+    (audit?.parameters ?? []).map((p) => p.name),
+    ['promotion', 'actor', 'kind', 'since', 'until', 'q', 'limit', 'cursor', 'format'],
+  );
+  assert.equal(
+    at(doc.paths['/api/v1/events'], 'get', 'responses', '200', 'content', 'text/event-stream') !== undefined,
+    true,
+  );
+  const schemas = doc.components.schemas;
+  assert.deepEqual(at(schemas, 'BlobProgress', 'properties', 'state', 'enum'), [
+    'pending',
+    'copying',
+    'copied',
+    'mounted',
+    'skipped',
+  ]);
+  assert.deepEqual(at(schemas, 'PromotionProgress', 'properties', 'blobs', 'items'), {
+    $ref: '#/components/schemas/BlobProgress',
+  });
+  assert.ok((at(schemas, 'PromotionWithTimeline', 'required') as string[]).includes('blobs'));
+  assert.deepEqual(
+    at(schemas, 'Rule', 'properties', 'signature', 'properties', 'publicKeys', 'type'),
+    'array',
+  );
 });
