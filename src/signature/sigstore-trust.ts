@@ -1,0 +1,44 @@
+/**
+ * The trust anchors for Sigstore verification, read from a `trusted_root.json` (sigstore
+ * protobuf-specs `dev.sigstore.trustedroot.v1.TrustedRoot`: Fulcio CAs, Rekor and CT log keys, TSAs,
+ * each with a validity window). ferry never fetches it over TUF at run time: the operator ships the
+ * file (e.g. `cosign trusted-root create`, or the public-good root from sigstore/root-signing), so a
+ * gate decision depends only on files ferry was configured with.
+ *
+ * The conversion into @sigstore/verify's TrustMaterial (parsing certificates and keys) is done once
+ * per gate run, not per bundle.
+ */
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { type TrustMaterial, toTrustMaterial } from '@sigstore/verify';
+
+const TRUSTED_ROOT_MEDIA_TYPE_PREFIX = 'application/vnd.dev.sigstore.trustedroot';
+
+export type TrustParse =
+  | { readonly ok: true; readonly material: TrustMaterial }
+  | { readonly ok: false; readonly reason: string };
+
+/** Parses trusted_root.json bytes; a wrong file is refused with why, never half-used. */
+export function parseTrustedRoot(bytes: Uint8Array): TrustParse {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { ok: false, reason: 'not a JSON object' };
+  }
+  const mediaType = (json as { mediaType?: unknown }).mediaType;
+  if (typeof mediaType !== 'string' || !mediaType.startsWith(TRUSTED_ROOT_MEDIA_TYPE_PREFIX)) {
+    return { ok: false, reason: `mediaType ${JSON.stringify(mediaType)} is not a Sigstore trusted root` };
+  }
+  try {
+    const root = TrustedRoot.fromJSON(json);
+    if (root.tlogs.length === 0 && root.certificateAuthorities.length === 0) {
+      return { ok: false, reason: 'it lists neither transparency logs nor certificate authorities' };
+    }
+    return { ok: true, material: toTrustMaterial(root) };
+  } catch (err) {
+    return { ok: false, reason: `unusable: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
