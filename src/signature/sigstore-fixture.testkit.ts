@@ -12,7 +12,7 @@
  *   the bundle in (cosign specs/BUNDLE_SPEC.md), for pushing to a registry.
  */
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SerializedBundle } from '@sigstore/bundle';
 import { bundleToJSON } from '@sigstore/bundle';
@@ -241,4 +241,53 @@ export function bundleReferrer(
       { digest: sha256Digest(bundleBytes), bytes: bundleBytes, mediaType: BUNDLE_V03_MEDIA_TYPE },
     ],
   };
+}
+
+/**
+ * Logs a classic cosign signature in the services' Rekor as cosign does (a `hashedrekord` entry of the
+ * payload's SHA-256, the signature and the PEM key) and returns the `dev.sigstore.cosign/bundle`
+ * annotation cosign stores from Rekor's answer.
+ */
+export async function logClassicSignature(
+  services: SigstoreServices,
+  layer: { readonly payload: Uint8Array; readonly signature: string },
+  publicKey: KeyObject,
+): Promise<string> {
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
+  const proposed = {
+    apiVersion: '0.0.1',
+    kind: 'hashedrekord',
+    spec: {
+      data: {
+        hash: { algorithm: 'sha256', value: createHash('sha256').update(layer.payload).digest('hex') },
+      },
+      signature: { content: layer.signature, publicKey: { content: Buffer.from(pem).toString('base64') } },
+    },
+  };
+  const res = await fetch(`${services.url}/api/v1/log/entries`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(proposed),
+  });
+  if (res.status !== 201) throw new Error(`mock Rekor answered ${res.status}: ${await res.text()}`);
+  const entries = (await res.json()) as Record<
+    string,
+    {
+      body: string;
+      integratedTime: number;
+      logIndex: number;
+      logID: string;
+      verification: { signedEntryTimestamp: string };
+    }
+  >;
+  const entry = Object.values(entries)[0]!;
+  return JSON.stringify({
+    SignedEntryTimestamp: entry.verification.signedEntryTimestamp,
+    Payload: {
+      body: entry.body,
+      integratedTime: entry.integratedTime,
+      logIndex: entry.logIndex,
+      logID: entry.logID,
+    },
+  });
 }

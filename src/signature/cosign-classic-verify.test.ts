@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { test } from 'node:test';
-import { COSIGN_SIGNATURE_TYPE } from '../../signature/cosign-classic.ts';
-import { memoryFiles } from '../config/config-fixture.ts';
-import { loadPublicKeys, type SignatureLayer, verifyCosignSignatures } from './signature-policy.ts';
+import { after, before, test } from 'node:test';
+import { COSIGN_SIGNATURE_TYPE } from './cosign-classic.ts';
+import { type ClassicSignature, verifyCosignSignatures } from './cosign-classic-verify.ts';
+import {
+  logClassicSignature,
+  type SigstoreServices,
+  startSigstoreServices,
+} from './sigstore-fixture.testkit.ts';
+import { parseTrustedRoot } from './sigstore-trust.ts';
 
 const digestOf = (seed: string) => `sha256:${createHash('sha256').update(seed).digest('hex')}`;
 const DIGEST = digestOf('image');
@@ -26,7 +31,7 @@ function payloadFor(digest: string, type = COSIGN_SIGNATURE_TYPE): Buffer {
 }
 
 /** What `cosign sign --key` stores: the base64 DER ECDSA signature over the payload bytes. */
-function signed(privateKey: KeyObject, payload: Buffer): SignatureLayer {
+function signed(privateKey: KeyObject, payload: Buffer): ClassicSignature {
   return {
     payload,
     signature: sign('sha256', payload, { key: privateKey, dsaEncoding: 'der' }).toString('base64'),
@@ -123,23 +128,66 @@ test('no layers or no usable keys: not verified, with a reason', () => {
   assert.match(!noKeys.verified ? noKeys.reason : '', /no usable public key/);
 });
 
-test('loadPublicKeys keeps P-256 keys index-aligned and names unusable files', async () => {
-  const p256 = keyPair().publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
-    .publicKey.export({ type: 'spki', format: 'pem' })
-    .toString();
-  const files = memoryFiles({ '/keys/a.pub': p256, '/keys/rsa.pub': rsa, '/keys/junk.pub': 'hello' });
-  const { keys, problems } = await loadPublicKeys(
-    ['/keys/missing.pub', '/keys/a.pub', '/keys/rsa.pub', '/keys/junk.pub'],
-    files.readFile,
-  );
-  assert.deepEqual(
-    keys.map((k) => k !== undefined),
-    [false, true, false, false],
-  );
-  assert.equal(problems.length, 3);
-  assert.match(problems[0]!, /missing\.pub: file does not exist/);
-  assert.match(problems[1]!, /rsa\.pub is unusable: not an ECDSA P-256 key/);
-  assert.match(problems[2]!, /junk\.pub is unusable: not a PEM public key/);
-  assert.ok(!problems.join('\n').includes('hello'), 'file content never appears in a problem');
+let services: SigstoreServices;
+before(async () => {
+  services = await startSigstoreServices();
+});
+after(() => services.close());
+
+function logTrust(root: Record<string, unknown>) {
+  const parsed = parseTrustedRoot(Buffer.from(JSON.stringify(root)));
+  assert.ok(parsed.ok);
+  return parsed.material;
+}
+
+test('with the transparency log required, a signature logged in Rekor verifies and names its entry', async () => {
+  const k = keyPair();
+  const layer = signed(k.privateKey, payloadFor(DIGEST));
+  const rekorBundle = await logClassicSignature(services, layer, k.publicKey);
+  const verdict = verifyCosignSignatures({
+    digest: DIGEST,
+    layers: [{ ...layer, rekorBundle }],
+    publicKeys: [k.publicKey],
+    logTrust: logTrust(services.trustedRoot),
+  });
+  assert.ok(verdict.verified, verdict.verified ? '' : verdict.reason);
+  assert.match(verdict.logIndex ?? '', /^\d+$/);
+});
+
+test('with the transparency log required: unlogged, logged elsewhere, or an entry of another signature are refused', async () => {
+  const k = keyPair();
+  const layer = signed(k.privateKey, payloadFor(DIGEST));
+  const trust = logTrust(services.trustedRoot);
+  const unlogged = verifyCosignSignatures({
+    digest: DIGEST,
+    layers: [layer],
+    publicKeys: [k.publicKey],
+    logTrust: trust,
+  });
+  assert.match(unlogged.verified ? '' : unlogged.reason, /carries no transparency-log entry/);
+
+  const other = await startSigstoreServices();
+  try {
+    const elsewhere = await logClassicSignature(other, layer, k.publicKey);
+    const v = verifyCosignSignatures({
+      digest: DIGEST,
+      layers: [{ ...layer, rekorBundle: elsewhere }],
+      publicKeys: [k.publicKey],
+      logTrust: trust,
+    });
+    assert.match(v.verified ? '' : v.reason, /transparency-log entry does not verify/);
+  } finally {
+    await other.close();
+  }
+
+  // A genuine entry, but for another signature of the same key: the entry body must match this one.
+  const another = signed(k.privateKey, payloadFor(digestOf('another image')));
+  const borrowed = await logClassicSignature(services, another, k.publicKey);
+  const b = verifyCosignSignatures({
+    digest: DIGEST,
+    layers: [{ ...layer, rekorBundle: borrowed }],
+    publicKeys: [k.publicKey],
+    logTrust: trust,
+  });
+  assert.match(b.verified ? '' : b.reason, /transparency-log entry does not verify/);
 });
