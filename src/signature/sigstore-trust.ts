@@ -17,27 +17,57 @@ export type TrustParse =
   | { readonly ok: true; readonly material: TrustMaterial }
   | { readonly ok: false; readonly reason: string };
 
-/** Parses trusted_root.json bytes; a wrong file is refused with why, never half-used. */
+/**
+ * Parses trusted_root.json bytes, or the JSON Lines form `gh attestation trusted-root` prints (one
+ * trusted root per line, e.g. Sigstore's public-good instance and GitHub's): their anchors are merged.
+ * A wrong file is refused with why, never half-used.
+ */
 export function parseTrustedRoot(bytes: Uint8Array): TrustParse {
-  let json: unknown;
+  const text = Buffer.from(bytes).toString('utf8');
+  let documents: unknown[];
   try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    documents = [JSON.parse(text)];
   } catch {
-    return { ok: false, reason: 'not JSON' };
+    try {
+      documents = text
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as unknown);
+    } catch {
+      return { ok: false, reason: 'not JSON' };
+    }
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return { ok: false, reason: 'not a JSON object' };
+  if (documents.length === 0) return { ok: false, reason: 'empty' };
+  const roots: TrustedRoot[] = [];
+  for (const json of documents) {
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+      return { ok: false, reason: 'not a JSON object' };
+    }
+    const mediaType = (json as { mediaType?: unknown }).mediaType;
+    if (typeof mediaType !== 'string' || !mediaType.startsWith(TRUSTED_ROOT_MEDIA_TYPE_PREFIX)) {
+      return { ok: false, reason: `mediaType ${JSON.stringify(mediaType)} is not a Sigstore trusted root` };
+    }
+    try {
+      roots.push(TrustedRoot.fromJSON(json));
+    } catch (err) {
+      return { ok: false, reason: `unusable: ${err instanceof Error ? err.message : String(err)}` };
+    }
   }
-  const mediaType = (json as { mediaType?: unknown }).mediaType;
-  if (typeof mediaType !== 'string' || !mediaType.startsWith(TRUSTED_ROOT_MEDIA_TYPE_PREFIX)) {
-    return { ok: false, reason: `mediaType ${JSON.stringify(mediaType)} is not a Sigstore trusted root` };
+  const merged: TrustedRoot = {
+    mediaType: roots[0]!.mediaType,
+    tlogs: roots.flatMap((r) => r.tlogs),
+    certificateAuthorities: roots.flatMap((r) => r.certificateAuthorities),
+    ctlogs: roots.flatMap((r) => r.ctlogs),
+    timestampAuthorities: roots.flatMap((r) => r.timestampAuthorities),
+  };
+  if (merged.tlogs.length === 0 && merged.certificateAuthorities.length === 0) {
+    return {
+      ok: false,
+      reason: 'a trusted root listing neither transparency logs nor certificate authorities',
+    };
   }
   try {
-    const root = TrustedRoot.fromJSON(json);
-    if (root.tlogs.length === 0 && root.certificateAuthorities.length === 0) {
-      return { ok: false, reason: 'it lists neither transparency logs nor certificate authorities' };
-    }
-    return { ok: true, material: toTrustMaterial(root) };
+    return { ok: true, material: toTrustMaterial(merged) };
   } catch (err) {
     return { ok: false, reason: `unusable: ${err instanceof Error ? err.message : String(err)}` };
   }
