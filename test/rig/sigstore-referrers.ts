@@ -29,7 +29,7 @@ export async function pushBundleReferrer(
     await putManifest(session, repo, referrer.digest, MEDIA_TYPES.ociManifest, referrer.bytes);
     const tag = subject.digest.replace(':', '-');
     const current = await getManifest(target, repo, tag);
-    const index =
+    const index: { manifests: unknown[]; [key: string]: unknown } =
       current.status === 200
         ? (JSON.parse(current.bytes.toString('utf8')) as { manifests: unknown[] })
         : { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: [] };

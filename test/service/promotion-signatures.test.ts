@@ -58,7 +58,10 @@ await writeFile(
   `${JSON.stringify(sigstore.trustedRoot)}\n${JSON.stringify(backdated.trustedRoot)}\n`,
 );
 const identities = [
-  { issuer: GITHUB, subjectRegExp: '^https://github\\.com/acme/[^/]+/\\.github/workflows/release\\.yml@refs/tags/v.*$' },
+  {
+    issuer: GITHUB,
+    subjectRegExp: '^https://github\\.com/acme/[^/]+/\\.github/workflows/release\\.yml@refs/tags/v.*$',
+  },
 ];
 
 const { path: configPath, tokens } = await writeServeConfig({
@@ -141,7 +144,11 @@ async function pushSource(repository: string) {
   await pushImage(nonprod, repository, 'v1', image);
   return {
     digest: image.manifestDigest,
-    subject: { digest: image.manifestDigest, size: image.manifestBytes.byteLength, mediaType: image.mediaType },
+    subject: {
+      digest: image.manifestDigest,
+      size: image.manifestBytes.byteLength,
+      mediaType: image.mediaType,
+    },
   };
 }
 
@@ -158,7 +165,10 @@ async function attach(
   });
 }
 
-function keyless(digest: string, overrides: { issuer?: string; subject?: string; services?: SigstoreServices } = {}) {
+function keyless(
+  digest: string,
+  overrides: { issuer?: string; subject?: string; services?: SigstoreServices } = {},
+) {
   return signKeylessBundle({
     statement: cosignSignStatement(digest),
     services: overrides.services ?? sigstore,
@@ -190,7 +200,11 @@ describe('signature gate of ferry serve with cosign v3 bundles', () => {
 
   test('key-based bundle with a Rekor entry (cosign 3.0 fallback index): promoted, verdict in the timeline', async () => {
     const { digest, subject } = await pushSource('keyed/app');
-    const bundle = await signKeyBundle({ statement: cosignSignStatement(digest), privateKey: signer.privateKey, services: sigstore });
+    const bundle = await signKeyBundle({
+      statement: cosignSignStatement(digest),
+      privateKey: signer.privateKey,
+      services: sigstore,
+    });
     const referrer = await attach('keyed/app', subject, bundle, undefined, 'cosign-3.0');
     const done = await promote('keyed/app');
     assert.equal(done.promotion.status, 'succeeded', done.promotion.reason ?? '');
@@ -210,7 +224,11 @@ describe('signature gate of ferry serve with cosign v3 bundles', () => {
 
   test('key-based bundle without a Rekor entry: refused while the rule requires the log', async () => {
     const { digest, subject } = await pushSource('keyed/unlogged');
-    await attach('keyed/unlogged', subject, await signKeyBundle({ statement: cosignSignStatement(digest), privateKey: signer.privateKey }));
+    await attach(
+      'keyed/unlogged',
+      subject,
+      await signKeyBundle({ statement: cosignSignStatement(digest), privateKey: signer.privateKey }),
+    );
     await assertRefused('keyed/unlogged', /TLOG_ERROR: expected 1 tlog entries, got 0/);
   });
 
@@ -222,7 +240,10 @@ describe('signature gate of ferry serve with cosign v3 bundles', () => {
       services: sigstore,
     });
     await attach('keyed/sbom-only', subject, sbom, SPDX);
-    await assertRefused('keyed/sbom-only', /attestations of type https:\/\/spdx.dev\/Document do not count as signatures/);
+    await assertRefused(
+      'keyed/sbom-only',
+      /attestations of type https:\/\/spdx.dev\/Document do not count as signatures/,
+    );
   });
 
   test('keyless bundle by the release workflow (cosign 3.1 fallback index): promoted, identity and log index recorded', async () => {
@@ -244,7 +265,10 @@ describe('signature gate of ferry serve with cosign v3 bundles', () => {
     const cases: [string, (digest: string) => Promise<unknown>, RegExp][] = [
       [
         'keyless/wrong-identity',
-        (d) => keyless(d, { subject: 'https://github.com/evil/app/.github/workflows/release.yml@refs/heads/main' }),
+        (d) =>
+          keyless(d, {
+            subject: 'https://github.com/evil/app/.github/workflows/release.yml@refs/heads/main',
+          }),
         /names "https:\/\/github.com\/evil\/app\/.* which no identity of the rule matches/,
       ],
       [
@@ -257,7 +281,9 @@ describe('signature gate of ferry serve with cosign v3 bundles', () => {
         async (d) => {
           // Signed for this image, then the statement is swapped for another subject's: the envelope no longer verifies.
           const bundle = await keyless(d);
-          const forged = Buffer.from(JSON.stringify(cosignSignStatement(`sha256:${'0'.repeat(64)}`))).toString('base64');
+          const forged = Buffer.from(
+            JSON.stringify(cosignSignStatement(`sha256:${'0'.repeat(64)}`)),
+          ).toString('base64');
           return { ...bundle, dsseEnvelope: { ...bundle.dsseEnvelope!, payload: forged } };
         },
         /bundle sha256:[0-9a-f]{64}: .*(SIGNATURE_ERROR|TLOG_BODY_ERROR)/,
@@ -267,11 +293,21 @@ describe('signature gate of ferry serve with cosign v3 bundles', () => {
         async () => keyless(`sha256:${'e'.repeat(64)}`),
         new RegExp(`is about sha256:${'e'.repeat(64)}, not sha256:`),
       ],
-      ['keyless/expired', (d) => keyless(d, { services: backdated }), /CERTIFICATE_ERROR: .*not valid or expired/],
+      [
+        'keyless/expired',
+        (d) => keyless(d, { services: backdated }),
+        /CERTIFICATE_ERROR: .*not valid or expired/,
+      ],
       [
         'keyless/no-timestamp',
         (d) =>
-          signKeylessBundle({ statement: cosignSignStatement(d), services: sigstore, issuer: GITHUB, subject: WORKFLOW, tlog: false }),
+          signKeylessBundle({
+            statement: cosignSignStatement(d),
+            services: sigstore,
+            issuer: GITHUB,
+            subject: WORKFLOW,
+            tlog: false,
+          }),
         /TIMESTAMP_ERROR: expected 1 timestamps, got 0/,
       ],
     ];
@@ -286,7 +322,9 @@ describe('signature gate of ferry serve with cosign v3 bundles', () => {
     const withIt = await pushSource('attested/app');
     await attach('attested/app', withIt.subject, await keyless(withIt.digest));
     const provenance = await signKeylessBundle({
-      statement: cosignSignStatement(withIt.digest, SLSA, { buildDefinition: { buildType: 'https://actions.github.io/buildtypes/workflow/v1' } }),
+      statement: cosignSignStatement(withIt.digest, SLSA, {
+        buildDefinition: { buildType: 'https://actions.github.io/buildtypes/workflow/v1' },
+      }),
       services: sigstore,
       issuer: GITHUB,
       subject: WORKFLOW,
@@ -303,7 +341,10 @@ describe('signature gate of ferry serve with cosign v3 bundles', () => {
 
     const without = await pushSource('attested/unproven');
     await attach('attested/unproven', without.subject, await keyless(without.digest));
-    await assertRefused('attested/unproven', /no attestation of type https:\/\/slsa.dev\/provenance\/v1 signed by a trusted key or identity/);
+    await assertRefused(
+      'attested/unproven',
+      /no attestation of type https:\/\/slsa.dev\/provenance\/v1 signed by a trusted key or identity/,
+    );
   });
 
   test('classic .sig signatures keep working (tlog: false), and with a Rekor entry under a logging rule', async () => {
@@ -337,7 +378,9 @@ describe('signature gate of ferry serve with cosign v3 bundles', () => {
 async function pushClassicSignature(repository: string, digest: string, logged: boolean): Promise<string> {
   const fixture = buildCosignSignature(digest, `${nonprod.host}/${repository}`);
   const payload = fixture.layers[0]!;
-  const signature = sign('sha256', payload.bytes!, { key: signer.privateKey, dsaEncoding: 'der' }).toString('base64');
+  const signature = sign('sha256', payload.bytes!, { key: signer.privateKey, dsaEncoding: 'der' }).toString(
+    'base64',
+  );
   const annotations: Record<string, string> = { 'dev.cosignproject.cosign/signature': signature };
   if (logged) {
     annotations['dev.sigstore.cosign/bundle'] = await logClassicSignature(
