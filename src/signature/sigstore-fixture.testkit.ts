@@ -8,8 +8,7 @@
  * - signKeyBundle / signKeylessBundle: @sigstore/sign's DSSEBundleBuilder over an in-toto statement,
  *   with a local key (as `cosign sign --key`) or a Fulcio certificate for an OIDC identity (as keyless
  *   `cosign sign`); logged in the Rekor when asked.
- * - cosignSignStatement / bundleReferrer: the statement cosign v3 signs and the OCI manifest it stores
- *   the bundle in (cosign specs/BUNDLE_SPEC.md), for pushing to a registry.
+ * - cosignSignStatement: the statement cosign v3 signs (stored with sigstore-referrer-manifest.ts).
  */
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -25,8 +24,6 @@ import {
   rekorHandler,
 } from '@sigstore/mock';
 import { DSSEBundleBuilder, FulcioSigner, RekorWitness, type Signer, type Witness } from '@sigstore/sign';
-import { sha256Digest } from '../oci/digest.ts';
-import { MediaType } from '../oci/media-types.ts';
 import { COSIGN_SIGN_PREDICATE_TYPE, IN_TOTO_PAYLOAD_TYPE } from './in-toto-statement.ts';
 
 export interface SigstoreServices {
@@ -197,50 +194,6 @@ export async function signKeylessBundle(options: {
 function unsignedJwt(claims: Record<string, unknown>): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
-}
-
-/** What cosign v3 pushes for a bundle: the empty config blob, the bundle blob, the referrer manifest. */
-export interface BundleReferrer {
-  readonly manifest: Record<string, unknown>;
-  readonly bytes: Buffer;
-  readonly digest: string;
-  readonly blobs: readonly { readonly digest: string; readonly bytes: Buffer; readonly mediaType: string }[];
-}
-
-export const BUNDLE_V03_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
-const EMPTY_JSON = Buffer.from('{}');
-
-export function bundleReferrer(
-  subject: { readonly digest: string; readonly size: number; readonly mediaType: string },
-  bundle: unknown,
-  predicateType = COSIGN_SIGN_PREDICATE_TYPE,
-): BundleReferrer {
-  const bundleBytes = Buffer.from(JSON.stringify(bundle));
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: MediaType.OciManifest,
-    artifactType: BUNDLE_V03_MEDIA_TYPE,
-    config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: sha256Digest(EMPTY_JSON), size: 2 },
-    layers: [
-      { mediaType: BUNDLE_V03_MEDIA_TYPE, digest: sha256Digest(bundleBytes), size: bundleBytes.byteLength },
-    ],
-    annotations: {
-      'dev.sigstore.bundle.content': 'dsse-envelope',
-      'dev.sigstore.bundle.predicateType': predicateType,
-      'org.opencontainers.image.created': new Date().toISOString(),
-    },
-    subject,
-  };
-  const bytes = Buffer.from(JSON.stringify(manifest));
-  return {
-    manifest,
-    bytes,
-    digest: sha256Digest(bytes),
-    blobs: [
-      { digest: sha256Digest(EMPTY_JSON), bytes: EMPTY_JSON, mediaType: 'application/vnd.oci.empty.v1+json' },
-      { digest: sha256Digest(bundleBytes), bytes: bundleBytes, mediaType: BUNDLE_V03_MEDIA_TYPE },
-    ],
-  };
 }
 
 /**

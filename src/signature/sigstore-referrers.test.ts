@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { digestToTagPrefix } from '../oci/digest.ts';
 import { MediaType } from '../oci/media-types.ts';
+import { COSIGN_SIGN_PREDICATE_TYPE } from './in-toto-statement.ts';
 import { MemorySource } from './signature-fixture.testkit.ts';
-import { bundleReferrer } from './sigstore-fixture.testkit.ts';
+import { bundleReferrer } from './sigstore-referrer-manifest.ts';
 import { fetchSigstoreBundles, MAX_BUNDLE_REFERRERS } from './sigstore-referrers.ts';
 
 /** Stores a referrer as cosign v3 does and lists it in the fallback index with `artifactType`. */
@@ -31,8 +32,12 @@ function attach(
 }
 
 function stored(source: MemorySource, subject: string, bundle: unknown) {
-  const r = bundleReferrer({ digest: subject, size: 100, mediaType: MediaType.OciManifest }, bundle);
-  for (const b of r.blobs) source.putBlob(b.bytes, b.mediaType);
+  const r = bundleReferrer(
+    { digest: subject, size: 100, mediaType: MediaType.OciManifest },
+    bundle,
+    COSIGN_SIGN_PREDICATE_TYPE,
+  );
+  for (const b of r.blobs) source.putBlob(b.bytes, b.descriptor.mediaType);
   return r.manifest;
 }
 

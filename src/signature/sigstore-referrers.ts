@@ -19,9 +19,12 @@ import type { Descriptor } from '../oci/manifest.ts';
 import { MediaType } from '../oci/media-types.ts';
 import type { FetchedManifest } from '../registry/manifests.ts';
 
-/** The bundle media types cosign and sigstore-js write (v0.3 is what cosign v3 writes). */
+/** What cosign v3 writes. */
+export const SIGSTORE_BUNDLE_V03_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+
+/** The bundle media types cosign and sigstore-js write. */
 export const SIGSTORE_BUNDLE_MEDIA_TYPES: ReadonlySet<string> = new Set([
-  'application/vnd.dev.sigstore.bundle.v0.3+json',
+  SIGSTORE_BUNDLE_V03_MEDIA_TYPE,
   'application/vnd.dev.sigstore.bundle+json;version=0.3',
   'application/vnd.dev.sigstore.bundle+json;version=0.2',
   'application/vnd.dev.sigstore.bundle+json;version=0.1',

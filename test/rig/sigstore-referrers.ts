@@ -6,7 +6,8 @@
  * v3.0.x gives that entry the empty config media type as `artifactType`, v3.1 the bundle type: both
  * are written here on request, so the gate is shown not to depend on it.
  */
-import { bundleReferrer } from '../../src/signature/sigstore-fixture.testkit.ts';
+import { COSIGN_SIGN_PREDICATE_TYPE } from '../../src/signature/in-toto-statement.ts';
+import { bundleReferrer } from '../../src/signature/sigstore-referrer-manifest.ts';
 import { MEDIA_TYPES } from './fixtures.ts';
 import { getManifest, openSession, pushBlob, putManifest, type RigTarget } from './rig-client.ts';
 
@@ -20,10 +21,8 @@ export async function pushBundleReferrer(
   bundle: unknown,
   options: { readonly predicateType?: string; readonly style?: FallbackStyle } = {},
 ): Promise<string> {
-  const referrer = bundleReferrer(subject, bundle, options.predicateType);
-  for (const blob of referrer.blobs) {
-    await pushBlob(target, repo, { ...blob, size: blob.bytes.byteLength });
-  }
+  const referrer = bundleReferrer(subject, bundle, options.predicateType ?? COSIGN_SIGN_PREDICATE_TYPE);
+  for (const { descriptor, bytes } of referrer.blobs) await pushBlob(target, repo, { ...descriptor, bytes });
   const session = openSession(target);
   try {
     await putManifest(session, repo, referrer.digest, MEDIA_TYPES.ociManifest, referrer.bytes);
