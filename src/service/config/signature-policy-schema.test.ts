@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { z } from 'zod';
-import { signatureSchema } from './signature-section.ts';
+import { signaturePolicySchema } from './signature-policy-schema.ts';
 
-const schema = signatureSchema(
-  z
+const schema = signaturePolicySchema({
+  filePath: z
     .string()
     .min(1)
     .transform((p) => (p.startsWith('/') ? p : `/etc/ferry/${p}`)),
-);
+});
 
 function problems(input: unknown): string[] {
   const parsed = schema.safeParse(input);
