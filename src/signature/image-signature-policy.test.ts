@@ -168,3 +168,32 @@ test('required attestations: present → named in the verdict; missing → refus
     /no attestation of type .* \(bundle sha256:4+: the bundle signature verifies with none/,
   );
 });
+
+test('bundles after the ones that satisfy the policy are not verified (bounded work)', async () => {
+  const signed = await bundle(COSIGN_SIGN_PREDICATE_TYPE, 5);
+  // Not even a bundle, and it records whether verification looked at it at all.
+  let read = false;
+  const json = new Proxy(
+    { junk: true },
+    {
+      get: (target, key) => {
+        read = true;
+        return Reflect.get(target, key);
+      },
+    },
+  );
+  const junk: StoredBundle = { ...signed, referrer: `sha256:${'6'.repeat(64)}`, json };
+  const verdict = evaluateImageSignatures(
+    IMAGE,
+    { classic: undefined, bundles: [signed, junk], skipped: [] },
+    policy(),
+  );
+  assert.ok(verdict.verified);
+  assert.equal(read, false, 'the second bundle was never read');
+  const failing = evaluateImageSignatures(
+    IMAGE,
+    { classic: undefined, bundles: [signed, junk], skipped: [] },
+    policy({ attestations: [{ predicateType: SLSA }] }),
+  );
+  assert.match(failing.verified ? '' : failing.reason, /bundle sha256:6{64}: not a valid Sigstore bundle/);
+});
