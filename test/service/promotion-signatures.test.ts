@@ -100,7 +100,8 @@ const { path: configPath, tokens } = await writeServeConfig({
   ],
 });
 
-const env: Record<string, string> = { HOME: temp.path };
+// Every API answer is checked against the contract (a mismatch is a 500).
+const env: Record<string, string> = { HOME: temp.path, FERRY_CHECK_RESPONSES: '1' };
 if (process.env.FERRY_TEST_BACKEND === 'postgres') {
   const pg = await startPostgres();
   cleanup(() => pg.stop());
