@@ -10,6 +10,7 @@ import {
   signKeyBundle,
   signKeylessBundle,
   startSigstoreServices,
+  timestampBundleSignature,
 } from './sigstore-fixture.testkit.ts';
 import { parseTrustedRoot } from './sigstore-trust.ts';
 
@@ -220,6 +221,41 @@ describe('keyless bundles (Fulcio certificate, Rekor, timestamps)', () => {
     });
     const refused = verifyBundle(bare, IMAGE, keylessPolicy());
     assert.match(refused.verified ? '' : refused.reason, /TIMESTAMP_ERROR: expected 1 timestamps, got 0/);
+  });
+
+  test('an RFC 3161 timestamp is verified too: by the trusted TSA it passes, by an unknown TSA it is refused', async () => {
+    const both = await signKeylessBundle({
+      statement: cosignSignStatement(IMAGE),
+      services,
+      issuer: GITHUB,
+      subject: WORKFLOW,
+      tsa: true,
+    });
+    assert.equal(both.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length, 1);
+    const verdict = verifyBundle(both, IMAGE, keylessPolicy());
+    assert.ok(verdict.verified, verdict.verified ? '' : verdict.reason);
+    // The same signature timestamped by another instance's TSA, which the trusted root does not list.
+    const other = await startSigstoreServices();
+    try {
+      const withTimestamp = (signedTimestamp: string) => ({
+        ...both,
+        verificationMaterial: {
+          ...both.verificationMaterial,
+          timestampVerificationData: { rfc3161Timestamps: [{ signedTimestamp }] },
+        },
+      });
+      const own = verifyBundle(
+        withTimestamp(await timestampBundleSignature(services, both)),
+        IMAGE,
+        keylessPolicy(),
+      );
+      assert.ok(own.verified, own.verified ? '' : own.reason);
+      const foreign = withTimestamp(await timestampBundleSignature(other, both));
+      const refused = verifyBundle(foreign, IMAGE, keylessPolicy());
+      assert.match(refused.verified ? '' : refused.reason, /TIMESTAMP_ERROR/);
+    } finally {
+      await other.close();
+    }
   });
 
   test('a certificate used outside its validity (signed an hour ago, logged now) is refused', async () => {

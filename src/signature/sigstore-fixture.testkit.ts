@@ -2,7 +2,7 @@
  * Test support (not a test): a private Sigstore instance and bundles signed through it, so the gate is
  * checked against what independent tools produce, never against bytes written by hand.
  *
- * - SigstoreServices: @sigstore/mock's Fulcio (with a CT log) and Rekor (v1) served
+ * - SigstoreServices: @sigstore/mock's Fulcio (with a CT log), Rekor (v1) and timestamp authority served
  *   over real HTTP on 127.0.0.1, plus the `trusted_root.json` that trusts exactly them. `clock` backdates
  *   the CA (certificates valid for 10 minutes from then) to produce certificates that are expired now.
  * - signKeyBundle / signKeylessBundle: @sigstore/sign's DSSEBundleBuilder over an in-toto statement,
@@ -14,30 +14,44 @@ import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign 
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SerializedBundle } from '@sigstore/bundle';
-import { bundleToJSON } from '@sigstore/bundle';
+import { bundleFromJSON, bundleToJSON } from '@sigstore/bundle';
 import {
   fulcioHandler,
   type HandlerFn,
   initializeCA,
   initializeCTLog,
   initializeTLog,
+  initializeTSA,
   rekorHandler,
+  tsaHandler,
 } from '@sigstore/mock';
-import { DSSEBundleBuilder, FulcioSigner, RekorWitness, type Signer, type Witness } from '@sigstore/sign';
+import {
+  DSSEBundleBuilder,
+  FulcioSigner,
+  RekorWitness,
+  type Signer,
+  TSAWitness,
+  type Witness,
+} from '@sigstore/sign';
 import { COSIGN_SIGN_PREDICATE_TYPE, IN_TOTO_PAYLOAD_TYPE } from './in-toto-statement.ts';
 
 export interface SigstoreServices {
   readonly url: string;
-  /** trusted_root.json content trusting this instance's CA, CT log and Rekor. */
+  /** trusted_root.json content trusting this instance's CA, CT log, Rekor and TSA. */
   readonly trustedRoot: Record<string, unknown>;
   close(): Promise<void>;
 }
 
-/** Starts Fulcio and Rekor on one local HTTP port. */
+/** Starts Fulcio, Rekor and a TSA on one local HTTP port. */
 export async function startSigstoreServices(options: { clock?: Date } = {}): Promise<SigstoreServices> {
   const ecKeys = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const ctLog = await initializeCTLog(ecKeys());
   const ca = await initializeCA(ecKeys(), ctLog, options.clock);
+  // The mock TSA writes genTime's milliseconds without trailing zeros (".5Z"), which @sigstore/core
+  // (like RFC 5280 readers) refuses; a fixed clock with 3 significant digits avoids it. A minute ahead,
+  // so the time stays inside the 10-minute validity of certificates issued from now on.
+  const tsaClock = new Date(Math.floor(Date.now() / 1000) * 1000 + 60_123);
+  const tsa = await initializeTSA(ecKeys(), tsaClock);
   const handlers = new Map<string, HandlerFn>();
   const server = createServer((req, res) => {
     const handler =
@@ -62,7 +76,7 @@ export async function startSigstoreServices(options: { clock?: Date } = {}): Pro
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The checkpoint's origin is the log URL's host; verifiers match it against the root's baseUrl.
   const tlog = await initializeTLog(url, ecKeys());
-  for (const h of [fulcioHandler(ca), rekorHandler(tlog)]) handlers.set(h.path, h.fn);
+  for (const h of [fulcioHandler(ca), rekorHandler(tlog), tsaHandler(tsa)]) handlers.set(h.path, h.fn);
 
   const since = new Date(Date.now() - 24 * 3600_000).toISOString();
   const der = (bytes: ArrayBufferView) =>
@@ -95,7 +109,16 @@ export async function startSigstoreServices(options: { clock?: Date } = {}): Pro
         Buffer.from(ctLog.logID.buffer, ctLog.logID.byteOffset, ctLog.logID.byteLength),
       ),
     ],
-    timestampAuthorities: [],
+    timestampAuthorities: [
+      {
+        subject: { organization: 'ferry-test', commonName: 'ferry-test-tsa' },
+        uri: url,
+        certChain: {
+          certificates: [{ rawBytes: der(tsa.intCertificate) }, { rawBytes: der(tsa.rootCertificate) }],
+        },
+        validFor: { start: since },
+      },
+    ],
   };
   return {
     url,
@@ -139,12 +162,15 @@ export function localKeySigner(privateKey: KeyObject): Signer {
 
 /**
  * The Rekor witness, as an `intoto` entry: @sigstore/mock's Rekor logs the proposed entry as its body
- * without canonicalising it, which a verifier accepts for `intoto` but not for `dsse` entries.
- * (@sigstore/mock's TSA is not used: its GeneralizedTime is sometimes unparsable by @sigstore/core.)
+ * without canonicalising it, which a verifier accepts for `intoto` but not for `dsse` entries. The TSA
+ * adds an RFC 3161 timestamp.
  */
-function witnesses(services: SigstoreServices | undefined, tlog: boolean): Witness[] {
-  if (services === undefined || !tlog) return [];
-  return [new RekorWitness({ rekorBaseURL: services.url, entryType: 'intoto' })];
+function witnesses(services: SigstoreServices | undefined, tlog: boolean, tsa: boolean): Witness[] {
+  if (services === undefined) return [];
+  const out: Witness[] = [];
+  if (tlog) out.push(new RekorWitness({ rekorBaseURL: services.url, entryType: 'intoto' }));
+  if (tsa) out.push(new TSAWitness({ tsaBaseURL: services.url }));
+  return out;
 }
 
 /** A DSSE bundle of `statement` signed with a local key (Rekor entry when `services` and `tlog`). */
@@ -156,7 +182,7 @@ export async function signKeyBundle(options: {
 }): Promise<SerializedBundle> {
   const builder = new DSSEBundleBuilder({
     signer: localKeySigner(options.privateKey),
-    witnesses: witnesses(options.services, options.tlog ?? true),
+    witnesses: witnesses(options.services, options.tlog ?? true, false),
   });
   const bundle = await builder.create({
     data: Buffer.from(JSON.stringify(options.statement)),
@@ -167,7 +193,8 @@ export async function signKeyBundle(options: {
 
 /**
  * A keyless DSSE bundle: an ephemeral key certified by the Fulcio for an OIDC token with `issuer` and
- * `subject` (the mock reads the unsigned token's claims), logged in Rekor unless `tlog` is false.
+ * `subject` (the mock reads the unsigned token's claims), logged in Rekor unless `tlog` is false,
+ * timestamped by the TSA when `tsa`.
  */
 export async function signKeylessBundle(options: {
   readonly statement: unknown;
@@ -175,6 +202,7 @@ export async function signKeylessBundle(options: {
   readonly issuer: string;
   readonly subject: string;
   readonly tlog?: boolean;
+  readonly tsa?: boolean;
 }): Promise<SerializedBundle> {
   const token = unsignedJwt({ iss: options.issuer, sub: options.subject, aud: 'sigstore' });
   const builder = new DSSEBundleBuilder({
@@ -182,7 +210,7 @@ export async function signKeylessBundle(options: {
       fulcioBaseURL: options.services.url,
       identityProvider: { getToken: async () => token },
     }),
-    witnesses: witnesses(options.services, options.tlog ?? true),
+    witnesses: witnesses(options.services, options.tlog ?? true, options.tsa ?? false),
   });
   const bundle = await builder.create({
     data: Buffer.from(JSON.stringify(options.statement)),
@@ -243,4 +271,17 @@ export async function logClassicSignature(
       logID: entry.logID,
     },
   });
+}
+
+/** An RFC 3161 timestamp by `services`' TSA over the signature of `bundle`, as the bundle serializes it. */
+export async function timestampBundleSignature(
+  services: SigstoreServices,
+  bundle: SerializedBundle,
+): Promise<string> {
+  const parsed = bundleFromJSON(bundle);
+  const { rfc3161Timestamps } = await new TSAWitness({ tsaBaseURL: services.url }).testify(
+    parsed.content,
+    '',
+  );
+  return rfc3161Timestamps![0]!.signedTimestamp.toString('base64');
 }
