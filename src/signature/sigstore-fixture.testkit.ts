@@ -279,9 +279,6 @@ export async function timestampBundleSignature(
   bundle: SerializedBundle,
 ): Promise<string> {
   const parsed = bundleFromJSON(bundle);
-  const { rfc3161Timestamps } = await new TSAWitness({ tsaBaseURL: services.url }).testify(
-    parsed.content,
-    '',
-  );
+  const { rfc3161Timestamps } = await new TSAWitness({ tsaBaseURL: services.url }).testify(parsed.content);
   return rfc3161Timestamps![0]!.signedTimestamp.toString('base64');
 }
