@@ -638,6 +638,21 @@ describe('warnings', () => {
     for (const warning of warnings) assert.ok(!warning.message.includes('hunter2'));
   });
 
+  test('signature keys, identities or attestations without signature.required are named as ignored', async () => {
+    const text = edit(
+      'tags:',
+      "    tags: '.+'\n    signature:\n      identities: [{ issuer: 'https://token.actions.githubusercontent.com', subject: x }]\n      attestations: [{ predicateType: 'https://slsa.dev/provenance/v1' }]",
+    );
+    const { warnings } = await parseConfig(text, options());
+    assert.deepEqual(
+      warnings.map((w) => [w.path, w.message]),
+      [
+        ['promotions[0].signature.identities', 'ignored while signature.required is false'],
+        ['promotions[0].signature.attestations', 'ignored while signature.required is false'],
+      ],
+    );
+  });
+
   test('API enabled without tokens; nothing enabled at all', async () => {
     const noTokens = VALID.slice(0, VALID.indexOf('apiTokens:'));
     const { warnings } = await parseConfig(noTokens, options());
