@@ -221,6 +221,15 @@ describe('signature gate of ferry serve with cosign v3 bundles', () => {
     });
     assert.equal(logIndex, bundle.verificationMaterial.tlogEntries[0]!.logIndex);
     assert.match(String(integratedTime), /^\d+$/);
+    // The bundle travelled along (copySignatures): production's fallback index lists it too.
+    const prodIndex = await getManifest(prod, 'keyed/app', digest.replace(':', '-'));
+    assert.equal(prodIndex.status, 200);
+    const listed = (JSON.parse(prodIndex.bytes.toString('utf8')) as { manifests: { digest: string }[] })
+      .manifests;
+    assert.ok(
+      listed.some((m) => m.digest === referrer),
+      'the bundle referrer is attached in production',
+    );
   });
 
   test('key-based bundle without a Rekor entry: refused while the rule requires the log', async () => {
