@@ -56,6 +56,24 @@ export const ruleViewSchema = z
       publicKeys: z
         .array(z.string())
         .meta({ description: 'File names of the accepted public keys (never their content or path).' }),
+      identities: z
+        .array(
+          z.strictObject({
+            issuer: z.string().meta({ description: 'OIDC issuer of the signing certificate.' }),
+            subject: z.string().nullable().meta({ description: 'Certificate subject, exactly.' }),
+            subjectRegExp: z
+              .string()
+              .nullable()
+              .meta({ description: 'Or a regular expression the subject must match.' }),
+          }),
+        )
+        .meta({ description: 'Keyless signers: the OIDC identities whose Fulcio certificates count.' }),
+      transparencyLog: z
+        .boolean()
+        .meta({ description: 'Key-based signatures need a verified transparency-log (Rekor) entry.' }),
+      attestations: z
+        .array(z.string())
+        .meta({ description: 'Predicate types of the attestations that must be attached as well.' }),
     }),
   })
   .meta({ description: 'A promotion rule as configured (no secrets).' });

@@ -17,7 +17,18 @@ test('GET /api/v1/rules shows every rule as configured, in order, and never a se
       releaseTag: 'prod',
       tags: '[0-9a-f]{7,40}',
       approvals: { required: 2, approvers: ['alice', 'carol'] },
-      signature: { required: true, publicKeyFiles: ['keys/cosign-2025.pub', '/etc/keys/cosign-2026.pub'] },
+      signature: {
+        required: true,
+        publicKeyFiles: ['keys/cosign-2025.pub', '/etc/keys/cosign-2026.pub'],
+        identities: [
+          {
+            issuer: 'https://token.actions.githubusercontent.com',
+            subjectRegExp: '^https://github.com/example/app/',
+          },
+        ],
+        trustedRootFile: '/etc/keys/trusted_root.json',
+        attestations: [{ predicateType: 'https://spdx.dev/Document' }],
+      },
       immutableTags: false,
       copySignatures: false,
     });
@@ -47,17 +58,36 @@ test('GET /api/v1/rules shows every rule as configured, in order, and never a se
       copySignatures: false,
       triggers: ['api', 'standard-webhook', 'github', 'openshift', 'distribution', 'harbor'],
       approvals: { required: 2, approvers: ['alice', 'carol'], allowSelfApproval: false },
-      signature: { required: true, publicKeys: ['cosign-2025.pub', 'cosign-2026.pub'] },
+      signature: {
+        required: true,
+        publicKeys: ['cosign-2025.pub', 'cosign-2026.pub'],
+        identities: [
+          {
+            issuer: 'https://token.actions.githubusercontent.com',
+            subject: null,
+            subjectRegExp: '^https://github.com/example/app/',
+          },
+        ],
+        transparencyLog: true,
+        attestations: ['https://spdx.dev/Document'],
+      },
     });
     // Defaults: the triggers every rule takes unless it lists its own, anyone who may approve.
     assert.deepEqual(rules[1]?.triggers, ['api', 'standard-webhook', 'github', 'openshift']);
     assert.deepEqual(rules[1]?.approvals, { required: 0, approvers: null, allowSelfApproval: false });
-    assert.deepEqual(rules[1]?.signature, { required: false, publicKeys: [] });
+    assert.deepEqual(rules[1]?.signature, {
+      required: false,
+      publicKeys: [],
+      identities: [],
+      transparencyLog: true,
+      attestations: [],
+    });
     assert.equal(rules[1]?.destination.maxConcurrentPromotions, 2);
     for (const secret of [
       'prod-registry-password-s3cr3t',
       'robot',
       '/etc/keys',
+      'trusted_root',
       'keys/',
       'whsec_',
       'Bearer',

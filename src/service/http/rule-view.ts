@@ -36,6 +36,13 @@ export function toRuleView(rule: PromotionRule, config: Pick<FerryConfig, 'envir
     signature: {
       required: rule.signature.required,
       publicKeys: rule.signature.publicKeyFiles.map((file) => basename(file)),
+      identities: rule.signature.identities.map((identity) => ({
+        issuer: identity.issuer,
+        subject: identity.subject ?? null,
+        subjectRegExp: identity.subjectRegExp ?? null,
+      })),
+      transparencyLog: rule.signature.tlog,
+      attestations: rule.signature.attestations.map((a) => a.predicateType),
     },
   };
 }
