@@ -123,13 +123,13 @@ export async function defineDashboardApiSuite(database: 'embedded' | 'postgresql
 
     test('a promotion appears live on the list stream and shows per-blob progress, live and after a reload', async () => {
       const layer = image.layers[0]!;
-      // The big layer is held back 3 s: long enough for the recorder's second write (2 s) to catch the
-      // copy half-way.
+      // The big layer is held back 5 s: the recorder writes what finished meanwhile 2 s after its first
+      // write, whether or not anything changes after that, so a reload sees the copy half-way.
       proxy.addFault({
         method: 'GET',
         path: new RegExp(`/blobs/${layer.digest}`),
         kind: 'delay',
-        delayMs: 3_000,
+        delayMs: 5_000,
       });
       const accepted = await post(`${server.url}/api/v1/promotions`, tokens.ci, {
         source: { environment: 'nonprod', repository: 'shop/web', tag: 'v1' },

@@ -1,8 +1,10 @@
 /**
  * Keeps the per-blob progress of a running copy in the store (store/promotion-blob-store.ts), so the
  * dashboard's detail view shows it after a reload or from another replica. The event stream carries
- * every update live; the store gets at most one write per `intervalMs` (default 2 s: a 10 GB copy
- * writes a few dozen times, not once per chunk) and the final state when the copy ends, however it ends.
+ * every update live; the store gets at most one write per `intervalMs` (default 2 s, not one per
+ * chunk), a state held back by that limit is written once the interval has passed even if nothing
+ * changes afterwards (a copy stalled on one blob still shows what finished), and the final state when
+ * the copy ends, however it ends.
  *
  * Progress is a view: a failed write is logged and the copy goes on. Writes never overlap, and the
  * latest state wins (an older snapshot waiting for its turn is replaced by a newer one).
@@ -23,6 +25,8 @@ export class BlobProgressRecorder {
   #latest: readonly BlobProgress[] | undefined;
   #lastWrite = Number.NEGATIVE_INFINITY;
   #writing: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #flushing = false;
   #failed = false;
 
   constructor(options: {
@@ -43,14 +47,39 @@ export class BlobProgressRecorder {
   offer(blobs: readonly BlobProgress[]): void {
     if (blobs.length === 0) return;
     this.#latest = blobs;
-    if (this.#writing === undefined && this.#now() - this.#lastWrite >= this.#intervalMs) this.#write();
+    this.#writeWhenDue();
   }
 
   /** Writes the latest state if it was not written yet, after any write in flight. Never throws. */
   async flush(): Promise<void> {
-    await this.#writing;
-    if (this.#latest !== undefined) this.#write();
-    await this.#writing;
+    this.#flushing = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    try {
+      await this.#writing;
+      if (this.#latest !== undefined) this.#write();
+      await this.#writing;
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  /** Writes now if the interval has passed and no write is in flight, else once it has. */
+  #writeWhenDue(): void {
+    if (this.#latest === undefined || this.#writing !== undefined) return;
+    const wait = this.#lastWrite + this.#intervalMs - this.#now();
+    if (wait <= 0) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#write();
+      return;
+    }
+    if (this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#writeWhenDue();
+    }, wait);
+    this.#timer.unref();
   }
 
   #write(): void {
@@ -74,6 +103,8 @@ export class BlobProgressRecorder {
       })
       .finally(() => {
         this.#writing = undefined;
+        // What was offered while this write ran waits for its turn.
+        if (!this.#flushing) this.#writeWhenDue();
       });
   }
 }
