@@ -1,0 +1,327 @@
+import pg from 'pg';
+import { Pool } from 'undici';
+import type { PromotionView } from '../src/api/promotion.ts';
+import { buildImage } from '../test/rig/fixtures.ts';
+import { startPostgres } from '../test/rig/postgres.ts';
+import { getManifest, pushImage } from '../test/rig/rig-client.ts';
+import { makeTempDir } from '../test/rig/temp-dir.ts';
+import { CleanupStack } from './cleanup.ts';
+import { type BenchRegistry, ONE_WAY_DELAY_MS, startBenchRegistry } from './environment.ts';
+import { type FerryServe, startFerryServe } from './ferry-serve.ts';
+import type { Profile } from './profile.ts';
+import { SERVICE_REPO, SOURCE_ENVIRONMENT, writeServiceConfig } from './service-config.ts';
+import type { DetailTable, ServiceMetric, ServiceResult } from './service-results.ts';
+import { percentile, ratio } from './stats.ts';
+import { type Delivery, WebhookSender } from './webhook-sender.ts';
+
+export interface ScaleOutOptions {
+  readonly profile: Profile;
+  readonly signal: AbortSignal;
+  readonly logLevel: string;
+}
+
+/** Replica counts compared; the target is on the throughput of the last over the first. */
+const REPLICAS = [1, 3] as const;
+/** Webhooks in flight at once while the burst is sent (spread over the replicas, as a load balancer would). */
+const SEND_CONCURRENCY = 16;
+/** Workers per replica: `ferry serve`'s default (`--workers`). */
+const WORKERS = 2;
+/**
+ * prod's `maxConcurrentPromotions`: above what 3 replicas × 2 workers can run, so the per-registry limit
+ * (default 4, shared by all replicas) does not cap the figure being measured: how replicas scale.
+ */
+const REGISTRY_LIMIT = 16;
+const POLL_MS = 500;
+const KiB = 1024;
+
+interface RunFigures {
+  readonly replicas: number;
+  readonly perMinute: number | undefined;
+  readonly p50Ms: number | undefined;
+  readonly p95Ms: number | undefined;
+  readonly wallSeconds: number | undefined;
+  /** Runs of a promotion beyond its first (`started` audit events − 1, summed; a resume starts again). */
+  readonly duplicateRuns: number;
+  /** Promotions each replica started, from the `started` events' replica name. */
+  readonly perReplica: ReadonlyMap<string, number>;
+  readonly failures: readonly string[];
+}
+
+/**
+ * service-scale-out: `scaleOutPromotions` distinct small images (2 layers, 64 KiB) triggered at once
+ * through signed webhooks, with 1 and then 3 `ferry serve` replicas sharing one PostgreSQL database;
+ * both registries behind the rig's latency proxy (25 ms each way). Each run gets a new database and a
+ * new destination registry, so every promotion really copies its blobs.
+ */
+export async function runServiceScaleOut(
+  options: ScaleOutOptions,
+  outer: CleanupStack,
+): Promise<ServiceResult> {
+  const cleanup = new CleanupStack();
+  outer.defer('service-scale-out', () => cleanup.runAll());
+  try {
+    return await measure(options, cleanup);
+  } finally {
+    await cleanup.runAll();
+  }
+}
+
+async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise<ServiceResult> {
+  const { profile, signal } = options;
+  const count = profile.scaleOutPromotions;
+  const postgres = await startPostgres();
+  cleanup.defer('postgres (scale-out)', () => postgres.stop());
+  const nonprod = await startBenchRegistry('nonprod (scale-out)', cleanup);
+  const tags = Array.from({ length: count }, (_, i) => `img-${i}`);
+  const digests = new Map<string, string>();
+  const pushStarted = performance.now();
+  for (let i = 0; i < count; i += 8) {
+    await Promise.all(
+      tags.slice(i, i + 8).map(async (tag) => {
+        const image = await buildImage({ layers: [48 * KiB, 16 * KiB], seed: `scale-out-${tag}` });
+        digests.set(tag, await pushImage(nonprod.instance, SERVICE_REPO, tag, image));
+      }),
+    );
+  }
+  process.stderr.write(
+    `bench: service-scale-out: ${count} images pushed in ${((performance.now() - pushStarted) / 1000).toFixed(1)} s\n`,
+  );
+
+  const runs: RunFigures[] = [];
+  for (const replicas of REPLICAS) {
+    signal.throwIfAborted();
+    const run = new CleanupStack();
+    try {
+      runs.push(
+        await oneRun(
+          options,
+          { replicas, nonprod, tags, digests, databaseUrl: await postgres.createDatabase() },
+          run,
+        ),
+      );
+    } finally {
+      await run.runAll();
+    }
+    const last = runs[runs.length - 1]!;
+    process.stderr.write(
+      `bench: service-scale-out ×${replicas}: ${last.perMinute?.toFixed(1)}/min, p95 ${last.p95Ms?.toFixed(0)} ms, ` +
+        `${last.duplicateRuns} duplicate runs, ${last.failures.length} failures\n`,
+    );
+  }
+
+  const [one, three] = [runs[0]!, runs[1]!];
+  const metrics: ServiceMetric[] = [];
+  for (const r of runs) {
+    const label = `${r.replicas} replica${r.replicas === 1 ? '' : 's'}`;
+    metrics.push(
+      { name: `${label}: promotions per minute`, unit: '/min', value: r.perMinute, target: undefined },
+      { name: `${label}: trigger → succeeded p95`, unit: 'ms', value: r.p95Ms, target: undefined },
+    );
+  }
+  metrics.push(
+    {
+      name: 'throughput 3 replicas / 1 replica',
+      unit: '×',
+      value: ratio(three.perMinute, one.perMinute),
+      target: { op: '≥', value: 2.5 },
+    },
+    {
+      name: 'duplicate runs (both runs)',
+      unit: 'count',
+      value: one.duplicateRuns + three.duplicateRuns,
+      target: { op: '≤', value: 0 },
+    },
+  );
+  const details: DetailTable[] = [
+    {
+      title: 'service-scale-out runs',
+      header: [
+        'replicas',
+        'promotions/min',
+        'p50 (ms)',
+        'p95 (ms)',
+        'wall (s)',
+        'duplicate runs',
+        'started per replica',
+      ],
+      rows: runs.map((r) => [
+        String(r.replicas),
+        r.perMinute?.toFixed(1) ?? '—',
+        r.p50Ms?.toFixed(0) ?? '—',
+        r.p95Ms?.toFixed(0) ?? '—',
+        r.wallSeconds?.toFixed(1) ?? '—',
+        String(r.duplicateRuns),
+        [...r.perReplica.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([name, n]) => `${name}: ${n}`)
+          .join(', '),
+      ]),
+    },
+  ];
+  return {
+    scenario: 'service-scale-out',
+    summary:
+      `${count} promotions of distinct small images (2 layers, 64 KiB) triggered at once (signed webhooks, ` +
+      `${SEND_CONCURRENCY} in flight, round-robin over the replicas), with ${REPLICAS.join(' and then ')} ` +
+      `\`ferry serve\` replicas (${WORKERS} workers each, the default) sharing one PostgreSQL database; both ` +
+      `registries behind the latency proxy (${ONE_WAY_DELAY_MS} ms each way).`,
+    metrics,
+    failures: runs.flatMap((r) => r.failures.map((f) => `${r.replicas} replica(s): ${f}`)),
+    notes: [
+      'Promotions per minute = promotions / (last `finishedAt` − the first trigger sent); trigger → succeeded = ' +
+        "the promotion's server `finishedAt` − the client's clock just before its POST (one machine, one clock).",
+      'A burst: every promotion is triggered at the start, so trigger → succeeded includes the wait in the ' +
+        'queue behind the others (the p95 is close to the time the whole backlog takes).',
+      `prod's \`maxConcurrentPromotions\` is ${REGISTRY_LIMIT} (the default, 4, is shared by every replica and ` +
+        `would cap 3 replicas × ${WORKERS} workers at 4 copies at once).`,
+      'Duplicate runs come from the audit trail (PostgreSQL): a promotion with more than one `started` event ' +
+        '(every run, a resumed or retried one too, starts with one) was copied more than once. Each run uses a ' +
+        'new database and a new destination registry.',
+    ],
+    details,
+    samplesMs: [],
+  };
+}
+
+async function oneRun(
+  options: ScaleOutOptions,
+  setup: {
+    readonly replicas: number;
+    readonly nonprod: BenchRegistry;
+    readonly tags: readonly string[];
+    readonly digests: ReadonlyMap<string, string>;
+    readonly databaseUrl: string;
+  },
+  cleanup: CleanupStack,
+): Promise<RunFigures> {
+  const { profile, signal } = options;
+  const { replicas, nonprod, tags, databaseUrl } = setup;
+  const prod = await startBenchRegistry(`prod (scale-out ×${replicas})`, cleanup);
+  const dir = await makeTempDir(`bench-scale-out-${replicas}`);
+  cleanup.defer('scale-out directory', () => dir.remove());
+  const config = await writeServiceConfig(
+    dir.path,
+    { nonprod: nonprod.rtt50, prod: prod.rtt50 },
+    { maxConcurrentPromotions: REGISTRY_LIMIT },
+  );
+  const serves: FerryServe[] = [];
+  // One after the other: the first one migrates the database.
+  for (let i = 0; i < replicas; i++) {
+    serves.push(
+      await startFerryServe(
+        {
+          configPath: config.configPath,
+          dir: dir.path,
+          logLevel: options.logLevel,
+          args: ['--listen', '127.0.0.1:0', '--workers', String(WORKERS)],
+          env: { FERRY_DATABASE_URL: databaseUrl },
+          logName: `serve-${i}.log`,
+        },
+        cleanup,
+      ),
+    );
+  }
+  const senders = serves.map((s) => new WebhookSender(s.url, config.webhookSecret, SEND_CONCURRENCY));
+  for (const sender of senders) cleanup.defer('webhook sender', () => sender.close());
+
+  const sentAt = new Map<string, number>();
+  const deliveries: Delivery[] = [];
+  let next = 0;
+  const sendLoop = async () => {
+    while (next < tags.length) {
+      const index = next++;
+      const tag = tags[index]!;
+      sentAt.set(tag, Date.now());
+      deliveries.push(await senders[index % senders.length]!.send(SERVICE_REPO, tag, SOURCE_ENVIRONMENT));
+    }
+  };
+  await Promise.all(Array.from({ length: SEND_CONCURRENCY }, sendLoop));
+  const failures = deliveries
+    .filter((d) => d.status !== 202)
+    .map((d) => `delivery: ${d.problem ?? `HTTP ${d.status}`}`);
+
+  // Poll one replica's list (every replica reads the same database) until every promotion has ended.
+  const reader = new Pool(serves[0]!.url, { connections: 1 });
+  cleanup.defer('list reader', () => reader.close());
+  const accepted = deliveries.filter((d) => d.status === 202).length;
+  const deadline = Date.now() + profile.scaleOutTimeoutMs;
+  let promotions: PromotionView[] = [];
+  for (;;) {
+    signal.throwIfAborted();
+    const res = await reader.request({
+      path: '/api/v1/promotions?limit=500',
+      method: 'GET',
+      headers: { authorization: `Bearer ${config.viewerToken}` },
+    });
+    const body = (await res.body.json()) as { promotions: PromotionView[] };
+    promotions = body.promotions.filter((p) => p.destination.repository === SERVICE_REPO);
+    const ended = promotions.filter((p) => p.finishedAt !== null).length;
+    if (ended >= accepted) break;
+    if (Date.now() > deadline) {
+      failures.push(
+        `${accepted - ended} promotions still running after ${profile.scaleOutTimeoutMs / 1000} s`,
+      );
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+
+  const latencies: number[] = [];
+  let lastFinished = 0;
+  for (const p of promotions) {
+    const tag = p.source.tag ?? '';
+    if (p.status !== 'succeeded') {
+      if (p.finishedAt !== null) failures.push(`${tag}: ${p.status}: ${p.reason ?? 'no reason'}`);
+      continue;
+    }
+    const finished = Date.parse(p.finishedAt!);
+    lastFinished = Math.max(lastFinished, finished);
+    latencies.push(finished - (sentAt.get(tag) ?? Number.NaN));
+  }
+  const firstSent = Math.min(...sentAt.values());
+  const wallMs = lastFinished > 0 ? lastFinished - firstSent : undefined;
+  for (const tag of [tags[0]!, tags[tags.length - 1]!]) {
+    const got = await getManifest(prod.instance, SERVICE_REPO, tag);
+    if (got.digest !== setup.digests.get(tag)) {
+      failures.push(`${tag}: destination has ${got.digest ?? `HTTP ${got.status}`}, not the source digest`);
+    }
+  }
+  const { duplicateRuns, perReplica } = await runsFromAuditTrail(databaseUrl);
+  for (const serve of serves) await serve.stop();
+  await prod.stop();
+  return {
+    replicas,
+    perMinute: wallMs === undefined ? undefined : (latencies.length / wallMs) * 60_000,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    wallSeconds: wallMs === undefined ? undefined : wallMs / 1000,
+    duplicateRuns,
+    perReplica,
+    failures,
+  };
+}
+
+/** From the audit trail: runs beyond the first per promotion, and how many each replica started. */
+async function runsFromAuditTrail(
+  databaseUrl: string,
+): Promise<{ duplicateRuns: number; perReplica: Map<string, number> }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const runs = await client.query<{ extra: string }>(
+      `SELECT coalesce(sum(n - 1), 0) AS extra FROM (
+         SELECT count(*) AS n FROM audit_events WHERE kind = 'started' GROUP BY promotion_id
+       ) per_promotion`,
+    );
+    const replicas = await client.query<{ replica: string | null; n: string }>(
+      `SELECT detail->>'replica' AS replica, count(*) AS n FROM audit_events WHERE kind = 'started' GROUP BY 1`,
+    );
+    return {
+      duplicateRuns: Number(runs.rows[0]?.extra ?? 0),
+      // `host/pid`: the pid tells the replicas apart.
+      perReplica: new Map(replicas.rows.map((r) => [r.replica?.split('/').pop() ?? '?', Number(r.n)])),
+    };
+  } finally {
+    await client.end();
+  }
+}
