@@ -1,3 +1,4 @@
+import os from 'node:os';
 import pg from 'pg';
 import { Pool } from 'undici';
 import type { PromotionView } from '../src/api/promotion.ts';
@@ -8,10 +9,11 @@ import { makeTempDir } from '../test/rig/temp-dir.ts';
 import { CleanupStack } from './cleanup.ts';
 import { type BenchRegistry, ONE_WAY_DELAY_MS, startBenchRegistry } from './environment.ts';
 import { type FerryServe, startFerryServe } from './ferry-serve.ts';
+import { processCpuSeconds } from './process-cpu.ts';
 import type { Profile } from './profile.ts';
 import { SERVICE_REPO, SOURCE_ENVIRONMENT, writeServiceConfig } from './service-config.ts';
 import type { DetailTable, ServiceMetric, ServiceResult } from './service-results.ts';
-import { percentile, ratio } from './stats.ts';
+import { median, percentile, ratio } from './stats.ts';
 import { type Delivery, WebhookSender } from './webhook-sender.ts';
 
 export interface ScaleOutOptions {
@@ -40,6 +42,13 @@ interface RunFigures {
   readonly p50Ms: number | undefined;
   readonly p95Ms: number | undefined;
   readonly wallSeconds: number | undefined;
+  /** Median of startedAt → finishedAt (server clock): one promotion's own run, without queueing. */
+  readonly runMedianMs: number | undefined;
+  /** CPU seconds over the run (trigger burst to the last promotion ending): ferry replicas, both registries. */
+  readonly ferryCpuSeconds: number | undefined;
+  readonly registryCpuSeconds: number | undefined;
+  /** 1-minute load average of the machine at the end of the run (other work shares it). */
+  readonly loadAverage: number;
   /** Runs of a promotion beyond its first (`started` audit events − 1, summed; a resume starts again). */
   readonly duplicateRuns: number;
   /** Promotions each replica started, from the `started` events' replica name. */
@@ -141,6 +150,10 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
         'p50 (ms)',
         'p95 (ms)',
         'wall (s)',
+        'run p50 (ms)',
+        'CPU s ferry',
+        'CPU s registries',
+        'load avg',
         'duplicate runs',
         'started per replica',
       ],
@@ -150,6 +163,10 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
         r.p50Ms?.toFixed(0) ?? '—',
         r.p95Ms?.toFixed(0) ?? '—',
         r.wallSeconds?.toFixed(1) ?? '—',
+        r.runMedianMs?.toFixed(0) ?? '—',
+        r.ferryCpuSeconds?.toFixed(1) ?? '—',
+        r.registryCpuSeconds?.toFixed(1) ?? '—',
+        r.loadAverage.toFixed(1),
         String(r.duplicateRuns),
         [...r.perReplica.entries()]
           .sort(([a], [b]) => a.localeCompare(b))
@@ -224,6 +241,11 @@ async function oneRun(
   const senders = serves.map((s) => new WebhookSender(s.url, config.webhookSecret, SEND_CONCURRENCY));
   for (const sender of senders) cleanup.defer('webhook sender', () => sender.close());
 
+  const cpu = () => ({
+    ferry: sum(serves.map((s) => processCpuSeconds(s.pid))),
+    registries: sum([processCpuSeconds(nonprod.instance.pid), processCpuSeconds(prod.instance.pid)]),
+  });
+  const cpuBefore = cpu();
   const sentAt = new Map<string, number>();
   const deliveries: Delivery[] = [];
   let next = 0;
@@ -266,7 +288,9 @@ async function oneRun(
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 
+  const cpuAfter = cpu();
   const latencies: number[] = [];
+  const runTimes: number[] = [];
   let lastFinished = 0;
   for (const p of promotions) {
     const tag = p.source.tag ?? '';
@@ -275,6 +299,7 @@ async function oneRun(
       continue;
     }
     const finished = Date.parse(p.finishedAt!);
+    if (p.startedAt !== null) runTimes.push(finished - Date.parse(p.startedAt));
     lastFinished = Math.max(lastFinished, finished);
     latencies.push(finished - (sentAt.get(tag) ?? Number.NaN));
   }
@@ -295,10 +320,22 @@ async function oneRun(
     p50Ms: percentile(latencies, 50),
     p95Ms: percentile(latencies, 95),
     wallSeconds: wallMs === undefined ? undefined : wallMs / 1000,
+    runMedianMs: median(runTimes),
+    ferryCpuSeconds: difference(cpuBefore.ferry, cpuAfter.ferry),
+    registryCpuSeconds: difference(cpuBefore.registries, cpuAfter.registries),
+    loadAverage: os.loadavg()[0]!,
     duplicateRuns,
     perReplica,
     failures,
   };
+}
+
+function sum(values: readonly (number | undefined)[]): number | undefined {
+  return values.some((v) => v === undefined) ? undefined : values.reduce<number>((a, b) => a + b!, 0);
+}
+
+function difference(before: number | undefined, after: number | undefined): number | undefined {
+  return before === undefined || after === undefined ? undefined : after - before;
 }
 
 /** From the audit trail: runs beyond the first per promotion, and how many each replica started. */
