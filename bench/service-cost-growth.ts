@@ -74,6 +74,8 @@ async function measureAll(options: CostGrowthOptions, cleanup: CleanupStack): Pr
     await Promise.all([nonprod.stop(), prod.stop()]);
   });
   const endpoints: Endpoint[] = [
+    // The HTTP round trip alone on this machine (no database): what every figure below includes.
+    { name: 'baseline /healthz', path: () => '/healthz' },
     { name: 'list, first page', path: () => '/api/v1/promotions' },
     {
       name: 'list, ?repository=',
@@ -106,6 +108,9 @@ async function measureAll(options: CostGrowthOptions, cleanup: CleanupStack): Pr
         const db = await PgDatabase.open({ url });
         try {
           await seedStore(db, plan, progress);
+          // What autovacuum does to tables that grew over months; right after a bulk load it would
+          // still be running (vacuum, analyze, hint bits on every page) while the requests are timed.
+          await db.exec('VACUUM ANALYZE');
         } finally {
           await db.close();
         }
@@ -143,7 +148,7 @@ async function measureAll(options: CostGrowthOptions, cleanup: CleanupStack): Pr
     name: `${m.store}: ${m.endpoint} p95`,
     unit: 'ms',
     value: percentile(m.samples, 95),
-    target: { op: '<', value: TARGET_MS[m.store] },
+    target: m.endpoint.startsWith('baseline') ? undefined : { op: '<', value: TARGET_MS[m.store] },
   }));
   const details: DetailTable[] = [
     {
@@ -170,8 +175,10 @@ async function measureAll(options: CostGrowthOptions, cleanup: CleanupStack): Pr
       ...seedNotes,
       `Seeded through ferry's own migrations, then \`INSERT … SELECT generate_series\` (bench/seed-store.ts): ` +
         `${REPOSITORIES} repositories, one promotion in ${FAILED_EVERY} failed, ` +
-        `${Math.ceil(plan.auditEvents / plan.promotions)} audit events each. No ANALYZE is run by the benchmark ` +
-        '(PostgreSQL has autovacuum; the embedded engine has none).',
+        `${Math.ceil(plan.auditEvents / plan.promotions)} audit events each. PostgreSQL then gets \`VACUUM ANALYZE\`: the ` +
+        'steady state autovacuum reaches for tables that grew over time (timed right after the bulk load, ' +
+        'autovacuum and first-touch hint-bit writes ran during the requests). ' +
+        'The embedded store gets nothing: it has no autovacuum and ferry runs no ANALYZE.',
       'Time is client-side from just before the request to the end of the body; the details page of a ' +
         'promotion includes its timeline (audit events) and approvals.',
     ],

@@ -1,0 +1,24 @@
+import pg from 'pg';
+import { PgDatabase } from '../src/service/store/pg-database.ts';
+import { startPostgres } from '../test/rig/postgres.ts';
+import { seedStore } from './seed-store.ts';
+const postgres = await startPostgres();
+const url = await postgres.createDatabase();
+const db = await PgDatabase.open({ url });
+await seedStore(db, { promotions: 100_000, auditEvents: 1_000_000, repositories: 50 }, () => {});
+await db.close();
+const c = new pg.Client({ connectionString: url });
+await c.connect();
+const show = async (sql: string, params: unknown[] = []) => {
+  const r = await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+  console.log(sql.slice(0, 120)); console.log(r.rows.map((x) => x['QUERY PLAN']).join('\n')); console.log('---');
+};
+await show('SELECT * FROM promotions ORDER BY seq DESC LIMIT 51');
+await show("SELECT * FROM promotions WHERE (source_repository = $1 OR destination_repository = $1) ORDER BY seq DESC LIMIT 51", ['bench/app-7']);
+await show("SELECT * FROM promotions WHERE status = ANY($1::text[]) ORDER BY seq DESC LIMIT 51", [['failed']]);
+await show("SELECT * FROM audit_events WHERE promotion_id = $1 ORDER BY id", ['0000abcd-0000-7000-8000-00000000abcd']);
+await show("SELECT * FROM promotions WHERE id = $1", ['0000abcd-0000-7000-8000-00000000abcd']);
+console.log((await c.query("select relname, n_live_tup, last_autoanalyze from pg_stat_user_tables")).rows);
+await c.end();
+console.log('URL', url);
+await new Promise((r) => setTimeout(r, 1_800_000));
