@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { Pool } from 'undici';
 import type { PromotionView } from '../src/api/promotion.ts';
@@ -9,7 +11,7 @@ import { makeTempDir } from '../test/rig/temp-dir.ts';
 import { CleanupStack } from './cleanup.ts';
 import { type BenchRegistry, ONE_WAY_DELAY_MS, startBenchRegistry } from './environment.ts';
 import { type FerryServe, startFerryServe } from './ferry-serve.ts';
-import { processCpuSeconds } from './process-cpu.ts';
+import { ownCpuSeconds, processCpuSeconds, processTreeCpuSeconds } from './process-cpu.ts';
 import type { Profile } from './profile.ts';
 import { SERVICE_REPO, SOURCE_ENVIRONMENT, writeServiceConfig } from './service-config.ts';
 import type { DetailTable, ServiceMetric, ServiceResult } from './service-results.ts';
@@ -47,6 +49,9 @@ interface RunFigures {
   /** CPU seconds over the run (trigger burst to the last promotion ending): ferry replicas, both registries. */
   readonly ferryCpuSeconds: number | undefined;
   readonly registryCpuSeconds: number | undefined;
+  readonly postgresCpuSeconds: number | undefined;
+  /** This process: the latency proxies, the webhook sender, the list polling. */
+  readonly benchCpuSeconds: number | undefined;
   /** 1-minute load average of the machine at the end of the run (other work shares it). */
   readonly loadAverage: number;
   /** Runs of a promotion beyond its first (`started` audit events − 1, summed; a resume starts again). */
@@ -104,7 +109,14 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
       runs.push(
         await oneRun(
           options,
-          { replicas, nonprod, tags, digests, databaseUrl: await postgres.createDatabase() },
+          {
+            replicas,
+            nonprod,
+            tags,
+            digests,
+            databaseUrl: await postgres.createDatabase(),
+            postgresDataDir: postgres.dataDir,
+          },
           run,
         ),
       );
@@ -153,6 +165,8 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
         'run p50 (ms)',
         'CPU s ferry',
         'CPU s registries',
+        'CPU s PostgreSQL',
+        'CPU s bench (proxies)',
         'load avg',
         'duplicate runs',
         'started per replica',
@@ -166,6 +180,8 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
         r.runMedianMs?.toFixed(0) ?? '—',
         r.ferryCpuSeconds?.toFixed(1) ?? '—',
         r.registryCpuSeconds?.toFixed(1) ?? '—',
+        r.postgresCpuSeconds?.toFixed(1) ?? '—',
+        r.benchCpuSeconds?.toFixed(1) ?? '—',
         r.loadAverage.toFixed(1),
         String(r.duplicateRuns),
         [...r.perReplica.entries()]
@@ -208,6 +224,7 @@ async function oneRun(
     readonly tags: readonly string[];
     readonly digests: ReadonlyMap<string, string>;
     readonly databaseUrl: string;
+    readonly postgresDataDir: string;
   },
   cleanup: CleanupStack,
 ): Promise<RunFigures> {
@@ -241,9 +258,15 @@ async function oneRun(
   const senders = serves.map((s) => new WebhookSender(s.url, config.webhookSecret, SEND_CONCURRENCY));
   for (const sender of senders) cleanup.defer('webhook sender', () => sender.close());
 
+  const postmasterPid = Number(
+    (await readFile(join(setup.postgresDataDir, 'postmaster.pid'), 'utf8')).split('\n')[0],
+  );
   const cpu = () => ({
     ferry: sum(serves.map((s) => processCpuSeconds(s.pid))),
     registries: sum([processCpuSeconds(nonprod.instance.pid), processCpuSeconds(prod.instance.pid)]),
+    postgres: processTreeCpuSeconds(postmasterPid),
+    // The latency proxies run in this process, next to the webhook sender and the list polling.
+    bench: ownCpuSeconds(),
   });
   const cpuBefore = cpu();
   const sentAt = new Map<string, number>();
@@ -323,6 +346,8 @@ async function oneRun(
     runMedianMs: median(runTimes),
     ferryCpuSeconds: difference(cpuBefore.ferry, cpuAfter.ferry),
     registryCpuSeconds: difference(cpuBefore.registries, cpuAfter.registries),
+    postgresCpuSeconds: difference(cpuBefore.postgres, cpuAfter.postgres),
+    benchCpuSeconds: difference(cpuBefore.bench, cpuAfter.bench),
     loadAverage: os.loadavg()[0]!,
     duplicateRuns,
     perReplica,
