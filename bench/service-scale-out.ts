@@ -27,6 +27,12 @@ export interface ScaleOutOptions {
 
 /** Replica counts compared; the target is on the throughput of the last over the first. */
 const REPLICAS = [1, 3] as const;
+/**
+ * After those, one replica with as many workers as the 3 replicas have together (information only):
+ * the same number of promotions at once in one process tells replica coordination apart from
+ * concurrency on a machine that has only so many cores.
+ */
+const SAME_CONCURRENCY_WORKERS = 6;
 /** Webhooks in flight at once while the burst is sent (spread over the replicas, as a load balancer would). */
 const SEND_CONCURRENCY = 16;
 /** Workers per replica: `ferry serve`'s default (`--workers`). */
@@ -41,6 +47,7 @@ const KiB = 1024;
 
 interface RunFigures {
   readonly replicas: number;
+  readonly workers: number;
   readonly perMinute: number | undefined;
   readonly p50Ms: number | undefined;
   readonly p95Ms: number | undefined;
@@ -103,7 +110,11 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
   );
 
   const runs: RunFigures[] = [];
-  for (const replicas of REPLICAS) {
+  const setups = [
+    ...REPLICAS.map((replicas) => ({ replicas, workers: WORKERS })),
+    { replicas: 1, workers: SAME_CONCURRENCY_WORKERS },
+  ];
+  for (const { replicas, workers } of setups) {
     signal.throwIfAborted();
     const run = new CleanupStack();
     try {
@@ -112,6 +123,7 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
           options,
           {
             replicas,
+            workers,
             nonprod,
             tags,
             digests,
@@ -126,7 +138,7 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
     }
     const last = runs[runs.length - 1]!;
     process.stderr.write(
-      `bench: service-scale-out ×${replicas}: ${last.perMinute?.toFixed(1)}/min, p95 ${last.p95Ms?.toFixed(0)} ms, ` +
+      `bench: service-scale-out ${replicas}×${workers} workers: ${last.perMinute?.toFixed(1)}/min, p95 ${last.p95Ms?.toFixed(0)} ms, ` +
         `${last.duplicateRuns} duplicate runs, ${last.failures.length} failures\n`,
     );
   }
@@ -134,7 +146,7 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
   const [one, three] = [runs[0]!, runs[1]!];
   const metrics: ServiceMetric[] = [];
   for (const r of runs) {
-    const label = `${r.replicas} replica${r.replicas === 1 ? '' : 's'}`;
+    const label = `${r.replicas} replica${r.replicas === 1 ? '' : 's'} × ${r.workers} workers`;
     metrics.push(
       { name: `${label}: promotions per minute`, unit: '/min', value: r.perMinute, target: undefined },
       { name: `${label}: trigger → succeeded p95`, unit: 'ms', value: r.p95Ms, target: undefined },
@@ -142,15 +154,15 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
   }
   metrics.push(
     {
-      name: 'throughput 3 replicas / 1 replica',
+      name: 'throughput 3 replicas / 1 replica (2 workers each)',
       unit: '×',
       value: ratio(three.perMinute, one.perMinute),
       target: { op: '≥', value: 2.5 },
     },
     {
-      name: 'duplicate runs (both runs)',
+      name: 'duplicate runs (all runs)',
       unit: 'count',
-      value: one.duplicateRuns + three.duplicateRuns,
+      value: runs.reduce((total, r) => total + r.duplicateRuns, 0),
       target: { op: '≤', value: 0 },
     },
   );
@@ -159,6 +171,7 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
       title: 'service-scale-out runs',
       header: [
         'replicas',
+        'workers each',
         'promotions/min',
         'p50 (ms)',
         'p95 (ms)',
@@ -174,6 +187,7 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
       ],
       rows: runs.map((r) => [
         String(r.replicas),
+        String(r.workers),
         r.perMinute?.toFixed(1) ?? '—',
         r.p50Ms?.toFixed(0) ?? '—',
         r.p95Ms?.toFixed(0) ?? '—',
@@ -197,10 +211,13 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
     summary:
       `${count} promotions of distinct small images (2 layers, 64 KiB) triggered at once (signed webhooks, ` +
       `${SEND_CONCURRENCY} in flight, round-robin over the replicas), with ${REPLICAS.join(' and then ')} ` +
-      `\`ferry serve\` replicas (${WORKERS} workers each, the default) sharing one PostgreSQL database; both ` +
-      `registries behind the latency proxy (${ONE_WAY_DELAY_MS} ms each way).`,
+      `\`ferry serve\` replicas (${WORKERS} workers each, the default) sharing one PostgreSQL database, then ` +
+      `(for comparison) 1 replica with ${SAME_CONCURRENCY_WORKERS} workers; both registries behind the ` +
+      `latency proxy (${ONE_WAY_DELAY_MS} ms each way).`,
     metrics,
-    failures: runs.flatMap((r) => r.failures.map((f) => `${r.replicas} replica(s): ${f}`)),
+    failures: runs.flatMap((r) =>
+      r.failures.map((f) => `${r.replicas} replica(s) × ${r.workers} workers: ${f}`),
+    ),
     notes: [
       'Promotions per minute = promotions / (last `finishedAt` − the first trigger sent); trigger → succeeded = ' +
         "the promotion's server `finishedAt` − the client's clock just before its POST (one machine, one clock).",
@@ -221,6 +238,7 @@ async function oneRun(
   options: ScaleOutOptions,
   setup: {
     readonly replicas: number;
+    readonly workers: number;
     readonly nonprod: BenchRegistry;
     readonly tags: readonly string[];
     readonly digests: ReadonlyMap<string, string>;
@@ -230,9 +248,9 @@ async function oneRun(
   cleanup: CleanupStack,
 ): Promise<RunFigures> {
   const { profile, signal } = options;
-  const { replicas, nonprod, tags, databaseUrl } = setup;
-  const prod = await startBenchRegistry(`prod (scale-out ×${replicas})`, cleanup);
-  const dir = await makeTempDir(`bench-scale-out-${replicas}`);
+  const { replicas, workers, nonprod, tags, databaseUrl } = setup;
+  const prod = await startBenchRegistry(`prod (scale-out ${replicas}×${workers})`, cleanup);
+  const dir = await makeTempDir(`bench-scale-out-${replicas}x${workers}`);
   cleanup.defer('scale-out directory', () => dir.remove());
   const config = await writeServiceConfig(
     dir.path,
@@ -248,7 +266,7 @@ async function oneRun(
           configPath: config.configPath,
           dir: dir.path,
           logLevel: options.logLevel,
-          args: ['--listen', '127.0.0.1:0', '--workers', String(WORKERS)],
+          args: ['--listen', '127.0.0.1:0', '--workers', String(workers)],
           env: { FERRY_DATABASE_URL: databaseUrl },
           logName: `serve-${i}.log`,
         },
@@ -343,6 +361,7 @@ async function oneRun(
   await prod.stop();
   return {
     replicas,
+    workers,
     perMinute: wallMs === undefined ? undefined : (latencies.length / wallMs) * 60_000,
     p50Ms: percentile(latencies, 50),
     p95Ms: percentile(latencies, 95),
