@@ -29,8 +29,9 @@ import { startFerryProcess } from './serve-process.ts';
  * and on PostgreSQL the password in the database URL — is driven through successes and failures
  * (promotions, a registry refusing its credentials, forged and unsigned webhooks, unknown and
  * under-privileged tokens, a failing notification receiver, on PostgreSQL the database going away for
- * a moment). Then every secret, in its raw, base64, base64url and percent-encoded forms (and
- * `user:password` as a Basic header carries it), is searched for in ferry's stdout and stderr, every
+ * a moment). Then every secret (and `user:password` as a Basic header carries it) is searched for raw,
+ * percent-encoded, and base64/base64url at every byte alignment (so inside an encoded header too), in
+ * ferry's stdout and stderr, every
  * API answer (status, headers, body: errors, OpenAPI, metrics, SSE included), `ps -eo args` snapshots
  * taken every 50 ms during the run (ferry, `ferry trigger`, the credential helper ferry spawns), and the
  * data directory's files (embedded) or a `pg_dump` (PostgreSQL). Each place is also checked to hold
@@ -527,11 +528,10 @@ export async function defineSecretExposureSuite(database: 'embedded' | 'postgres
 
     const hits: string[] = [];
     for (const [name, value] of secrets) {
-      for (const form of encodings(value)) {
+      for (const [form, label] of encodings(value)) {
         const needle = Buffer.from(form);
         for (const place of places)
-          if (place.bytes.includes(needle))
-            hits.push(`${name} (${form === value ? 'raw' : form}) in ${place.name}`);
+          if (place.bytes.includes(needle)) hits.push(`${name} (${label}) in ${place.name}`);
       }
     }
     const counts = {
@@ -551,16 +551,30 @@ export async function defineSecretExposureSuite(database: 'embedded' | 'postgres
   });
 }
 
-/** The forms a secret can leak in: as is, base64, base64url (padding dropped), percent-encoded. */
-function encodings(value: string): string[] {
+/**
+ * The forms a secret can leak in: as is, percent-encoded, and base64/base64url at each of the three
+ * alignments it can have inside a longer encoded text (`Bearer <token>` base64-encoded puts the token at
+ * an offset of 7 bytes): the characters that depend only on the secret's bytes.
+ */
+function encodings(value: string): Map<string, string> {
   const bytes = Buffer.from(value);
-  const forms = new Set([
-    value,
-    bytes.toString('base64').replace(/=+$/, ''),
-    bytes.toString('base64url'),
-    encodeURIComponent(value),
+  const forms = new Map([
+    [value, 'raw'],
+    [encodeURIComponent(value), 'percent-encoded'],
   ]);
+  for (const shift of [0, 1, 2]) {
+    const shifted = Buffer.concat([Buffer.alloc(shift), bytes]);
+    // Skip the first group when it holds padding bytes, and the last, partial group.
+    const start = shift === 0 ? 0 : 4;
+    const end = Math.floor(shifted.length / 3) * 4;
+    for (const encoding of ['base64', 'base64url'] as const) {
+      const form = shifted.toString(encoding).slice(start, end);
+      if (!forms.has(form)) forms.set(form, `${encoding} at offset ${shift}`);
+    }
+  }
   // A whsec_ secret's HMAC key is the decoded base64: also in hex.
-  if (value.startsWith('whsec_')) forms.add(Buffer.from(value.slice(6), 'base64').toString('hex'));
-  return [...forms];
+  if (value.startsWith('whsec_'))
+    forms.set(Buffer.from(value.slice(6), 'base64').toString('hex'), 'key in hex');
+  // The form as the key: what is searched; the value names it (never the secret) in a failure.
+  return new Map([...forms].filter(([form]) => form.length >= 12));
 }
