@@ -27,8 +27,6 @@ import { checkFreshRepoAssumption } from './verify.ts';
 import { warmUp } from './warmup.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const RESULTS_MD = fileURLToPath(new URL('results.md', import.meta.url));
-const RESULTS_JSON = fileURLToPath(new URL('results.json', import.meta.url));
 
 async function main(): Promise<number> {
   const started = performance.now();
@@ -41,6 +39,8 @@ async function main(): Promise<number> {
     process.stderr.write(`bench: ${(err as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
+  const RESULTS_MD = fileURLToPath(new URL(`${options.reportName}.md`, import.meta.url));
+  const RESULTS_JSON = fileURLToPath(new URL(`${options.reportName}.json`, import.meta.url));
   if (options.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
