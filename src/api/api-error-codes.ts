@@ -17,6 +17,8 @@ export const ApiErrorCode = {
   SignInFailed: 'FERRY_E_API_SIGN_IN_FAILED',
   /** A one-time login code that does not exist, was used already, or expired. (401) */
   OneTimeCodeInvalid: 'FERRY_E_API_ONE_TIME_CODE_INVALID',
+  /** The identity provider could not be reached or answered unusably (discovery, token endpoint). (502) */
+  IdentityProviderFailed: 'FERRY_E_API_IDENTITY_PROVIDER',
   /** `/auth/login` on a server without `auth.oidc`. (404) */
   SignInNotConfigured: 'FERRY_E_API_SIGN_IN_NOT_CONFIGURED',
 } as const;
@@ -24,12 +26,14 @@ export const ApiErrorCode = {
 export type ApiErrorCodeValue = (typeof ApiErrorCode)[keyof typeof ApiErrorCode];
 
 /** Status per code, fixed here so a code can never be answered with two different statuses. */
-export const API_ERROR_STATUS: Readonly<Record<ApiErrorCodeValue, 400 | 401 | 403 | 404>> = Object.freeze({
-  [ApiErrorCode.Unauthorized]: 401,
-  [ApiErrorCode.Forbidden]: 403,
-  [ApiErrorCode.Unauthenticated]: 401,
-  [ApiErrorCode.CsrfRequired]: 403,
-  [ApiErrorCode.SignInFailed]: 400,
-  [ApiErrorCode.OneTimeCodeInvalid]: 401,
-  [ApiErrorCode.SignInNotConfigured]: 404,
-});
+export const API_ERROR_STATUS: Readonly<Record<ApiErrorCodeValue, 400 | 401 | 403 | 404 | 502>> =
+  Object.freeze({
+    [ApiErrorCode.Unauthorized]: 401,
+    [ApiErrorCode.Forbidden]: 403,
+    [ApiErrorCode.Unauthenticated]: 401,
+    [ApiErrorCode.CsrfRequired]: 403,
+    [ApiErrorCode.SignInFailed]: 400,
+    [ApiErrorCode.OneTimeCodeInvalid]: 401,
+    [ApiErrorCode.SignInNotConfigured]: 404,
+    [ApiErrorCode.IdentityProviderFailed]: 502,
+  });

@@ -85,7 +85,7 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   415: 'Content-Type missing, not accepted here, or a charset other than UTF-8.',
   422: 'Policy refused the request (tag pattern, invalid request, source not found, signature required).',
   500: 'Server-side failure or misconfiguration; details in the server log.',
-  502: 'A registry could not be asked or answered wrongly.',
+  502: 'A registry (or, for sign-in, the identity provider: `FERRY_E_API_IDENTITY_PROVIDER`) could not be asked or answered wrongly.',
   503: 'Temporarily unavailable (database, registry, start-up); retry later (`Retry-After`).',
 };
 

@@ -40,6 +40,8 @@ export interface SessionClaims {
   readonly display: string;
   readonly email?: string | undefined;
   readonly name?: string | undefined;
+  /** False only when the provider said `email_verified: false` (emails then map to no role). */
+  readonly emailVerified?: false | undefined;
   /** Groups from the groups claim that ferry.yaml's role mapping names (the others are dropped). */
   readonly groups?: readonly string[] | undefined;
 }
