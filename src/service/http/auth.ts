@@ -30,7 +30,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_ERROR_STATUS, ApiErrorCode } from '../../api/api-error-codes.ts';
 import { CSRF_HEADER } from '../../api/sign-in.ts';
 import { type Action, findToken } from '../config/api-tokens.ts';
-import { type Grant, type Identity, identityAllows, rolesOf, tokenIdentity } from '../config/identity.ts';
+import {
+  actorKey,
+  type Grant,
+  type Identity,
+  identityAllows,
+  rolesOf,
+  tokenIdentity,
+} from '../config/identity.ts';
 import type { FerryConfig } from '../config/schema.ts';
 import type { Actor } from '../promote/promotion-service.ts';
 import { HttpError } from './errors.ts';
@@ -92,7 +99,7 @@ export function requireMayCancel(
 
 /** How the engine and the audit trail see the identity. */
 export function identityActor(identity: Identity): Actor {
-  return { name: identity.display, kind: identity.kind };
+  return { name: identity.display, kind: identity.kind, key: actorKey(identity) };
 }
 
 export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;

@@ -12,6 +12,16 @@ import type { ResolvedRequest } from './resolve-request.ts';
 export interface Actor {
   readonly name: string;
   readonly kind: 'token' | 'oidc' | 'one-time' | 'webhook' | 'registry' | 'system';
+  /**
+   * What makes two actors different people (approvals count distinct keys): `oidc:<sub>` for a person
+   * signed in. Default: `name` (tokens, webhooks).
+   */
+  readonly key?: string | undefined;
+}
+
+/** The actor's identity key (approvals, four eyes). */
+export function actorKeyOf(actor: Actor): string {
+  return actor.key ?? actor.name;
 }
 
 export interface AcceptResult {
