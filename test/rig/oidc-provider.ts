@@ -15,7 +15,7 @@
  * `email`, `name` and `groups` are in the ID token (`conformIdTokenClaims: false`), as Keycloak, Dex
  * and Okta put them there when the scopes ask for them.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
@@ -62,8 +62,7 @@ export interface TestIdp {
   stop(): Promise<void>;
 }
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function loginPage(uid: string, message?: string): string {
   return `<!doctype html>
@@ -103,7 +102,19 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const bySub = new Map(Object.values(TEST_USERS).map((u) => [u.sub, u]));
+  // Its own signing key and lifetimes, so the provider runs without its development defaults.
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-idp', alg: 'RS256', use: 'sig' };
   const configuration: Configuration = {
+    jwks: { keys: [jwk as Parameters<typeof JSON.stringify>[0]] },
+    ttl: {
+      Interaction: 600,
+      Grant: 3600,
+      Session: 3600,
+      AccessToken: 600,
+      IdToken: 600,
+      AuthorizationCode: 60,
+    },
     clients: [
       {
         client_id: clientId,

@@ -1,8 +1,11 @@
 /**
  * Browser sessions: who signed in, kept in an encrypted cookie (`@fastify/secure-session`: libsodium
  * secretbox, XSalsa20-Poly1305, so the cookie is both secret and tamper-proof), httpOnly, SameSite=Lax,
- * Path=/, and Secure unless ferry is reached over plain HTTP (`secure`). Nothing is kept server-side:
- * any replica with the same key reads any session, and a restart signs nobody out.
+ * Path=/, and Secure unless ferry is reached over plain HTTP (`secure`). Nothing is kept server-side
+ * but the ids of sessions signed out here: any replica with the same key reads any session, and a
+ * restart signs nobody out. The trade-off: a signed-out cookie that was copied before sign-out is
+ * refused by this process, but another replica (or this one after a restart) accepts it until it
+ * expires — `ttlSeconds` bounds that window.
  *
  * The session holds the identity's claims (subject, display, email, name, and only the groups
  * `auth.oidc.roles` mentions, so a person in hundreds of directory groups still fits a cookie), never a
@@ -48,6 +51,8 @@ export interface SessionClaims {
 
 interface StoredSession extends SessionClaims {
   readonly v: 1;
+  /** Random session id: what sign-out revokes. */
+  readonly sid: string;
   readonly csrf: string;
   /** Expiry, seconds since the epoch. */
   readonly exp: number;
@@ -84,7 +89,10 @@ export interface Sessions {
   presented(request: FastifyRequest): boolean;
   /** Starts a session: the cookie is set when the answer is sent. */
   signIn(request: FastifyRequest, claims: SessionClaims): void;
-  /** Ends the session: the answer clears the cookie. */
+  /**
+   * Ends the session: the answer clears the cookie, and this process refuses the cookie from now on
+   * even if it is replayed (until it would have expired anyway).
+   */
   signOut(request: FastifyRequest): void;
   rememberLogin(request: FastifyRequest, pending: PendingLogin): void;
   /** The pending sign-in, consumed (the cookie is cleared with the answer). */
@@ -120,6 +128,7 @@ function isStoredSession(value: unknown): value is StoredSession {
     v.v === 1 &&
     (v.kind === 'oidc' || v.kind === 'one-time') &&
     typeof v.subject === 'string' &&
+    typeof v.sid === 'string' &&
     typeof v.display === 'string' &&
     typeof v.csrf === 'string' &&
     typeof v.exp === 'number'
@@ -132,6 +141,18 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
   const ttl = options.ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
   const now = options.now ?? Date.now;
   const cookie = { path: '/', httpOnly: true, secure: options.secure, sameSite: 'lax' as const };
+  // Signed-out session ids → their expiry (ms). In this process only: see docs/security.md.
+  const revoked = new Map<string, number>();
+  const forgetExpired = () => {
+    const time = now();
+    for (const [sid, exp] of revoked) if (exp <= time) revoked.delete(sid);
+  };
+  const stored = (request: FastifyRequest): StoredSession | undefined => {
+    const data = sessionOf(request, SESSION)?.data();
+    if (!isStoredSession(data)) return undefined;
+    if (data.exp * 1000 <= now() || revoked.has(data.sid)) return undefined;
+    return data;
+  };
   app.register(secureSession, [
     {
       sessionName: SESSION,
@@ -152,10 +173,9 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
 
   return {
     current(request) {
-      const data = sessionOf(request, SESSION)?.data();
-      if (!isStoredSession(data)) return undefined;
-      if (data.exp * 1000 <= now()) return undefined;
-      const { v: _v, csrf, exp: _exp, ...claims } = data;
+      const data = stored(request);
+      if (data === undefined) return undefined;
+      const { v: _v, sid: _sid, csrf, exp: _exp, ...claims } = data;
       return { claims, csrfToken: csrf };
     },
     presented(request) {
@@ -165,12 +185,18 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
       const stored: StoredSession = {
         ...claims,
         v: 1,
+        sid: randomBytes(16).toString('base64url'),
         csrf: randomBytes(32).toString('base64url'),
         exp: Math.floor(now() / 1000) + ttl,
       };
       replaceSession(app, request, SESSION, JSON.parse(JSON.stringify(stored)));
     },
     signOut(request) {
+      const data = stored(request);
+      if (data !== undefined) {
+        forgetExpired();
+        revoked.set(data.sid, data.exp * 1000);
+      }
       sessionOf(request, SESSION)?.delete();
     },
     rememberLogin(request, pending) {

@@ -100,6 +100,8 @@ test('a one-time link signs in once; the session needs the CSRF header to change
     });
     assert.equal(out.statusCode, 204);
     assert.match(String(out.headers['set-cookie']), new RegExp(`^${SESSION_COOKIE}=;.*Max-Age=0`));
+    const replayed = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } });
+    assert.equal(replayed.statusCode, 401, 'a signed-out cookie is refused even when replayed');
   });
 });
 
