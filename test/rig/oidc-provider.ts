@@ -62,15 +62,15 @@ export interface TestIdp {
   stop(): Promise<void>;
 }
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function loginPage(uid: string, message?: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Test identity provider: sign in</title></head>
 <body><main>
 <h1>Sign in</h1>
-${message === undefined ? '' : `<p role="alert">${escape(message)}</p>`}
-<form method="post" action="/interaction/${escape(uid)}/login">
+${message === undefined ? '' : `<p role="alert">${escapeHtml(message)}</p>`}
+<form method="post" action="/interaction/${escapeHtml(uid)}/login">
 <label>User <input name="login" autocomplete="username" autofocus required></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
 <button type="submit">Sign in</button>
