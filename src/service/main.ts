@@ -13,13 +13,13 @@ import { Registries } from '../registry/registries.ts';
 import { createCachedFileReader } from './config/cached-file-reader.ts';
 import { loadConfig } from './config/load-config.ts';
 import { resolveSecret } from './config/resolve-secret.ts';
-import type { FerryConfig, ListenAddress } from './config/schema.ts';
+import type { FerryConfig } from './config/schema.ts';
+import type { ListenAddress } from './config/server-schema.ts';
 import { createHttpApp } from './http/create-http-app.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createOneTimeLogins } from './http/one-time-login.ts';
 import { createReadinessCheck } from './http/readiness.ts';
-import { loadOrCreateKeyFile } from './http/session-key.ts';
-import { cookiesSecure } from './http/sessions.ts';
+import { signInSettings } from './http/sign-in-setup.ts';
 import { createNotifier } from './notify/notifier.ts';
 import { observePromotions } from './observe-promotions.ts';
 import { defaultReplicaName } from './promote/engine-context.ts';
@@ -195,11 +195,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       env: options.env,
       readFile,
       checkResponses: options.checkResponses ?? options.env.FERRY_CHECK_RESPONSES === '1',
-      sessions: {
-        key: await loadOrCreateKeyFile(dataDir),
-        secure: cookiesSecure(config.server.publicUrl),
+      sessions: await signInSettings({
+        auth: config.auth,
+        publicUrl: config.server.publicUrl,
+        dataDir,
+        env: options.env,
+        readFile,
         oneTime,
-      },
+      }),
     });
     const listen = options.listen ?? config.server.listen;
     const address = await app.listen({ host: listen.host, port: listen.port });

@@ -96,7 +96,8 @@ export class SignInClient {
 
   /**
    * Signs in at `ferryUrl` through the identity provider's login form as `login`/`password`, and
-   * returns the last answer (ferry's page after the redirect to `returnTo`).
+   * returns the last answer (ferry's page after the redirect to `returnTo`) with every hop from
+   * `/auth/login` on.
    */
   async signIn(ferryUrl: string, login: string, password: string, returnTo = '/'): Promise<Answer> {
     const form = await this.fetch(`${ferryUrl}/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
@@ -107,11 +108,12 @@ export class SignInClient {
     }
     const action = /<form method="post" action="([^"]+)"/.exec(form.body)?.[1];
     if (action === undefined) throw new Error('no form action on the login page');
-    return this.fetch(new URL(action.replace(/&amp;/g, '&'), form.url).href, {
+    const done = await this.fetch(new URL(action.replace(/&amp;/g, '&'), form.url).href, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ login, password }).toString(),
     });
+    return { ...done, hops: [...form.hops, ...done.hops] };
   }
 
   /** The session cookie ferry set, if any. */

@@ -140,7 +140,8 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
     const accepted = await post(`${ferry}/api/v1/promotions`, tokens.ci, {
       source: { environment: 'nonprod', repository: 'payments/app', tag },
     });
-    assert.equal(accepted.status, 202, JSON.stringify(accepted.json));
+    // 200: an equal promotion was waiting already (another test asked for the same tag).
+    assert.ok(accepted.status === 202 || accepted.status === 200, JSON.stringify(accepted.json));
     return acceptedSchema.parse(accepted.json).promotion.id;
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RoleMapping } from './auth-section.ts';
+import type { RoleMapping } from './auth-schema.ts';
 import { grantsForClaims, mappedGroups } from './role-mapping.ts';
 
 const roles: RoleMapping = {

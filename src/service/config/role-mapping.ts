@@ -11,7 +11,7 @@
  *   anyone    every signed-in person
  */
 import type { Role } from '../../api/identity.ts';
-import type { RoleMapping, RoleMatcher } from './auth-section.ts';
+import type { RoleMapping, RoleMatcher } from './auth-schema.ts';
 import type { Grant } from './identity.ts';
 
 /** What role mapping looks at. */

@@ -18,7 +18,7 @@ import * as client from 'openid-client';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { API_ERROR_STATUS, ApiErrorCode } from '../../api/api-error-codes.ts';
 import { quoteValue } from '../../api/quote-value.ts';
-import { isLoopbackHost, type OidcConfig } from '../config/auth-section.ts';
+import { isLoopbackHost, type OidcConfig } from '../config/auth-schema.ts';
 import { mappedGroups } from '../config/role-mapping.ts';
 import { HttpError } from './errors.ts';
 import type { PendingLogin, SessionClaims } from './sessions.ts';

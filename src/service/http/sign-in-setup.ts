@@ -5,7 +5,7 @@
  * problem (a session key too short, no redirect URL) is a ConfigError naming the key.
  */
 import { PATHS } from '../../api/paths.ts';
-import type { AuthConfig } from '../config/auth-section.ts';
+import type { AuthConfig } from '../config/auth-schema.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { ReadFile } from '../config/read-small-file.ts';
 import { type Env, resolveSecret } from '../config/resolve-secret.ts';

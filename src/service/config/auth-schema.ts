@@ -26,7 +26,7 @@
  */
 import { z } from 'zod';
 import { ROLES, type Role } from '../../api/identity.ts';
-import type { SecretRef } from './schema.ts';
+import type { SchemaParts, SecretRefShape as SecretRef } from './schema-parts.ts';
 
 /** RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\`. */
 const SCOPE_RE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
@@ -56,23 +56,7 @@ export function checkIssuer(value: string): string | undefined {
   return undefined;
 }
 
-/** Schema pieces the section shares with the rest of ferry.yaml. */
-export interface AuthSchemaPieces<
-  SecretRef extends z.ZodType,
-  FilePath extends z.ZodType,
-  Name extends z.ZodType,
-> {
-  readonly secretRef: SecretRef;
-  readonly filePath: FilePath;
-  /** A promotion rule name. */
-  readonly name: Name;
-}
-
-export function authSchemas<S extends z.ZodType, F extends z.ZodType, N extends z.ZodType>(
-  pieces: AuthSchemaPieces<S, F, N>,
-) {
-  const { secretRef, filePath, name } = pieces;
-
+export function authSchema({ secretRef, filePath, name }: SchemaParts) {
   const matcher = z
     .strictObject({
       // Values of the groups claim (`groupsClaim`), compared exactly.
@@ -169,7 +153,7 @@ export function authSchemas<S extends z.ZodType, F extends z.ZodType, N extends 
 
   const auth = z.strictObject({ oidc: oidc.optional(), session }).prefault({});
 
-  return { auth, oidc, session, matcher };
+  return auth;
 }
 
 /** One matcher of `auth.oidc.roles.<role>` as parsed. */
