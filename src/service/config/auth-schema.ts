@@ -64,7 +64,7 @@ export function authSchema({ secretRef, filePath, name }: SchemaParts) {
       // Values of the `email` claim, compared case-insensitively; only when the provider does not say
       // `email_verified: false`.
       emails: z
-        .array(z.email().transform((email) => email.toLowerCase()))
+        .array(z.email('must be an email address').transform((email) => email.toLowerCase()))
         .min(1, 'emails is empty; remove it')
         .optional(),
       // `sub` claims: the one identifier a provider never reassigns.
@@ -90,9 +90,12 @@ export function authSchema({ secretRef, filePath, name }: SchemaParts) {
       }
     });
 
-  const matchers = z
-    .union([matcher, z.array(matcher).min(1, 'is empty; remove the role')])
-    .transform((value) => (Array.isArray(value) ? value : [value]));
+  // One matcher or a list: a single one is read as a list of one, so its problems are reported as
+  // the matcher's own (a union would only say "invalid value").
+  const matchers = z.preprocess(
+    (value) => (Array.isArray(value) || value === undefined ? value : [value]),
+    z.array(matcher).min(1, 'is empty; remove the role'),
+  );
 
   const roles = z
     .strictObject(Object.fromEntries(ROLES.map((role) => [role, matchers.optional()])))

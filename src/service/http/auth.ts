@@ -99,7 +99,9 @@ export function requireMayCancel(
 
 /** How the engine and the audit trail see the identity. */
 export function identityActor(identity: Identity): Actor {
-  return { name: identity.display, kind: identity.kind, key: actorKey(identity) };
+  // A token's key is its name, the Actor default: tokens stay `{name, kind}` as before sessions.
+  const key = actorKey(identity);
+  return { name: identity.display, kind: identity.kind, ...(key === identity.display ? {} : { key }) };
 }
 
 export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
