@@ -206,16 +206,17 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
     const listen = options.listen ?? config.server.listen;
     const address = await app.listen({ host: listen.host, port: listen.port });
-    cleanups.push(async () => engine.stop({ graceMs }));
-    cleanups.push(() => app.close());
-    await engine.start();
-    started = true;
+    // Before readiness is reported, so whoever waits for /readyz finds the link written.
     if (oneTime !== undefined && options.oneTimeLoginFile !== undefined) {
       const link = `${config.server.publicUrl ?? address}${PATHS.oneTimeLogin}?code=${oneTime.issue()}`;
       await writeFile(options.oneTimeLoginFile, `${link}\n`, { mode: 0o600 });
       // The path only: the link is a credential.
       logger.info({ file: options.oneTimeLoginFile }, 'one-time login link written');
     }
+    cleanups.push(async () => engine.stop({ graceMs }));
+    cleanups.push(() => app.close());
+    await engine.start();
+    started = true;
     logger.info({ url: address, database: url ? 'postgresql' : 'embedded' }, 'ferry serve is ready');
     return {
       url: address,

@@ -113,7 +113,7 @@ export function checkReferences(pieces: ConfigPieces): ReferenceCheckResult {
       );
     }
     const reached = publicUrl ?? oidc.redirectUrl;
-    if (reached !== undefined && reached.startsWith('http://') && !isLoopback(new URL(reached).hostname)) {
+    if (reached?.startsWith('http://') && !isLoopback(new URL(reached).hostname)) {
       warn(
         publicUrl === undefined ? ['auth', 'oidc', 'redirectUrl'] : ['server', 'publicUrl'],
         'plain http: session cookies are sent without Secure and can be read on the network',
