@@ -14,8 +14,13 @@ export const PATHS = Object.freeze({
   rerun: '/api/v1/promotions/{id}/rerun',
   rollback: '/api/v1/promotions/{id}/rollback',
   releases: '/api/v1/releases',
+  me: '/api/v1/me',
   /** `repository` may contain `/`; `environment` is `-` when the destination names none. */
   release: '/api/v1/releases/{environment}/{repository}/{tag}',
+  login: '/auth/login',
+  callback: '/auth/callback',
+  logout: '/auth/logout',
+  oneTimeLogin: '/auth/one-time',
   standardHook: '/hooks/standard',
   githubHook: '/hooks/github',
   openshiftHook: '/hooks/openshift/{secret}/generic',

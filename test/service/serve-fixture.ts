@@ -32,6 +32,8 @@ export interface ServeConfigOptions {
   readonly environments?: Record<string, Record<string, unknown>> | undefined;
   /** `notify:` targets. */
   readonly notify?: readonly Record<string, unknown>[] | undefined;
+  /** The `auth:` section (sign-in), when given. */
+  readonly auth?: Record<string, unknown> | undefined;
 }
 
 export interface ServeConfig {
@@ -73,6 +75,7 @@ export async function writeServeConfig(options: ServeConfigOptions): Promise<Ser
     triggers: { api: { enabled: true }, ...options.triggers },
     apiTokens: TOKEN_NAMES.map((name) => ({ name, role: ROLES[name], sha256: hashToken(tokens[name]) })),
     ...(options.notify === undefined ? {} : { notify: options.notify }),
+    ...(options.auth === undefined ? {} : { auth: options.auth }),
   };
   const path = join(dir, 'ferry.yaml');
   await writeFile(path, stringify(document));
