@@ -88,7 +88,6 @@ export function parseCli(argv: readonly string[]): CliOptions {
     serveLogLevel,
     serveCpuProfDir: values['serve-cpu-prof'],
     help: values.help === true,
-    reportName:
-      scenarios.length === ALL_SCENARIO_IDS.length ? 'results' : `results-${scenarios.join('_')}`,
+    reportName: scenarios.length === ALL_SCENARIO_IDS.length ? 'results' : `results-${scenarios.join('_')}`,
   };
 }
