@@ -20,6 +20,11 @@ export interface CliOptions {
   /** Directory for a V8 CPU profile of `ferry serve` (written when it stops), if wanted. */
   readonly serveCpuProfDir: string | undefined;
   readonly help: boolean;
+  /**
+   * Base name of the report files in bench/: "results" for a run of every scenario, "results-<ids>"
+   * for a run of some, so a partial run never replaces the full comparison.
+   */
+  readonly reportName: string;
 }
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -37,7 +42,8 @@ export const USAGE = `Usage: node bench/run.ts [--quick] [--only <scenario>[,<sc
                     write a V8 CPU profile of ferry serve into <dir> (service-* scenarios)
   -h, --help        this text
 
-Writes bench/results.md and bench/results.json and prints the summary tables.`;
+Writes bench/results.md and bench/results.json (with --only: bench/results-<ids>.md/.json, so a
+partial run never replaces the full report) and prints the summary tables.`;
 
 export function parseCli(argv: readonly string[]): CliOptions {
   const { values } = parseArgs({
@@ -73,12 +79,15 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if (!LOG_LEVELS.includes(serveLogLevel)) {
     throw new Error(`--serve-log-level wants one of ${LOG_LEVELS.join(', ')}, got "${serveLogLevel}"`);
   }
+  const scenarios =
+    wanted.length === 0 ? ALL_SCENARIO_IDS : ALL_SCENARIO_IDS.filter((id) => wanted.includes(id));
   return {
     quick: values.quick === true,
-    scenarios: wanted.length === 0 ? ALL_SCENARIO_IDS : ALL_SCENARIO_IDS.filter((id) => wanted.includes(id)),
+    scenarios,
     iterations,
     serveLogLevel,
     serveCpuProfDir: values['serve-cpu-prof'],
     help: values.help === true,
+    reportName: scenarios.length === ALL_SCENARIO_IDS.length ? 'results' : `results-${scenarios.join('_')}`,
   };
 }

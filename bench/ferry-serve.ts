@@ -16,6 +16,12 @@ export interface FerryServeOptions {
   /** NODE_OPTIONS for the service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (written at exit). */
   readonly nodeOptions?: string | undefined;
   readonly startTimeoutMs?: number | undefined;
+  /** More arguments after `serve --config …` (e.g. `--listen 127.0.0.1:0` for several replicas). */
+  readonly args?: readonly string[] | undefined;
+  /** More environment (e.g. FERRY_DATABASE_URL: a URL with a password does not belong in argv). */
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  /** Log file name in `dir`; default `serve.log`. */
+  readonly logName?: string | undefined;
 }
 
 /** A running `bin/ferry serve`. */
@@ -47,17 +53,18 @@ export async function startFerryServe(
   options: FerryServeOptions,
   cleanup: CleanupStack,
 ): Promise<FerryServe> {
-  const logFile = join(options.dir, 'serve.log');
+  const logFile = join(options.dir, options.logName ?? 'serve.log');
   const fd = openSync(logFile, 'w');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     HOME: options.dir,
     FERRY_LOG_LEVEL: options.logLevel,
+    ...options.env,
   };
   if (options.nodeOptions !== undefined) env['NODE_OPTIONS'] = options.nodeOptions;
   const child = spawn(
     FERRY_BIN,
-    ['serve', '--config', options.configPath, '--grace', String(GRACE_SECONDS)],
+    ['serve', '--config', options.configPath, '--grace', String(GRACE_SECONDS), ...(options.args ?? [])],
     { env, stdio: ['ignore', fd, fd] },
   );
   closeSync(fd);

@@ -22,6 +22,25 @@ export function processCpuSeconds(pid: number): number | undefined {
   }
 }
 
+/**
+ * CPU seconds of a process and its current children (PostgreSQL: the postmaster and its backends); a
+ * child that exited in between is missed, one started in between counts from zero.
+ */
+export function processTreeCpuSeconds(pid: number): number | undefined {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return undefined;
+  }
+  const own = processCpuSeconds(pid);
+  if (own === undefined) return undefined;
+  return children.reduce((total, child) => total + (processCpuSeconds(child) ?? 0), own);
+}
+
 /** CPU seconds of this benchmark process itself (the load generator). */
 export function ownCpuSeconds(): number {
   const usage = process.cpuUsage();

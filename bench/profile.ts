@@ -33,6 +33,15 @@ export interface Profile {
   readonly serviceThroughputConcurrency: number;
   /** How long service-throughput waits for the burst's promotions to finish (reported, not judged). */
   readonly serviceDrainTimeoutMs: number;
+  /** service-scale-out: promotions (each a distinct small image) triggered at once, per replica count. */
+  readonly scaleOutPromotions: number;
+  /** service-scale-out: how long one run may take to finish every promotion. */
+  readonly scaleOutTimeoutMs: number;
+  /** service-cost-growth: promotions and audit events seeded into each store. */
+  readonly costPromotions: number;
+  readonly costAuditEvents: number;
+  /** service-cost-growth: measured requests per endpoint (after a warm-up of a tenth as many). */
+  readonly costRequests: number;
 }
 
 const PLATFORMS: readonly Platform[] = [
@@ -64,6 +73,11 @@ export const FULL: Profile = {
   serviceThroughputTriggers: 600,
   serviceThroughputConcurrency: 16,
   serviceDrainTimeoutMs: 120_000,
+  scaleOutPromotions: 200,
+  scaleOutTimeoutMs: 900_000,
+  costPromotions: 100_000,
+  costAuditEvents: 1_000_000,
+  costRequests: 200,
 };
 
 export const QUICK: Profile = {
@@ -87,6 +101,11 @@ export const QUICK: Profile = {
   serviceThroughputTriggers: 150,
   serviceThroughputConcurrency: 16,
   serviceDrainTimeoutMs: 60_000,
+  scaleOutPromotions: 30,
+  scaleOutTimeoutMs: 300_000,
+  costPromotions: 10_000,
+  costAuditEvents: 100_000,
+  costRequests: 50,
 };
 
 /**

@@ -132,14 +132,28 @@ export function summaryTable(report: BenchReport): string {
   );
 }
 
+function withUnit(value: number, unit: ServiceMetric['unit'], digits: number): string {
+  switch (unit) {
+    case 'ms':
+      return `${value.toFixed(digits)} ms`;
+    case '/s':
+    case '/min':
+      return `${value.toFixed(digits === 0 ? 0 : 1)}${unit}`;
+    case '×':
+      return `${value.toFixed(2)}×`;
+    case 'count':
+      return value.toFixed(0);
+  }
+}
+
 function formatValue(value: number | undefined, unit: ServiceMetric['unit']): string {
   if (value === undefined) return '—';
-  return unit === 'ms' ? `${value.toFixed(1)} ms` : `${value.toFixed(0)}/s`;
+  return withUnit(value, unit, unit === 'ms' || unit === '/min' ? 1 : 0);
 }
 
 function formatTarget(target: ServiceTarget | undefined, unit: ServiceMetric['unit']): string {
   if (target === undefined) return '(info)';
-  return unit === 'ms' ? `${target.op} ${target.value} ms` : `${target.op} ${target.value}/s`;
+  return `${target.op} ${withUnit(target.value, unit, 0)}`;
 }
 
 /** A failed request or promotion fails every judged metric of its scenario. */

@@ -17,7 +17,9 @@ import type { CaseResult } from './results.ts';
 import { runScenario } from './scenario-runner.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { runServiceBench } from './service-bench.ts';
-import { SERVICE_SCENARIO_IDS, type ServiceResult } from './service-results.ts';
+import { runServiceCostGrowth } from './service-cost-growth.ts';
+import { SERVICE_SCENARIO_IDS, type ServiceResult, SHARED_SERVE_SCENARIO_IDS } from './service-results.ts';
+import { runServiceScaleOut } from './service-scale-out.ts';
 import { measureStartup } from './startup.ts';
 import { giveToToolUser } from './tool-env.ts';
 import { PINNED_NODE } from './tools.ts';
@@ -25,8 +27,6 @@ import { checkFreshRepoAssumption } from './verify.ts';
 import { warmUp } from './warmup.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const RESULTS_MD = fileURLToPath(new URL('results.md', import.meta.url));
-const RESULTS_JSON = fileURLToPath(new URL('results.json', import.meta.url));
 
 async function main(): Promise<number> {
   const started = performance.now();
@@ -39,6 +39,8 @@ async function main(): Promise<number> {
     process.stderr.write(`bench: ${(err as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
+  const RESULTS_MD = fileURLToPath(new URL(`${options.reportName}.md`, import.meta.url));
+  const RESULTS_JSON = fileURLToPath(new URL(`${options.reportName}.json`, import.meta.url));
   if (options.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -98,9 +100,10 @@ async function main(): Promise<number> {
 
   const copyScenarios = SCENARIOS.filter((s) => options.scenarios.includes(s.id));
   const serviceScenarios = SERVICE_SCENARIO_IDS.filter((id) => options.scenarios.includes(id));
+  const sharedServeScenarios = SHARED_SERVE_SCENARIO_IDS.filter((id) => options.scenarios.includes(id));
   try {
     if (copyScenarios.length > 0) await copyBench();
-    if (serviceScenarios.length > 0) {
+    if (sharedServeScenarios.length > 0) {
       abort.signal.throwIfAborted();
       let nodeOptions: string | undefined;
       if (options.serveCpuProfDir !== undefined) {
@@ -114,7 +117,7 @@ async function main(): Promise<number> {
       await runServiceBench(
         {
           profile,
-          scenarios: serviceScenarios,
+          scenarios: sharedServeScenarios,
           signal: abort.signal,
           logLevel: options.serveLogLevel,
           nodeOptions,
@@ -126,6 +129,20 @@ async function main(): Promise<number> {
         },
         cleanup,
       );
+    }
+    // Each sets up its own services (PostgreSQL, replicas, seeded stores).
+    const own = { profile, signal: abort.signal, logLevel: options.serveLogLevel };
+    if (serviceScenarios.includes('service-scale-out')) {
+      abort.signal.throwIfAborted();
+      process.stderr.write('bench: == service-scale-out\n');
+      service.push(await runServiceScaleOut(own, cleanup));
+      await writeReports(report(), RESULTS_MD, RESULTS_JSON);
+    }
+    if (serviceScenarios.includes('service-cost-growth')) {
+      abort.signal.throwIfAborted();
+      process.stderr.write('bench: == service-cost-growth\n');
+      service.push(await runServiceCostGrowth(own, cleanup));
+      await writeReports(report(), RESULTS_MD, RESULTS_JSON);
     }
   } catch (err) {
     incomplete = abort.signal.aborted

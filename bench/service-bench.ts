@@ -9,14 +9,14 @@ import { SERVICE_REPO, SOURCE_ENVIRONMENT, writeServiceConfig } from './service-
 import { promotionSignal, type ServiceContext } from './service-context.ts';
 import { pushServiceImage, tagServiceImage } from './service-image.ts';
 import { runServiceLatency } from './service-latency.ts';
-import type { ServiceResult, ServiceScenarioId } from './service-results.ts';
+import type { ServiceResult, SharedServeScenarioId } from './service-results.ts';
 import { runServiceThroughput } from './service-throughput.ts';
 import { WebhookSender } from './webhook-sender.ts';
 
 export interface ServiceBenchOptions {
   readonly profile: Profile;
   /** Selected service scenarios, in the canonical order (latency first: throughput leaves a backlog). */
-  readonly scenarios: readonly ServiceScenarioId[];
+  readonly scenarios: readonly SharedServeScenarioId[];
   readonly signal: AbortSignal;
   /** FERRY_LOG_LEVEL of the service; default info, as deployed. */
   readonly logLevel: string;
@@ -106,7 +106,7 @@ async function run(options: ServiceBenchOptions, cleanup: CleanupStack): Promise
       'trigger names a new source tag on the same manifest, so it is a new promotion whose blobs are present.',
   );
 
-  const scenarios: Record<ServiceScenarioId, (c: ServiceContext) => Promise<ServiceResult>> = {
+  const scenarios: Record<SharedServeScenarioId, (c: ServiceContext) => Promise<ServiceResult>> = {
     'service-latency': runServiceLatency,
     'service-throughput': runServiceThroughput,
   };

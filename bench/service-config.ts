@@ -2,7 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '../test/rig/ports.ts';
-import type { RegistryInstance } from '../test/rig/registry.ts';
+
+/** What the config needs of a registry: the host ferry connects to (the registry or a proxy in front). */
+export interface RegistryEndpoint {
+  readonly host: string;
+}
 
 /** Repository prefix the rule covers on both sides; the image itself is `bench/app`. */
 export const SERVICE_REPO = 'bench/app';
@@ -26,7 +30,11 @@ export interface ServiceConfig {
  */
 export async function writeServiceConfig(
   dir: string,
-  registries: { readonly nonprod: RegistryInstance; readonly prod: RegistryInstance },
+  registries: { readonly nonprod: RegistryEndpoint; readonly prod: RegistryEndpoint },
+  options: {
+    /** `maxConcurrentPromotions` of prod (the schema's default, 4, when absent). */
+    readonly maxConcurrentPromotions?: number | undefined;
+  } = {},
 ): Promise<ServiceConfig> {
   const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`;
   const viewerToken = `bench-viewer-${randomBytes(16).toString('hex')}`;
@@ -34,8 +42,12 @@ export async function writeServiceConfig(
   await writeFile(secretFile, webhookSecret, { mode: 0o600 });
   const port = await freePort();
   const q = (s: string) => JSON.stringify(s);
-  const environment = (r: RegistryInstance) =>
+  const environment = (r: RegistryEndpoint) =>
     `    registry: ${q(r.host)}\n    tls: { verify: false }\n    credentials: { anonymous: true }`;
+  const limit =
+    options.maxConcurrentPromotions === undefined
+      ? ''
+      : `\n    maxConcurrentPromotions: ${options.maxConcurrentPromotions}`;
   const configPath = join(dir, 'ferry.yaml');
   await writeFile(
     configPath,
@@ -48,7 +60,7 @@ environments:
   ${SOURCE_ENVIRONMENT}:
 ${environment(registries.nonprod)}
   prod:
-${environment(registries.prod)}
+${environment(registries.prod)}${limit}
 promotions:
   - name: bench
     from: ${SOURCE_ENVIRONMENT}:bench/*

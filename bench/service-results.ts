@@ -1,6 +1,14 @@
 /** The promotion-service scenarios (`ferry serve`), reported in their own table. */
-export const SERVICE_SCENARIO_IDS = ['service-latency', 'service-throughput'] as const;
+export const SERVICE_SCENARIO_IDS = [
+  'service-latency',
+  'service-throughput',
+  'service-scale-out',
+  'service-cost-growth',
+] as const;
 export type ServiceScenarioId = (typeof SERVICE_SCENARIO_IDS)[number];
+/** The scenarios that share one embedded `ferry serve` (service-bench.ts); the others set up their own. */
+export const SHARED_SERVE_SCENARIO_IDS = ['service-latency', 'service-throughput'] as const;
+export type SharedServeScenarioId = (typeof SHARED_SERVE_SCENARIO_IDS)[number];
 
 /** A bound a metric must stay within (`<` is strict, `≤`/`≥` inclusive). */
 export interface ServiceTarget {
@@ -11,7 +19,7 @@ export interface ServiceTarget {
 /** One row of the "Promotion service" table. */
 export interface ServiceMetric {
   readonly name: string;
-  readonly unit: 'ms' | '/s';
+  readonly unit: 'ms' | '/s' | '/min' | '×' | 'count';
   /** Undefined when nothing was measured (every request failed). */
   readonly value: number | undefined;
   /** Undefined for figures reported for information only. */

@@ -10,6 +10,7 @@
  * child process and temp dir is gone at the end (SIGINT/SIGTERM included).
  */
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startRig } from '../test/rig/rig.ts';
@@ -66,7 +67,15 @@ async function demo(): Promise<number> {
 
   const dir = join(rig.dir, 'ferry');
   const { config, render } = await writeDemoConfig({ dir, nonprod, prod });
-  const serve = await startServe({ writeConfig: render, home: dir, logFile: join(dir, 'serve.log') });
+  // A single-use sign-in link for the dashboard (no identity provider in the demo): ferry writes it
+  // to a 0600 file, never to its log.
+  const loginLinkFile = join(dir, 'login-link');
+  const serve = await startServe({
+    writeConfig: render,
+    home: dir,
+    logFile: join(dir, 'serve.log'),
+    args: ['--one-time-login', loginLinkFile],
+  });
   cleanup.add(() => serve.stop());
   row('ferry serve', `${serve.url}  (embedded store; config ${config.file})`);
   say();
@@ -104,6 +113,10 @@ async function demo(): Promise<number> {
   row('prod', `${digests.prod ?? 'not on prod'}  ${verdict}`.trimEnd());
   row('signature', digests.signatureOnProd ? `${pushed.signatureTag} copied to prod` : 'not on prod');
   row('service', serve.url);
+  row(
+    'dashboard',
+    `${(await readFile(loginLinkFile, 'utf8')).trim()}  (signs you in once, within 15 minutes)`,
+  );
   if (promotion) {
     const api = `${serve.url}/api/v1/promotions/${promotion.id}`;
     // The token goes in on stdin (no argv); --fail-with-body keeps ferry's error body visible.

@@ -26,6 +26,8 @@ export interface StartServeOptions {
   readonly writeConfig: (port: number) => Promise<string>;
   readonly home: string;
   readonly logFile: string;
+  /** More `ferry serve` arguments (the demo's `--one-time-login FILE`). */
+  readonly args?: readonly string[] | undefined;
   readonly timeoutMs?: number;
 }
 
@@ -44,7 +46,7 @@ export async function startServe(opts: StartServeOptions): Promise<ServeProcess>
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const config = await opts.writeConfig(port);
-    const child = spawn(FERRY_BIN, ['serve', '--config', config], {
+    const child = spawn(FERRY_BIN, ['serve', '--config', config, ...(opts.args ?? [])], {
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: opts.home, LANG: 'C.UTF-8' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -13,7 +13,9 @@ export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
 
 export const approvalSchema = z
   .strictObject({
-    approver: z.string().meta({ description: 'Name of the API token that decided.' }),
+    approver: z
+      .string()
+      .meta({ description: 'Who decided: an API token name, or a person as `alice@example.com (oidc)`.' }),
     decision: z.enum(APPROVAL_DECISIONS),
     at: timestampSchema,
     comment: z.string().nullable(),

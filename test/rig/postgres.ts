@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readdir, readFile, realpath } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import pg from 'pg';
 import { killOnExit } from './kill-on-exit.ts';
@@ -28,6 +28,13 @@ export interface PostgresInstance {
   urlFor(database: string): string;
   /** Creates an empty database (default: a fresh unique name) and returns its URL. */
   createDatabase(name?: string): Promise<string>;
+  /**
+   * Creates a login role that must authenticate with `password` (scram-sha-256 over TCP, unlike the
+   * trust-authenticated superuser) and an empty database it owns; returns `postgres://role:password@…`.
+   */
+  createPasswordDatabase(role: string, password: string): Promise<string>;
+  /** `pg_dump` of a database (plain SQL, as the superuser). */
+  dump(database: string): Promise<string>;
   /** Tail of the server log, for assertion messages. */
   logs(): string;
   /** Shuts the server down (fast), keeping its data: clients see a database that is down. */
@@ -222,6 +229,46 @@ export async function startPostgres(opts: PostgresOptions = {}): Promise<Postgre
             await client.end();
           }
           return urlFor(db);
+        },
+        async createPasswordDatabase(role: string, password: string) {
+          if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`postgres rig: bad role name ${role}`);
+          const client = new pg.Client({ connectionString: urlFor('postgres') });
+          await client.connect();
+          try {
+            // Identifiers cannot be bound as parameters; the name was validated above, the password quoted.
+            const literal = client.escapeLiteral(password);
+            await client.query(`CREATE ROLE ${role} LOGIN PASSWORD ${literal}`);
+            await client.query(`CREATE DATABASE ${role} OWNER ${role}`);
+            // pg_hba.conf is matched top down: this line must come before initdb's `trust` lines.
+            const hba = join(dataDir, 'pg_hba.conf');
+            const lines = await readFile(hba, 'utf8');
+            await writeFile(hba, `host all ${role} 127.0.0.1/32 scram-sha-256\n${lines}`);
+            await client.query('SELECT pg_reload_conf()');
+          } finally {
+            await client.end();
+          }
+          return `postgres://${role}:${encodeURIComponent(password)}@127.0.0.1:${port}/${role}`;
+        },
+        async dump(database: string) {
+          const out = await new Promise<string>((resolve, reject) => {
+            const child = spawn(join(binDir, 'pg_dump'), ['--dbname', urlFor(database)], {
+              env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C' },
+              stdio: ['ignore', 'pipe', 'pipe'],
+            });
+            const chunks: Buffer[] = [];
+            let errors = '';
+            child.stdout.on('data', (c: Buffer) => chunks.push(c));
+            child.stderr.on('data', (c: Buffer) => {
+              errors += c.toString();
+            });
+            child.once('error', reject);
+            child.once('close', (code) =>
+              code === 0
+                ? resolve(Buffer.concat(chunks).toString('utf8'))
+                : reject(new Error(`pg_dump exited with ${code}: ${errors.trim()}`)),
+            );
+          });
+          return out;
         },
         logs: () => server.logs(),
         async pause() {

@@ -30,6 +30,10 @@ export interface ServeConfigOptions {
   readonly triggers?: Record<string, unknown> | undefined;
   /** Merged into each named environment (a new name adds an environment). */
   readonly environments?: Record<string, Record<string, unknown>> | undefined;
+  /** `notify:` targets. */
+  readonly notify?: readonly Record<string, unknown>[] | undefined;
+  /** The `auth:` section (sign-in), when given. */
+  readonly auth?: Record<string, unknown> | undefined;
 }
 
 export interface ServeConfig {
@@ -70,6 +74,8 @@ export async function writeServeConfig(options: ServeConfigOptions): Promise<Ser
     ],
     triggers: { api: { enabled: true }, ...options.triggers },
     apiTokens: TOKEN_NAMES.map((name) => ({ name, role: ROLES[name], sha256: hashToken(tokens[name]) })),
+    ...(options.notify === undefined ? {} : { notify: options.notify }),
+    ...(options.auth === undefined ? {} : { auth: options.auth }),
   };
   const path = join(dir, 'ferry.yaml');
   await writeFile(path, stringify(document));

@@ -16,6 +16,8 @@ export interface FerryProcess {
   readonly name: string;
   /** Everything written to stderr so far. */
   log(): string;
+  /** Everything written to stdout so far. */
+  stdout(): string;
 }
 
 export async function startFerryProcess(
@@ -34,10 +36,10 @@ export async function startFerryProcess(
   const child = options.pidNamespace
     ? spawn('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', FERRY_BIN, ...args], {
         env,
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       })
-    : spawn(FERRY_BIN, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    : spawn(FERRY_BIN, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const killHard = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -48,6 +50,10 @@ export async function startFerryProcess(
   };
   options.cleanup(killHard);
   let log = '';
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
   child.stderr!.on('data', (chunk: Buffer) => {
     log += chunk.toString();
   });
@@ -70,5 +76,6 @@ export async function startFerryProcess(
     url,
     name: options.pidNamespace ? '/1' : `/${child.pid}`,
     log: () => log,
+    stdout: () => stdout,
   };
 }

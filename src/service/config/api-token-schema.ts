@@ -1,10 +1,10 @@
 /** An `apiTokens[]` entry of ferry.yaml: a machine identity, stored as the SHA-256 of its token. */
 import { z } from 'zod';
+import { ROLES } from '../../api/identity.ts';
 import type { SchemaParts } from './schema-parts.ts';
 
-/** API token roles; what each may do is api-tokens.ts `roleAllows`. */
-export const ROLES = ['viewer', 'promoter', 'approver', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+/** API roles (the contract's; api/identity.ts); what each may do is api-tokens.ts `roleAllows`. */
+export { ROLES, type Role } from '../../api/identity.ts';
 
 /** sha256("") — a hash every empty Authorization header would match. */
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';

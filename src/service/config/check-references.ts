@@ -101,6 +101,30 @@ export function checkReferences(pieces: ConfigPieces): ReferenceCheckResult {
     ruleRefs([...at, 'promotions'], token.promotions);
   }
 
+  // Sign-in: rule scopes of the role mapping, and where the identity provider sends people back.
+  const oidc = pieces.auth?.oidc;
+  if (oidc !== undefined) {
+    for (const [role, matchers] of Object.entries(oidc.roles)) {
+      matchers?.forEach((matcher, i) => {
+        ruleRefs(['auth', 'oidc', 'roles', role, i, 'promotions'], matcher.promotions);
+      });
+    }
+    const publicUrl = pieces.server?.publicUrl;
+    if (oidc.redirectUrl === undefined && pieces.server !== undefined && publicUrl === undefined) {
+      problem(
+        ['auth', 'oidc', 'redirectUrl'],
+        'is needed when server.publicUrl is not set: the URL the identity provider sends people back to (…/auth/callback)',
+      );
+    }
+    const reached = publicUrl ?? oidc.redirectUrl;
+    if (reached?.startsWith('http://') && !isLoopback(new URL(reached).hostname)) {
+      warn(
+        publicUrl === undefined ? ['auth', 'oidc', 'redirectUrl'] : ['server', 'publicUrl'],
+        'plain http: session cookies are sent without Secure and can be read on the network',
+      );
+    }
+  }
+
   // Notify targets.
   const firstTarget = new Map<string, number>();
   for (const { index, value: target } of pieces.notify) {
@@ -162,6 +186,16 @@ export function checkReferences(pieces: ConfigPieces): ReferenceCheckResult {
   return { problems, warnings };
 }
 
+/** Whether some `auth.oidc.roles` matcher gives people approve rights for rule `name`. */
+function peopleMayApprove(pieces: ConfigPieces, name: string): boolean {
+  const roles = pieces.auth?.oidc?.roles ?? {};
+  return (['approver', 'admin'] as const).some((role) =>
+    (roles[role] ?? []).some(
+      (matcher) => matcher.promotions === undefined || matcher.promotions.includes(name),
+    ),
+  );
+}
+
 function checkApprovals(
   pieces: ConfigPieces,
   index: number,
@@ -186,6 +220,8 @@ function checkApprovals(
     }
   });
   if (required === 0 || !pieces.apiTokensComplete) return;
+  // People who sign in may approve too; how many a group holds is the identity provider's business.
+  if (approvers === undefined && peopleMayApprove(pieces, rule.name)) return;
   const eligible = [...tokens.values()].filter(
     (token) =>
       roleAllows(token.role, 'approve') &&

@@ -87,6 +87,8 @@ export function exampleFiles(): Record<string, string> {
     '/etc/ferry/sigstore/trusted_root.json': trustedRootJson(),
     '/var/run/secrets/ferry/webhooks/standard': 'whsec_c2VjcmV0LXN0YW5kYXJk',
     '/var/run/secrets/ferry/notify/team-chat': 'whsec_dGVhbS1jaGF0',
+    '/var/run/secrets/ferry/oidc/client-secret': 'oidc-client-secret\n',
+    '/var/run/secrets/ferry/session/key': 'c2Vzc2lvbi1rZXktb2YtYXQtbGVhc3QtMzItYnl0ZXM=\n',
   };
 }
 

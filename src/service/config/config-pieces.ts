@@ -4,6 +4,7 @@
  * environment in another instead of revealing problems one restart at a time.
  */
 
+import type { AuthConfig } from './auth-schema.ts';
 import { splitEnvironmentPattern } from './repository-pattern.ts';
 import type {
   ApiTokenConfig,
@@ -69,6 +70,8 @@ export interface ConfigPieces {
   /** Each trigger that is valid on its own. */
   readonly triggers: Partial<TriggersConfig>;
   readonly server: ServerConfig | undefined;
+  /** The `auth` section, when valid on its own. */
+  readonly auth: AuthConfig | undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -146,5 +149,6 @@ export function collectPieces(raw: unknown, schemas: ConfigSchemas): ConfigPiece
       rawApiTokens === undefined || (Array.isArray(rawApiTokens) && apiTokens.length === rawApiTokens.length),
     triggers: collectTriggers(root['triggers'], schemas),
     server: schemas.server.safeParse(root['server']).data,
+    auth: schemas.auth.safeParse(root['auth']).data,
   };
 }

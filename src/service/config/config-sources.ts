@@ -81,5 +81,15 @@ export function externalSources(pieces: ConfigPieces): ExternalSource[] {
   }
 
   for (const { index, value: target } of pieces.notify) secret(['notify', index, 'secret'], target.secret);
+
+  const { auth } = pieces;
+  if (auth !== undefined) {
+    secret(['auth', 'session', 'key'], auth.session.key);
+    if (auth.oidc !== undefined) {
+      secret(['auth', 'oidc', 'clientSecret'], auth.oidc.clientSecret);
+      if (auth.oidc.caFile !== undefined)
+        sources.push({ kind: 'ca-file', path: ['auth', 'oidc', 'caFile'], file: auth.oidc.caFile });
+    }
+  }
   return sources;
 }

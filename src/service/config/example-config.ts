@@ -111,4 +111,20 @@ apiTokens:
   - name: dashboard
     role: viewer
     sha256: d89a947d53a8178fab03a89742d1a8dc7616971f3573fb67532db37f9abe1fd7
+
+# People sign in to the dashboard with the company's identity provider (OpenID Connect; docs/sign-in.md).
+# The redirect URL registered there is server.publicUrl + /auth/callback.
+auth:
+  oidc:
+    issuer: https://login.example.com/realms/corp  # discovery at <issuer>/.well-known/openid-configuration
+    clientId: ferry
+    clientSecret: { file: /var/run/secrets/ferry/oidc/client-secret }
+    scopes: [openid, email, profile, groups]
+    roles:                                        # a matcher or a list; a person gets every role that matches
+      viewer: { anyone: true }                    # everyone who can sign in may look
+      approver: { groups: [release-managers], promotions: [payments] }   # groups claim, limited to rules
+      admin: { emails: [carol@example.com] }
+  session:
+    key: { file: /var/run/secrets/ferry/session/key }  # 32+ bytes, the same on every replica (default: generated)
+    ttlSeconds: 28800                             # a sign-in lasts 8 hours (the default)
 `;

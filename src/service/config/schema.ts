@@ -3,7 +3,7 @@
  * key is an error naming the key: a typo like `immutableTag:` must not silently leave a default in
  * force), every default is written here, and every key says what it is for. One file per section:
  * server-schema.ts, environment-schema.ts, promotion-rule-schema.ts (with signature-policy-schema.ts),
- * triggers-schema.ts, notify-schema.ts, api-token-schema.ts; shared pieces in schema-parts.ts.
+ * triggers-schema.ts, notify-schema.ts, api-token-schema.ts, auth-schema.ts; shared pieces in schema-parts.ts.
  *
  * Shapes the schema is responsible for (one value in isolation): types, enums, name and host grammar,
  * repository patterns, tag regexes, "exactly one of" choices. Relations *between* parts (a rule naming
@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { apiTokenSchema } from './api-token-schema.ts';
+import { authSchema } from './auth-schema.ts';
 import { type CredentialsShape, environmentSchema } from './environment-schema.ts';
 import { notifyTargetSchema } from './notify-schema.ts';
 import { promotionRuleSchema } from './promotion-rule-schema.ts';
@@ -29,6 +30,7 @@ export function configSchemas(options: ConfigSchemaOptions) {
   const { triggers, apiTrigger, webhookTrigger, registryEventTrigger } = triggerSchemas(parts);
   const notifyTarget = notifyTargetSchema(parts);
   const apiToken = apiTokenSchema(parts);
+  const auth = authSchema(parts);
 
   const config = z.strictObject({
     // Schema version of this file. Default 1 (the only one so far).
@@ -62,6 +64,8 @@ export function configSchemas(options: ConfigSchemaOptions) {
     notify: z.array(notifyTarget).default([]),
     // Who may use the API. Default none (then only webhook triggers can request promotions).
     apiTokens: z.array(apiToken).default([]),
+    // How people sign in to the dashboard (auth-schema.ts). Default: no sign-in, tokens only.
+    auth,
   });
 
   return {
@@ -75,6 +79,7 @@ export function configSchemas(options: ConfigSchemaOptions) {
     registryEventTrigger,
     notifyTarget,
     apiToken,
+    auth,
     secretRef: parts.secretRef,
   };
 }

@@ -340,7 +340,14 @@ export class FakePromotionService implements PromotionService {
     comment: string | undefined,
   ): void {
     const list = this.decisions.get(id) ?? [];
-    list.push({ promotionId: id, approver: actor.name, decision, comment: comment ?? null, at: new Date() });
+    list.push({
+      promotionId: id,
+      approver: actor.name,
+      approverKey: actor.key ?? actor.name,
+      decision,
+      comment: comment ?? null,
+      at: new Date(),
+    });
     this.decisions.set(id, list);
   }
 

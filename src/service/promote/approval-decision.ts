@@ -1,6 +1,7 @@
 /**
  * Approve or reject a promotion awaiting approval. Each approver decides once (the store keeps one
- * decision per approver, so "n approvals" means n distinct people): a second decision changes nothing,
+ * decision per approver identity — a token name, an OpenID Connect subject — so "n approvals" means n
+ * distinct people): a second decision changes nothing,
  * is recorded in the audit trail as ignored, and is refused with 409 ALREADY_DECIDED, so a client
  * never mistakes it for a decision that counted. The approval that reaches the number the promotion was
  * accepted with queues it and enqueues its job; a rejection ends it.
@@ -17,7 +18,7 @@ import { type EngineContext, ruleNamed } from './engine-context.ts';
 import { PROMOTE_JOB, type PromoteJobPayload, promoteDedupeKey } from './promote-job.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
 import { lockPromotion } from './promotion-lock.ts';
-import type { Actor } from './promotion-service.ts';
+import { type Actor, actorKeyOf } from './promotion-service.ts';
 import { asPromotionError } from './store-errors.ts';
 import { UpdateBatch } from './update-batch.ts';
 
@@ -56,7 +57,7 @@ export async function decideApproval(
       if (promotion.status !== 'awaiting_approval') {
         // A retried approval whose first attempt already moved the promotion on: say so, not "queued".
         const decided = (await listApprovals(tx, [id])).get(id) ?? [];
-        if (decided.some((a) => a.approver === actor.name)) throw alreadyDecided(promotion, actor);
+        if (decided.some((a) => a.approverKey === actorKeyOf(actor))) throw alreadyDecided(promotion, actor);
         throw notAwaiting(promotion, decision);
       }
       const rule = ruleNamed(ctx.config, promotion.rule);
@@ -67,7 +68,13 @@ export async function decideApproval(
         );
       }
       checkApprover(rule, promotion, actor, decision);
-      const tally = await recordApproval(tx, { promotionId: id, approver: actor.name, decision, comment });
+      const tally = await recordApproval(tx, {
+        promotionId: id,
+        approver: actor.name,
+        approverKey: actorKeyOf(actor),
+        decision,
+        comment,
+      });
       const digest = promotion.source.digest;
       if (!tally.recorded) {
         await batch.audit(tx, {

@@ -7,10 +7,24 @@ import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release
 import type { TriggerKind } from './promotion-request.ts';
 import type { ResolvedRequest } from './resolve-request.ts';
 
-/** Who is acting: an API token name, a webhook, the system itself. Never a secret. */
+/**
+ * Who is acting: an API token, a person signed in (OpenID Connect, one-time link), a webhook, the
+ * system itself. `name` is what the audit trail records (`alice@example.com (oidc)`, a token name).
+ * Never a secret.
+ */
 export interface Actor {
   readonly name: string;
-  readonly kind: 'token' | 'webhook' | 'registry' | 'system';
+  readonly kind: 'token' | 'oidc' | 'one-time' | 'webhook' | 'registry' | 'system';
+  /**
+   * What makes two actors different people (approvals count distinct keys): `oidc:<sub>` for a person
+   * signed in. Default: `name` (tokens, webhooks).
+   */
+  readonly key?: string | undefined;
+}
+
+/** The actor's identity key (approvals, four eyes). */
+export function actorKeyOf(actor: Actor): string {
+  return actor.key ?? actor.name;
 }
 
 export interface AcceptResult {

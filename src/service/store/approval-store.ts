@@ -1,12 +1,18 @@
 import { atomically, type Database } from './database.ts';
 
-/** The approvals table: one decision per approver and promotion; the first decision stands. */
+/**
+ * The approvals table: one decision per approver identity and promotion; the first decision stands.
+ * `approver` is the name shown (`alice@example.com (oidc)`, a token name); `approverKey` is what makes
+ * two approvers different (the token name, or `oidc:<sub>`; migration 5).
+ */
 
 export type ApprovalDecision = 'approve' | 'reject';
 
 export interface RecordApprovalInput {
   readonly promotionId: string;
   readonly approver: string;
+  /** The identity's key. Default: `approver` (tokens). */
+  readonly approverKey?: string | undefined;
   readonly decision: ApprovalDecision;
   readonly comment?: string | null | undefined;
 }
@@ -24,9 +30,15 @@ export interface ApprovalTally {
 export async function recordApproval(db: Database, input: RecordApprovalInput): Promise<ApprovalTally> {
   return atomically(db, async (tx) => {
     const inserted = await tx.query(
-      `INSERT INTO approvals (promotion_id, approver, decision, comment) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (promotion_id, approver) DO NOTHING RETURNING approver`,
-      [input.promotionId, input.approver, input.decision, input.comment ?? null],
+      `INSERT INTO approvals (promotion_id, approver, approver_key, decision, comment) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (promotion_id, approver_key) DO NOTHING RETURNING approver`,
+      [
+        input.promotionId,
+        input.approver,
+        input.approverKey ?? input.approver,
+        input.decision,
+        input.comment ?? null,
+      ],
     );
     const { rows } = await tx.query<{ approvals: number; rejections: number }>(
       `SELECT count(*) FILTER (WHERE decision = 'approve')::int AS approvals,
@@ -46,6 +58,7 @@ export async function recordApproval(db: Database, input: RecordApprovalInput): 
 export interface Approval {
   readonly promotionId: string;
   readonly approver: string;
+  readonly approverKey: string;
   readonly decision: ApprovalDecision;
   readonly comment: string | null;
   readonly at: Date;
@@ -54,6 +67,7 @@ export interface Approval {
 interface ApprovalRow {
   promotion_id: string;
   approver: string;
+  approver_key: string;
   decision: ApprovalDecision;
   comment: string | null;
   at: Date;
@@ -67,8 +81,8 @@ export async function listApprovals(
   const byPromotion = new Map<string, Approval[]>();
   if (promotionIds.length === 0) return byPromotion;
   const { rows } = await db.query<ApprovalRow>(
-    `SELECT promotion_id, approver, decision, comment, at FROM approvals
-      WHERE promotion_id = ANY($1::text[]) ORDER BY at, approver`,
+    `SELECT promotion_id, approver, approver_key, decision, comment, at FROM approvals
+      WHERE promotion_id = ANY($1::text[]) ORDER BY at, approver_key`,
     [[...new Set(promotionIds)]],
   );
   for (const row of rows) {
@@ -76,6 +90,7 @@ export async function listApprovals(
     list.push({
       promotionId: row.promotion_id,
       approver: row.approver,
+      approverKey: row.approver_key,
       decision: row.decision,
       comment: row.comment,
       at: row.at,

@@ -557,6 +557,33 @@ export function storeSuite(backend: TestBackend): void {
       assert.deepEqual(await ids({ rule: 'to-prod', limit: 1, cursor: first.nextCursor }), [early]);
     });
 
+    test('approvals count distinct identities (approverKey), whatever name they are shown with', async (t) => {
+      const db = await fresh(t);
+      const p = (
+        await insertPromotion(db, newPromotion({ status: 'awaiting_approval', approvalsRequired: 2 }))
+      ).promotion;
+      const alice = { promotionId: p.id, approverKey: 'oidc:u-alice', decision: 'approve' } as const;
+      assert.equal(
+        (await recordApproval(db, { ...alice, approver: 'alice@example.com (oidc)' })).recorded,
+        true,
+      );
+      const renamed = await recordApproval(db, { ...alice, approver: 'alice@new.example.com (oidc)' });
+      assert.deepEqual(
+        renamed,
+        { recorded: false, approvals: 1, rejections: 0 },
+        'same subject, new address',
+      );
+      const namesake = await recordApproval(db, {
+        promotionId: p.id,
+        approver: 'alice@example.com (oidc)',
+        approverKey: 'oidc:u-other',
+        decision: 'approve',
+      });
+      assert.deepEqual(namesake, { recorded: true, approvals: 2, rejections: 0 }, 'another subject counts');
+      const listed = (await listApprovals(db, [p.id])).get(p.id) ?? [];
+      assert.deepEqual(listed.map((a) => a.approverKey).sort(), ['oidc:u-alice', 'oidc:u-other']);
+    });
+
     test('listApprovals returns each promotion’s decisions, oldest first', async (t) => {
       const db = await fresh(t);
       const waiting = newPromotion({ status: 'awaiting_approval', approvalsRequired: 2 });

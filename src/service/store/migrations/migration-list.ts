@@ -2,8 +2,9 @@ import { migration001 } from './001-initial.ts';
 import { migration002 } from './002-releases.ts';
 import { migration003 } from './003-list-filters.ts';
 import { migration004 } from './004-registry-slots.ts';
-import { migration005 } from './005-dashboard-filters.ts';
-import { migration006 } from './006-promotion-blobs.ts';
+import { migration005 } from './005-approver-identity.ts';
+import { migration006 } from './006-dashboard-filters.ts';
+import { migration007 } from './007-promotion-blobs.ts';
 
 export interface Migration {
   /** 1, 2, 3…: applied in order, each exactly once. */
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];

@@ -1,0 +1,245 @@
+/**
+ * OpenID Connect sign-in done by the server with `openid-client`: the authorization code flow
+ * (OpenID Connect Core §3.1) with PKCE S256 (RFC 7636), `state` (RFC 6749 §10.12) and `nonce` (Core
+ * §3.1.2.1), the provider's endpoints and keys found by discovery from `auth.oidc.issuer`. openid-client
+ * checks the ID token (signature against the provider's JWKS, `iss`, `aud`, `exp`, `nonce`) and the
+ * `iss` authorization response parameter (RFC 9207) when the provider sends it.
+ *
+ * Discovery happens at the first sign-in, not at start-up, and is retried on the next sign-in when it
+ * failed: an identity provider that is down must not keep ferry (and its webhooks) from starting. The
+ * client secret is resolved at each code exchange, so a rotated secret file is picked up without a
+ * restart. Nothing from the provider is kept but the claims the session needs: tokens are dropped once
+ * the claims are read.
+ */
+import { readFile } from 'node:fs/promises';
+import { rootCertificates } from 'node:tls';
+import type { FastifyRequest } from 'fastify';
+import * as client from 'openid-client';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { API_ERROR_STATUS, ApiErrorCode } from '../../api/api-error-codes.ts';
+import { quoteValue } from '../../api/quote-value.ts';
+import { isLoopbackHost, type OidcConfig } from '../config/auth-schema.ts';
+import { mappedGroups } from '../config/role-mapping.ts';
+import { HttpError } from './errors.ts';
+import type { PendingLogin, SessionClaims } from './sessions.ts';
+
+export interface OidcSignIn {
+  /** The authorization URL to send the browser to, and what the callback must find again. */
+  start(returnTo: string): Promise<{ readonly url: string; readonly pending: PendingLogin }>;
+  /** Checks the provider's answer against `pending` and returns who signed in. */
+  finish(
+    request: FastifyRequest,
+    query: Readonly<Record<string, unknown>>,
+    pending: PendingLogin | undefined,
+  ): Promise<SessionClaims>;
+}
+
+export interface OidcSignInOptions {
+  readonly config: OidcConfig;
+  /** The redirect URL registered with the provider (`…/auth/callback`). */
+  readonly redirectUrl: string;
+  /** The client secret, resolved at each use (a secret reference); undefined for a public client. */
+  readonly clientSecret?: (() => Promise<string>) | undefined;
+  /** Give up on a provider request after this long. Default 10 s. */
+  readonly timeoutMs?: number | undefined;
+}
+
+function signInFailed(message: string, cause?: unknown): HttpError {
+  return new HttpError(API_ERROR_STATUS[ApiErrorCode.SignInFailed], ApiErrorCode.SignInFailed, message, {
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** 502: the identity provider could not be asked, or answered with something unusable. */
+function providerFailed(what: string, cause: unknown): HttpError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new HttpError(
+    API_ERROR_STATUS[ApiErrorCode.IdentityProviderFailed],
+    ApiErrorCode.IdentityProviderFailed,
+    `${what}: ${quoteValue(detail, 200)}`,
+    { cause },
+  );
+}
+
+/** A string claim, or undefined. */
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The claim at a dotted path (`realm_access.roles`), or undefined. */
+function claimAt(claims: Readonly<Record<string, unknown>>, path: string): unknown {
+  // A claim whose own name contains dots (`https://example.com/groups`) wins over a nested look-up.
+  if (path in claims) return claims[path];
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (value, key) =>
+        typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined,
+      claims,
+    );
+}
+
+/** The groups claim as a list of strings: an array, or one string (some providers send one group so). */
+export function groupsOf(claims: Readonly<Record<string, unknown>>, path: string): string[] | undefined {
+  const value = claimAt(claims, path);
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
+  return undefined;
+}
+
+/** How the audit trail names a person: `alice@example.com (oidc)`. */
+export function displayOf(claims: Readonly<Record<string, unknown>>, subject: string): string {
+  const who = text(claims.email) ?? text(claims.preferred_username) ?? text(claims.name) ?? subject;
+  return `${who} (oidc)`;
+}
+
+/** A fetch that trusts the system roots plus `caFile`, for providers behind a company CA. */
+async function fetchWithCa(caFile: string, timeoutMs: number): Promise<client.CustomFetch> {
+  const ca = await readFile(caFile, 'utf8');
+  const dispatcher = new Agent({
+    connect: { ca: [...rootCertificates, ca], timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  return (url, options) =>
+    undiciFetch(url, { ...options, dispatcher } as Parameters<
+      typeof undiciFetch
+    >[1]) as unknown as Promise<Response>;
+}
+
+export function createOidcSignIn(options: OidcSignInOptions): OidcSignIn {
+  const { config, redirectUrl } = options;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const insecure =
+    new URL(config.issuer).protocol === 'http:' && isLoopbackHost(new URL(config.issuer).hostname);
+  const keepGroups = mappedGroups(config.roles);
+  let discovered: Promise<client.Configuration> | undefined;
+  let customFetch: Promise<client.CustomFetch | undefined> | undefined;
+
+  const fetcher = () => {
+    customFetch ??=
+      config.caFile === undefined ? Promise.resolve(undefined) : fetchWithCa(config.caFile, timeoutMs);
+    return customFetch;
+  };
+
+  /** The provider's metadata (discovery, once; again after a failure). */
+  function server(): Promise<client.Configuration> {
+    discovered ??= (async () => {
+      const custom = await fetcher();
+      return client.discovery(new URL(config.issuer), config.clientId, undefined, undefined, {
+        ...(custom === undefined ? {} : { [client.customFetch]: custom }),
+        ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
+        timeout: Math.ceil(timeoutMs / 1000),
+      });
+    })().catch((err: unknown) => {
+      discovered = undefined;
+      throw providerFailed(`cannot read the identity provider's configuration from ${config.issuer}`, err);
+    });
+    return discovered;
+  }
+
+  /** A configuration for one exchange, with the client secret as it is now. */
+  async function exchangeConfig(): Promise<client.Configuration> {
+    const base = await server();
+    const secret = options.clientSecret === undefined ? undefined : await options.clientSecret();
+    const auth = secret === undefined ? client.None() : client.ClientSecretBasic(secret);
+    const configuration = new client.Configuration(base.serverMetadata(), config.clientId, undefined, auth);
+    const custom = await fetcher();
+    if (custom !== undefined) configuration[client.customFetch] = custom;
+    configuration.timeout = Math.ceil(timeoutMs / 1000);
+    if (insecure) client.allowInsecureRequests(configuration);
+    return configuration;
+  }
+
+  return {
+    async start(returnTo) {
+      const configuration = await server();
+      const codeVerifier = client.randomPKCECodeVerifier();
+      const pending: PendingLogin = {
+        codeVerifier,
+        state: client.randomState(),
+        nonce: client.randomNonce(),
+        returnTo,
+      };
+      const url = client.buildAuthorizationUrl(configuration, {
+        redirect_uri: redirectUrl,
+        scope: config.scopes.join(' '),
+        code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: 'S256',
+        state: pending.state,
+        nonce: pending.nonce,
+      });
+      return { url: url.href, pending };
+    },
+
+    async finish(request, query, pending) {
+      if (pending === undefined) {
+        throw signInFailed(
+          'no sign-in was started in this browser, or it took longer than 10 minutes: start again at /auth/login',
+        );
+      }
+      if (typeof query.error === 'string') {
+        // The provider's own code (access_denied, login_required…); its description is its words, not ours.
+        throw signInFailed(`the identity provider refused the sign-in: ${quoteValue(query.error, 80)}`);
+      }
+      const configuration = await exchangeConfig();
+      const current = new URL(redirectUrl);
+      current.search = new URL(request.url, 'http://callback.invalid').search;
+      let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
+      try {
+        tokens = await client.authorizationCodeGrant(configuration, current, {
+          pkceCodeVerifier: pending.codeVerifier,
+          expectedState: pending.state,
+          expectedNonce: pending.nonce,
+          idTokenExpected: true,
+        });
+      } catch (err) {
+        throw classify(err);
+      }
+      const idClaims = tokens.claims();
+      if (idClaims === undefined) throw signInFailed('the identity provider sent no ID token');
+      let claims: Record<string, unknown> = { ...idClaims };
+      // Some providers (Okta's org server, Keycloak without a mapper) put groups only in userinfo.
+      if (
+        groupsOf(claims, config.groupsClaim) === undefined &&
+        configuration.serverMetadata().userinfo_endpoint
+      ) {
+        try {
+          const info = await client.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
+          claims = { ...info, ...claims, [config.groupsClaim]: claimAt(info, config.groupsClaim) };
+        } catch (err) {
+          throw classify(err);
+        }
+      }
+      const subject = idClaims.sub;
+      const groups = (groupsOf(claims, config.groupsClaim) ?? []).filter((group) => keepGroups.has(group));
+      return {
+        kind: 'oidc',
+        subject,
+        display: displayOf(claims, subject),
+        email: text(claims.email),
+        name: text(claims.name),
+        emailVerified: claims.email_verified === false ? false : undefined,
+        groups,
+      };
+    },
+  };
+}
+
+/** A provider answer the checks refused is the sign-in's failure (400); not reaching it is a 502. */
+function classify(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (
+    err instanceof client.AuthorizationResponseError ||
+    err instanceof client.ResponseBodyError ||
+    err instanceof client.ClientError ||
+    (err instanceof Error && err.name === 'OperationProcessingError')
+  ) {
+    const code = (err as { code?: unknown; error?: unknown }).error ?? (err as { code?: unknown }).code;
+    return signInFailed(
+      `the identity provider's answer was refused (${quoteValue(String(code ?? err.name), 80)}): ${quoteValue(err.message, 200)}`,
+      err,
+    );
+  }
+  return providerFailed('the identity provider could not be reached', err);
+}

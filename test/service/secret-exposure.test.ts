@@ -1,0 +1,3 @@
+import { defineSecretExposureSuite } from './secret-exposure.suite.ts';
+
+await defineSecretExposureSuite('embedded');

@@ -1,0 +1,3 @@
+import { defineSignInSuite } from './sign-in.suite.ts';
+
+await defineSignInSuite('postgresql');

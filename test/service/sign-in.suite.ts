@@ -1,0 +1,402 @@
+import assert from 'node:assert/strict';
+import { hkdfSync, randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import secureSession from '@fastify/secure-session';
+import { fastify } from 'fastify';
+import pino from 'pino';
+import { ApiErrorCode } from '../../src/api/api-error-codes.ts';
+import { errorBodySchema } from '../../src/api/error-body.ts';
+import { meSchema } from '../../src/api/identity.ts';
+import { acceptedSchema, promotionDetailSchema } from '../../src/api/promotion-responses.ts';
+import { CSRF_HEADER, SESSION_COOKIE } from '../../src/api/sign-in.ts';
+import { type RunningServer, startServer } from '../../src/service/main.ts';
+import { PromotionErrorCode } from '../../src/service/promote/promotion-error.ts';
+import { buildImage, pushImage } from '../rig/fixtures.ts';
+import { startTestIdp, TEST_USERS, type TestIdp, type TestUserName } from '../rig/oidc-provider.ts';
+import { freePort } from '../rig/ports.ts';
+import { startPostgres } from '../rig/postgres.ts';
+import { withRig } from '../rig/rig.ts';
+import { SignInClient } from '../rig/sign-in-client.ts';
+import { makeTempDir } from '../rig/temp-dir.ts';
+import { teardown } from '../support/teardown.ts';
+import { post, writeServeConfig } from './serve-fixture.ts';
+
+/**
+ * Sign-in as people use it, against `ferry serve` (startServer, every answer checked against the API
+ * contract by the server itself) with the rig's OpenID Connect provider and real registries, on either
+ * store: the login round trip through the provider's form, roles from groups and emails, two people
+ * approving a promotion that then runs, four eyes, a viewer refused, CSRF, tampered and expired
+ * cookies, sign-out, open redirects, and secrets that must never show up in a log or an answer.
+ */
+export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Promise<void> {
+  const cleanup = teardown(after);
+  const rig = await withRig({ after: cleanup }, { anonymous: true, basicTls: true });
+  const temp = await makeTempDir(`sign-in-${database}`);
+  cleanup(() => temp.remove());
+  let databaseUrl: string | undefined;
+  if (database === 'postgresql') {
+    const pg = await startPostgres();
+    cleanup(() => pg.stop());
+    databaseUrl = await pg.createDatabase();
+  }
+  const port = await freePort();
+  const ferry = `http://127.0.0.1:${port}`;
+  const idp: TestIdp = await startTestIdp({ redirectUris: [`${ferry}/auth/callback`] });
+  cleanup(() => idp.stop());
+  const secretFile = join(temp.path, 'oidc-client-secret');
+  await writeFile(secretFile, `${idp.clientSecret}\n`, { mode: 0o600 });
+  const sessionKey = randomBytes(32).toString('base64');
+  const keyFile = join(temp.path, 'session-key');
+  await writeFile(keyFile, sessionKey, { mode: 0o600 });
+
+  const { path, tokens } = await writeServeConfig({
+    dir: temp.path,
+    nonprod: rig.anonymous,
+    prod: rig.basicTls,
+    server: { publicUrl: ferry },
+    rules: [
+      {
+        name: 'payments',
+        from: 'nonprod:payments/*',
+        to: 'prod:payments/*',
+        tags: 'v[0-9]+',
+        approvals: { required: 2 },
+      },
+      { name: 'web', from: 'nonprod:web/*', to: 'prod:web/*', tags: 'v[0-9]+', approvals: { required: 1 } },
+    ],
+    auth: {
+      oidc: {
+        issuer: idp.issuer,
+        clientId: idp.clientId,
+        clientSecret: { file: secretFile },
+        scopes: ['openid', 'email', 'profile', 'groups'],
+        roles: {
+          viewer: { groups: ['developers'] },
+          approver: { groups: ['release-managers'], promotions: ['payments'] },
+          admin: { emails: ['carol@example.com'] },
+        },
+      },
+      session: { key: { file: keyFile } },
+    },
+  });
+
+  const logs: string[] = [];
+  const answers: string[] = [];
+  let server: RunningServer;
+
+  before(async () => {
+    const image = await buildImage({ layers: [3_000], seed: `sign-in-${database}` });
+    for (const tag of ['v1', 'v2', 'v3']) await pushImage(rig.anonymous!, 'payments/app', tag, image);
+    server = await startServer({
+      configPath: path,
+      databaseUrl,
+      listen: { host: '127.0.0.1', port },
+      env: {},
+      version: '0.0.0-test',
+      logger: pino({ level: 'debug' }, { write: (line: string) => logs.push(line) }),
+      checkResponses: true,
+    });
+    cleanup(() => server.close(0));
+  });
+
+  /** A browser signed in as `name`, and the CSRF token of its session. */
+  async function signedIn(
+    name: TestUserName,
+    returnTo = '/',
+  ): Promise<{ browser: SignInClient; csrf: string }> {
+    const browser = new SignInClient();
+    const user = TEST_USERS[name];
+    const done = await browser.signIn(ferry, user.login, user.password, returnTo);
+    for (const hop of done.hops) answers.push(JSON.stringify(hop));
+    const me = await browser.fetch(`${ferry}/api/v1/me`);
+    answers.push(me.body);
+    assert.equal(me.status, 200, me.body);
+    return { browser, csrf: meSchema.parse(JSON.parse(me.body)).csrfToken ?? '' };
+  }
+
+  /** A request with the browser's cookies (and the CSRF header when given); status and JSON. */
+  async function call(
+    browser: SignInClient,
+    method: 'GET' | 'POST',
+    pathAndQuery: string,
+    options: { csrf?: string; body?: unknown } = {},
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
+    const answer = await browser.fetch(`${ferry}${pathAndQuery}`, {
+      method,
+      headers: {
+        ...(options.csrf === undefined ? {} : { [CSRF_HEADER]: options.csrf }),
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      maxRedirects: 0,
+    });
+    answers.push(answer.body);
+    return { status: answer.status, json: answer.body === '' ? {} : JSON.parse(answer.body) };
+  }
+
+  async function requestPayments(tag: string): Promise<string> {
+    const accepted = await post(`${ferry}/api/v1/promotions`, tokens.ci, {
+      source: { environment: 'nonprod', repository: 'payments/app', tag },
+    });
+    // 200: an equal promotion was waiting already (another test asked for the same tag).
+    assert.ok(accepted.status === 202 || accepted.status === 200, JSON.stringify(accepted.json));
+    return acceptedSchema.parse(accepted.json).promotion.id;
+  }
+
+  async function waitForStatus(id: string, statuses: readonly string[]) {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const response = await fetch(`${ferry}/api/v1/promotions/${id}`, {
+        headers: { authorization: `Bearer ${tokens.viewer}` },
+      });
+      const detail = promotionDetailSchema.parse(await response.json());
+      if (statuses.includes(detail.promotion.status)) return detail;
+      if (Date.now() > deadline) throw new Error(`promotion ${id} stayed ${detail.promotion.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  describe(`sign-in with OpenID Connect on the ${database} store`, () => {
+    test('signing in goes through the provider’s login form and comes back with a session cookie', async () => {
+      const browser = new SignInClient();
+      const done = await browser.signIn(
+        ferry,
+        'alice',
+        TEST_USERS.alice.password,
+        '/promotions?status=failed',
+      );
+      const callback = done.hops.find((hop) => hop.url.startsWith(`${ferry}/auth/callback`));
+      assert.ok(callback, JSON.stringify(done.hops));
+      assert.equal(callback.status, 302);
+      assert.equal(callback.location, '/promotions?status=failed', 'back where the sign-in started');
+      const cookie = callback.setCookies.find((line) => line.startsWith(`${SESSION_COOKIE}=`));
+      assert.ok(cookie, 'the session cookie is set');
+      assert.match(cookie, /; HttpOnly/);
+      assert.match(cookie, /; SameSite=Lax/);
+      assert.match(cookie, /; Path=\//);
+      assert.doesNotMatch(cookie, /; Secure/, 'publicUrl is plain http://, so no Secure (docs/sign-in.md)');
+      const login = done.hops.find((hop) => hop.url.startsWith(`${ferry}/auth/login`));
+      assert.match(login?.location ?? '', /code_challenge_method=S256/);
+      assert.match(login?.location ?? '', /[?&]state=/);
+      assert.match(login?.location ?? '', /[?&]nonce=/);
+      assert.deepEqual(idp.logins.at(-1), { login: 'alice', ok: true });
+
+      const me = meSchema.parse(JSON.parse((await browser.fetch(`${ferry}/api/v1/me`)).body));
+      assert.deepEqual(me.identity, {
+        subject: TEST_USERS.alice.sub,
+        display: 'alice@example.com (oidc)',
+        kind: 'oidc',
+        email: 'alice@example.com',
+        name: 'Alice Example',
+      });
+      assert.deepEqual(me.roles, ['approver']);
+      assert.deepEqual(me.permissions, { view: true, promote: [], approve: ['payments'], admin: false });
+      assert.ok(me.csrfToken !== null && me.csrfToken.length >= 32);
+    });
+
+    test('roles come from groups and emails; a person no rule names has none', async () => {
+      const roles = async (name: TestUserName) => {
+        const { browser } = await signedIn(name);
+        return meSchema.parse((await call(browser, 'GET', '/api/v1/me')).json).roles;
+      };
+      assert.deepEqual(await roles('carol'), ['admin'], 'by email');
+      assert.deepEqual(await roles('victor'), ['viewer'], 'by group');
+      assert.deepEqual(await roles('bob'), ['approver']);
+    });
+
+    test('two people approve, the promotion runs; each counts once; the trail names them', async () => {
+      const id = await requestPayments('v1');
+      const alice = await signedIn('alice');
+      const bob = await signedIn('bob');
+      const first = await call(alice.browser, 'POST', `/api/v1/promotions/${id}/approve`, {
+        csrf: alice.csrf,
+        body: { comment: 'looks good' },
+      });
+      assert.equal(first.status, 200, JSON.stringify(first.json));
+      const again = await call(alice.browser, 'POST', `/api/v1/promotions/${id}/approve`, {
+        csrf: alice.csrf,
+      });
+      assert.equal(again.status, 409);
+      assert.equal(again.json.code, PromotionErrorCode.AlreadyDecided);
+      // The same person in a second browser is still one identity.
+      const aliceAgain = await signedIn('alice');
+      const twice = await call(aliceAgain.browser, 'POST', `/api/v1/promotions/${id}/approve`, {
+        csrf: aliceAgain.csrf,
+      });
+      assert.equal(twice.status, 409, 'a second session of the same subject does not count twice');
+      assert.equal((await waitForStatus(id, ['awaiting_approval'])).promotion.status, 'awaiting_approval');
+      const second = await call(bob.browser, 'POST', `/api/v1/promotions/${id}/approve`, { csrf: bob.csrf });
+      assert.equal(second.status, 200, JSON.stringify(second.json));
+      const done = await waitForStatus(id, ['succeeded', 'failed']);
+      assert.equal(done.promotion.status, 'succeeded', done.promotion.reason ?? '');
+      assert.deepEqual(
+        done.promotion.approvals.map((a) => a.approver),
+        ['alice@example.com (oidc)', 'bob@example.com (oidc)'],
+      );
+      const approvedBy = done.timeline.filter((e) => e.kind === 'approved').map((e) => e.actor);
+      assert.deepEqual(approvedBy, ['alice@example.com (oidc)', 'bob@example.com (oidc)']);
+    });
+
+    test('the requester cannot approve their own promotion', async () => {
+      const carol = await signedIn('carol');
+      const requested = await call(carol.browser, 'POST', '/api/v1/promotions', {
+        csrf: carol.csrf,
+        body: { source: { environment: 'nonprod', repository: 'payments/app', tag: 'v2' } },
+      });
+      assert.equal(requested.status, 202, JSON.stringify(requested.json));
+      const promotion = acceptedSchema.parse(requested.json).promotion;
+      assert.equal(promotion.requestedBy, 'carol@example.com (oidc)');
+      const own = await call(carol.browser, 'POST', `/api/v1/promotions/${promotion.id}/approve`, {
+        csrf: carol.csrf,
+      });
+      assert.equal(own.status, 403);
+      assert.equal(own.json.code, PromotionErrorCode.Forbidden);
+    });
+
+    test('a viewer may look but not approve; an approver only for the rules of the role', async () => {
+      const id = await requestPayments('v3');
+      const victor = await signedIn('victor');
+      assert.equal((await call(victor.browser, 'GET', `/api/v1/promotions/${id}`)).status, 200);
+      const refused = await call(victor.browser, 'POST', `/api/v1/promotions/${id}/approve`, {
+        csrf: victor.csrf,
+      });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.json.code, ApiErrorCode.Forbidden);
+      const alice = await signedIn('alice');
+      const cancel = await call(alice.browser, 'POST', `/api/v1/promotions/${id}/cancel`, {
+        csrf: alice.csrf,
+      });
+      assert.equal(cancel.status, 403, 'approver is not promoter');
+    });
+
+    test('a state-changing request with the cookie but without the CSRF header is refused', async () => {
+      const id = await requestPayments('v3').catch(async () => await requestPayments('v1'));
+      const bob = await signedIn('bob');
+      const missing = await call(bob.browser, 'POST', `/api/v1/promotions/${id}/reject`);
+      assert.equal(missing.status, 403);
+      assert.equal(missing.json.code, ApiErrorCode.CsrfRequired);
+      const wrong = await call(bob.browser, 'POST', `/api/v1/promotions/${id}/reject`, {
+        csrf: 'x'.repeat(43),
+      });
+      assert.equal(wrong.json.code, ApiErrorCode.CsrfRequired);
+      const alice = await signedIn('alice');
+      const foreign = await call(bob.browser, 'POST', `/api/v1/promotions/${id}/reject`, {
+        csrf: alice.csrf,
+      });
+      assert.equal(foreign.json.code, ApiErrorCode.CsrfRequired, 'another session’s token does not fit');
+      const status = (await waitForStatus(id, ['awaiting_approval', 'queued', 'running', 'succeeded']))
+        .promotion;
+      assert.notEqual(status.status, 'rejected');
+    });
+
+    test('a tampered cookie is refused; bearer tokens still work without any CSRF header', async () => {
+      const { browser } = await signedIn('bob');
+      const value = decodeURIComponent(browser.session(ferry) ?? '');
+      const tampered = new SignInClient();
+      tampered.setCookie(
+        ferry,
+        SESSION_COOKIE,
+        encodeURIComponent(`${value[0] === 'A' ? 'B' : 'A'}${value.slice(1)}`),
+      );
+      const refused = await call(tampered, 'GET', '/api/v1/me');
+      assert.equal(refused.status, 401);
+      assert.equal(refused.json.code, ApiErrorCode.Unauthorized);
+      const token = await fetch(`${ferry}/api/v1/me`, {
+        headers: { authorization: `Bearer ${tokens.alice}` },
+      });
+      const me = meSchema.parse(await token.json());
+      assert.equal(me.identity.kind, 'token');
+      assert.equal(me.csrfToken, null);
+    });
+
+    test('an expired session is refused, whether by its own expiry or by the cookie’s age', async () => {
+      // Cookies as ferry writes them (the same library, key derivation and cookie), but old: what a
+      // browser still holds after the session's time is up.
+      const key = Buffer.from(
+        hkdfSync('sha256', Buffer.from(sessionKey, 'utf8'), Buffer.alloc(0), 'ferry session cookie v1', 32),
+      );
+      const sealer = fastify();
+      await sealer.register(secureSession, { key, cookieName: SESSION_COOKIE });
+      await sealer.ready();
+      cleanup(() => sealer.close());
+      const seal = (data: object) =>
+        encodeURIComponent(sealer.encodeSecureSession(sealer.createSecureSession({ ...data })));
+      const now = Math.floor(Date.now() / 1000);
+      const claims = {
+        v: 1,
+        kind: 'oidc',
+        subject: TEST_USERS.carol.sub,
+        display: 'carol@example.com (oidc)',
+        email: 'carol@example.com',
+        sid: 'forged',
+        csrf: 'c'.repeat(43),
+      };
+      const fresh = new SignInClient();
+      fresh.setCookie(ferry, SESSION_COOKIE, seal({ ...claims, exp: now + 600, __ts: now }));
+      assert.equal(
+        (await call(fresh, 'GET', '/api/v1/me')).status,
+        200,
+        'the forging is right: a live one works',
+      );
+      for (const stale of [
+        { ...claims, exp: now - 1, __ts: now - 100 },
+        { ...claims, exp: now + 600, __ts: now - 9 * 3600 },
+      ]) {
+        const browser = new SignInClient();
+        browser.setCookie(ferry, SESSION_COOKIE, seal(stale));
+        const answer = await call(browser, 'GET', '/api/v1/me');
+        assert.equal(answer.status, 401, JSON.stringify(stale));
+        assert.match(String(answer.json.message), /expired/);
+      }
+    });
+
+    test('signing out clears the cookie and the session is refused even if replayed', async () => {
+      const { browser, csrf } = await signedIn('victor');
+      const cookie = browser.session(ferry) ?? '';
+      const noCsrf = await call(browser, 'POST', '/auth/logout');
+      assert.equal(noCsrf.status, 403);
+      const out = await browser.fetch(`${ferry}/auth/logout`, {
+        method: 'POST',
+        headers: { [CSRF_HEADER]: csrf },
+      });
+      assert.equal(out.status, 204);
+      assert.equal(browser.session(ferry), undefined);
+      assert.equal((await call(browser, 'GET', '/api/v1/me')).json.code, ApiErrorCode.Unauthenticated);
+      const replay = new SignInClient();
+      replay.setCookie(ferry, SESSION_COOKIE, cookie);
+      assert.equal((await call(replay, 'GET', '/api/v1/me')).status, 401);
+    });
+
+    test('returnTo can only lead back to this server', async () => {
+      for (const hostile of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
+        const browser = new SignInClient();
+        const done = await browser.signIn(ferry, 'bob', TEST_USERS.bob.password, hostile);
+        const callback = done.hops.find((hop) => hop.url.startsWith(`${ferry}/auth/callback`));
+        assert.equal(callback?.location, '/', hostile);
+      }
+    });
+
+    test('a callback that does not belong to a sign-in of this browser is refused', async () => {
+      const browser = new SignInClient();
+      const answer = await call(browser, 'GET', '/auth/callback?code=abc&state=def');
+      assert.equal(answer.status, 400);
+      assert.equal(answer.json.code, ApiErrorCode.SignInFailed);
+      const denied = await call(browser, 'GET', '/auth/callback?error=access_denied&state=x');
+      assert.equal(errorBodySchema.parse(denied.json).code, ApiErrorCode.SignInFailed);
+    });
+
+    test('the client secret and the session key never appear in a log line or an answer', async () => {
+      const haystacks = [...logs, ...answers];
+      assert.ok(
+        logs.some((line) => line.includes('signed in')),
+        'the sign-ins were logged',
+      );
+      for (const secret of [idp.clientSecret, sessionKey]) {
+        assert.ok(!haystacks.some((text) => text.includes(secret)), 'a secret leaked');
+      }
+      assert.ok(!logs.some((line) => /[?&]code=[^…&]/.test(line)), 'an authorization code reached the log');
+    });
+  });
+}
