@@ -103,3 +103,18 @@ test('a blob first heard of at its start (a signature layer) joins the list', ()
     { digest: X, size: 10, mediaType: LAYER, state: 'copying', bytes: 0 },
   ]);
 });
+
+test('a change held back by the interval is emitted once it has passed, without another change', async () => {
+  const emitted: ProgressSnapshot[] = [];
+  const m = new ProgressMeter({ intervalMs: 30, now: () => performance.now(), emit: (p) => emitted.push(p) });
+  m.onEvent({ type: 'plan', blobs: 1, totalBytes: 10, manifests: 1 });
+  m.onEvent({ type: 'blob-done', digest: X, size: 10, action: 'skipped' });
+  assert.equal(emitted.length, 1);
+  for (let i = 0; i < 100 && emitted.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(
+    emitted.map((p) => p.bytes),
+    [0, 10],
+  );
+  m.flush();
+  assert.equal(emitted.length, 2, 'nothing new to emit');
+});

@@ -13,7 +13,9 @@ export interface ProgressSnapshot {
 /**
  * Turns the copy engine's events into throttled progress: a copy streams thousands of chunks per
  * second, and every update goes to each server-sent-events subscriber, so at most one per `intervalMs`
- * is emitted (plus a final one). Blobs the destination already had or mounted count as done the moment
+ * is emitted (plus a final one). A change held back by that limit is emitted once the interval has
+ * passed even if nothing changes afterwards: while one big layer is slow to start, the blobs that
+ * finished meanwhile still show. Blobs the destination already had or mounted count as done the moment
  * they are known, so the bar reaches 100 % even when nothing had to be streamed. Each update carries
  * every blob's state (blob-tracker.ts): a client that missed some simply takes the latest.
  */
@@ -26,6 +28,7 @@ export class ProgressMeter {
   #total = 0;
   #lastEmit = Number.NEGATIVE_INFINITY;
   #dirty = false;
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(options: {
     intervalMs: number;
@@ -57,6 +60,8 @@ export class ProgressMeter {
 
   /** Emits the last state if anything changed since the previous emit. */
   flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     if (!this.#dirty) return;
     this.#dirty = false;
     this.#lastEmit = this.#now();
@@ -69,6 +74,11 @@ export class ProgressMeter {
 
   #changed(): void {
     this.#dirty = true;
-    if (this.#now() - this.#lastEmit >= this.#intervalMs) this.flush();
+    const wait = this.#lastEmit + this.#intervalMs - this.#now();
+    if (wait <= 0) this.flush();
+    else if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => this.flush(), wait);
+      this.#timer.unref();
+    }
   }
 }
