@@ -1,0 +1,28 @@
+/**
+ * Migration 5: upload sessions. A large blob is uploaded to the destination in chunks, and after every
+ * chunk the registry acknowledged, the session's Location, the bytes it holds and their SHA-256 are
+ * recorded here; a run that takes the promotion over after a crash or a failover continues that session
+ * instead of sending the blob again, if the registry still holds it. Rows go when the blob is in the
+ * destination or the promotion has finished. The Location is the registry's URL for the session and may
+ * carry a signed state (distribution's `_state`); it grants nothing without the destination credentials.
+ */
+import type { Migration } from './migration-list.ts';
+
+export const migration005: Migration = {
+  version: 5,
+  name: 'upload-sessions',
+  sql: `
+CREATE TABLE upload_sessions (
+  promotion_id text NOT NULL REFERENCES promotions (id) ON DELETE CASCADE,
+  registry text NOT NULL,
+  repository text NOT NULL,
+  digest text NOT NULL,
+  location text NOT NULL,
+  uploaded_bytes bigint NOT NULL CHECK (uploaded_bytes >= 0),
+  prefix_digest text NOT NULL,
+  replica text NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (promotion_id, registry, repository, digest)
+);
+`,
+};
