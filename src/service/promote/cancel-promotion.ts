@@ -14,6 +14,7 @@ import type { Actor } from './promotion-service.ts';
 import { asPromotionError } from './store-errors.ts';
 import { transact } from './transact.ts';
 import { UpdateBatch } from './update-batch.ts';
+import { forgetUploadSessions } from './upload-checkpoints.ts';
 import type { RunningJob } from './worker-pool.ts';
 
 const CANCELLABLE: readonly PromotionStatus[] = ['queued', 'awaiting_approval', 'running'];
@@ -35,6 +36,8 @@ async function cancelInDatabase(ctx: EngineContext, promotion: Promotion, actor:
     return moved;
   });
   batch.publish(ctx.events);
+  // A promotion cancelled between two runs (queued for a retry) may have left upload checkpoints.
+  await forgetUploadSessions(ctx, promotion.id);
   return cancelled;
 }
 

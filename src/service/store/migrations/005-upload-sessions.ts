@@ -4,7 +4,8 @@
  * recorded here; a run that takes the promotion over after a crash or a failover continues that session
  * instead of sending the blob again, if the registry still holds it. Rows go when the blob is in the
  * destination or the promotion has finished. The Location is the registry's URL for the session and may
- * carry a signed state (distribution's `_state`); it grants nothing without the destination credentials.
+ * carry state the registry signed (distribution's `_state`): like every upload URL it is never logged
+ * (errors show it redacted), and it stays in the store only while its blob is in flight.
  */
 import type { Migration } from './migration-list.ts';
 
