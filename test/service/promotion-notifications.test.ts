@@ -10,7 +10,7 @@ import { createNotifier } from '../../src/service/notify/notifier.ts';
 import { observePromotions } from '../../src/service/observe-promotions.ts';
 import type { Actor } from '../../src/service/promote/promotion-service.ts';
 import { resolveRequest } from '../../src/service/promote/resolve-request.ts';
-import { listNotifications } from '../../src/service/store/promotion-store.ts';
+import { listNotifications } from '../../src/service/store/notification-store.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';

@@ -5,7 +5,7 @@ import { AuditKind } from '../../src/service/promote/audit-kinds.ts';
 import type { PromotionLogger } from '../../src/service/promote/engine-context.ts';
 import { PROMOTE_JOB, type PromoteJobPayload } from '../../src/service/promote/promote-job.ts';
 import { type ResolvedRequest, resolveRequest } from '../../src/service/promote/resolve-request.ts';
-import { transition } from '../../src/service/store/promotion-store.ts';
+import { transition } from '../../src/service/store/promotion-transition.ts';
 import { pgliteTestBackend } from '../../src/service/store/test-backends.ts';
 import type { FaultProxy } from '../rig/fault-proxy.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';

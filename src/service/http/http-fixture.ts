@@ -22,9 +22,9 @@ import type {
   PromotionUpdate,
 } from '../promote/promotion-service.ts';
 import { type ResolvedRequest, resolveRequest } from '../promote/resolve-request.ts';
+import type { Approval } from '../store/approval-store.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
-import type { Approval } from '../store/promotion-store.ts';
 import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
 import { createHttpApp, type HttpAppOptions } from './create-http-app.ts';
 import { createMetrics, type FerryMetrics } from './metrics.ts';

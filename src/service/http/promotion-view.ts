@@ -8,9 +8,9 @@ import type { PromotionView } from '../../api/promotion.ts';
 import type { ReleaseEntryView, ReleaseView } from '../../api/release.ts';
 import { toTimestamp, toTimestampOrNull } from '../../api/timestamp.ts';
 import type { PromotionService } from '../promote/promotion-service.ts';
+import type { Approval } from '../store/approval-store.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion } from '../store/promotion.ts';
-import type { Approval } from '../store/promotion-store.ts';
 import type { Release, ReleaseEntry } from '../store/release-store.ts';
 
 export function toPromotionView(promotion: Promotion, approvals: readonly Approval[]): PromotionView {

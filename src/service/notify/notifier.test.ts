@@ -6,9 +6,11 @@ import { verifyStandardWebhook } from '../../api/standard-webhooks.ts';
 import { hasCode } from '../../errors/ferry-error.ts';
 import type { NotifyTarget } from '../config/schema.ts';
 import { migrate } from '../store/migrate.ts';
+import { listNotifications } from '../store/notification-store.ts';
 import { PgliteDatabase } from '../store/pglite-database.ts';
 import type { Promotion } from '../store/promotion.ts';
-import { insertPromotion, listNotifications, transition } from '../store/promotion-store.ts';
+import { insertPromotion } from '../store/promotion-insert.ts';
+import { transition } from '../store/promotion-transition.ts';
 import { createNotifier, type NotifierOptions, type NotifyLogger } from './notifier.ts';
 import { NotifyErrorCode } from './notify-error.ts';
 

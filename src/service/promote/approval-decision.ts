@@ -9,8 +9,8 @@
  * strands nor waves through promotions already waiting.
  */
 
+import { listApprovals, recordApproval } from '../store/approval-store.ts';
 import type { Promotion } from '../store/promotion.ts';
-import { listApprovals, recordApproval } from '../store/promotion-store.ts';
 import { checkApprover } from './approver-policy.ts';
 import { AuditKind } from './audit-kinds.ts';
 import { type EngineContext, ruleNamed } from './engine-context.ts';

@@ -6,7 +6,7 @@
  * finished cannot be taken back: the caller gets a 409 naming the final state.
  */
 import { type Promotion, type PromotionStatus, TERMINAL_STATUSES } from '../store/promotion.ts';
-import { getPromotion } from '../store/promotion-store.ts';
+import { getPromotion } from '../store/promotion-query.ts';
 import { AuditKind } from './audit-kinds.ts';
 import type { EngineContext } from './engine-context.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';

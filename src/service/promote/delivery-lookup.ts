@@ -10,7 +10,7 @@
 
 import type { Database } from '../store/database.ts';
 import type { Promotion } from '../store/promotion.ts';
-import { getPromotion } from '../store/promotion-store.ts';
+import { getPromotion } from '../store/promotion-query.ts';
 import { AuditKind } from './audit-kinds.ts';
 import type { TriggerKind } from './promotion-request.ts';
 

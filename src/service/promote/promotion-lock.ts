@@ -1,6 +1,6 @@
 import type { Database } from '../store/database.ts';
 import type { Promotion } from '../store/promotion.ts';
-import { getPromotion } from '../store/promotion-store.ts';
+import { getPromotion } from '../store/promotion-query.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
 
 /**

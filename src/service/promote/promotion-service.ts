@@ -1,6 +1,6 @@
+import type { Approval } from '../store/approval-store.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
-import type { Approval } from '../store/promotion-store.ts';
 import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
 import type { ResolvedRequest } from './resolve-request.ts';
 
@@ -21,7 +21,7 @@ export interface AcceptResult {
   readonly replayed?: boolean | undefined;
 }
 
-/** Filters of the promotion list, ANDed (store/promotion-store.ts listPromotions). */
+/** Filters of the promotion list, ANDed (store/promotion-query.ts listPromotions). */
 export interface PromotionQuery {
   readonly repository?: string | undefined;
   readonly environment?: string | undefined;

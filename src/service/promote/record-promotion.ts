@@ -13,8 +13,9 @@
  */
 import type { NewAuditEvent } from '../store/audit-event.ts';
 import type { Database } from '../store/database.ts';
+import { rememberDeliveries } from '../store/delivery-store.ts';
 import type { NewPromotion } from '../store/promotion.ts';
-import { insertPromotions, rememberDeliveries } from '../store/promotion-store.ts';
+import { insertPromotions } from '../store/promotion-insert.ts';
 import { AuditKind } from './audit-kinds.ts';
 import { deliverySource } from './delivery-lookup.ts';
 import type { EngineContext } from './engine-context.ts';

@@ -1,5 +1,5 @@
 import type { Job } from '../queue/job-queue.ts';
-import { getPromotion } from '../store/promotion-store.ts';
+import { getPromotion } from '../store/promotion-query.ts';
 import { renewSlot } from '../store/registry-slot-store.ts';
 import type { AbortReason } from './abort-reasons.ts';
 import { describeError } from './describe-error.ts';

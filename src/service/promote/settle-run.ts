@@ -12,9 +12,10 @@
 import type { CopyResult } from '../../copy/execute.ts';
 import { hasCode } from '../../errors/ferry-error.ts';
 import type { Job } from '../queue/job-queue.ts';
+import { appendAudit } from '../store/audit-store.ts';
 import type { Database } from '../store/database.ts';
 import type { Promotion } from '../store/promotion.ts';
-import { appendAudit, transition } from '../store/promotion-store.ts';
+import { transition } from '../store/promotion-transition.ts';
 import { type RecordReleasesInput, recordReleases } from '../store/release-store.ts';
 import { StoreErrorCode } from '../store/store-error.ts';
 import { AuditKind, SYSTEM_ACTOR } from './audit-kinds.ts';

@@ -1,7 +1,8 @@
 import type { AuditEvent, NewAuditEvent } from '../store/audit-event.ts';
+import { appendAudit, appendAudits } from '../store/audit-store.ts';
 import type { Database } from '../store/database.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
-import { appendAudit, appendAudits, type TransitionFields, transition } from '../store/promotion-store.ts';
+import { type TransitionFields, transition } from '../store/promotion-transition.ts';
 import type { PromotionEvents } from './promotion-events.ts';
 import type { PromotionUpdate } from './promotion-service.ts';
 

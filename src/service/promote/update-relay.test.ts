@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { appendAudit } from '../store/audit-store.ts';
 import { migrate } from '../store/migrate.ts';
 import { PgliteDatabase } from '../store/pglite-database.ts';
-import { appendAudit, insertPromotion } from '../store/promotion-store.ts';
+import { insertPromotion } from '../store/promotion-insert.ts';
 import { PromotionEvents } from './promotion-events.ts';
 import type { PromotionUpdate } from './promotion-service.ts';
 import { startUpdateRelay, type UpdateRelay } from './update-relay.ts';

@@ -15,8 +15,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { safeError } from '../safe-error.ts';
+import { listAudit } from '../store/audit-store.ts';
 import type { Database, Notifications } from '../store/database.ts';
-import { getPromotion, listAudit } from '../store/promotion-store.ts';
+import { getPromotion } from '../store/promotion-query.ts';
 import { type PromotionLogger, silentLogger } from './engine-context.ts';
 import { PromotionEvents, type PromotionListener } from './promotion-events.ts';
 import type { PromotionService, PromotionUpdate } from './promotion-service.ts';

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDeliveryPruner, DELIVERY_RETENTION_MS } from './delivery-retention.ts';
+import { rememberDelivery } from './delivery-store.ts';
 import { migrate } from './migrate.ts';
 import { PgliteDatabase } from './pglite-database.ts';
-import { rememberDelivery } from './promotion-store.ts';
 
 let db: PgliteDatabase;
 

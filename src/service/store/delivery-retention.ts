@@ -12,7 +12,7 @@
  * Every replica prunes on its own timer; the DELETE is idempotent, so several doing it is harmless.
  */
 import type { Database } from './database.ts';
-import { forgetDeliveriesBefore } from './promotion-store.ts';
+import { forgetDeliveriesBefore } from './delivery-store.ts';
 
 export const DELIVERY_RETENTION_MS = 7 * 24 * 3600 * 1000;
 export const DELIVERY_PRUNE_INTERVAL_MS = 3600 * 1000;

@@ -53,13 +53,6 @@ export interface PromotionDestination {
   readonly tag: string;
 }
 
-/** The destination tag a promotion writes, the unit rollback and idempotency work on. */
-export interface DestinationRef {
-  readonly registry: string;
-  readonly repository: string;
-  readonly tag: string;
-}
-
 export interface ByteCounts {
   readonly copied: number;
   readonly mounted: number;

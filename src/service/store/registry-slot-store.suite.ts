@@ -1,7 +1,7 @@
 /** Registry slots, run once per backend (registry-slot-store.pglite.test.ts, …postgres.test.ts). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { insertPromotion } from './promotion-store.ts';
+import { insertPromotion } from './promotion-insert.ts';
 import { acquireSlot, releaseSlot, renewSlot, slotsHeld } from './registry-slot-store.ts';
 import { newPromotion } from './store.suite.ts';
 import { MIGRATED, type TestBackend } from './test-backends.ts';

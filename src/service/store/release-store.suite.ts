@@ -1,10 +1,12 @@
 /** The releases store, run once per backend (release-store.pglite.test.ts, release-store.postgres.test.ts). */
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
+import { recordApproval } from './approval-store.ts';
 import type { Database } from './database.ts';
 import { migrate } from './migrate.ts';
 import { MIGRATIONS } from './migrations/migration-list.ts';
-import { insertPromotion, recordApproval, transition } from './promotion-store.ts';
+import { insertPromotion } from './promotion-insert.ts';
+import { transition } from './promotion-transition.ts';
 import { getRelease, listReleases, recordReleases, releaseHistory } from './release-store.ts';
 import { digestOf, newPromotion } from './store.suite.ts';
 import { MIGRATED, type Template, type TestBackend } from './test-backends.ts';

@@ -2,28 +2,17 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, type TestContext, test } from 'node:test';
 import { hasCode } from '../../errors/index.ts';
+import { listApprovals, recordApproval } from './approval-store.ts';
+import { appendAudit, appendAudits, listAudit } from './audit-store.ts';
 import type { Database } from './database.ts';
+import { forgetDeliveriesBefore, rememberDeliveries, rememberDelivery } from './delivery-store.ts';
 import { migrate } from './migrate.ts';
 import { MIGRATIONS } from './migrations/migration-list.ts';
+import { listNotifications, recordNotification } from './notification-store.ts';
 import type { NewPromotion } from './promotion.ts';
-import {
-  appendAudit,
-  appendAudits,
-  forgetDeliveriesBefore,
-  getPromotion,
-  insertPromotion,
-  insertPromotions,
-  lastSucceededDigests,
-  listApprovals,
-  listAudit,
-  listNotifications,
-  listPromotions,
-  recordApproval,
-  recordNotification,
-  rememberDeliveries,
-  rememberDelivery,
-  transition,
-} from './promotion-store.ts';
+import { insertPromotion, insertPromotions } from './promotion-insert.ts';
+import { getPromotion, listPromotions } from './promotion-query.ts';
+import { transition } from './promotion-transition.ts';
 import { StoreErrorCode } from './store-error.ts';
 import { MIGRATED, type TestBackend } from './test-backends.ts';
 
@@ -190,9 +179,9 @@ export function storeSuite(backend: TestBackend): void {
       await transition(db, b.id, ['running'], 'succeeded', { resultDigest: digestOf('b') });
       assert.equal((await getPromotion(db, a.id))?.supersededBy, b.id);
 
-      const history = await lastSucceededDigests(db, DEST);
+      const history = await listPromotions(db, { tag: DEST.tag, status: 'succeeded' });
       assert.deepEqual(
-        history.map((h) => [h.promotionId, h.digest]),
+        history.promotions.map((h) => [h.id, h.resultDigest]),
         [
           [b.id, digestOf('b')],
           [a.id, digestOf('a')],
@@ -270,7 +259,7 @@ export function storeSuite(backend: TestBackend): void {
       await Promise.all(ids.map((id) => transition(db, id, ['running'], 'succeeded')));
       const rows = await Promise.all(ids.map((id) => getPromotion(db, id)));
       assert.equal(rows.filter((p) => p?.supersededBy === null).length, 1);
-      assert.equal((await lastSucceededDigests(db, DEST)).length, 3);
+      assert.equal((await listPromotions(db, { status: 'succeeded' })).promotions.length, 3);
     });
 
     test('racing transitions: exactly one wins', async (t) => {
