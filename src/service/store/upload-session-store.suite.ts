@@ -1,7 +1,8 @@
 /** Upload sessions, run once per backend (upload-session-store.pglite.test.ts, …postgres.test.ts). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { insertPromotion, transition } from './promotion-store.ts';
+import { insertPromotion } from './promotion-insert.ts';
+import { transition } from './promotion-transition.ts';
 import { newPromotion } from './store.suite.ts';
 import { MIGRATED, type TestBackend } from './test-backends.ts';
 import {
