@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 /**
- * The layering from architecture.md: errors ← reference, oci ← auth ← registry ← copy. Each library
+ * The layering from docs/architecture.md: errors ← reference, oci ← auth ← registry ← copy. Each library
  * layer may import only the layers listed for it; none may import cli/, service/, web code or a DB /
  * HTTP-server package. A violation names the file and the import.
  */

@@ -1,4 +1,7 @@
-/** Every stable error code ferry emits. New codes are appended; existing ones never change meaning. */
+/**
+ * The library layers' error codes (the service, API and CLI declare theirs beside their error classes).
+ * New codes are appended; existing ones never change meaning.
+ */
 export const ErrorCode = {
   BadReference: 'FERRY_E_BAD_REFERENCE',
   BadUsage: 'FERRY_E_BAD_USAGE',

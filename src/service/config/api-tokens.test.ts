@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ROLES } from './api-token-schema.ts';
 import { ACTIONS, findToken, hashToken, roleAllows, tokenAllows } from './api-tokens.ts';
-import { ROLES } from './schema.ts';
 
 describe('hashToken', () => {
   test('is lowercase hex sha256 of the UTF-8 token', () => {

@@ -17,7 +17,8 @@
  *                                                 token, a webhook, a registry event)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiTokenConfig, FerryConfig, Role } from './schema.ts';
+import type { Role } from './api-token-schema.ts';
+import type { ApiTokenConfig, FerryConfig } from './schema.ts';
 
 export const ACTIONS = ['view', 'promote', 'approve', 'admin'] as const;
 export type Action = (typeof ACTIONS)[number];

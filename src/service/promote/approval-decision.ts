@@ -19,7 +19,6 @@ import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
 import { lockPromotion } from './promotion-lock.ts';
 import type { Actor } from './promotion-service.ts';
 import { asPromotionError } from './store-errors.ts';
-import { transact } from './transact.ts';
 import { UpdateBatch } from './update-batch.ts';
 
 export interface DecisionResult {
@@ -52,7 +51,7 @@ export async function decideApproval(
   const batch = new UpdateBatch();
   let result: DecisionResult & { readonly repeated?: boolean };
   try {
-    result = await transact(ctx.db, async (tx): Promise<DecisionResult & { repeated?: boolean }> => {
+    result = await ctx.db.transaction(async (tx): Promise<DecisionResult & { repeated?: boolean }> => {
       const promotion = await lockPromotion(tx, id);
       if (promotion.status !== 'awaiting_approval') {
         // A retried approval whose first attempt already moved the promotion on: say so, not "queued".

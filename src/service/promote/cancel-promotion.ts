@@ -12,7 +12,6 @@ import type { EngineContext } from './engine-context.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
 import type { Actor } from './promotion-service.ts';
 import { asPromotionError } from './store-errors.ts';
-import { transact } from './transact.ts';
 import { UpdateBatch } from './update-batch.ts';
 import { forgetUploadSessions } from './upload-checkpoints.ts';
 import type { RunningJob } from './worker-pool.ts';
@@ -21,7 +20,7 @@ const CANCELLABLE: readonly PromotionStatus[] = ['queued', 'awaiting_approval', 
 
 async function cancelInDatabase(ctx: EngineContext, promotion: Promotion, actor: Actor): Promise<Promotion> {
   const batch = new UpdateBatch();
-  const cancelled = await transact(ctx.db, async (tx) => {
+  const cancelled = await ctx.db.transaction(async (tx) => {
     const moved = await batch.transition(tx, promotion.id, [promotion.status], 'cancelled', {
       reason: `cancelled by ${actor.name}`,
     });

@@ -22,7 +22,6 @@ import type { EngineContext } from './engine-context.ts';
 import { PROMOTE_JOB, type PromoteJobPayload, promoteDedupeKey } from './promote-job.ts';
 import type { TriggerKind } from './promotion-request.ts';
 import type { AcceptResult, Actor } from './promotion-service.ts';
-import { transact } from './transact.ts';
 import { UpdateBatch } from './update-batch.ts';
 
 export interface RecordOptions {
@@ -53,7 +52,7 @@ export async function recordPromotions(
   requests: readonly RecordRequest[],
 ): Promise<RecordOutcome[]> {
   const batch = new UpdateBatch();
-  const outcomes = await transact(ctx.db, async (tx: Database): Promise<RecordOutcome[]> => {
+  const outcomes = await ctx.db.transaction(async (tx: Database): Promise<RecordOutcome[]> => {
     const fresh = await freshDeliveries(tx, requests);
     const outcomes: RecordOutcome[] = requests.map(() => ({ kind: 'replayed-delivery' }));
     const live = requests.flatMap((request, index) => (fresh[index] ? [{ request, index }] : []));

@@ -44,7 +44,6 @@ import {
   settleRetry,
   settleSucceeded,
 } from './settle-run.ts';
-import { transact } from './transact.ts';
 import { UpdateBatch } from './update-batch.ts';
 import {
   forgetUploadSessions,
@@ -137,7 +136,7 @@ async function start(ctx: EngineContext, job: Job<PromoteJobPayload>): Promise<P
   }
   const batch = new UpdateBatch();
   try {
-    const running = await transact(ctx.db, async (tx) => {
+    const running = await ctx.db.transaction(async (tx) => {
       if (current.status === 'running') {
         await batch.transition(tx, id, ['running'], 'queued', { reason: 'resuming an interrupted run' });
         await batch.audit(tx, {

@@ -22,7 +22,6 @@ import { AuditKind, SYSTEM_ACTOR } from './audit-kinds.ts';
 import { describeError } from './describe-error.ts';
 import type { EngineContext } from './engine-context.ts';
 import { PROMOTE_JOB, type PromoteJobPayload, promoteDedupeKey } from './promote-job.ts';
-import { transact } from './transact.ts';
 import { UpdateBatch } from './update-batch.ts';
 
 export interface RunState {
@@ -41,7 +40,7 @@ async function settle(
   const { ctx, job, promotion } = state;
   const batch = new UpdateBatch();
   try {
-    await transact(ctx.db, (tx) => fn(tx, batch));
+    await ctx.db.transaction((tx) => fn(tx, batch));
     batch.publish(ctx.events);
     return;
   } catch (err) {

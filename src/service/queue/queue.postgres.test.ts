@@ -5,8 +5,12 @@ import { queueSuite } from './queue.suite.ts';
 
 if (await findPostgresBinDir()) {
   const server = await startPostgres();
-  after(() => server.stop());
-  queueSuite(postgresTestBackend(() => server.createDatabase()));
+  const backend = postgresTestBackend(() => server.createDatabase());
+  after(async () => {
+    await backend.dispose();
+    await server.stop();
+  });
+  queueSuite(backend);
 } else {
   test('job queue on postgres', {
     skip: 'PostgreSQL server not installed (apt-get install postgresql-15)',

@@ -40,17 +40,8 @@ export function queueSuite(backend: TestBackend): void {
   }
 
   async function fresh(t: TestContext): Promise<{ db: TestDatabase; queue: JobQueue }> {
-    const { db } = await backend.fresh(WITH_QUEUE);
-    let queue: JobQueue;
-    try {
-      queue = await open(db, t);
-    } catch (err) {
-      await db.close();
-      throw err;
-    }
-    // Hooks run in the order registered: open() registered queue.stop, so the database closes after it.
-    t.after(() => db.close());
-    return { db, queue };
+    const db = await backend.reusable(WITH_QUEUE);
+    return { db, queue: await open(db, t) };
   }
 
   const depthOf = async (queue: JobQueue, kind: string) => (await queue.depth()).find((d) => d.kind === kind);

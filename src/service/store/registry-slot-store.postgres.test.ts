@@ -5,8 +5,12 @@ import { postgresTestBackend } from './test-backends.ts';
 
 if (await findPostgresBinDir()) {
   const server = await startPostgres();
-  after(() => server.stop());
-  registrySlotSuite(postgresTestBackend(() => server.createDatabase()));
+  const backend = postgresTestBackend(() => server.createDatabase());
+  after(async () => {
+    await backend.dispose();
+    await server.stop();
+  });
+  registrySlotSuite(backend);
 } else {
   test('registry slots on postgres', {
     skip: 'PostgreSQL server not installed (apt-get install postgresql-15)',

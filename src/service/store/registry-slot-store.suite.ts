@@ -8,9 +8,8 @@ import { MIGRATED, type TestBackend } from './test-backends.ts';
 
 export function registrySlotSuite(backend: TestBackend): void {
   describe(`registry slots on ${backend.name}`, () => {
-    test('at most `limit` per registry; renewals keep, releases and lapsed leases free a slot', async (t) => {
-      const { db } = await backend.fresh(MIGRATED);
-      t.after(() => db.close());
+    test('at most `limit` per registry; renewals keep, releases and lapsed leases free a slot', async () => {
+      const db = await backend.reusable(MIGRATED);
       const ids: string[] = [];
       for (const seed of ['s1', 's2', 's3', 's4'])
         ids.push((await insertPromotion(db, newPromotion({ seed }))).promotion.id);

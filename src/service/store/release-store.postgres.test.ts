@@ -5,8 +5,12 @@ import { postgresTestBackend } from './test-backends.ts';
 
 if (await findPostgresBinDir()) {
   const server = await startPostgres();
-  after(() => server.stop());
-  releaseStoreSuite(postgresTestBackend(() => server.createDatabase()));
+  const backend = postgresTestBackend(() => server.createDatabase());
+  after(async () => {
+    await backend.dispose();
+    await server.stop();
+  });
+  releaseStoreSuite(backend);
 } else {
   test('releases on postgres', {
     skip: 'PostgreSQL server not installed (apt-get install postgresql-15)',

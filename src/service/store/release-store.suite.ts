@@ -12,10 +12,8 @@ import { digestOf, newPromotion } from './store.suite.ts';
 import { MIGRATED, type Template, type TestBackend } from './test-backends.ts';
 
 export function releaseStoreSuite(backend: TestBackend): void {
-  async function fresh(t: TestContext, template: Template = MIGRATED): Promise<Database> {
-    const { db } = await backend.fresh(template);
-    t.after(() => db.close());
-    return db;
+  async function fresh(_t: TestContext, template: Template = MIGRATED): Promise<Database> {
+    return backend.reusable(template);
   }
 
   /** A promotion of `seed` to `repository:tag`, run to success (without releases recorded). */

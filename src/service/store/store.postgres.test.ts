@@ -5,8 +5,12 @@ import { postgresTestBackend } from './test-backends.ts';
 
 if (await findPostgresBinDir()) {
   const server = await startPostgres();
-  after(() => server.stop());
-  storeSuite(postgresTestBackend(() => server.createDatabase()));
+  const backend = postgresTestBackend(() => server.createDatabase());
+  after(async () => {
+    await backend.dispose();
+    await server.stop();
+  });
+  storeSuite(backend);
 } else {
   test('store on postgres', {
     skip: 'PostgreSQL server not installed (apt-get install postgresql-15)',

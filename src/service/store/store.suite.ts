@@ -49,11 +49,9 @@ const LATEST = Math.max(...ALL_VERSIONS);
 const DEST = { registry: 'reg.prod:5000', repository: 'team/app', tag: 'v1' };
 
 export function storeSuite(backend: TestBackend): void {
-  /** A fresh migrated database, closed after the test. */
-  async function fresh(t: TestContext): Promise<Database> {
-    const { db } = await backend.fresh(MIGRATED);
-    t.after(() => db.close());
-    return db;
+  /** A migrated database without rows (shared by the tests that are not about opening or migrating). */
+  async function fresh(_t: TestContext): Promise<Database> {
+    return backend.reusable(MIGRATED);
   }
 
   describe(`store on ${backend.name}`, () => {
