@@ -39,6 +39,7 @@ const { path: configPath, tokens } = await writeServeConfig({
     prod: { registry: destinationProxy.host, tls: { verify: false }, credentials: { anonymous: true } },
   },
   rules: [{ name: 'app', from: 'nonprod:team/*', to: 'prod:team/*', tags: 'v[0-9]+' }],
+  server: { resumableUploads: { minBlobMiB: 64, chunkMiB: CHUNK / MiB } },
 });
 const token = tokens.root;
 

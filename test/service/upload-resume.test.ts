@@ -75,6 +75,7 @@ async function promoteThroughKill(
       prod: { registry: destinationProxy.host, tls: { verify: false }, credentials: { anonymous: true } },
     },
     rules: [{ name: 'app', from: 'nonprod:team/*', to: 'prod:team/*', tags: 'v[0-9]+' }],
+    server: { resumableUploads: { minBlobMiB: 64, chunkMiB: CHUNK / MiB } },
   });
   const start = () =>
     startFerryProcess(['serve', '--config', configPath, '--listen', '127.0.0.1:0'], {

@@ -30,6 +30,18 @@ export const DEFAULT_RESUMABLE_UPLOADS: ResumableUploadSettings = {
   chunkBytes: 16 * 1024 * 1024,
 };
 
+/** ferry.yaml's `server.resumableUploads` as the engine takes it; false when turned off. */
+export function resumableUploadSettings(section: {
+  readonly enabled: boolean;
+  readonly minBlobMiB: number;
+  readonly chunkMiB: number;
+}): ResumableUploadSettings | false {
+  const MiB = 1024 * 1024;
+  return section.enabled
+    ? { minBlobBytes: section.minBlobMiB * MiB, chunkBytes: section.chunkMiB * MiB }
+    : false;
+}
+
 export function storeCheckpoints(
   ctx: EngineContext,
   promotionId: string,
