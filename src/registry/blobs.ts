@@ -116,7 +116,9 @@ export function openBlob(
     error: { get: () => state.error },
     release: {
       value: async () => {
-        released.abort();
+        // Once reading began, the response is destroyed anyway; before, a small one is drained instead
+        // and its connection kept (discardResponse).
+        if (state.started) released.abort();
         if (!state.started && first) {
           const res = await first.catch(() => undefined);
           if (res) await discardResponse(res);
