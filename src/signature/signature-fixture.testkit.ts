@@ -4,7 +4,7 @@
  * `cosign sign --key` stores them.
  */
 import { type KeyObject, sign } from 'node:crypto';
-import { sha256Digest } from '../oci/digest.ts';
+import { digestToTagPrefix, sha256Digest } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import { parseManifest } from '../oci/manifest.ts';
 import { MediaType } from '../oci/media-types.ts';
@@ -61,6 +61,18 @@ export class MemorySource implements SignatureSource {
 
   async listReferrersApi() {
     return undefined;
+  }
+
+  /** Like a registry without the referrers API: the `sha256-<hex>` fallback tag index. */
+  async listReferrers(digest: string): Promise<Descriptor[]> {
+    const found = await this.getManifest(digestToTagPrefix(digest));
+    return found?.parsed.kind === 'index' ? found.parsed.manifest.manifests : [];
+  }
+
+  async getBlobBytes(desc: Descriptor): Promise<Buffer> {
+    const bytes = this.blobs.get(desc.digest);
+    if (bytes === undefined) throw new Error(`blob ${desc.digest} not found`);
+    return Buffer.from(bytes);
   }
 
   openBlob(desc: Descriptor): BlobReader {

@@ -43,7 +43,8 @@ const config = await rigConfig({
       from: 'nonprod:signed/*',
       to: 'prod:signed/*',
       tags: 'v[0-9]+',
-      signature: { required: true, publicKeyFiles: keyFiles },
+      // Classic `.sig` signatures made without Rekor (cosign --tlog-upload=false).
+      signature: { required: true, publicKeyFiles: keyFiles, tlog: false },
     },
     { name: 'team-a', from: 'nonprod:team-a/*', to: 'prod:team-a/*', tags: 'v[0-9]+' },
   ],
@@ -119,7 +120,11 @@ describe('promotion policies on real registries', () => {
     const verified = timeline.find((e) => e.kind === AuditKind.SignatureVerified);
     assert.ok(verified, 'signature_verified recorded');
     assert.equal(verified.digest, image.manifestDigest);
-    assert.deepEqual(verified.detail, { signatureTag: sig.tag, publicKeyFile: keyFiles[1] });
+    assert.deepEqual(verified.detail, {
+      kind: 'cosign-classic',
+      signatureTag: sig.tag,
+      publicKeyFile: keyFiles[1],
+    });
   });
 
   test('signature gate: unsigned, signed with another key, or a signature of another digest fail for good', async () => {
@@ -141,7 +146,10 @@ describe('promotion policies on real registries', () => {
     await pushImage(nonprod, 'signed/random', fixture.tag!, fixture);
 
     for (const [repository, reason] of [
-      ['signed/unsigned', /signature required: not signed: .*\.sig does not exist/],
+      [
+        'signed/unsigned',
+        /signature required: not signed: .*\.sig does not exist and no Sigstore bundle is attached/,
+      ],
       ['signed/stranger', /signature required: no signature .* verifies/],
       ['signed/elsewhere', new RegExp(`signs ${stranger.manifestDigest}, not ${elsewhere.manifestDigest}`)],
       ['signed/random', /signature required: no signature .* verifies/],

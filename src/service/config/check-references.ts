@@ -75,8 +75,12 @@ export function checkReferences(pieces: ConfigPieces): ReferenceCheckResult {
         `never used: promotions[${shadowing}] has the same source and destination environment and is tried first`,
       );
     }
-    if (!rule.signature.required && rule.signature.publicKeyFiles.length > 0) {
-      warn([...at, 'signature', 'publicKeyFiles'], 'ignored while signature.required is false');
+    if (!rule.signature.required) {
+      for (const key of ['publicKeyFiles', 'identities', 'attestations'] as const) {
+        if (rule.signature[key].length > 0) {
+          warn([...at, 'signature', key], 'ignored while signature.required is false');
+        }
+      }
     }
     checkApprovals(pieces, index, rule, problem, warn);
     checkRuleTriggers(pieces, index, rule, triggersGiven.has(index), problem, warn);

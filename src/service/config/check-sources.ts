@@ -5,9 +5,10 @@
  * still re-read at use time (resolveSecret, the token keychain); this only catches what is missing.
  *
  * Contents are checked only as far as they cannot be wrong by accident (a CA file holds a certificate, a
- * public key is ECDSA P-256, an auth file is JSON) and never appear in a message.
+ * public key is ECDSA P-256, an auth file is JSON, a trusted root parses) and never appear in a message.
  */
 import { createPublicKey } from 'node:crypto';
+import { parseTrustedRoot } from '../../signature/sigstore-trust.ts';
 import { ConfigError } from './config-error.ts';
 import type { PathProblem } from './config-pieces.ts';
 import type { ExternalSource } from './config-sources.ts';
@@ -70,6 +71,7 @@ const FILE_KINDS = {
   'auth-file': 'auth file',
   'ca-file': 'CA file',
   'public-key': 'public key file',
+  'trusted-root': 'trusted root file',
 } as const;
 
 function checkContent(kind: keyof typeof FILE_KINDS, text: string): string | undefined {
@@ -87,6 +89,11 @@ function checkContent(kind: keyof typeof FILE_KINDS, text: string): string | und
       return text.includes('-----BEGIN CERTIFICATE-----') ? undefined : 'contains no PEM certificate';
     case 'public-key':
       return checkCosignPublicKey(text);
+    case 'trusted-root': {
+      // Parsed as the gate will (certificates and keys included), so a wrong file stops the start.
+      const parsed = parseTrustedRoot(Buffer.from(text));
+      return parsed.ok ? undefined : `is ${parsed.reason}`;
+    }
   }
 }
 

@@ -2,7 +2,7 @@
  * Test support: an in-memory file system for the loader, and the files EXAMPLE_CONFIG refers to, so
  * tests run the full load (including the start-up file checks) without touching the disk.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import type { ReadDir } from './check-sources.ts';
 import type { ReadFile } from './read-small-file.ts';
 
@@ -47,6 +47,33 @@ export function p256PublicKeyPem(): string {
   return publicKey.export({ type: 'spki', format: 'pem' }).toString();
 }
 
+/**
+ * A Sigstore trusted_root.json trusting one transparency log (a fresh P-256 key): enough for the
+ * loader's start-up parse; the gate's verification is tested with real instances (sigstore-fixture).
+ */
+export function trustedRootJson(): string {
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const der = publicKey.export({ type: 'spki', format: 'der' });
+  return JSON.stringify({
+    mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+    tlogs: [
+      {
+        baseUrl: 'https://rekor.example',
+        hashAlgorithm: 'SHA2_256',
+        publicKey: {
+          rawBytes: der.toString('base64'),
+          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+          validFor: { start: '2025-01-01T00:00:00Z' },
+        },
+        logId: { keyId: createHash('sha256').update(der).digest('base64') },
+      },
+    ],
+    certificateAuthorities: [],
+    ctlogs: [],
+    timestampAuthorities: [],
+  });
+}
+
 /** A self-signed-looking certificate block; the loader only checks that one is present. */
 export const FAKE_CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
@@ -57,6 +84,7 @@ export function exampleFiles(): Record<string, string> {
     '/var/run/secrets/ferry/nonprod/token': 'nonprod-sa-token\n',
     '/var/run/secrets/kubernetes.io/serviceaccount/token': 'prod-sa-token',
     '/etc/ferry/keys/payments-cosign.pub': p256PublicKeyPem(),
+    '/etc/ferry/sigstore/trusted_root.json': trustedRootJson(),
     '/var/run/secrets/ferry/webhooks/standard': 'whsec_c2VjcmV0LXN0YW5kYXJk',
     '/var/run/secrets/ferry/notify/team-chat': 'whsec_dGVhbS1jaGF0',
   };

@@ -1,6 +1,6 @@
 /**
  * Everything outside ferry.yaml that the config points at: secret references, token and auth files,
- * CA bundles, certificate directories, signature public keys. Listed with their key paths so the loader
+ * CA bundles, certificate directories, signature public keys and Sigstore trusted roots. Listed with their key paths so the loader
  * can check all of them at start and name the key of any that is missing.
  */
 import type { ConfigPieces, KeyPath } from './config-pieces.ts';
@@ -9,7 +9,7 @@ import type { SecretRef } from './schema.ts';
 export type ExternalSource =
   | { readonly kind: 'secret'; readonly path: KeyPath; readonly ref: SecretRef }
   | {
-      readonly kind: 'token-file' | 'auth-file' | 'ca-file' | 'public-key';
+      readonly kind: 'token-file' | 'auth-file' | 'ca-file' | 'public-key' | 'trusted-root';
       readonly path: KeyPath;
       readonly file: string;
     }
@@ -58,6 +58,14 @@ export function externalSources(pieces: ConfigPieces): ExternalSource[] {
         file,
       });
     });
+    const { trustedRootFile } = rule.signature;
+    if (trustedRootFile !== undefined) {
+      sources.push({
+        kind: 'trusted-root',
+        path: ['promotions', index, 'signature', 'trustedRootFile'],
+        file: trustedRootFile,
+      });
+    }
   }
 
   const { standardWebhooks, github, openshift, distribution, harbor } = pieces.triggers;

@@ -59,9 +59,10 @@ promotions:
       required: 2                                 # distinct approvers (default 0)
       approvers: [alice, bob, carol]              # default: every token that can approve this rule
       allowSelfApproval: false                    # the requester never counts (default)
-    signature:
-      required: true                              # a cosign ECDSA P-256 signature (.sig tag) must verify
+    signature:                                    # docs/signatures.md
+      required: true                              # signed with this cosign key (classic .sig or v3 bundle)
       publicKeyFiles: [/etc/ferry/keys/payments-cosign.pub]
+      trustedRootFile: /etc/ferry/sigstore/trusted_root.json   # Rekor keys: the signature must be logged
 
 triggers:
   api:

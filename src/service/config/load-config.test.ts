@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { hashToken } from './api-tokens.ts';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
-import { FAKE_CA_PEM, memoryFiles, p256PublicKeyPem } from './config-fixture.ts';
+import { FAKE_CA_PEM, memoryFiles, p256PublicKeyPem, trustedRootJson } from './config-fixture.ts';
 import { loadConfig, type ParseConfigOptions, parseConfig } from './load-config.ts';
 
 const CI_HASH = hashToken('ci-token');
@@ -106,7 +106,14 @@ describe('valid configs', () => {
       to: { environment: 'prod', repository: 'team-a/*' },
       tags: '[0-9a-f]{7,40}',
       approvals: { required: 0, allowSelfApproval: false },
-      signature: { required: false, publicKeyFiles: [] },
+      signature: {
+        required: false,
+        publicKeyFiles: [],
+        identities: [],
+        tlog: true,
+        predicateTypes: ['https://sigstore.dev/cosign/sign/v1'],
+        attestations: [],
+      },
       immutableTags: true,
       copySignatures: true,
       // Registry events (distribution, harbor) are opt-in per rule.
@@ -405,8 +412,28 @@ describe('every problem names its key and line', () => {
       text,
       'promotions[0].signature.publicKeyFiles',
       'signature:',
-      /at least one public key/,
+      /at least one public key file or identity/,
     );
+  });
+
+  test('trusted root that is not one', async () => {
+    const text = edit(
+      'tags:',
+      "    tags: '.+'\n    signature: { required: true, publicKeyFiles: [/keys/cosign.pub], trustedRootFile: /keys/root.json }",
+    );
+    const files = { ...FILES, '/keys/cosign.pub': p256PublicKeyPem(), '/keys/root.json': '{"keys": []}' };
+    const problems = await problemsOf(text, memoryFiles(files));
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]!.path, 'promotions[0].signature.trustedRootFile');
+    assert.match(
+      problems[0]!.message,
+      /trusted root file \/keys\/root.json is mediaType undefined is not a Sigstore trusted root/,
+    );
+    const ok = await parseConfig(
+      text,
+      options(memoryFiles({ ...files, '/keys/root.json': trustedRootJson() })),
+    );
+    assert.equal(ok.config.promotions[0]?.signature.trustedRootFile, '/keys/root.json');
   });
 
   test('signature key that is not ECDSA P-256', async () => {
@@ -417,7 +444,7 @@ describe('every problem names its key and line', () => {
     });
     const text = edit(
       'tags:',
-      "    tags: '.+'\n    signature: { required: true, publicKeyFiles: [/keys/cosign.pub] }",
+      "    tags: '.+'\n    signature: { required: true, publicKeyFiles: [/keys/cosign.pub], tlog: false }",
     );
     const problems = await problemsOf(text, memoryFiles({ ...FILES, '/keys/cosign.pub': rsa.toString() }));
     assert.equal(problems.length, 1);
@@ -610,6 +637,21 @@ describe('warnings', () => {
     );
     assert.match(warnings[2]!.message, /inline secret/);
     for (const warning of warnings) assert.ok(!warning.message.includes('hunter2'));
+  });
+
+  test('signature keys, identities or attestations without signature.required are named as ignored', async () => {
+    const text = edit(
+      'tags:',
+      "    tags: '.+'\n    signature:\n      identities: [{ issuer: 'https://token.actions.githubusercontent.com', subject: x }]\n      attestations: [{ predicateType: 'https://slsa.dev/provenance/v1' }]",
+    );
+    const { warnings } = await parseConfig(text, options());
+    assert.deepEqual(
+      warnings.map((w) => [w.path, w.message]),
+      [
+        ['promotions[0].signature.identities', 'ignored while signature.required is false'],
+        ['promotions[0].signature.attestations', 'ignored while signature.required is false'],
+      ],
+    );
   });
 
   test('API enabled without tokens; nothing enabled at all', async () => {

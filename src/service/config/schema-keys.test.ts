@@ -20,7 +20,20 @@ test('allowedKeysAt walks objects, lists, records, defaults and pipes', () => {
     'caFile',
     'certDir',
   ]);
-  assert.deepEqual(allowedKeysAt(config, ['promotions', 3, 'signature']), ['required', 'publicKeyFiles']);
+  assert.deepEqual(allowedKeysAt(config, ['promotions', 3, 'signature']), [
+    'required',
+    'publicKeyFiles',
+    'identities',
+    'trustedRootFile',
+    'tlog',
+    'predicateTypes',
+    'attestations',
+  ]);
+  assert.deepEqual(allowedKeysAt(config, ['promotions', 3, 'signature', 'identities', 0]), [
+    'issuer',
+    'subject',
+    'subjectRegExp',
+  ]);
   assert.deepEqual(allowedKeysAt(config, ['triggers', 'github', 'secrets', 0]), ['file', 'env', 'value']);
   assert.equal(allowedKeysAt(config, ['promotions', 0, 'name']), undefined);
   assert.equal(allowedKeysAt(config, ['nope']), undefined);

@@ -141,10 +141,19 @@ describe('promotion rules', () => {
     assert.deepEqual(messages(rule({ approvals: { required: 1.5 } })), [
       'approvals.required: Invalid input: expected int, received number',
     ]);
-    assert.deepEqual(rule({ signature: { required: true, publicKeyFiles: ['k.pub'] } }).data?.signature, {
-      required: true,
-      publicKeyFiles: ['/etc/ferry/k.pub'],
-    });
+    assert.deepEqual(
+      rule({ signature: { required: true, publicKeyFiles: ['k.pub'], trustedRootFile: 'root.json' } }).data
+        ?.signature,
+      {
+        required: true,
+        publicKeyFiles: ['/etc/ferry/k.pub'],
+        identities: [],
+        trustedRootFile: '/etc/ferry/root.json',
+        tlog: true,
+        predicateTypes: ['https://sigstore.dev/cosign/sign/v1'],
+        attestations: [],
+      },
+    );
   });
 
   test('wildcards: same sequence required; ** and * are different', () => {

@@ -2,8 +2,10 @@
  * The checks a promotion passes between "a worker took it" and "copy": they run at execution time, not
  * at acceptance, because an approval can take days and the destination can change meanwhile.
  *
- * - Signature gate (rule.signature.required): a cosign signature of the promoted digest, in the source
- *   repository, verifying with one of the rule's keys (keys are read now, so a rotated key file counts).
+ * - Signature gate (rule.signature.required): a cosign signature of the promoted digest in the source
+ *   repository (classic `.sig` or a Sigstore bundle referrer) by one of the rule's keys or keyless
+ *   identities, plus the attestations the rule requires (keys and trusted root are read now, so a
+ *   rotated file counts). See signature-policy.ts.
  * - Immutable tags (rule.immutableTags): the destination tag may be created, or already point at this
  *   very digest (a no-op re-promotion), but never be moved to another digest.
  *
@@ -11,18 +13,16 @@
  * registry failure while checking propagates with its own `temporary` flag, so an outage retries.
  */
 import type { Repository } from '../../registry/repository.ts';
-import { cosignSignatureTag } from '../../signature/cosign-classic.ts';
 import type { ReadFile } from '../config/read-small-file.ts';
 import type { PromotionRule } from '../config/schema.ts';
 import type { Promotion } from '../store/promotion.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
+import { type AuditDetail, signatureAuditDetail } from './signature-audit.ts';
 import { checkSignature } from './signature-policy.ts';
 
 export interface PolicyResult {
-  /** Set when the signature gate ran and passed. */
-  readonly signature?:
-    | { readonly keyFile: string; readonly tag: string; readonly keyProblems: string[] }
-    | undefined;
+  /** Set when the signature gate ran and passed: the `signature_verified` audit detail. */
+  readonly signature?: AuditDetail | undefined;
   /** What the destination tag pointed at before the copy (undefined: it did not exist or was not checked). */
   readonly destinationDigest?: string | undefined;
 }
@@ -42,18 +42,14 @@ export async function checkPolicies(options: {
     const verdict = await checkSignature({
       repository: source,
       digest,
-      publicKeyFiles: rule.signature.publicKeyFiles,
+      policy: rule.signature,
       readFile: options.readFile,
       signal,
     });
     if (!verdict.verified) {
       throw new PromotionError(PromotionErrorCode.SignatureRequired, `signature required: ${verdict.reason}`);
     }
-    signature = {
-      keyFile: rule.signature.publicKeyFiles[verdict.keyIndex] ?? '',
-      tag: cosignSignatureTag(digest),
-      keyProblems: verdict.keyProblems,
-    };
+    signature = signatureAuditDetail(verdict.signature, verdict.attestations, rule.signature.publicKeyFiles);
   }
   let destinationDigest: string | undefined;
   if (rule.immutableTags) {

@@ -215,7 +215,7 @@ async function execute(
         kind: AuditKind.SignatureVerified,
         digest: promotion.source.digest,
         outcome: 'ok',
-        detail: { signatureTag: policy.signature.tag, publicKeyFile: policy.signature.keyFile },
+        detail: policy.signature,
       }),
     });
   }

@@ -1,78 +1,44 @@
 /**
- * The signature gate: a rule with `signature.required` promotes only digests that carry a cosign
- * signature made with one of its public keys.
+ * The signature gate: a rule with `signature.required` promotes only digests signed by one of its keys
+ * or keyless identities, in any form cosign writes (classic `.sig` tag, or a Sigstore bundle among the
+ * image's referrers, cosign v3's default), and carrying the attestations the rule requires.
  *
- * The signatures are cosign's classic `.sig` attachments (see src/signature/cosign-classic.ts, which
- * fetches them, checks each signature and parses its payload); this file is the gate's own policy:
- * any layer, any of the rule's keys (ECDSA P-256, what `cosign generate-key-pair` makes), and the
- * payload must name the promoted digest. No transparency log or certificate checks: a key-based
- * policy trusts exactly the configured keys.
- *
- * The verdict is pure (verifyCosignSignatures: bytes in, verdict out) and separate from fetching and
- * key loading (loadPublicKeys), so it is unit-tested with generated keys.
+ * This file is the I/O shell: it reads the rule's key files and trusted root (now, so a rotated key
+ * file counts without a restart), fetches the signatures from the source repository and hands both to
+ * the pure verdict (src/signature/image-signature-policy.ts), where the verification (sigstore-js)
+ * happens. Nothing is fetched from the network but the source registry: the trusted root is a file.
  */
 import type { KeyObject } from 'node:crypto';
+import type { TrustMaterial } from '@sigstore/verify';
 import type { Repository } from '../../registry/repository.ts';
 import {
   COSIGN_SIGNATURE_ANNOTATION,
-  checkCosignSignature,
-  cosignSignatureTag,
   fetchCosignSignatures,
   parsePublicKeyPem,
-  parseSimpleSigningPayload,
 } from '../../signature/cosign-classic.ts';
+import { COSIGN_REKOR_BUNDLE_ANNOTATION } from '../../signature/cosign-classic-rekor.ts';
+import type { ClassicSignature } from '../../signature/cosign-classic-verify.ts';
+import {
+  evaluateImageSignatures,
+  type ImageSignatures,
+  type ImageVerdict,
+} from '../../signature/image-signature-policy.ts';
+import { fetchSigstoreBundles } from '../../signature/sigstore-referrers.ts';
+import { parseTrustedRoot } from '../../signature/sigstore-trust.ts';
 import { describeReadError, type ReadFile, readSmallFile } from '../config/read-small-file.ts';
 
-/** One signature of the `.sig` manifest: the payload blob and the annotation's base64 signature. */
-export interface SignatureLayer {
-  readonly payload: Uint8Array;
-  readonly signature: string;
-}
-
-export type SignatureVerdict =
-  | {
-      readonly verified: true;
-      /** Index into the rule's `publicKeyFiles` of the key that verified. */
-      readonly keyIndex: number;
-      /** Which layer of the `.sig` manifest carried the signature. */
-      readonly layerIndex: number;
-    }
-  | { readonly verified: false; readonly reason: string };
-
-/**
- * Whether any layer carries a signature that verifies with any key and signs `digest`. `publicKeys`
- * are index-aligned with the rule's key files; undefined entries (keys that could not be loaded) are
- * skipped.
- */
-export function verifyCosignSignatures(input: {
-  readonly digest: string;
-  readonly layers: readonly SignatureLayer[];
-  readonly publicKeys: readonly (KeyObject | undefined)[];
-}): SignatureVerdict {
-  const { digest, layers, publicKeys } = input;
-  if (!publicKeys.some((k) => k !== undefined)) {
-    return { verified: false, reason: 'no usable public key is configured for the signature gate' };
-  }
-  const tag = cosignSignatureTag(digest);
-  if (layers.length === 0) return { verified: false, reason: `${tag} holds no signatures` };
-  // The most telling reason across layers: a valid signature over the wrong image beats "no match".
-  let wrongSubject: string | undefined;
-  for (const [layerIndex, layer] of layers.entries()) {
-    for (const [keyIndex, key] of publicKeys.entries()) {
-      if (key === undefined || !checkCosignSignature(key, layer.payload, layer.signature).ok) continue;
-      const payload = parseSimpleSigningPayload(layer.payload);
-      if (payload.ok && payload.value.dockerManifestDigest === digest) {
-        return { verified: true, keyIndex, layerIndex };
-      }
-      wrongSubject ??= payload.ok
-        ? `the signature made with key #${keyIndex + 1} signs ${payload.value.dockerManifestDigest}, not ${digest}`
-        : `the signature made with key #${keyIndex + 1} has an invalid payload: ${payload.reason}`;
-    }
-  }
-  return {
-    verified: false,
-    reason: wrongSubject ?? `no signature in ${tag} verifies with the configured public keys`,
-  };
+/** What the gate needs of a rule's `signature` section (see the config schema). */
+export interface SignatureRuleConfig {
+  readonly publicKeyFiles: readonly string[];
+  readonly identities: readonly {
+    readonly issuer: string;
+    readonly subject?: string | undefined;
+    readonly subjectRegExp?: string | undefined;
+  }[];
+  readonly trustedRootFile?: string | undefined;
+  readonly tlog: boolean;
+  readonly predicateTypes: readonly string[] | 'any';
+  readonly attestations: readonly { readonly predicateType: string }[];
 }
 
 /**
@@ -112,46 +78,80 @@ export async function loadPublicKeys(
   return { keys, problems };
 }
 
+/** The rule's trusted_root.json as trust material, or why it cannot be used (never its content). */
+export async function loadTrustedRoot(
+  file: string,
+  readFile: ReadFile = (path) => readSmallFile(path),
+): Promise<{ trust: TrustMaterial } | { problem: string }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    return { problem: `cannot read trusted root ${file}: ${describeReadError(err)}` };
+  }
+  const parsed = parseTrustedRoot(bytes);
+  return parsed.ok ? { trust: parsed.material } : { problem: `trusted root ${file} is ${parsed.reason}` };
+}
+
 /**
- * The signature layers stored for `digest` in `repository`, or undefined when there is no `.sig` tag.
- * Layers without the signature annotation, or too large to be a payload, are not signatures. Registry
- * failures propagate (a temporary one makes the promotion retry, not fail the gate).
+ * Everything cosign may have attached to `digest` in `repository`. Registry failures propagate (a
+ * temporary one makes the promotion retry, not fail the gate).
  */
-export async function fetchSignatureLayers(
+export async function fetchImageSignatures(
   repository: Repository,
   digest: string,
   signal?: AbortSignal,
-): Promise<SignatureLayer[] | undefined> {
-  const found = await fetchCosignSignatures(repository, digest, signal);
-  if (found === undefined) return undefined;
-  const layers: SignatureLayer[] = [];
-  for (const a of found.attachments) {
-    const signature = a.annotations[COSIGN_SIGNATURE_ANNOTATION];
-    if (signature !== undefined && a.payload !== undefined) layers.push({ payload: a.payload, signature });
+): Promise<ImageSignatures> {
+  const sig = await fetchCosignSignatures(repository, digest, signal);
+  let classic: ClassicSignature[] | undefined;
+  if (sig !== undefined) {
+    classic = [];
+    for (const a of sig.attachments) {
+      const signature = a.annotations[COSIGN_SIGNATURE_ANNOTATION];
+      if (signature === undefined || a.payload === undefined) continue;
+      classic.push({
+        payload: a.payload,
+        signature,
+        rekorBundle: a.annotations[COSIGN_REKOR_BUNDLE_ANNOTATION],
+      });
+    }
   }
-  return layers;
+  const { bundles, skipped } = await fetchSigstoreBundles(repository, digest, signal);
+  return { classic, bundles, skipped };
 }
 
-/** The whole gate: keys from the rule's files, signatures from the source repository, the verdict. */
+/** The whole gate: keys and trusted root from the rule's files, signatures from the source, the verdict. */
 export async function checkSignature(options: {
   readonly repository: Repository;
   readonly digest: string;
-  readonly publicKeyFiles: readonly string[];
+  readonly policy: SignatureRuleConfig;
   readonly readFile?: ReadFile | undefined;
   readonly signal?: AbortSignal | undefined;
-}): Promise<SignatureVerdict & { keyProblems: string[] }> {
-  const { keys, problems } = await loadPublicKeys(options.publicKeyFiles, options.readFile);
-  const layers = await fetchSignatureLayers(options.repository, options.digest, options.signal);
-  if (layers === undefined) {
-    return {
-      verified: false,
-      reason: `not signed: ${options.repository.name}:${cosignSignatureTag(options.digest)} does not exist`,
-      keyProblems: problems,
-    };
+}): Promise<ImageVerdict & { problems: string[] }> {
+  const { policy } = options;
+  const { keys, problems } = await loadPublicKeys(policy.publicKeyFiles, options.readFile);
+  let trust: TrustMaterial | undefined;
+  if (policy.trustedRootFile !== undefined) {
+    const loaded = await loadTrustedRoot(policy.trustedRootFile, options.readFile);
+    if ('trust' in loaded) trust = loaded.trust;
+    else problems.push(loaded.problem);
   }
-  const verdict = verifyCosignSignatures({ digest: options.digest, layers, publicKeys: keys });
+  const found = await fetchImageSignatures(options.repository, options.digest, options.signal);
+  const verdict = evaluateImageSignatures(options.digest, found, {
+    keys,
+    identities: policy.identities.map((i) => ({
+      issuer: i.issuer,
+      subject: i.subject,
+      // Validated when the configuration was loaded.
+      subjectRegExp: i.subjectRegExp === undefined ? undefined : new RegExp(i.subjectRegExp),
+    })),
+    trust,
+    tlog: policy.tlog,
+    signaturePredicateTypes: policy.predicateTypes,
+    attestations: policy.attestations,
+  });
   if (!verdict.verified && problems.length > 0) {
-    return { verified: false, reason: `${verdict.reason} (${problems.join('; ')})`, keyProblems: problems };
+    return { verified: false, reason: `${verdict.reason} (${problems.join('; ')})`, problems };
   }
-  return { ...verdict, keyProblems: problems };
+  return { ...verdict, problems };
 }
