@@ -77,9 +77,10 @@ async function promoteThroughKill(
     rules: [{ name: 'app', from: 'nonprod:team/*', to: 'prod:team/*', tags: 'v[0-9]+' }],
     server: { resumableUploads: { minBlobMiB: 64, chunkMiB: CHUNK / MiB } },
   });
+  // At debug level ferry logs every checkpoint it recorded: the kill waits for the third.
   const start = () =>
     startFerryProcess(['serve', '--config', configPath, '--listen', '127.0.0.1:0'], {
-      env: { HOME: temp.path },
+      env: { HOME: temp.path, FERRY_LOG_LEVEL: 'debug' },
       cleanup: (fn) => t.after(fn),
       pidNamespace: true,
     });
@@ -96,9 +97,11 @@ async function promoteThroughKill(
   });
   assert.equal(accepted.status, 202);
   const { promotion } = (await accepted.json()) as { promotion: { id: string } };
-  await until('the upload is where the test interrupts it', 120_000, interrupted);
-  // The checkpoint of the last acknowledged chunk is written right after its 202.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await until(
+    'the upload is where the test interrupts it',
+    120_000,
+    () => interrupted() && first.log().split('upload checkpoint recorded').length - 1 >= 3,
+  );
   assert.equal((await promotionOn(first, tokens.root, promotion.id)).promotion.status, 'running');
   await first.killHard();
   phase('killed');

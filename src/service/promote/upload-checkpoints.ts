@@ -78,9 +78,15 @@ export function storeCheckpoints(
         uploadedBytes: point.offset,
         prefixDigest: point.prefixDigest,
       };
-      await saveUploadSession(ctx.db, key(blob), record, ctx.replica).catch((err: unknown) =>
-        warn(blob, 'record', err),
-      );
+      try {
+        await saveUploadSession(ctx.db, key(blob), record, ctx.replica);
+        ctx.logger.debug?.(
+          { promotionId, digest: blob.digest, offset: point.offset },
+          'upload checkpoint recorded',
+        );
+      } catch (err) {
+        warn(blob, 'record', err);
+      }
     },
     async clear(blob) {
       await deleteUploadSession(ctx.db, key(blob)).catch((err: unknown) => warn(blob, 'delete', err));
