@@ -3,6 +3,7 @@ import { migration002 } from './002-releases.ts';
 import { migration003 } from './003-list-filters.ts';
 import { migration004 } from './004-registry-slots.ts';
 import { migration005 } from './005-approver-identity.ts';
+import { migration006 } from './006-upload-sessions.ts';
 
 export interface Migration {
   /** 1, 2, 3…: applied in order, each exactly once. */
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];
