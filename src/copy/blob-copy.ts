@@ -4,10 +4,12 @@ import type { Descriptor } from '../oci/manifest.ts';
 import type { BlobReader } from '../registry/blobs.ts';
 import { RegistryError } from '../registry/registry-error.ts';
 import { RetryBudget, type RetryPolicy } from '../registry/retry.ts';
-import type { UploadSession } from '../registry/uploads.ts';
+import { UploadPrefixMismatchError } from '../registry/upload-chunks.ts';
+import type { ChunkedUploadOptions, UploadSession } from '../registry/uploads.ts';
 import type { BlobLocations } from './blob-locations.ts';
 import type { CopyDestination, CopySource } from './endpoints.ts';
 import type { BlobAction, CopyEventListener } from './events.ts';
+import type { CheckpointedBlob, UploadCheckpoints } from './upload-checkpoints.ts';
 
 export interface BlobCopyOptions {
   readonly source: CopySource;
@@ -32,6 +34,8 @@ export interface BlobCopyOptions {
   readonly speculate?: boolean | undefined;
   /** Clean-up work started by preparations (speculative sessions cancelled); the executor awaits it. */
   readonly deferred?: Promise<void>[] | undefined;
+  /** Where large uploads record how far they got, so a later run can resume them (promotions). */
+  readonly checkpoints?: UploadCheckpoints | undefined;
 }
 
 /** Statuses with which registries refuse a monolithic body but would take chunks (413 body too large; 416 range). */
@@ -147,7 +151,12 @@ export async function copyBlob(desc: Descriptor, options: BlobCopyOptions): Prom
   return transferBlob(desc, prepared.session, options, prepared.reader);
 }
 
-/** Stream a blob into an open session, with whole-blob retries for temporary failures. */
+/**
+ * Stream a blob into an open session, with whole-blob retries for temporary failures. With
+ * `options.checkpoints`, a blob of at least their `minBlobSize` going to a registry is uploaded in
+ * checkpointed chunks, and continues from a checkpoint an earlier run left when the registry still holds
+ * that session (see upload-checkpoints.ts).
+ */
 export async function transferBlob(
   desc: Descriptor,
   firstSession: UploadSession,
@@ -155,9 +164,10 @@ export async function transferBlob(
   firstReader?: BlobReader,
 ): Promise<BlobAction> {
   const { source, destination, locations, signal } = options;
-  let session = firstSession;
+  const resumable = resumableUpload(desc, options);
+  let session: UploadSession | undefined = firstSession;
   let pendingReader = firstReader;
-  let chunked = options.forceChunked;
+  let chunked = options.forceChunked || resumable !== undefined;
   const budget = new RetryBudget(options.retry, {
     signal,
     onRetry: ({ attempt, error }) =>
@@ -183,18 +193,42 @@ export async function transferBlob(
         options.onEvent?.({ type: 'blob-progress', digest: desc.digest, bytes, size: desc.size });
       }
     };
+    let checkpointed = false; // the recorded checkpoint names this attempt's session
     try {
-      if (chunked) await destination.putChunked(session, desc, stream, options.chunkSize, signal);
-      else await destination.putMonolithic(session, desc, stream, signal);
+      let chunkOptions: ChunkedUploadOptions | undefined;
+      if (resumable) {
+        const recorded = await resumeRecorded(resumable, destination, session, options);
+        session = recorded.session;
+        checkpointed = recorded.resume !== undefined;
+        chunkOptions = {
+          resume: recorded.resume,
+          onChunk: async (point) => {
+            await resumable.checkpoints.save(resumable.blob, point);
+            checkpointed = true;
+          },
+        };
+      }
+      session ??= await openSession(destination, signal);
+      if (chunked) {
+        const chunkSize = resumable?.checkpoints.chunkSize ?? options.chunkSize;
+        await destination.putChunked(session, desc, stream, chunkSize, signal, chunkOptions);
+      } else await destination.putMonolithic(session, desc, stream, signal);
       locations.add(destination.registry, destination.name, desc.digest);
+      if (resumable) await resumable.checkpoints.clear(resumable.blob);
       return 'copied';
     } catch (caught) {
       // The reader's own failure (digest mismatch, source error) is the real cause when undici reports
       // the upload as aborted; return() releases the source response if undici stopped iterating.
       const err = stream.error ?? caught;
       await stream.release();
-      await destination.cancelUpload(session);
-      if (err instanceof FerryError && err.code === ErrorCode.DigestMismatch) throw err;
+      const digestMismatch = err instanceof FerryError && err.code === ErrorCode.DigestMismatch;
+      // A checkpointed session outlives this attempt (and this process): the next attempt, or whoever
+      // takes the promotion over after an abort, continues it. Unless what it holds is suspect.
+      const suspect = digestMismatch || err instanceof UploadPrefixMismatchError || resumeRejected(err);
+      if (session && !(checkpointed && !suspect)) await destination.cancelUpload(session);
+      if (resumable && suspect) await resumable.checkpoints.clear(resumable.blob);
+      session = undefined;
+      if (digestMismatch) throw err;
       if (signal?.aborted) throw caught;
       if (!chunked && err instanceof RegistryError && NEEDS_CHUNKS.has(err.status)) {
         chunked = true; // not a failed attempt: the registry told us how it wants the data
@@ -203,9 +237,71 @@ export async function transferBlob(
         if (desc.size >= options.chunkedRetryThreshold && Date.now() - started > 1000) chunked = true;
         await budget.backOff(err);
       }
-      session = await openSession(destination, signal);
     }
   }
+}
+
+/** The checkpoints to use for this blob, or undefined when it is uploaded the ordinary way. */
+function resumableUpload(
+  desc: Descriptor,
+  options: BlobCopyOptions,
+): { readonly checkpoints: UploadCheckpoints; readonly blob: CheckpointedBlob } | undefined {
+  const { checkpoints, destination } = options;
+  if (!checkpoints || !destination.uploadStatus || desc.size < checkpoints.minBlobSize) return undefined;
+  return {
+    checkpoints,
+    blob: {
+      registry: destination.registry,
+      repository: destination.name,
+      digest: desc.digest,
+      size: desc.size,
+    },
+  };
+}
+
+/**
+ * The session to upload into: the recorded one, when the registry still holds exactly the bytes the
+ * checkpoint says (the session at hand is then cancelled), else the session at hand (or a new one).
+ * A registry reporting another offset than recorded is not trusted to hold what ferry sent.
+ */
+async function resumeRecorded(
+  resumable: { readonly checkpoints: UploadCheckpoints; readonly blob: CheckpointedBlob },
+  destination: CopyDestination,
+  session: UploadSession | undefined,
+  options: BlobCopyOptions,
+): Promise<{ session: UploadSession | undefined; resume?: { offset: number; prefixDigest: string } }> {
+  const { checkpoints, blob } = resumable;
+  const point = await checkpoints.load(blob);
+  if (!point || !destination.uploadStatus) return { session };
+  const status = await destination.uploadStatus(point.location, options.signal);
+  const usable = status.known && status.offset === point.offset && point.offset <= blob.size;
+  if (!usable) {
+    const reason = !status.known
+      ? status.reason
+      : `the registry holds ${status.offset} bytes of the session, the checkpoint says ${point.offset}`;
+    checkpoints.report(blob, { resumed: false, offset: point.offset, reason });
+    await checkpoints.clear(blob);
+    return { session };
+  }
+  if (session) {
+    const cancelling = destination.cancelUpload(session);
+    if (options.deferred) options.deferred.push(cancelling);
+    else await cancelling;
+  }
+  checkpoints.report(blob, { resumed: true, offset: point.offset });
+  return {
+    session: { location: status.location, minChunkLength: undefined },
+    resume: { offset: point.offset, prefixDigest: point.prefixDigest },
+  };
+}
+
+/** The registry refused the digest of a resumed upload: what the session held was not what we thought. */
+function resumeRejected(err: unknown): boolean {
+  return (
+    err instanceof FerryError &&
+    err.cause instanceof RegistryError &&
+    err.cause.hasRegistryCode('DIGEST_INVALID')
+  );
 }
 
 async function openSession(destination: CopyDestination, signal?: AbortSignal): Promise<UploadSession> {

@@ -8,7 +8,12 @@ import type { BlobReader, OpenBlobOptions } from '../registry/blobs.ts';
 import type { FetchedManifest, ManifestHead } from '../registry/manifests.ts';
 import type { RetryPolicy } from '../registry/retry.ts';
 import type { TagsPage } from '../registry/tags.ts';
-import type { StartUploadResult, UploadSession } from '../registry/uploads.ts';
+import type {
+  ChunkedUploadOptions,
+  StartUploadResult,
+  UploadSession,
+  UploadStatus,
+} from '../registry/uploads.ts';
 
 /** Where an image is read from. */
 export interface CopySource {
@@ -49,8 +54,14 @@ export interface CopyDestination {
     body: AsyncIterable<Buffer>,
     chunkSize: number,
     signal?: AbortSignal,
+    options?: ChunkedUploadOptions,
   ): Promise<void>;
   cancelUpload(session: UploadSession): Promise<void>;
+  /**
+   * What the destination knows of an upload session recorded earlier (registries only: sessions of a
+   * file destination do not outlive the process). Without it, uploads are never resumed across runs.
+   */
+  uploadStatus?(location: string, signal?: AbortSignal): Promise<UploadStatus>;
   /**
    * Store a manifest under `reference` (a tag or its digest). `entryPoint` marks the manifest the copy
    * was asked for, pushed last: a layout lists it in index.json even without a name; registries ignore it.

@@ -21,6 +21,7 @@ import { forEachLimit } from './limit.ts';
 import { createLimiter } from './limiter.ts';
 import { type CopyPlan, type PlannedManifest, planCopy } from './plan.ts';
 import { completeTree } from './source-tree.ts';
+import type { UploadCheckpoints } from './upload-checkpoints.ts';
 
 export interface CopyImageOptions {
   readonly source: CopySource;
@@ -60,6 +61,11 @@ export interface CopyImageOptions {
    * byte-for-byte copy, digests preserved. Present: the conversion path (convert-image.ts).
    */
   readonly conversion?: ConversionOptions | undefined;
+  /**
+   * Upload large blobs in checkpointed chunks and resume them from an earlier run's checkpoint (the
+   * promotion service passes its store's). Absent: uploads are never resumed across runs.
+   */
+  readonly checkpoints?: UploadCheckpoints | undefined;
 }
 
 export interface CopyResult {
@@ -157,6 +163,7 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
       onEvent: emit,
       onBytes: options.onBytes,
       signal,
+      checkpoints: options.checkpoints,
       parallel: options.parallel ?? 6,
       counters,
     };

@@ -85,12 +85,16 @@ export function openBlob(
     onProgress: undefined,
     started: false,
   };
-  const first = options.eager ? requestBlob(ctx, desc, 0, signal) : undefined;
+  // release() aborts a read under way: a consumer that reads ahead (a chunked upload) may stop while a
+  // read waits on a stalled source, and return() alone would wait behind it.
+  const released = new AbortController();
+  const readSignal = signal ? AbortSignal.any([signal, released.signal]) : released.signal;
+  const first = options.eager ? requestBlob(ctx, desc, 0, readSignal) : undefined;
   first?.catch(() => undefined); // surfaced when read
   async function* read(): AsyncGenerator<Buffer, void, undefined> {
     state.started = true;
     try {
-      for await (const chunk of resumableChunks(ctx, desc, signal, first)) {
+      for await (const chunk of resumableChunks(ctx, desc, readSignal, first)) {
         verifier.update(chunk);
         state.onProgress?.(verifier.bytes);
         yield chunk;
@@ -112,6 +116,9 @@ export function openBlob(
     error: { get: () => state.error },
     release: {
       value: async () => {
+        // Once reading began, the response is destroyed anyway; before, a small one is drained instead
+        // and its connection kept (discardResponse).
+        if (state.started) released.abort();
         if (!state.started && first) {
           const res = await first.catch(() => undefined);
           if (res) await discardResponse(res);

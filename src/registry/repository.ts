@@ -15,12 +15,15 @@ import { type RepositoryContext, repositoryScope } from './repository-context.ts
 import type { RetryPolicy } from './retry.ts';
 import { listTags, listTagsPage, type TagsPage } from './tags.ts';
 import {
+  type ChunkedUploadOptions,
   cancelUpload,
   putChunked,
   putMonolithic,
   type StartUploadResult,
   startUpload,
   type UploadSession,
+  type UploadStatus,
+  uploadStatus,
 } from './uploads.ts';
 
 /** One repository on one registry, with the verbs of the distribution spec. */
@@ -113,8 +116,13 @@ export class Repository {
     body: AsyncIterable<Buffer>,
     chunkSize: number,
     signal?: AbortSignal,
+    options?: ChunkedUploadOptions,
   ) {
-    return putChunked(this.ctx, session, desc, body, chunkSize, signal);
+    return putChunked(this.ctx, session, desc, body, chunkSize, signal, options);
+  }
+
+  uploadStatus(location: string, signal?: AbortSignal): Promise<UploadStatus> {
+    return uploadStatus(this.ctx, location, signal);
   }
 
   cancelUpload(session: UploadSession): Promise<void> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
 import { DigestMismatchError } from '../errors/kinds.ts';
@@ -5,6 +6,7 @@ import type { Descriptor } from '../oci/manifest.ts';
 import { headerValue, type RegistryResponse } from './registry-transport.ts';
 import { encodePath, type RepositoryContext, toRegistryError } from './repository-context.ts';
 import { RetryBudget } from './retry.ts';
+import { afterPrefix, fixedChunks, readAhead } from './upload-chunks.ts';
 
 /** An open upload session (spec "Pushing blobs"): the latest Location must always be used. */
 export interface UploadSession {
@@ -94,11 +96,32 @@ export async function putMonolithic(
   checkCommitted(res, desc, ctx);
 }
 
+/** Where an interrupted chunked upload can go on from: what `ChunkedUploadOptions.onChunk` is given. */
+export interface ResumePoint {
+  /** The Location of the last acknowledged request: the only one the registry accepts next. */
+  readonly location: string;
+  /** Bytes the registry acknowledged. */
+  readonly offset: number;
+  /** `sha256:<hex>` of those bytes as ferry sent them, to check a resumed source read against. */
+  readonly prefixDigest: string;
+}
+
+export interface ChunkedUploadOptions {
+  /**
+   * The session already holds the blob's first `offset` bytes (sent by an earlier, interrupted run).
+   * They are read from `body` and hashed, not sent again; their digest must equal `prefixDigest`, else
+   * UploadPrefixMismatchError and nothing more is sent.
+   */
+  readonly resume?: { readonly offset: number; readonly prefixDigest: string } | undefined;
+  /** Called after every acknowledged chunk, and awaited before the next one is sent. */
+  readonly onChunk?: ((point: ResumePoint) => Promise<void>) | undefined;
+}
+
 /**
  * Chunked upload: PATCH `chunkSize` pieces with `Content-Range: start-end` (spec "Pushing a blob in
- * chunks"), then a closing PUT. A failed PATCH is resumed from the offset the registry reports
- * (`GET <location>` → 204 + `Range: 0-N`) as long as it falls within the chunk still in memory, so memory
- * stays bounded by one chunk.
+ * chunks"), then a closing PUT. Chunk n+1 is read while chunk n is sent, so memory is two chunks. A failed
+ * PATCH is resumed from the offset the registry reports (`GET <location>` → 204 + `Range: 0-N`) as long as
+ * it falls within the chunk still in memory. `options` make the upload resumable across processes.
  */
 export async function putChunked(
   ctx: RepositoryContext,
@@ -107,13 +130,28 @@ export async function putChunked(
   body: AsyncIterable<Buffer>,
   chunkSize: number,
   signal?: AbortSignal,
+  options: ChunkedUploadOptions = {},
 ): Promise<void> {
   const size = Math.max(chunkSize, session.minChunkLength ?? 0);
-  let offset = 0;
-  let resumed = false;
-  for await (const chunk of fixedChunks(body, size)) {
-    resumed = (await patchWithResume(ctx, session, chunk, offset, signal)) || resumed;
+  const { resume, onChunk } = options;
+  // The digest of what was sent so far, for checkpoints and to check a resumed prefix against.
+  const prefix = resume || onChunk ? createHash('sha256') : undefined;
+  const payload = resume && prefix ? afterPrefix(body, resume.offset, resume.prefixDigest, prefix) : body;
+  let offset = resume?.offset ?? 0;
+  let resumed = resume !== undefined;
+  for await (const chunk of readAhead(fixedChunks(payload, size))) {
+    const sending = patchWithResume(ctx, session, chunk, offset, signal);
+    sending.catch(() => undefined); // awaited right below
+    prefix?.update(chunk); // hashed while the chunk is on the wire
+    resumed = (await sending) || resumed;
     offset += chunk.length;
+    if (prefix && onChunk) {
+      await onChunk({
+        location: session.location,
+        offset,
+        prefixDigest: `sha256:${prefix.copy().digest('hex')}`,
+      });
+    }
   }
   const res = await ctx.transport.request({
     method: 'PUT',
@@ -205,15 +243,52 @@ export async function uploadedBytes(
   session: UploadSession,
   signal?: AbortSignal,
 ): Promise<number> {
-  const res = await ctx.transport.request({
-    method: 'GET',
-    url: session.location,
-    scopes: ctx.scopes,
-    signal,
-  });
+  const res = await requestStatus(ctx, session.location, signal);
   if (res.status !== 204) throw await toRegistryError('GET', res);
   await res.body.dump();
   if (res.headers.location) session.location = location(res);
+  return receivedBytes(res);
+}
+
+/** What a registry says of an upload session recorded earlier (possibly by another process). */
+export type UploadStatus =
+  | { readonly known: true; readonly location: string; readonly offset: number }
+  | { readonly known: false; readonly reason: string };
+
+/**
+ * Whether the registry still holds the session at `sessionLocation`, and how many bytes (spec "Get upload
+ * status"). A 4xx means it does not: expired, cancelled, or (distribution 2.8) invalidated because a
+ * request was cut off mid-body after the Location was handed out: its `_state` then names an offset the
+ * stored data has passed, and registry/handlers/blobupload.go answers 404 BLOB_UPLOAD_INVALID ("upload
+ * resumed at wrong offset") and cancels the upload. 401/403, 5xx and network failures throw.
+ */
+export async function uploadStatus(
+  ctx: RepositoryContext,
+  sessionLocation: string,
+  signal?: AbortSignal,
+): Promise<UploadStatus> {
+  const res = await requestStatus(ctx, sessionLocation, signal);
+  if (res.status === 204) {
+    await res.body.dump();
+    const next = res.headers.location ? location(res) : sessionLocation;
+    return { known: true, location: next, offset: receivedBytes(res) };
+  }
+  const err = await toRegistryError('GET', res);
+  // Credentials refused are not a lost session: the fresh upload would fail the same way.
+  const gone = res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 403;
+  if (gone && !err.temporary) return { known: false, reason: err.message };
+  throw err;
+}
+
+function requestStatus(
+  ctx: RepositoryContext,
+  url: string,
+  signal: AbortSignal | undefined,
+): Promise<RegistryResponse> {
+  return ctx.transport.request({ method: 'GET', url, scopes: ctx.scopes, signal });
+}
+
+function receivedBytes(res: RegistryResponse): number {
   const range = headerValue(res.headers.range);
   const m = range ? /^(?:bytes=)?0-(\d+)$/.exec(range.trim()) : null;
   // distribution answers `0-0` both for an empty upload and for one byte (it reports size-1 floored
@@ -230,21 +305,4 @@ export async function cancelUpload(ctx: RepositoryContext, session: UploadSessio
   } catch {
     // The session expires on its own; a failed cancel must not mask the original error.
   }
-}
-
-async function* fixedChunks(body: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  for await (const raw of body) {
-    pending.push(raw);
-    pendingBytes += raw.length;
-    while (pendingBytes >= size) {
-      const all = Buffer.concat(pending, pendingBytes);
-      yield all.subarray(0, size);
-      const rest = all.subarray(size);
-      pending = rest.length > 0 ? [rest] : [];
-      pendingBytes = rest.length;
-    }
-  }
-  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
 }

@@ -26,6 +26,7 @@ import { defaultReplicaName } from './promote/engine-context.ts';
 import { PROMOTE_JOB, promoteJobKind } from './promote/promote-job.ts';
 import { createPromotionEngine } from './promote/promotion-engine.ts';
 import { startUpdateRelay, withRelayedUpdates } from './promote/update-relay.ts';
+import { resumableUploadSettings } from './promote/upload-checkpoints.ts';
 import { openPgBossJobQueue } from './queue/pg-boss-job-queue.ts';
 import { queueGauges } from './queue/queue-gauges.ts';
 import { briefError, safeError } from './safe-error.ts';
@@ -142,6 +143,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       concurrency: options.concurrency,
       heartbeatMs: config.server.heartbeatSeconds * 1000,
       leaseSeconds: config.server.leaseSeconds,
+      resumableUploads: resumableUploadSettings(config.server.resumableUploads),
       replica,
     });
     const notifier = createNotifier({ config, db, logger, env: options.env, readFile });

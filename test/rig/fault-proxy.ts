@@ -26,6 +26,10 @@ import { pipeline } from 'node:stream/promises';
  * - `respond`: answer `status` (default 200) with `body` and `headers` as given, not forwarded: for
  *   registry behaviour the rig's registry lacks (distribution 2.8 ignores `n` on tags/list, so it never
  *   paginates).
+ * - `stall-mid-body`: forward the response, but stop after `afterBytes` body bytes (default half) and
+ *   hold the connection open: a source that hangs mid-blob.
+ * - `stall-mid-request`: forward `afterBytes` of the request body (default half), then stop reading it
+ *   and hold both connections open; when the client goes away, the upstream request is cut there too.
  */
 export type FaultKind =
   | 'reset-mid-body'
@@ -35,7 +39,9 @@ export type FaultKind =
   | '429'
   | 'corrupt'
   | 'delay'
-  | 'respond';
+  | 'respond'
+  | 'stall-mid-body'
+  | 'stall-mid-request';
 
 export interface FaultRule {
   /** Upper-case HTTP method; any when omitted. */
@@ -44,6 +50,8 @@ export interface FaultRule {
   path: RegExp;
   /** How many matching requests this rule applies to. Default 1; Infinity for all. */
   times?: number;
+  /** Matching requests let through untouched before the rule applies (e.g. 3: the fourth PATCH). */
+  skip?: number;
   kind: FaultKind;
   status?: number;
   headers?: Record<string, string>;
@@ -59,6 +67,8 @@ export interface ActiveFault {
   readonly rule: FaultRule;
   /** Matching requests that still get the fault. */
   remaining: number;
+  /** Matching requests still to let through before it applies. */
+  skipping: number;
   /** Requests that got it so far. */
   hits: number;
 }
@@ -69,6 +79,8 @@ export interface ProxiedRequest {
   /** Undefined when the connection was dropped before a status was sent. */
   status: number | undefined;
   fault: FaultKind | undefined;
+  /** Request body bytes passed on to the registry so far. */
+  bytesIn: number;
 }
 
 export interface FaultProxyOptions {
@@ -124,6 +136,10 @@ export async function startFaultProxy(
       if (f.rule.method !== undefined && f.rule.method.toUpperCase() !== method) continue;
       f.rule.path.lastIndex = 0;
       if (!f.rule.path.test(path)) continue;
+      if (f.skipping > 0) {
+        f.skipping -= 1;
+        continue;
+      }
       f.remaining -= 1;
       f.hits += 1;
       return f.rule;
@@ -162,6 +178,10 @@ export async function startFaultProxy(
         forwardTruncated(upRes, res, cut, rule.rst);
         return;
       }
+      if (rule?.kind === 'stall-mid-body') {
+        forwardStalled(upRes, res, rule.afterBytes ?? (Number.isFinite(length) ? Math.floor(length / 2) : 0));
+        return;
+      }
       if (rule?.kind === 'corrupt') {
         const at = Number.isFinite(length) ? Math.floor(length / 2) : 0;
         pipeline(upRes, flipByteAt(at), res).catch(() => {});
@@ -177,6 +197,21 @@ export async function startFaultProxy(
         res.destroy();
       }
     });
+    if (rule?.kind === 'stall-mid-request') {
+      const length = Number(req.headers['content-length'] ?? Number.NaN);
+      const cut = rule.afterBytes ?? (Number.isFinite(length) ? Math.floor(length / 2) : 0);
+      req.on('data', (chunk: Buffer) => {
+        const part = chunk.subarray(0, Math.max(0, cut - entry.bytesIn));
+        if (part.length > 0) {
+          entry.bytesIn += part.length;
+          upstreamReq.write(part);
+        }
+        if (entry.bytesIn >= cut) req.pause();
+      });
+      // The client gave up (or died): the registry sees its request end mid-body.
+      req.socket.once('close', () => upstreamReq.destroy());
+      return;
+    }
     if (rule?.kind === 'reset-mid-request') {
       const length = Number(req.headers['content-length'] ?? Number.NaN);
       const cut = rule.afterBytes ?? (Number.isFinite(length) ? Math.floor(length / 2) : 0);
@@ -199,6 +234,9 @@ export async function startFaultProxy(
       });
       return;
     }
+    req.on('data', (chunk: Buffer) => {
+      entry.bytesIn += chunk.length;
+    });
     pipeline(req, upstreamReq).catch(() => {});
     res.once('close', () => {
       if (!res.writableFinished) upstreamReq.destroy();
@@ -209,7 +247,7 @@ export async function startFaultProxy(
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
     const rule = takeFault(method, path);
-    const entry: ProxiedRequest = { method, path, status: undefined, fault: rule?.kind };
+    const entry: ProxiedRequest = { method, path, status: undefined, fault: rule?.kind, bytesIn: 0 };
     requests.push(entry);
     switch (rule?.kind) {
       case 'status': {
@@ -270,7 +308,7 @@ export async function startFaultProxy(
     upstream: upstreamOrigin,
     requests,
     addFault(rule) {
-      const active: ActiveFault = { rule, remaining: rule.times ?? 1, hits: 0 };
+      const active: ActiveFault = { rule, remaining: rule.times ?? 1, skipping: rule.skip ?? 0, hits: 0 };
       faults.push(active);
       return active;
     },
@@ -359,6 +397,22 @@ function forwardTruncated(
   });
   upRes.once('end', cutNow);
   upRes.once('error', cutNow);
+}
+
+/** Writes the first `limit` body bytes, then nothing more: the response stays open until the client goes. */
+function forwardStalled(upRes: IncomingMessage, res: ServerResponse, limit: number) {
+  let passed = 0;
+  res.flushHeaders();
+  res.once('close', () => upRes.destroy());
+  upRes.on('data', (chunk: Buffer) => {
+    const part = chunk.subarray(0, Math.max(0, limit - passed));
+    passed += part.length;
+    if (part.length > 0 && !res.write(part) && passed < limit) {
+      upRes.pause();
+      res.once('drain', () => upRes.resume());
+    }
+    if (passed >= limit) upRes.pause();
+  });
 }
 
 function flipByteAt(offset: number): Transform {

@@ -91,6 +91,7 @@ describe('valid configs', () => {
       dataDir: '/etc/ferry/ferry-data',
       leaseSeconds: 15,
       heartbeatSeconds: 5,
+      resumableUploads: { enabled: true, minBlobMiB: 64, chunkMiB: 16 },
     });
     assert.deepEqual(config.environments['prod'], {
       registry: 'registry.prod.example:5000',

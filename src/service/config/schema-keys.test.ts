@@ -13,6 +13,7 @@ test('allowedKeysAt walks objects, lists, records, defaults and pipes', () => {
     'databaseUrl',
     'leaseSeconds',
     'heartbeatSeconds',
+    'resumableUploads',
   ]);
   assert.deepEqual(allowedKeysAt(config, ['environments', 'any-name', 'tls']), [
     'verify',

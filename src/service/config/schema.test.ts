@@ -91,6 +91,25 @@ describe('server', () => {
   });
 });
 
+describe('resumable uploads', () => {
+  test('on by default for blobs of 64 MiB and up in 16 MiB chunks; sizes are whole MiB', () => {
+    const server = (extra: object) => schemas.config.shape.server.safeParse(extra);
+    assert.deepEqual(server({}).data?.resumableUploads, { enabled: true, minBlobMiB: 64, chunkMiB: 16 });
+    assert.deepEqual(server({ resumableUploads: { chunkMiB: 8 } }).data?.resumableUploads, {
+      enabled: true,
+      minBlobMiB: 64,
+      chunkMiB: 8,
+    });
+    assert.equal(server({ resumableUploads: { enabled: false } }).data?.resumableUploads.enabled, false);
+    assert.deepEqual(messages(server({ resumableUploads: { chunkMiB: 0 } })), [
+      'resumableUploads.chunkMiB: Too small: expected number to be >=1',
+    ]);
+    assert.deepEqual(messages(server({ resumableUploads: { minBlobMiB: 1.5 } })), [
+      'resumableUploads.minBlobMiB: Invalid input: expected int, received number',
+    ]);
+  });
+});
+
 describe('failover settings', () => {
   test('lease and heartbeat: defaults, bounds, at least two heartbeats per lease', () => {
     const server = (extra: object) => schemas.config.shape.server.safeParse(extra);

@@ -34,6 +34,21 @@ export function serverSchema({ filePath, secretRef }: SchemaParts) {
       // promotions to another one, which then copies them again. Defaults 15 and 5.
       leaseSeconds: z.int().min(10).max(3600).default(15),
       heartbeatSeconds: z.int().min(1).max(1200).default(5),
+      // Blobs of at least minBlobMiB are uploaded to the destination in chunkMiB chunks, each
+      // checkpointed in the store, so a promotion interrupted by a crash or a failover continues the
+      // registry's upload session instead of sending the blob again. Memory: two chunks per such blob
+      // in flight. enabled: false uploads every blob in one request. Defaults true, 64 and 16.
+      resumableUploads: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          minBlobMiB: z
+            .int()
+            .min(1)
+            .max(1024 * 1024)
+            .default(64),
+          chunkMiB: z.int().min(1).max(1024).default(16),
+        })
+        .prefault({}),
     })
     .check((ctx) => {
       if (ctx.value.heartbeatSeconds * 2 > ctx.value.leaseSeconds) {

@@ -13,6 +13,7 @@ import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
 import type { Actor } from './promotion-service.ts';
 import { asPromotionError } from './store-errors.ts';
 import { UpdateBatch } from './update-batch.ts';
+import { forgetUploadSessions } from './upload-checkpoints.ts';
 import type { RunningJob } from './worker-pool.ts';
 
 const CANCELLABLE: readonly PromotionStatus[] = ['queued', 'awaiting_approval', 'running'];
@@ -34,6 +35,8 @@ async function cancelInDatabase(ctx: EngineContext, promotion: Promotion, actor:
     return moved;
   });
   batch.publish(ctx.events);
+  // A promotion cancelled between two runs (queued for a retry) may have left upload checkpoints.
+  await forgetUploadSessions(ctx, promotion.id);
   return cancelled;
 }
 

@@ -11,6 +11,8 @@ import type { PromotionEvents } from './promotion-events.ts';
  * and references, never credentials.
  */
 export interface PromotionLogger {
+  /** Per-chunk detail (upload checkpoints); optional, pino has it. */
+  debug?(fields: Record<string, unknown>, message: string): void;
   info(fields: Record<string, unknown>, message: string): void;
   warn(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;

@@ -62,6 +62,7 @@ import { DEFAULT_RETRY_BACKOFF, type RetryBackoff } from './retry-backoff.ts';
 import { runPromotion } from './run-promotion.ts';
 import { resolveSourceDigest } from './source-digest.ts';
 import { asPromotionError } from './store-errors.ts';
+import { DEFAULT_RESUMABLE_UPLOADS, type ResumableUploadSettings } from './upload-checkpoints.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export interface PromotionEngineOptions {
@@ -101,6 +102,11 @@ export interface PromotionEngineOptions {
   readonly slotPollMs?: number | undefined;
   /** How events and logs name this replica. Default `<host name>/<pid>` (defaultReplicaName). */
   readonly replica?: string | undefined;
+  /**
+   * Large blobs uploaded in checkpointed chunks, resumed by the next run after a crash or failover
+   * (ferry.yaml `server.resumableUploads`). Default 64 MiB and up, 16 MiB chunks; false: never.
+   */
+  readonly resumableUploads?: ResumableUploadSettings | false | undefined;
 }
 
 export interface PromotionEngine extends PromotionService {
@@ -140,6 +146,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
     copyParallel: options.copyParallel,
     readFile: options.readFile,
     slots: { leaseSeconds: options.leaseSeconds ?? 15, pollMs: options.slotPollMs ?? 1000 },
+    resumableUploads: options.resumableUploads ?? DEFAULT_RESUMABLE_UPLOADS,
   };
   const pressure = new AcceptPressure();
   const pool = new WorkerPool<PromoteJobPayload>({

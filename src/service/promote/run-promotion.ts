@@ -46,6 +46,11 @@ import {
   settleSucceeded,
 } from './settle-run.ts';
 import { UpdateBatch } from './update-batch.ts';
+import {
+  forgetUploadSessions,
+  type ResumableUploadSettings,
+  storeCheckpoints,
+} from './upload-checkpoints.ts';
 
 export interface RunOptions {
   readonly retryBackoff: RetryBackoff;
@@ -61,6 +66,8 @@ export interface RunOptions {
   readonly readFile?: ReadFile | undefined;
   /** Slots of destination registries, counted across replicas. */
   readonly slots: SlotOptions;
+  /** Large blobs are uploaded in checkpointed chunks a later run can resume; false: never. */
+  readonly resumableUploads: ResumableUploadSettings | false;
 }
 
 export async function runPromotion(
@@ -85,7 +92,7 @@ export async function runPromotion(
   } catch (err) {
     heartbeat.stop();
     await settleError(state, options, err, runSignal);
-    await freeSlot(ctx, started.id);
+    await endRun(ctx, started.id);
     return;
   }
   heartbeat.stop();
@@ -95,11 +102,11 @@ export async function runPromotion(
     await pointReleaseTag(ctx, started, result);
   } catch (err) {
     await settleError(state, options, err, undefined);
-    await freeSlot(ctx, started.id);
+    await endRun(ctx, started.id);
     return;
   }
   await settleSucceeded(state, result, startedAt);
-  await freeSlot(ctx, started.id);
+  await endRun(ctx, started.id);
   ctx.logger.info(
     {
       promotionId: started.id,
@@ -109,6 +116,12 @@ export async function runPromotion(
     },
     'promotion succeeded',
   );
+}
+
+/** What a run holds beyond its job: the registry slot, and the upload checkpoints once it has finished. */
+async function endRun(ctx: EngineContext, promotionId: string): Promise<void> {
+  await freeSlot(ctx, promotionId);
+  await forgetUploadSessions(ctx, promotionId);
 }
 
 /** queued → running (taking over an interrupted `running` one); undefined when there is nothing to run. */
@@ -236,6 +249,10 @@ async function execute(
       onEvent: (event) => meter.onEvent(event),
       onBytes: (bytes) => meter.addBytes(bytes),
       signal,
+      checkpoints:
+        options.resumableUploads === false
+          ? undefined
+          : storeCheckpoints(ctx, promotion.id, options.resumableUploads),
     });
   } finally {
     meter.flush();

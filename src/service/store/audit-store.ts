@@ -9,9 +9,9 @@ import { StoreError, StoreErrorCode } from './store-error.ts';
  * Searched across promotions newest first with keyset pagination on `id` (searchAudit: the dashboard's
  * audit view and its CSV/NDJSON export): a page is `WHERE … AND id < cursor ORDER BY id DESC LIMIT n`,
  * so the thousandth page costs what the first does. Filters by promotion, actor and kind use the
- * (column, id) indexes of migrations 1 and 6; `q` looks for text in the promotion id, actor, kind,
+ * (column, id) indexes of migrations 1 and 7; `q` looks for text in the promotion id, actor, kind,
  * outcome, digest and detail, case-insensitively, in at most TEXT_SEARCH_WINDOW events per call (no
- * index can serve a substring; see migrations/006-dashboard-filters.ts).
+ * index can serve a substring; see migrations/007-dashboard-filters.ts).
  */
 
 interface AuditRow {

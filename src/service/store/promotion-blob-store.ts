@@ -1,5 +1,5 @@
 /**
- * Per-blob copy progress of a promotion's last attempt (table promotion_blobs, migration 7): what the
+ * Per-blob copy progress of a promotion's last attempt (table promotion_blobs, migration 8): what the
  * dashboard's detail view shows after a reload. Written by the run (promote/blob-progress-recorder.ts)
  * as a whole list each time, read back in the copy plan's order.
  */

@@ -111,7 +111,7 @@ export async function listPromotions(
   if (filter.trigger !== undefined) where.push(`trigger_kind = ${param(filter.trigger)}`);
   if (filter.kind !== undefined) where.push(`kind = ${param(filter.kind)}`);
   // Text filters: strpos rather than ILIKE, so `%` and `_` are searched for as they are. No index
-  // serves a substring (migrations/006-dashboard-filters.ts): these walk the newest-first order.
+  // serves a substring (migrations/007-dashboard-filters.ts): these walk the newest-first order.
   if (filter.requester !== undefined) {
     where.push(`strpos(lower(requested_by), ${param(filter.requester.toLowerCase())}) > 0`);
   }

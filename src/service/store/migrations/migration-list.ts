@@ -3,8 +3,9 @@ import { migration002 } from './002-releases.ts';
 import { migration003 } from './003-list-filters.ts';
 import { migration004 } from './004-registry-slots.ts';
 import { migration005 } from './005-approver-identity.ts';
-import { migration006 } from './006-dashboard-filters.ts';
-import { migration007 } from './007-promotion-blobs.ts';
+import { migration006 } from './006-upload-sessions.ts';
+import { migration007 } from './007-dashboard-filters.ts';
+import { migration008 } from './008-promotion-blobs.ts';
 
 export interface Migration {
   /** 1, 2, 3…: applied in order, each exactly once. */
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];

@@ -1,5 +1,5 @@
 /**
- * Migration 6: indexes for the dashboard's reads (issue 14). The audit trail is searched newest first
+ * Migration 7: indexes for the dashboard's reads (issue 14). The audit trail is searched newest first
  * by actor or kind (`GET /api/v1/audit`), each paired with `id` so a filtered page is a backward range
  * scan that stops after `limit` rows, whatever the table's size (1,000,000 events in the benchmark);
  * `promotion` uses audit_events_promotion (migration 1) and the time bounds audit_events_at. The
@@ -11,8 +11,8 @@
  */
 import type { Migration } from './migration-list.ts';
 
-export const migration006: Migration = {
-  version: 6,
+export const migration007: Migration = {
+  version: 7,
   name: 'dashboard-filters',
   sql: `
 CREATE INDEX audit_events_actor ON audit_events (actor, id);

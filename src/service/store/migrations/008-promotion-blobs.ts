@@ -1,13 +1,13 @@
 /**
- * Migration 7: per-blob copy progress of each promotion's last attempt, so the dashboard's detail view
+ * Migration 8: per-blob copy progress of each promotion's last attempt, so the dashboard's detail view
  * shows it after a reload and on any replica (the live view is the event stream). One row per blob,
  * overwritten while the copy runs (a few times a minute, not per chunk) and once more when it ends;
  * `position` keeps the copy plan's order.
  */
 import type { Migration } from './migration-list.ts';
 
-export const migration007: Migration = {
-  version: 7,
+export const migration008: Migration = {
+  version: 8,
   name: 'promotion-blobs',
   sql: `
 CREATE TABLE promotion_blobs (
