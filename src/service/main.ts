@@ -13,6 +13,7 @@ import { loadConfig } from './config/load-config.ts';
 import { resolveSecret } from './config/resolve-secret.ts';
 import type { FerryConfig, ListenAddress } from './config/schema.ts';
 import { createHttpApp } from './http/create-http-app.ts';
+import { defaultDashboardRoot } from './http/dashboard-root.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createReadinessCheck } from './http/readiness.ts';
 import { createNotifier } from './notify/notifier.ts';
@@ -56,6 +57,8 @@ export interface ServeOptions {
    * endpoint). Needs PostgreSQL: the embedded store belongs to the one `ferry serve` that opened it.
    */
   readonly http?: boolean | undefined;
+  /** The built dashboard served at `/`. Default: dist/web of this installation (dashboard-root.ts). */
+  readonly dashboardRoot?: string | undefined;
 }
 
 export interface RunningServer {
@@ -183,6 +186,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       env: options.env,
       readFile,
       checkResponses: options.checkResponses ?? options.env.FERRY_CHECK_RESPONSES === '1',
+      dashboard: { root: options.dashboardRoot ?? defaultDashboardRoot() },
     });
     const listen = options.listen ?? config.server.listen;
     const address = await app.listen({ host: listen.host, port: listen.port });

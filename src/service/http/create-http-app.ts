@@ -29,6 +29,7 @@ import type { PromotionService } from '../promote/promotion-service.ts';
 import { briefError, safeError } from '../safe-error.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../triggers/body-limits.ts';
 import { createAdmission } from './admission.ts';
+import { type DashboardOptions, dashboard, isDashboardRoute } from './dashboard.ts';
 import { createTokenAuth } from './auth.ts';
 import { HttpErrorCode, toErrorResponse } from './errors.ts';
 import { registerHookRoutes } from './hook-routes.ts';
@@ -65,6 +66,8 @@ export interface HttpAppOptions {
   readonly heartbeatMs?: number | undefined;
   /** Check every answer against the API contract (tests: response-contract.ts). Default false. */
   readonly checkResponses?: boolean | undefined;
+  /** Serve the built dashboard at `/` (dashboard.ts). Default: no dashboard. */
+  readonly dashboard?: DashboardOptions | undefined;
 }
 
 /** Route pattern for metrics and logs; requests no route matched share one label. */
@@ -115,7 +118,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     reply.code(404).send({ code: HttpErrorCode.NotFound, message: 'no such endpoint' }),
   );
 
-  if (options.checkResponses === true) addResponseContractCheck(app);
+  if (options.checkResponses === true) {
+    addResponseContractCheck(app, { exempt: (request) => isDashboardRoute(request.routeOptions.url) });
+  }
 
   app.addHook('onResponse', async (request, reply) => {
     const route = routeLabel(request);
@@ -149,5 +154,6 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     metrics: options.metrics,
     openapi: buildOpenApiDocument({ version: options.version }),
   });
+  if (options.dashboard !== undefined) app.register(dashboard, options.dashboard);
   return app;
 }

@@ -1,0 +1,23 @@
+import { useEffect, useState } from 'react';
+import { exactTime, relativeTime } from '../lib/relative-time.ts';
+
+/** The current time, advancing every `everyMs` while mounted (relative times stay true). */
+function useNow(everyMs = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}
+
+/** "3 min ago", with the exact UTC time on hover and for assistive technology (`<time dateTime>`). */
+export function RelativeTime({ at }: { at: string | null }) {
+  const now = useNow();
+  if (at === null) return <span>—</span>;
+  return (
+    <time dateTime={at} title={exactTime(at)}>
+      {relativeTime(at, now)}
+    </time>
+  );
+}
