@@ -210,7 +210,12 @@ class Generator {
             ]),
           );
         }
-        out.content = { [type]: { schema } };
+        out.content = {
+          [type]: { schema },
+          ...Object.fromEntries(
+            (response.otherContentTypes ?? []).map((other) => [other, { schema: { type: 'string' } }]),
+          ),
+        };
         return [status, out as JsonSchema];
       }),
     );
@@ -248,6 +253,9 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
       },
     },
   };
+  // Named schemas no JSON body uses (the data of event-stream events: PromotionProgress) are documented
+  // as components all the same, so clients can generate types for them.
+  for (const schema of Object.values(NAMED_SCHEMAS)) generator.use(schema, 'output');
   const used = new Set(ROUTES.flatMap((route) => route.security));
   return {
     openapi: '3.1.0',

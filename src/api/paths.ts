@@ -13,6 +13,10 @@ export const PATHS = Object.freeze({
   cancel: '/api/v1/promotions/{id}/cancel',
   rerun: '/api/v1/promotions/{id}/rerun',
   rollback: '/api/v1/promotions/{id}/rollback',
+  /** Every promotion change as server-sent events (the dashboard's live list). */
+  events: '/api/v1/events',
+  rules: '/api/v1/rules',
+  audit: '/api/v1/audit',
   releases: '/api/v1/releases',
   /** `repository` may contain `/`; `environment` is `-` when the destination names none. */
   release: '/api/v1/releases/{environment}/{repository}/{tag}',
@@ -62,10 +66,15 @@ export function releasePath(environment: string | null, repository: string, tag:
 }
 
 /** A query string (`?a=1&b=2`) of the defined values, or '' when there are none. */
-export function queryString(query: Readonly<Record<string, string | number | undefined>>): string {
+export function queryString(
+  query: Readonly<Record<string, string | number | readonly string[] | undefined>>,
+): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) params.set(key, String(value));
+    if (value === undefined) continue;
+    // A repeatable parameter (`status`): one `key=value` per element.
+    if (Array.isArray(value)) for (const element of value) params.append(key, element);
+    else params.set(key, String(value));
   }
   const text = params.toString();
   return text === '' ? '' : `?${text}`;

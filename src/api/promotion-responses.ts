@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { auditEventSchema } from './audit-event.ts';
+import { blobProgressSchema } from './blob-progress.ts';
 import { errorBodySchema } from './error-body.ts';
 import { promotionSchema } from './promotion.ts';
 
@@ -62,7 +63,11 @@ export const promotionDetailSchema = z
   .strictObject({
     promotion: promotionSchema,
     timeline: z.array(auditEventSchema).meta({ description: 'Every recorded step, oldest first.' }),
+    blobs: z.array(blobProgressSchema).meta({
+      description:
+        'Per-blob copy progress of the last attempt, as last recorded (while copying, at most a few seconds old; the event stream has it live). Empty before the copy is planned and when nothing had to be copied.',
+    }),
   })
-  .meta({ description: 'A promotion and its audit timeline.' });
+  .meta({ description: 'A promotion, its audit timeline and per-blob copy progress.' });
 
 export type PromotionDetailBody = z.output<typeof promotionDetailSchema>;

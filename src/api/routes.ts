@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { auditEventSchema } from './audit-event.ts';
+import { AUDIT_EXPORT_TYPES, auditPageSchema, auditQuerySchema } from './audit-query.ts';
+import { blobProgressSchema, promotionProgressSchema } from './blob-progress.ts';
 import { errorBodySchema } from './error-body.ts';
 import { healthSchema, pingSchema, readySchema } from './ops.ts';
 import { PATHS, type PathName } from './paths.ts';
@@ -20,6 +22,7 @@ import {
 } from './promotion-responses.ts';
 import { registryHookResultSchema } from './registry-hooks.ts';
 import { listReleasesQuerySchema, releaseDetailSchema, releaseListSchema } from './release.ts';
+import { ruleListSchema, ruleViewSchema } from './rule.ts';
 import {
   distributionNotificationSchema,
   harborEventSchema,
@@ -38,6 +41,11 @@ export interface ResponseSpec {
   readonly contentType?: string | undefined;
   /** Response headers: name → description. */
   readonly headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Other media types the same status may answer with, as a download or a stream whose body no schema
+   * describes (the audit export's CSV and NDJSON); the prose says when.
+   */
+  readonly otherContentTypes?: readonly string[] | undefined;
 }
 
 export interface ParameterSpec {
@@ -302,7 +310,7 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: 'listPromotions',
     summary: 'List promotions, newest first',
     description:
-      'Filters are combined (AND). Page with `limit` and `cursor` (the previous page’s `nextCursor`). An unknown parameter or an unusable value is a 400 whose `fields` names the parameter.',
+      'Filters are combined (AND); `status` may be repeated (any of the statuses matches). Page with `limit` and `cursor` (the previous page’s `nextCursor`). An unknown parameter or an unusable value is a 400 `FERRY_E_HTTP_BAD_REQUEST` whose `fields` names the parameter.',
     tags: ['promotions'],
     security: ['apiToken'],
     query: listPromotionsQuerySchema,
@@ -315,7 +323,7 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'get',
     path: PATHS.promotion,
     operationId: 'getPromotion',
-    summary: 'A promotion and its audit timeline',
+    summary: 'A promotion, its audit timeline and per-blob copy progress',
     description:
       'With an API token (role viewer or more), or signed with a Standard Webhooks secret over `GET <path>` instead of a body (how `ferry trigger --wait` follows its promotion); a signed read sees promotions requested through the Standard Webhooks trigger, and the one a delivery was answered with when the read is signed with that delivery’s `webhook-id` (403 otherwise).',
     tags: ['promotions'],
@@ -332,13 +340,27 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: 'streamPromotionEvents',
     summary: 'Live progress as server-sent events',
     description:
-      'text/event-stream: `event: status` (data: Promotion) first with the current state and on every change, `event: audit` (data: AuditEvent) per recorded step, `event: progress` (data: {promotionId, bytes, totalBytes}); a `: heartbeat` comment every 15 s. Ends after a terminal status.',
+      'text/event-stream: `event: status` (data: Promotion) first with the current state and on every change, `event: audit` (data: AuditEvent) per recorded step, `event: progress` (data: PromotionProgress, every blob’s state) while copying; a `: heartbeat` comment every 15 s. Ends after a terminal status.',
     tags: ['promotions'],
     security: ['apiToken'],
     parameters: [idParameter],
     responses: {
       200: { description: 'The event stream.', contentType: 'text/event-stream' },
       ...errors(401, 403, 404, 500, 503),
+    },
+  },
+  {
+    method: 'get',
+    path: PATHS.events,
+    operationId: 'streamAllPromotionEvents',
+    summary: 'Every promotion change as server-sent events (live list)',
+    description:
+      'Needs an API token with role viewer (or more). text/event-stream: `event: status` (data: Promotion) each time any promotion is created or changes status, on whichever replica; a `: heartbeat` comment every 15 s. Nothing is replayed: read `GET /api/v1/promotions` after the stream opened to fill the list, and again after a reconnect. A client that reads too slowly is disconnected (it reconnects).',
+    tags: ['promotions'],
+    security: ['apiToken'],
+    responses: {
+      200: { description: 'The event stream.', contentType: 'text/event-stream' },
+      ...errors(401, 403, 500, 503),
     },
   },
   decision('approve', PATHS.approve, 'Approve a promotion awaiting approval', 'approver'),
@@ -387,6 +409,42 @@ export const ROUTES: readonly RouteSpec[] = [
     responses: {
       200: { description: 'The release and its history.', schema: releaseDetailSchema },
       ...errors(400, 401, 403, 404, 500, 503),
+    },
+  },
+  {
+    method: 'get',
+    path: PATHS.rules,
+    operationId: 'listRules',
+    summary: 'The configured promotion rules',
+    description:
+      'Needs an API token with role viewer (or more). What may be promoted where, by which triggers, with which approvals and signature policy, in the order rules are tried. Never carries a secret: public keys are named by file name.',
+    tags: ['rules'],
+    security: ['apiToken'],
+    responses: {
+      200: { description: 'The rules.', schema: ruleListSchema },
+      ...errors(401, 403, 500),
+    },
+  },
+  {
+    method: 'get',
+    path: PATHS.audit,
+    operationId: 'searchAudit',
+    summary: 'Search or export the audit trail, newest first',
+    description:
+      "Needs an API token with role viewer (or more). Filters are combined (AND). Page with `limit` and `cursor`. With `format=csv` or `format=ndjson` every matching event is streamed as a download instead (`Content-Disposition: attachment`); CSV follows RFC 4180 with the columns id, at, promotionId, actor, kind, digest, outcome, bytes, detail (JSON), and a cell starting with `=`, `+`, `-`, `@`, tab or CR is prefixed with `'` so spreadsheets do not run it as a formula.",
+    tags: ['audit'],
+    security: ['apiToken'],
+    query: auditQuerySchema,
+    responses: {
+      200: {
+        description: 'One page of events (JSON), or with `format` the export.',
+        schema: auditPageSchema,
+        otherContentTypes: Object.values(AUDIT_EXPORT_TYPES),
+        headers: {
+          'content-disposition': 'With `format=csv|ndjson`: `attachment; filename="ferry-audit-….csv"`.',
+        },
+      },
+      ...errors(400, 401, 403, 500, 503),
     },
   },
   signedHook(
@@ -494,4 +552,9 @@ export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   ReleaseWithHistory: releaseDetailSchema,
   Release: releaseDetailSchema.shape.release,
   ReleaseEntry: releaseDetailSchema.shape.history.element,
+  BlobProgress: blobProgressSchema,
+  PromotionProgress: promotionProgressSchema,
+  RuleList: ruleListSchema,
+  Rule: ruleViewSchema,
+  AuditPage: auditPageSchema,
 };

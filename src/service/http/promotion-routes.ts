@@ -141,7 +141,11 @@ export function registerPromotionRoutes(
       const found = await service.get(id);
       if (found === undefined) throw notFound(`promotion ${JSON.stringify(id)} does not exist`);
       signedRead.requireReadable(request, found.promotion, found.timeline);
-      return { promotion: await views.one(found.promotion), timeline: found.timeline.map(toAuditEventView) };
+      return {
+        promotion: await views.one(found.promotion),
+        timeline: found.timeline.map(toAuditEventView),
+        blobs: [],
+      };
     },
   );
 

@@ -1,7 +1,8 @@
 import type { AuditEvent } from '../store/audit-event.ts';
-import type { Promotion, PromotionStatus } from '../store/promotion.ts';
+import type { Promotion, PromotionKind, PromotionStatus } from '../store/promotion.ts';
 import type { Approval } from '../store/promotion-store.ts';
 import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
+import type { TriggerKind } from './promotion-request.ts';
 import type { ResolvedRequest } from './resolve-request.ts';
 
 /** Who is acting: an API token name, a webhook, the system itself. Never a secret. */
@@ -26,10 +27,17 @@ export interface PromotionQuery {
   readonly repository?: string | undefined;
   readonly environment?: string | undefined;
   readonly tag?: string | undefined;
-  readonly status?: PromotionStatus | undefined;
+  /** Any of these statuses. */
+  readonly status?: PromotionStatus | readonly PromotionStatus[] | undefined;
   readonly digest?: string | undefined;
   readonly rule?: string | undefined;
   readonly requestedBy?: string | undefined;
+  /** Case-insensitive text in requestedBy. */
+  readonly requester?: string | undefined;
+  readonly trigger?: TriggerKind | undefined;
+  readonly kind?: PromotionKind | undefined;
+  /** Text in the source or destination tag, or the start of the source or result digest. */
+  readonly q?: string | undefined;
   readonly createdAfter?: Date | undefined;
   readonly createdBefore?: Date | undefined;
   readonly limit?: number | undefined;
