@@ -101,6 +101,7 @@ await buildWeb({ configFile: 'web/vite.config.ts', logLevel: 'warn' });
 // What a browser downloads on the first visit (issue 14 budget: under 200 kB of JS, gzipped).
 let gzipped = 0;
 for (const name of await readdir('dist/web/assets')) {
-  if (name.endsWith('.js')) gzipped += gzipSync(await readFile(join('dist/web/assets', name)), { level: 9 }).length;
+  if (name.endsWith('.js'))
+    gzipped += gzipSync(await readFile(join('dist/web/assets', name)), { level: 9 }).length;
 }
 console.log(`dashboard: dist/web/, JavaScript ${(gzipped / 1000).toFixed(1)} kB gzipped`);

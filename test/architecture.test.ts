@@ -100,7 +100,8 @@ const WEB = fileURLToPath(new URL('../web/src/', import.meta.url));
 const API = join(SRC, 'api');
 
 /** Packages the dashboard may use: the UI stack and zod (through the contract). Never node: built-ins. */
-const WEB_PACKAGES = /^(react|react-dom(\/client)?|react\/jsx-runtime|react-router|@tanstack\/react-query|@tanstack\/react-virtual|zod)$/;
+const WEB_PACKAGES =
+  /^(react|react-dom(\/client)?|react\/jsx-runtime|react-router|@tanstack\/react-query|@tanstack\/react-virtual|zod)$/;
 
 async function* walkWeb(dir: string): AsyncGenerator<string> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {

@@ -19,7 +19,10 @@ test('axe-core reports a serious violation, and console errors are recorded', as
     violations.some((v) => v.id === 'image-alt'),
     JSON.stringify(violations),
   );
-  assert.ok(errors.some((e) => e.includes('boom')), errors.join('\n'));
+  assert.ok(
+    errors.some((e) => e.includes('boom')),
+    errors.join('\n'),
+  );
   await context.close();
 });
 

@@ -86,9 +86,9 @@ export async function dashboard(app: FastifyInstance, options: DashboardOptions)
     dotfiles: 'deny',
     decorateReply: false,
     cacheControl: false,
-    setHeaders(res) {
-      res.setHeader('cache-control', IMMUTABLE_CACHE);
-      res.setHeader('x-content-type-options', 'nosniff');
+    setHeaders(reply) {
+      reply.header('cache-control', IMMUTABLE_CACHE);
+      reply.header('x-content-type-options', 'nosniff');
     },
   });
 }

@@ -18,7 +18,10 @@ export interface ResponseContractCheckOptions {
   readonly exempt?: ((request: FastifyRequest) => boolean) | undefined;
 }
 
-export function addResponseContractCheck(app: FastifyInstance, options: ResponseContractCheckOptions = {}): void {
+export function addResponseContractCheck(
+  app: FastifyInstance,
+  options: ResponseContractCheckOptions = {},
+): void {
   app.addHook('onSend', async (request, reply, payload) => {
     if (options.exempt?.(request) === true) return payload;
     // Streams (event streams are hijacked and never get here) and empty bodies carry nothing to check.

@@ -22,7 +22,8 @@ export interface ApiClientOptions {
 async function errorOf(response: Response): Promise<ApiError> {
   try {
     const body = errorBodySchema.safeParse(await response.json());
-    if (body.success) return new ApiError(response.status, body.data.code, body.data.message, body.data.fields);
+    if (body.success)
+      return new ApiError(response.status, body.data.code, body.data.message, body.data.fields);
   } catch {
     // not JSON: a proxy's error page
   }

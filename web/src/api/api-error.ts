@@ -5,19 +5,24 @@
  */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly fields: readonly string[] = [],
-  ) {
+  readonly status: number;
+  readonly code: string;
+  readonly fields: readonly string[];
+  constructor(status: number, code: string, message: string, fields: readonly string[] = []) {
     super(message);
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
   }
 }
 
 /** What a non-JSON or unexpected answer becomes: still an ApiError, so every view shows errors one way. */
 export function unexpectedAnswer(status: number, statusText: string): ApiError {
-  return new ApiError(status, 'FERRY_E_HTTP_UNEXPECTED', `the server answered ${status} ${statusText}`.trim());
+  return new ApiError(
+    status,
+    'FERRY_E_HTTP_UNEXPECTED',
+    `the server answered ${status} ${statusText}`.trim(),
+  );
 }
 
 export function isUnauthenticated(err: unknown): boolean {

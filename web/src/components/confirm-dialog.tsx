@@ -25,7 +25,10 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   const commentId = useId();
   const [comment, setComment] = useState('');
   const [state, setState] = useState<
-    { kind: 'ask' } | { kind: 'running' } | { kind: 'done'; result: ReactNode } | { kind: 'failed'; error: unknown }
+    | { kind: 'ask' }
+    | { kind: 'running' }
+    | { kind: 'done'; result: ReactNode }
+    | { kind: 'failed'; error: unknown }
   >({ kind: 'ask' });
 
   useEffect(() => {

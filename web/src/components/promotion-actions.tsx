@@ -35,7 +35,8 @@ function whatChanges(action: PromotionAction, p: PromotionView): ReactNode {
       return (
         <p>
           You approve copying <code>{source}</code> to <code>{destination}</code>. With your approval it has{' '}
-          {after} of {p.approvalsRequired} required; {after >= p.approvalsRequired ? 'the copy starts then.' : 'it keeps waiting for more.'}
+          {after} of {p.approvalsRequired} required;{' '}
+          {after >= p.approvalsRequired ? 'the copy starts then.' : 'it keeps waiting for more.'}
         </p>
       );
     }
@@ -49,8 +50,8 @@ function whatChanges(action: PromotionAction, p: PromotionView): ReactNode {
     case 'cancel':
       return (
         <p>
-          The promotion of <code>{source}</code> to <code>{destination}</code> (now {statusLabel(p.status)}) ends as{' '}
-          <strong>cancelled</strong>.{' '}
+          The promotion of <code>{source}</code> to <code>{destination}</code> (now {statusLabel(p.status)})
+          ends as <strong>cancelled</strong>.{' '}
           {p.status === 'running'
             ? 'The running copy stops; blobs already copied stay in the destination registry, no tag is moved.'
             : 'Nothing is copied.'}
@@ -68,7 +69,8 @@ function whatChanges(action: PromotionAction, p: PromotionView): ReactNode {
       const digest = p.resultDigest ?? p.source.digest;
       return (
         <p>
-          The tag <code>
+          The tag{' '}
+          <code>
             {p.destination.registry}/{p.destination.repository}:{tag}
           </code>{' '}
           is pointed back at <code>{shortDigest(digest)}</code>, the digest this promotion delivered. A new
@@ -126,7 +128,7 @@ export function PromotionActions({
   };
 
   return (
-    <div className="actions" role="group" aria-label="Actions">
+    <section className="actions" aria-label="Actions">
       {[...actions].map((action) => (
         <button
           key={action}
@@ -149,6 +151,6 @@ export function PromotionActions({
           {whatChanges(open, promotion)}
         </ConfirmDialog>
       )}
-    </div>
+    </section>
   );
 }

@@ -19,7 +19,8 @@ const EXPLANATIONS: Readonly<Record<string, string>> = {
   FERRY_E_PROMOTION_NOT_ROLLBACKABLE:
     'Only a succeeded promotion whose rule has a release tag (or a mutable tag) can be rolled back to.',
   FERRY_E_PROMOTION_ALREADY_CURRENT: 'The tag already points at this digest: nothing would change.',
-  FERRY_E_PROMOTION_CONFLICT: 'The promotion is not in a state for this action any more (someone was quicker?).',
+  FERRY_E_PROMOTION_CONFLICT:
+    'The promotion is not in a state for this action any more (someone was quicker?).',
   FERRY_E_PROMOTION_ALREADY_DECIDED: 'You already decided on this promotion; your first decision stands.',
   FERRY_E_PROMOTION_FORBIDDEN:
     'The rule does not let this identity decide (not a listed approver, or approving its own request).',

@@ -4,7 +4,9 @@
 export function shortDigest(digest: string | null): string {
   if (digest === null) return '—';
   const colon = digest.indexOf(':');
-  return colon < 0 ? digest.slice(0, 12) : `${digest.slice(0, colon + 1)}${digest.slice(colon + 1, colon + 13)}`;
+  return colon < 0
+    ? digest.slice(0, 12)
+    : `${digest.slice(0, colon + 1)}${digest.slice(colon + 1, colon + 13)}`;
 }
 
 /** 1536 → `1.5 KB` (decimal units, as registries and `skopeo` print them). */

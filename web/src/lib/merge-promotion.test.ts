@@ -4,7 +4,11 @@ import { mergePromotion } from './merge-promotion.ts';
 import { testPromotion } from './promotion.testkit.ts';
 
 const older = testPromotion({ id: 'a', createdAt: '2026-12-07T10:00:00.000Z' });
-const newer = testPromotion({ id: 'b', createdAt: '2026-12-07T10:05:00.000Z', updatedAt: '2026-12-07T10:05:00.000Z' });
+const newer = testPromotion({
+  id: 'b',
+  createdAt: '2026-12-07T10:05:00.000Z',
+  updatedAt: '2026-12-07T10:05:00.000Z',
+});
 const data = { pages: [{ promotions: [newer, older], nextCursor: null }], pageParams: [null] };
 
 test('a known promotion is replaced in place by a newer state', () => {
@@ -22,9 +26,13 @@ test('a known promotion is replaced in place by a newer state', () => {
 
 test('an older state never replaces a newer one (events out of order across replicas)', () => {
   const stale = { ...newer, status: 'queued' as const, updatedAt: '2026-12-07T10:04:00.000Z' };
-  const current = mergePromotion(data, { ...newer, status: 'running', updatedAt: '2026-12-07T10:06:00.000Z' }, {
-    status: [],
-  });
+  const current = mergePromotion(
+    data,
+    { ...newer, status: 'running', updatedAt: '2026-12-07T10:06:00.000Z' },
+    {
+      status: [],
+    },
+  );
   assert.equal(mergePromotion(current, stale, { status: [] }).pages[0]!.promotions[0]!.status, 'running');
 });
 

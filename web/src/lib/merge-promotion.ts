@@ -7,10 +7,17 @@ import type { PromotionView } from '../../../src/api/promotion.ts';
 import { matchesFilters, type PromotionFilters } from './promotion-filters.ts';
 
 export interface Pages {
-  readonly pages: readonly { readonly promotions: readonly PromotionView[]; readonly nextCursor: string | null }[];
+  readonly pages: readonly {
+    readonly promotions: readonly PromotionView[];
+    readonly nextCursor: string | null;
+  }[];
 }
 
-export function mergePromotion<T extends Pages>(data: T, promotion: PromotionView, filters: PromotionFilters): T {
+export function mergePromotion<T extends Pages>(
+  data: T,
+  promotion: PromotionView,
+  filters: PromotionFilters,
+): T {
   const matches = matchesFilters(promotion, filters);
   let found = false;
   const pages = data.pages.map((page) => {

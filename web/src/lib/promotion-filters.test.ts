@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { filtersFromSearch, filtersToSearch, hasFilters, matchesFilters } from './promotion-filters.ts';
 import { testPromotion } from './promotion.testkit.ts';
+import { filtersFromSearch, filtersToSearch, hasFilters, matchesFilters } from './promotion-filters.ts';
 
 describe('promotion filters in the URL', () => {
   test('round-trip with the API parameter names, statuses repeated in lifecycle order', () => {
     const filters = filtersFromSearch(
-      new URLSearchParams('status=failed&status=queued&rule=team-a&q=%20v1.2%20&trigger=github&requester=alice'),
+      new URLSearchParams(
+        'status=failed&status=queued&rule=team-a&q=%20v1.2%20&trigger=github&requester=alice',
+      ),
     );
     assert.deepEqual(filters.status, ['failed', 'queued']);
     assert.equal(filters.q, 'v1.2');

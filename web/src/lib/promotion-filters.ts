@@ -58,7 +58,8 @@ export function filtersToSearch(filters: PromotionFilters): URLSearchParams {
     if (value !== undefined) params.set(name, value);
   }
   if (filters.trigger !== undefined) params.set('trigger', filters.trigger);
-  for (const status of PROMOTION_STATUSES) if (filters.status.includes(status)) params.append('status', status);
+  for (const status of PROMOTION_STATUSES)
+    if (filters.status.includes(status)) params.append('status', status);
   return params;
 }
 
@@ -67,7 +68,7 @@ export function hasFilters(filters: PromotionFilters): boolean {
 }
 
 function includesFolded(haystack: string | null, needle: string): boolean {
-  return haystack !== null && haystack.toLowerCase().includes(needle.toLowerCase());
+  return haystack?.toLowerCase().includes(needle.toLowerCase()) === true;
 }
 
 /** The start of a digest, with or without `sha256:` (`4f2a` finds `sha256:4f2a…`). */

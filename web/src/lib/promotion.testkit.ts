@@ -14,7 +14,12 @@ export function testPromotion(overrides: Partial<PromotionView> = {}): Promotion
       tag: 'v1.2.3',
       digest: `sha256:${'4f2a'.padEnd(64, '0')}`,
     },
-    destination: { environment: 'prod', registry: 'prod.example.com', repository: 'team-a/app', tag: 'v1.2.3' },
+    destination: {
+      environment: 'prod',
+      registry: 'prod.example.com',
+      repository: 'team-a/app',
+      tag: 'v1.2.3',
+    },
     status: 'queued',
     reason: null,
     requestedBy: 'alice@example.com (oidc)',

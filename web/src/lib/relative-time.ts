@@ -19,7 +19,8 @@ export function relativeTime(iso: string, now: number, locale = 'en'): string {
   if (Math.abs(seconds) < 10) return 'just now';
   const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
   for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size || unit === 'second') return format.format(Math.trunc(seconds / size), unit);
+    if (Math.abs(seconds) >= size || unit === 'second')
+      return format.format(Math.trunc(seconds / size), unit);
   }
   return iso;
 }

@@ -34,11 +34,14 @@ function apiQuery(search: URLSearchParams): string {
 export function AuditPage() {
   const id = useId();
   const [search, setSearch] = useSearchParams();
-  const [form, setForm] = useState(() => Object.fromEntries(FIELDS.map((f) => [f.name, search.get(f.name) ?? ''])));
+  const [form, setForm] = useState(() =>
+    Object.fromEntries(FIELDS.map((f) => [f.name, search.get(f.name) ?? ''])),
+  );
   const query = useMemo(() => apiQuery(search), [search]);
   const audit = useAudit(query);
   const events = audit.data?.pages.flatMap((page) => page.events) ?? [];
-  const exportLink = (format: 'csv' | 'ndjson') => `${PATHS.audit}?${query}${query === '' ? '' : '&'}format=${format}`;
+  const exportLink = (format: 'csv' | 'ndjson') =>
+    `${PATHS.audit}?${query}${query === '' ? '' : '&'}format=${format}`;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -69,7 +72,8 @@ export function AuditPage() {
         </p>
       </form>
       <p className="exports">
-        Export what this search finds: <a href={exportLink('csv')}>CSV</a> · <a href={exportLink('ndjson')}>JSON (NDJSON)</a>
+        Export what this search finds: <a href={exportLink('csv')}>CSV</a> ·{' '}
+        <a href={exportLink('ndjson')}>JSON (NDJSON)</a>
       </p>
       {audit.isPending && <p>Loading…</p>}
       {audit.isError && <ErrorBox error={audit.error} title="The audit trail could not be searched" />}
@@ -97,7 +101,9 @@ export function AuditPage() {
                   <td>{event.outcome ?? ''}</td>
                   <td>
                     {event.promotionId !== null && (
-                      <Link to={dashboardPromotionPath(event.promotionId)}>{event.promotionId.slice(0, 8)}</Link>
+                      <Link to={dashboardPromotionPath(event.promotionId)}>
+                        {event.promotionId.slice(0, 8)}
+                      </Link>
                     )}
                   </td>
                 </tr>

@@ -173,7 +173,9 @@ function Route({ promotion: p }: { promotion: PromotionView }) {
           {p.releaseTag !== null && (
             <p>
               Release tag{' '}
-              <Link to={dashboardReleasePath(p.destination.environment, p.destination.repository, p.releaseTag)}>
+              <Link
+                to={dashboardReleasePath(p.destination.environment, p.destination.repository, p.releaseTag)}
+              >
                 {p.releaseTag}
               </Link>
             </p>
@@ -193,7 +195,13 @@ function detailText(event: AuditEventView | undefined, key: string): string | un
   return typeof value === 'string' ? value : undefined;
 }
 
-function Failure({ promotion: p, timeline }: { promotion: PromotionView; timeline: readonly AuditEventView[] }) {
+function Failure({
+  promotion: p,
+  timeline,
+}: {
+  promotion: PromotionView;
+  timeline: readonly AuditEventView[];
+}) {
   if (p.status !== 'failed' && p.status !== 'rejected' && p.status !== 'cancelled') return null;
   const failed = lastOf(timeline, 'failed');
   const code = detailText(failed, 'code');
@@ -204,7 +212,8 @@ function Failure({ promotion: p, timeline }: { promotion: PromotionView; timelin
         {p.status === 'failed' ? 'Why it failed' : p.status === 'rejected' ? 'Rejected' : 'Cancelled'}
       </h2>
       <p>
-        {code !== undefined && <code className="code">{code}</code>} {p.reason ?? detailText(failed, 'reason')}
+        {code !== undefined && <code className="code">{code}</code>}{' '}
+        {p.reason ?? detailText(failed, 'reason')}
       </p>
       {explanation !== undefined && <p className="explanation">{explanation}</p>}
     </section>
@@ -235,7 +244,11 @@ function Checks({
       ? { verdict: 'none', text: 'not required by the rule' }
       : {
           verdict:
-            p.status === 'rejected' ? 'failed' : p.approvalsReceived >= p.approvalsRequired ? 'passed' : 'pending',
+            p.status === 'rejected'
+              ? 'failed'
+              : p.approvalsReceived >= p.approvalsRequired
+                ? 'passed'
+                : 'pending',
           text: `${p.approvalsReceived} of ${p.approvalsRequired}`,
         };
   return (
@@ -253,8 +266,8 @@ function Checks({
           accepted the tag
         </li>
         <li className={`verdict-${approvals.verdict}`}>
-          <span className="verdict">{approvals.verdict === 'none' ? 'n/a' : approvals.verdict}</span> Approvals:{' '}
-          {approvals.text}
+          <span className="verdict">{approvals.verdict === 'none' ? 'n/a' : approvals.verdict}</span>{' '}
+          Approvals: {approvals.text}
           {p.approvals.length > 0 && (
             <ul>
               {p.approvals.map((a) => (
@@ -268,15 +281,21 @@ function Checks({
           )}
         </li>
         <li className={`verdict-${signature.verdict}`}>
-          <span className="verdict">{signature.verdict === 'none' ? 'n/a' : signature.verdict}</span> Signature:{' '}
-          {signature.text}
+          <span className="verdict">{signature.verdict === 'none' ? 'n/a' : signature.verdict}</span>{' '}
+          Signature: {signature.text}
         </li>
       </ul>
     </section>
   );
 }
 
-function Progress({ promotion: p, progress }: { promotion: PromotionView; progress: PromotionProgressView | null }) {
+function Progress({
+  promotion: p,
+  progress,
+}: {
+  promotion: PromotionView;
+  progress: PromotionProgressView | null;
+}) {
   const total = p.bytes.copied + p.bytes.mounted + p.bytes.skipped;
   if (progress === null && total === 0 && p.status !== 'running') return null;
   return (

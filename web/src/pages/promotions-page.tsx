@@ -34,7 +34,11 @@ export function PromotionsPage() {
       <div className="page-head">
         <h1 id="promotions-title">Promotions</h1>
         <p className="live" aria-live="polite">
-          {live === 'open' ? 'Live' : live === 'connecting' ? 'Connecting…' : `Refreshing every ${POLL_MS / 1000} s`}
+          {live === 'open'
+            ? 'Live'
+            : live === 'connecting'
+              ? 'Connecting…'
+              : `Refreshing every ${POLL_MS / 1000} s`}
         </p>
       </div>
       <PromotionFiltersForm

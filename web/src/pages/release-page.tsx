@@ -124,7 +124,11 @@ function RollbackButton({ release: r, entry }: { release: ReleaseView; entry: Re
   };
   return (
     <>
-      <button type="button" onClick={() => setOpen(true)} aria-label={`Roll back to ${shortDigest(entry.digest)}`}>
+      <button
+        type="button"
+        onClick={() => setOpen(true)}
+        aria-label={`Roll back to ${shortDigest(entry.digest)}`}
+      >
         Roll back to this
       </button>
       {open && (

@@ -21,10 +21,14 @@ export function ReleasesPage() {
   return (
     <section aria-labelledby="releases-title">
       <h1 id="releases-title">Releases</h1>
-      <p className="muted">What each destination tag points at now. Open one for its history and rollback targets.</p>
+      <p className="muted">
+        What each destination tag points at now. Open one for its history and rollback targets.
+      </p>
       {releases.isPending && <p>Loading…</p>}
       {releases.isError && <ErrorBox error={releases.error} title="The releases could not be listed" />}
-      {releases.isSuccess && releases.data.releases.length === 0 && <p className="empty">Nothing released yet.</p>}
+      {releases.isSuccess && releases.data.releases.length === 0 && (
+        <p className="empty">Nothing released yet.</p>
+      )}
       {releases.isSuccess &&
         [...byEnvironment(releases.data.releases)].map(([environment, list]) => (
           <section key={environment} aria-labelledby={`env-${environment}`}>
@@ -56,7 +60,9 @@ export function ReleasesPage() {
                       </td>
                       <td>
                         {r.promotedBy}
-                        {r.approvedBy.length > 0 && <span className="muted"> (approved by {r.approvedBy.join(', ')})</span>}
+                        {r.approvedBy.length > 0 && (
+                          <span className="muted"> (approved by {r.approvedBy.join(', ')})</span>
+                        )}
                       </td>
                       <td>
                         <Link to={dashboardPromotionPath(r.promotionId)}>

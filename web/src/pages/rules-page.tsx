@@ -10,12 +10,15 @@ export function RulesPage() {
   const { hash } = useLocation();
   // `/rules#rule-<name>` (linked from a promotion): bring that rule into view once the list is there.
   useEffect(() => {
-    if (rules.isSuccess && hash !== '') document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView();
+    if (rules.isSuccess && hash !== '')
+      document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView();
   }, [rules.isSuccess, hash]);
   return (
     <section aria-labelledby="rules-title">
       <h1 id="rules-title">Rules and triggers</h1>
-      <p className="muted">From ferry.yaml, in the order they are tried. Credentials and secrets are never shown.</p>
+      <p className="muted">
+        From ferry.yaml, in the order they are tried. Credentials and secrets are never shown.
+      </p>
       {rules.isPending && <p>Loading…</p>}
       {rules.isError && <ErrorBox error={rules.error} title="The rules could not be listed" />}
       {rules.isSuccess && rules.data.rules.map((rule) => <Rule key={rule.name} rule={rule} />)}
@@ -31,11 +34,17 @@ function Rule({ rule: r }: { rule: RuleView }) {
       <dl className="facts">
         <dt>From</dt>
         <dd>
-          {r.source.environment}: <code>{r.source.registry}/{r.source.repository}</code>
+          {r.source.environment}:{' '}
+          <code>
+            {r.source.registry}/{r.source.repository}
+          </code>
         </dd>
         <dt>To</dt>
         <dd>
-          {r.destination.environment}: <code>{r.destination.registry}/{r.destination.repository}</code>
+          {r.destination.environment}:{' '}
+          <code>
+            {r.destination.registry}/{r.destination.repository}
+          </code>
         </dd>
         <dt>Tags</dt>
         <dd>
