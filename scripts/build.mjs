@@ -86,8 +86,9 @@ await build({
   minify: true,
   logLevel: 'warning',
   plugins: [zodMiniCopy, noUndiciH2],
-  // PGlite loads its .wasm/.data files from beside its own modules at run time; pg-native is optional.
-  external: ['@electric-sql/pglite', 'pg-native'],
+  // PGlite loads its .wasm/.data files from beside its own modules at run time; pg-native is optional;
+  // sodium-native (the session cookies' cipher) loads its prebuilt addon from its own package folder.
+  external: ['@electric-sql/pglite', 'pg-native', 'sodium-native'],
   // undici and other CommonJS dependencies call require() for node built-ins.
   banner: {
     js: "import { createRequire as __ferryCreateRequire } from 'node:module'; const require = __ferryCreateRequire(import.meta.url);",

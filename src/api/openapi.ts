@@ -56,6 +56,13 @@ const SECURITY_SCHEMES: Readonly<Record<SecurityScheme, JsonSchema>> = {
     description:
       'API token from ferry.yaml `apiTokens` (stored there as SHA-256). Errors: 401 `FERRY_E_API_UNAUTHORIZED`, 403 `FERRY_E_API_FORBIDDEN`.',
   },
+  session: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'ferry_session',
+    description:
+      'The encrypted session cookie `/auth/callback` or `/auth/one-time` sets. POST requests made with it need the `X-Ferry-CSRF` header (the `csrfToken` of `GET /api/v1/me`). Errors: 401 `FERRY_E_API_UNAUTHORIZED` (expired or invalid session), 403 `FERRY_E_API_FORBIDDEN`, 403 `FERRY_E_API_CSRF_REQUIRED`.',
+  },
   standardWebhooks: {
     type: 'apiKey',
     in: 'header',
@@ -210,12 +217,14 @@ class Generator {
             ]),
           );
         }
-        out.content = {
-          [type]: { schema },
-          ...Object.fromEntries(
-            (response.otherContentTypes ?? []).map((other) => [other, { schema: { type: 'string' } }]),
-          ),
-        };
+        if (response.empty !== true) {
+          out.content = {
+            [type]: { schema },
+            ...Object.fromEntries(
+              (response.otherContentTypes ?? []).map((other) => [other, { schema: { type: 'string' } }]),
+            ),
+          };
+        }
         return [status, out as JsonSchema];
       }),
     );

@@ -18,8 +18,13 @@ export const PATHS = Object.freeze({
   rules: '/api/v1/rules',
   audit: '/api/v1/audit',
   releases: '/api/v1/releases',
+  me: '/api/v1/me',
   /** `repository` may contain `/`; `environment` is `-` when the destination names none. */
   release: '/api/v1/releases/{environment}/{repository}/{tag}',
+  login: '/auth/login',
+  callback: '/auth/callback',
+  logout: '/auth/logout',
+  oneTimeLogin: '/auth/one-time',
   standardHook: '/hooks/standard',
   githubHook: '/hooks/github',
   openshiftHook: '/hooks/openshift/{secret}/generic',

@@ -56,6 +56,9 @@ export function checkResponse(response: SentResponse): string | undefined {
   } else {
     const declared = spec.responses[status];
     if (declared === undefined) return `${where}: status ${status} is not declared for this route`;
+    if (declared.empty === true) {
+      return response.body === '' ? undefined : `${where}: a body was sent where none is declared`;
+    }
     schema = declared.schema;
     expectedType = declared.contentType ?? 'application/json';
     otherTypes = declared.otherContentTypes ?? [];

@@ -9,6 +9,7 @@ import { auditEventSchema } from './audit-event.ts';
 import { AUDIT_EXPORT_TYPES, auditPageSchema, auditQuerySchema } from './audit-query.ts';
 import { blobProgressSchema, promotionProgressSchema } from './blob-progress.ts';
 import { errorBodySchema } from './error-body.ts';
+import { identityViewSchema, meSchema, permissionsSchema } from './identity.ts';
 import { healthSchema, pingSchema, readySchema } from './ops.ts';
 import { PATHS, type PathName } from './paths.ts';
 import { listPromotionsQuerySchema } from './promotion-query.ts';
@@ -23,6 +24,7 @@ import {
 import { registryHookResultSchema } from './registry-hooks.ts';
 import { listReleasesQuerySchema, releaseDetailSchema, releaseListSchema } from './release.ts';
 import { ruleListSchema, ruleViewSchema } from './rule.ts';
+import { callbackQuerySchema, loginQuerySchema, oneTimeQuerySchema } from './sign-in.ts';
 import {
   distributionNotificationSchema,
   harborEventSchema,
@@ -31,12 +33,14 @@ import {
   promotionWebhookSchema,
 } from './webhook-payloads.ts';
 
-export type SecurityScheme = 'apiToken' | 'standardWebhooks' | 'githubSignature';
+export type SecurityScheme = 'apiToken' | 'session' | 'standardWebhooks' | 'githubSignature';
 
 export interface ResponseSpec {
   readonly description: string;
-  /** The JSON body; absent for non-JSON answers (`contentType`). */
+  /** The JSON body; absent for non-JSON answers (`contentType`) and answers without a body (`empty`). */
   readonly schema?: z.ZodType | undefined;
+  /** No body at all (204, a redirect). */
+  readonly empty?: boolean | undefined;
   /** Default `application/json`. */
   readonly contentType?: string | undefined;
   /** Response headers: name → description. */
@@ -81,8 +85,8 @@ export interface RouteSpec {
 
 const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Malformed body, invalid field or reference, missing values, bad header, or an unusable query parameter (`fields` names it).',
-  401: 'Missing or invalid credential: API token (`FERRY_E_API_UNAUTHORIZED`), signature, path secret or static header (`FERRY_E_TRIGGER_*`), or a stale timestamp.',
-  403: "The API token's role or rule scope does not allow this (`FERRY_E_API_FORBIDDEN`), the promotion policy refuses this identity (`FERRY_E_PROMOTION_FORBIDDEN`), or the rule that applies does not take this trigger (`FERRY_E_PROMOTION_TRIGGER_NOT_ALLOWED`).",
+  401: 'Missing or invalid credential: API token or session (`FERRY_E_API_UNAUTHORIZED`), signature, path secret or static header (`FERRY_E_TRIGGER_*`), or a stale timestamp.',
+  403: "The identity's role or rule scope does not allow this (`FERRY_E_API_FORBIDDEN`), a request made with the session cookie lacks the `X-Ferry-CSRF` header (`FERRY_E_API_CSRF_REQUIRED`), the promotion policy refuses this identity (`FERRY_E_PROMOTION_FORBIDDEN`), or the rule that applies does not take this trigger (`FERRY_E_PROMOTION_TRIGGER_NOT_ALLOWED`).",
   404: 'No such promotion or release, no promotion rule applies (`FERRY_E_PROMOTION_NO_RULE`), or the trigger is disabled.',
   409: 'A state change the promotion is not in a state for (`FERRY_E_PROMOTION_CONFLICT`), an approver deciding twice (`FERRY_E_PROMOTION_ALREADY_DECIDED`), an immutable tag, or nothing to roll back to.',
   413: 'Body larger than 64 KiB.',
@@ -101,6 +105,9 @@ function errors(...statuses: readonly number[]): Record<number, ResponseSpec> {
     ]),
   );
 }
+
+/** `/api/v1/*`: a bearer API token, or the session cookie (with `X-Ferry-CSRF` on POST). */
+const API_IDENTITY: readonly SecurityScheme[] = ['apiToken', 'session'];
 
 const LOCATION = { location: 'URL of the promotion.' };
 
@@ -165,15 +172,15 @@ function decision(
   const others =
     name === 'cancel'
       ? ' A promotion another identity requested can only be cancelled by an admin.'
-      : ' Each identity decides once: a second decision by the same token is a 409 `FERRY_E_PROMOTION_ALREADY_DECIDED` (the first stands).';
+      : ' Each identity decides once: a second decision by the same identity is a 409 `FERRY_E_PROMOTION_ALREADY_DECIDED` (the first stands).';
   return {
     method: 'post',
     path,
     operationId: `${name}Promotion`,
     summary,
-    description: `Needs an API token with role ${role} (or admin) whose scope covers the promotion's rule.${others}`,
+    description: `Needs an API token or a signed-in session with role ${role} (or admin) whose scope covers the promotion's rule.${others}`,
     tags: ['promotions'],
-    security: ['apiToken'],
+    security: API_IDENTITY,
     parameters: [idParameter],
     ...(name === 'cancel' ? {} : { body: { schema: commentBodySchema, required: false } }),
     responses: {
@@ -194,9 +201,9 @@ function repeat(
     path,
     operationId: `${name}Promotion`,
     summary,
-    description: `Needs an API token with role promoter (or admin) whose scope covers the promotion's rule. ${more}`,
+    description: `Needs an API token or a signed-in session with role promoter (or admin) whose scope covers the promotion's rule. ${more}`,
     tags: ['promotions'],
-    security: ['apiToken'],
+    security: API_IDENTITY,
     parameters: [idParameter],
     responses: { ...ACCEPTED, ...errors(401, 403, 404, 409, 422, 500, 502, 503) },
   };
@@ -298,9 +305,9 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: 'requestPromotion',
     summary: 'Request a promotion',
     description:
-      'Needs an API token with role promoter (or admin) whose scope covers the matching rule. The source tag is resolved to a digest and pinned at acceptance.',
+      'Needs an API token or a signed-in session with role promoter (or admin) whose scope covers the matching rule. The source tag is resolved to a digest and pinned at acceptance.',
     tags: ['promotions'],
-    security: ['apiToken'],
+    security: API_IDENTITY,
     body: { schema: promotionRequestBodySchema, required: true, example: REQUEST_EXAMPLES.promotionRequest },
     responses: { ...ACCEPTED, ...errors(400, 401, 403, 404, 409, 413, 415, 422, 500, 502, 503) },
   },
@@ -312,7 +319,7 @@ export const ROUTES: readonly RouteSpec[] = [
     description:
       'Filters are combined (AND); `status` may be repeated (any of the statuses matches). Page with `limit` and `cursor` (the previous page’s `nextCursor`). An unknown parameter or an unusable value is a 400 `FERRY_E_HTTP_BAD_REQUEST` whose `fields` names the parameter.',
     tags: ['promotions'],
-    security: ['apiToken'],
+    security: API_IDENTITY,
     query: listPromotionsQuerySchema,
     responses: {
       200: { description: 'One page of promotions.', schema: promotionPageSchema },
@@ -325,9 +332,9 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: 'getPromotion',
     summary: 'A promotion, its audit timeline and per-blob copy progress',
     description:
-      'With an API token (role viewer or more), or signed with a Standard Webhooks secret over `GET <path>` instead of a body (how `ferry trigger --wait` follows its promotion); a signed read sees promotions requested through the Standard Webhooks trigger, and the one a delivery was answered with when the read is signed with that delivery’s `webhook-id` (403 otherwise).',
+      'With an API token or a signed-in session (role viewer or more), or signed with a Standard Webhooks secret over `GET <path>` instead of a body (how `ferry trigger --wait` follows its promotion); a signed read sees promotions requested through the Standard Webhooks trigger, and the one a delivery was answered with when the read is signed with that delivery’s `webhook-id` (403 otherwise).',
     tags: ['promotions'],
-    security: ['apiToken', 'standardWebhooks'],
+    security: [...API_IDENTITY, 'standardWebhooks'],
     parameters: [idParameter],
     responses: {
       200: { description: 'The promotion.', schema: promotionDetailSchema },
@@ -342,7 +349,7 @@ export const ROUTES: readonly RouteSpec[] = [
     description:
       'text/event-stream: `event: status` (data: Promotion) first with the current state and on every change, `event: audit` (data: AuditEvent) per recorded step, `event: progress` (data: PromotionProgress, every blob’s state) while copying; a `: heartbeat` comment every 15 s. Ends after a terminal status.',
     tags: ['promotions'],
-    security: ['apiToken'],
+    security: API_IDENTITY,
     parameters: [idParameter],
     responses: {
       200: { description: 'The event stream.', contentType: 'text/event-stream' },
@@ -383,9 +390,10 @@ export const ROUTES: readonly RouteSpec[] = [
     path: PATHS.releases,
     operationId: 'listReleases',
     summary: 'What each destination tag points at now',
-    description: 'Needs an API token with role viewer (or more). Filters are combined (AND).',
+    description:
+      'Needs an API token or a signed-in session with role viewer (or more). Filters are combined (AND).',
     tags: ['releases'],
-    security: ['apiToken'],
+    security: API_IDENTITY,
     query: listReleasesQuerySchema,
     responses: {
       200: { description: 'Current releases.', schema: releaseListSchema },
@@ -398,9 +406,9 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: 'getRelease',
     summary: 'One release and the history of its tag',
     description:
-      'Needs an API token with role viewer (or more). `repository` may contain `/` (`team-a/app`); `environment` is `-` for a destination that names no environment.',
+      'Needs an API token or a signed-in session with role viewer (or more). `repository` may contain `/` (`team-a/app`); `environment` is `-` for a destination that names no environment.',
     tags: ['releases'],
-    security: ['apiToken'],
+    security: API_IDENTITY,
     parameters: [
       { name: 'environment', in: 'path', required: true, schema: z.string() },
       { name: 'repository', in: 'path', required: true, schema: z.string() },
@@ -445,6 +453,111 @@ export const ROUTES: readonly RouteSpec[] = [
         },
       },
       ...errors(400, 401, 403, 500, 503),
+    },
+  },
+  {
+    method: 'get',
+    path: PATHS.me,
+    operationId: 'me',
+    summary: 'Who is calling: identity, roles, permissions and the CSRF token',
+    description:
+      'With the session cookie or an API token. Roles come from ferry.yaml: `auth.oidc.roles` (claims: groups, emails, subjects) for a signed-in person, `apiTokens[].role` for a token. `csrfToken` is null for bearer-token callers.',
+    tags: ['sign-in'],
+    security: API_IDENTITY,
+    responses: {
+      200: { description: 'The identity.', schema: meSchema },
+      401: {
+        description:
+          'Neither a valid session nor an `Authorization` header (`FERRY_E_API_UNAUTHENTICATED`: sign in at `/auth/login`), or an invalid API token (`FERRY_E_API_UNAUTHORIZED`).',
+        schema: errorBodySchema,
+      },
+      ...errors(500, 503),
+    },
+  },
+  {
+    method: 'get',
+    path: PATHS.login,
+    operationId: 'signIn',
+    summary: 'Sign in with the identity provider',
+    description:
+      'Redirects to the OpenID Connect provider (`auth.oidc.issuer`) with an authorization code request (PKCE S256, `state`, `nonce`); the provider sends the browser back to `/auth/callback`. `returnTo` must be a path on this server; anything else becomes `/`.',
+    tags: ['sign-in'],
+    security: [],
+    query: loginQuerySchema,
+    responses: {
+      302: {
+        description: 'To the identity provider.',
+        empty: true,
+        headers: { location: 'The authorization URL.' },
+      },
+      404: {
+        description:
+          'Sign-in is not configured (`auth.oidc` is absent): `FERRY_E_API_SIGN_IN_NOT_CONFIGURED`.',
+        schema: errorBodySchema,
+      },
+      ...errors(400, 500, 502, 503),
+    },
+  },
+  {
+    method: 'get',
+    path: PATHS.callback,
+    operationId: 'signInCallback',
+    summary: 'Where the identity provider sends the browser back',
+    description:
+      'Exchanges the code (with the PKCE verifier, checking `state`, `nonce` and `iss`), maps the claims to roles, sets the session cookie and redirects to the `returnTo` given to `/auth/login`. A person none of `auth.oidc.roles` matches is signed in with no roles (every API call is then a 403).',
+    tags: ['sign-in'],
+    security: [],
+    query: callbackQuerySchema,
+    responses: {
+      302: {
+        description: 'Signed in: to `returnTo`.',
+        empty: true,
+        headers: { location: 'The `returnTo` path.', 'set-cookie': 'The session cookie `ferry_session`.' },
+      },
+      400: {
+        description:
+          'The provider refused, or the answer does not belong to a sign-in this browser started (state, nonce, expired): `FERRY_E_API_SIGN_IN_FAILED`.',
+        schema: errorBodySchema,
+      },
+      404: { description: 'Sign-in is not configured.', schema: errorBodySchema },
+      ...errors(500, 502, 503),
+    },
+  },
+  {
+    method: 'post',
+    path: PATHS.logout,
+    operationId: 'signOut',
+    summary: 'Sign out: clear the session cookie',
+    description:
+      'Needs the `X-Ferry-CSRF` header when a session cookie is sent (so no other site can sign a person out). Without a session it only clears the cookie.',
+    tags: ['sign-in'],
+    security: ['session'],
+    responses: {
+      204: { description: 'Signed out.', empty: true, headers: { 'set-cookie': 'Clears `ferry_session`.' } },
+      ...errors(403, 500),
+    },
+  },
+  {
+    method: 'get',
+    path: PATHS.oneTimeLogin,
+    operationId: 'oneTimeSignIn',
+    summary: 'Sign in with a single-use demo link',
+    description:
+      '`ferry serve --one-time-login FILE` writes a link with a random code to FILE (mode 0600, never to the log). The code signs one browser in as the `admin` identity `demo (one-time)`, once, within 15 minutes.',
+    tags: ['sign-in'],
+    security: [],
+    query: oneTimeQuerySchema,
+    responses: {
+      302: {
+        description: 'Signed in: to `/`.',
+        empty: true,
+        headers: { location: '`/`.', 'set-cookie': 'The session cookie `ferry_session`.' },
+      },
+      401: {
+        description: 'Unknown, used or expired code: `FERRY_E_API_ONE_TIME_CODE_INVALID`.',
+        schema: errorBodySchema,
+      },
+      ...errors(400, 500),
     },
   },
   signedHook(
@@ -557,4 +670,7 @@ export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   RuleList: ruleListSchema,
   Rule: ruleViewSchema,
   AuditPage: auditPageSchema,
+  Me: meSchema,
+  Identity: identityViewSchema,
+  Permissions: permissionsSchema,
 };

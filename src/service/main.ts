@@ -5,7 +5,9 @@
  * backwards so running copies can finish.
  */
 
+import { writeFile } from 'node:fs/promises';
 import pino, { type Logger } from 'pino';
+import { PATHS } from '../api/paths.ts';
 import { BadUsageError } from '../errors/kinds.ts';
 import { Registries } from '../registry/registries.ts';
 import { createCachedFileReader } from './config/cached-file-reader.ts';
@@ -15,7 +17,10 @@ import type { FerryConfig, ListenAddress } from './config/schema.ts';
 import { createHttpApp } from './http/create-http-app.ts';
 import { defaultDashboardRoot } from './http/dashboard-root.ts';
 import { createMetrics } from './http/metrics.ts';
+import { createOneTimeLogins } from './http/one-time-login.ts';
 import { createReadinessCheck } from './http/readiness.ts';
+import { loadOrCreateKeyFile } from './http/session-key.ts';
+import { cookiesSecure } from './http/sessions.ts';
 import { createNotifier } from './notify/notifier.ts';
 import { observePromotions } from './observe-promotions.ts';
 import { defaultReplicaName } from './promote/engine-context.ts';
@@ -52,6 +57,11 @@ export interface ServeOptions {
    * FERRY_CHECK_RESPONSES=1 in `env`.
    */
   readonly checkResponses?: boolean | undefined;
+  /**
+   * Write a single-use sign-in link (`<url>/auth/one-time?code=…`) to this file (mode 0600) once the
+   * server listens: the demo's way in without an identity provider. Never logged.
+   */
+  readonly oneTimeLoginFile?: string | undefined;
   /**
    * False for `ferry worker`: promotions are run, no HTTP server is started (no API, probes or metrics
    * endpoint). Needs PostgreSQL: the embedded store belongs to the one `ferry serve` that opened it.
@@ -176,6 +186,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         },
       };
     }
+    const dataDir = options.dataDir ?? config.server.dataDir;
+    const oneTime = options.oneTimeLoginFile === undefined ? undefined : createOneTimeLogins();
     const app = createHttpApp({
       config,
       service: relay ? withRelayedUpdates(engine, relay) : engine,
@@ -187,6 +199,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       readFile,
       checkResponses: options.checkResponses ?? options.env.FERRY_CHECK_RESPONSES === '1',
       dashboard: { root: options.dashboardRoot ?? defaultDashboardRoot() },
+      sessions: {
+        key: await loadOrCreateKeyFile(dataDir),
+        secure: cookiesSecure(config.server.publicUrl),
+        oneTime,
+      },
     });
     const listen = options.listen ?? config.server.listen;
     const address = await app.listen({ host: listen.host, port: listen.port });
@@ -194,6 +211,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     cleanups.push(() => app.close());
     await engine.start();
     started = true;
+    if (oneTime !== undefined && options.oneTimeLoginFile !== undefined) {
+      const link = `${config.server.publicUrl ?? address}${PATHS.oneTimeLogin}?code=${oneTime.issue()}`;
+      await writeFile(options.oneTimeLoginFile, `${link}\n`, { mode: 0o600 });
+      // The path only: the link is a credential.
+      logger.info({ file: options.oneTimeLoginFile }, 'one-time login link written');
+    }
     logger.info({ url: address, database: url ? 'postgresql' : 'embedded' }, 'ferry serve is ready');
     return {
       url: address,

@@ -13,6 +13,7 @@ interface ServeFlags {
   readonly grace?: string | undefined;
   readonly workers?: string | undefined;
   readonly printExampleConfig?: boolean | undefined;
+  readonly oneTimeLogin?: string | undefined;
 }
 
 export function registerServe(program: Command, io: CliIo, result: CommandResult): void {
@@ -35,6 +36,10 @@ export function registerServe(program: Command, io: CliIo, result: CommandResult
       '--workers <n>',
       'promotions this process runs at once; 0 for an API-only replica next to `ferry worker`s',
       '2',
+    )
+    .option(
+      '--one-time-login <file>',
+      'write a single-use sign-in link for the dashboard to <file> (mode 0600; valid once, for 15 minutes; signs in as admin)',
     )
     .option(
       '--print-example-config',
@@ -110,6 +115,7 @@ async function runServe(opts: ServeFlags, io: CliIo, mode: 'serve' | 'worker'): 
       version: VERSION,
       concurrency,
       http: mode === 'serve',
+      oneTimeLoginFile: opts.oneTimeLogin,
     });
     io.stderr.write(
       mode === 'serve'

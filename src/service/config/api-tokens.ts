@@ -66,13 +66,3 @@ export function findToken(
   if (found === undefined) return undefined;
   return { name: found.name, role: found.role, promotions: found.promotions };
 }
-
-/**
- * Whether `token` may perform `action`. Pass `rule` for anything concerning one promotion rule (promote,
- * approve): a token scoped to some rules is then refused for the others.
- */
-export function tokenAllows(token: TokenIdentity, action: Action, rule?: string): boolean {
-  if (!roleAllows(token.role, action)) return false;
-  if (rule === undefined || token.promotions === undefined) return true;
-  return token.promotions.includes(rule);
-}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApiErrorCode } from '../../api/api-error-codes.ts';
+import { tokenIdentity } from '../config/identity.ts';
 import { bearerToken, requireAllowed } from './auth.ts';
 import { HttpError } from './errors.ts';
 
@@ -22,7 +23,7 @@ test('bearerToken reads RFC 6750 credentials, case-insensitively, and nothing el
 });
 
 test('requireAllowed: role first, then rule scope', () => {
-  const scoped = { name: 'payments-ci', role: 'promoter' as const, promotions: ['payments'] };
+  const scoped = tokenIdentity({ name: 'payments-ci', role: 'promoter', promotions: ['payments'] });
   requireAllowed(scoped, 'promote');
   requireAllowed(scoped, 'promote', 'payments');
   const forbidden = (fn: () => void, message: RegExp) =>
@@ -39,5 +40,5 @@ test('requireAllowed: role first, then rule scope', () => {
     /payments-ci.*promote for promotion rule "team-a"/,
   );
   forbidden(() => requireAllowed(scoped, 'approve'), /role promoter\) may not approve/);
-  requireAllowed({ name: 'carol', role: 'admin' }, 'approve', 'anything');
+  requireAllowed(tokenIdentity({ name: 'carol', role: 'admin' }), 'approve', 'anything');
 });

@@ -1,7 +1,9 @@
 /**
- * Bearer API tokens for `/api/v1/*`. Tokens are looked up by hash in constant time (api-tokens.ts); the
+ * Who may call `/api/v1/*`: a bearer API token (machines) or a browser session (people signed in with
+ * OpenID Connect or a one-time link, sessions.ts). Both become an Identity (config/identity.ts) and are
+ * checked with the same role matrix. Tokens are looked up by hash in constant time (api-tokens.ts); the
  * role is checked in an onRequest hook — before the body is even read — and the rule scope
- * (`apiTokens[].promotions`) once the route knows which rule is concerned.
+ * (`promotions: [rule…]`) once the route knows which rule is concerned.
  *
  * What each route needs (roleAllows matrix in api-tokens.ts, docs/security.md):
  *   view     GET promotions, a promotion, its events                 viewer, promoter, approver, admin
@@ -13,18 +15,38 @@
  * decision. Rerun and rollback stay with `promote`: they make new promotions that pass the rule's tag
  * pattern, approvals and signature check again, so they cannot wave anything through.
  *
- * Webhook routes never use these tokens: each is authenticated by its own mechanism (hook-routes.ts).
+ * An `Authorization` header wins over a cookie: a request that sends one is judged by the token alone.
+ * A request authenticated by the session cookie that changes state (anything but GET/HEAD/OPTIONS)
+ * must carry `X-Ferry-CSRF` with the session's token, else 403 FERRY_E_API_CSRF_REQUIRED — checked
+ * before the role, so a forged request learns nothing. Bearer requests need no CSRF token: a browser
+ * never adds an `Authorization: Bearer` header by itself.
+ *
+ * Webhook routes never use these: each is authenticated by its own mechanism (hook-routes.ts).
  * Refusals carry the API's own codes (FERRY_E_API_UNAUTHORIZED 401, FERRY_E_API_FORBIDDEN 403), so a
  * client can tell a token problem from a webhook-secret problem (FERRY_E_TRIGGER_*).
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_ERROR_STATUS, ApiErrorCode } from '../../api/api-error-codes.ts';
-import { type Action, findToken, type TokenIdentity, tokenAllows } from '../config/api-tokens.ts';
+import { CSRF_HEADER } from '../../api/sign-in.ts';
+import { type Action, findToken } from '../config/api-tokens.ts';
+import { type Grant, type Identity, identityAllows, rolesOf, tokenIdentity } from '../config/identity.ts';
 import type { FerryConfig } from '../config/schema.ts';
 import type { Actor } from '../promote/promotion-service.ts';
 import { HttpError } from './errors.ts';
+import type { SessionClaims, Sessions } from './sessions.ts';
 
 const BEARER_RE = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
+
+/** Methods that only read: no CSRF token needed (RFC 9110 §9.2.1 safe methods). */
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Constant-time comparison of two secrets (the length is not secret: tokens have a fixed one). */
+function sameSecret(presented: string, expected: string): boolean {
+  const a = Buffer.from(presented, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /** The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1), or undefined. */
 export function bearerToken(header: string | undefined): string | undefined {
@@ -32,10 +54,8 @@ export function bearerToken(header: string | undefined): string | undefined {
   return BEARER_RE.exec(header)?.[1];
 }
 
-function unauthorized(message: string): HttpError {
-  return new HttpError(API_ERROR_STATUS[ApiErrorCode.Unauthorized], ApiErrorCode.Unauthorized, message, {
-    fields: ['authorization'],
-  });
+function unauthorized(message: string, code: string = ApiErrorCode.Unauthorized): HttpError {
+  return new HttpError(401, code, message, { fields: ['authorization'] });
 }
 
 /** 403: authenticated, but not allowed. */
@@ -43,67 +63,150 @@ export function forbidden(message: string): HttpError {
   return new HttpError(API_ERROR_STATUS[ApiErrorCode.Forbidden], ApiErrorCode.Forbidden, message);
 }
 
-/** Throws 403 unless the token may perform `action` (for `rule`, when given). */
-export function requireAllowed(token: TokenIdentity, action: Action, rule?: string): void {
-  if (tokenAllows(token, action, rule)) return;
+function describe(identity: Identity): string {
+  const roles = rolesOf(identity);
+  const what = identity.kind === 'token' ? `API token "${identity.display}"` : `"${identity.display}"`;
+  return `${what} (${roles.length === 0 ? 'no role' : `role ${roles.join(', ')}`})`;
+}
+
+/** Throws 403 unless the identity may perform `action` (for `rule`, when given). */
+export function requireAllowed(identity: Identity, action: Action, rule?: string): void {
+  if (identityAllows(identity, action, rule)) return;
   const what = rule === undefined ? action : `${action} for promotion rule "${rule}"`;
-  throw forbidden(`API token "${token.name}" (role ${token.role}) may not ${what}`);
+  throw forbidden(`${describe(identity)} may not ${what}`);
 }
 
 /**
- * Throws 403 unless `token` may cancel `promotion`: its own request (role and rule scope were checked
- * for `promote` already), or anyone's with `admin` for the promotion's rule.
+ * Throws 403 unless `identity` may cancel `promotion`: its own request (role and rule scope were
+ * checked for `promote` already), or anyone's with `admin` for the promotion's rule.
  */
 export function requireMayCancel(
-  token: TokenIdentity,
+  identity: Identity,
   promotion: { readonly requestedBy: string; readonly rule: string },
 ): void {
-  if (promotion.requestedBy === token.name || tokenAllows(token, 'admin', promotion.rule)) return;
+  if (promotion.requestedBy === identity.display || identityAllows(identity, 'admin', promotion.rule)) return;
   throw forbidden(
-    `API token "${token.name}" (role ${token.role}) may cancel only promotions it requested; this one was requested by "${promotion.requestedBy}", so cancelling it needs role admin`,
+    `${describe(identity)} may cancel only promotions it requested; this one was requested by "${promotion.requestedBy}", so cancelling it needs role admin`,
   );
 }
 
-export function tokenActor(token: TokenIdentity): Actor {
-  return { name: token.name, kind: 'token' };
+/** How the engine and the audit trail see the identity. */
+export function identityActor(identity: Identity): Actor {
+  return { name: identity.display, kind: identity.kind };
 }
 
-export type TokenHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
-export interface TokenAuth {
-  /** An onRequest hook: 401 without a valid token, 403 when its role does not allow `action`. */
-  require(action: Action): TokenHook;
-  /** The token a `require` hook accepted for this request. */
-  tokenOf(request: FastifyRequest): TokenIdentity;
+/** Who is calling, as `/api/v1/me` reports it. */
+export interface Caller {
+  readonly identity: Identity;
+  /** The session's CSRF token; null for a bearer token. */
+  readonly csrfToken: string | null;
 }
 
-/** Token authentication for one app (the accepted tokens are remembered per request, not globally). */
-export function createTokenAuth(config: Pick<FerryConfig, 'apiTokens'>): TokenAuth {
-  const tokens = new WeakMap<FastifyRequest, TokenIdentity>();
+export interface ApiAuth {
+  /**
+   * An onRequest hook: 401 without a valid token or session, 403 without the CSRF header (session,
+   * state-changing method), 403 when no role allows `action`.
+   */
+  require(action: Action): AuthHook;
+  /** The identity a `require` hook accepted for this request. */
+  identityOf(request: FastifyRequest): Identity;
+  /** Whoever calls, with no role needed (`/api/v1/me`); 401 FERRY_E_API_UNAUTHENTICATED for nobody. */
+  caller(request: FastifyRequest, reply: FastifyReply): Caller;
+}
+
+export interface ApiAuthOptions {
+  readonly config: Pick<FerryConfig, 'apiTokens'>;
+  /** Browser sessions; absent: bearer tokens only. */
+  readonly sessions?: Sessions | undefined;
+  /** The grants of a signed-in person (role mapping of `auth.oidc.roles`; admin for one-time logins). */
+  readonly grantsFor?: ((claims: SessionClaims) => readonly Grant[]) | undefined;
+}
+
+export function sessionIdentity(claims: SessionClaims, grants: readonly Grant[]): Identity {
+  return {
+    kind: claims.kind,
+    subject: claims.subject,
+    display: claims.display,
+    email: claims.email,
+    name: claims.name,
+    grants,
+  };
+}
+
+/** Authentication for one app (accepted identities are remembered per request, not globally). */
+export function createApiAuth(options: ApiAuthOptions): ApiAuth {
+  const { config, sessions } = options;
+  const grantsFor = options.grantsFor ?? (() => []);
+  const identities = new WeakMap<FastifyRequest, Identity>();
+
+  /** The caller, or a 401 (`code` when nothing at all was presented). */
+  function authenticate(request: FastifyRequest, reply: FastifyReply, nobodyCode: string): Caller {
+    // RFC 6750 §3: a 401 names the scheme, so clients know what to send.
+    const challenge = () => reply.header('www-authenticate', 'Bearer realm="ferry"');
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const presented = bearerToken(header);
+      const token = presented === undefined ? undefined : findToken(config, presented);
+      if (token === undefined) {
+        challenge();
+        throw unauthorized(
+          presented === undefined
+            ? 'the Authorization header is not "Bearer <token>"'
+            : 'the API token is not valid',
+        );
+      }
+      return { identity: tokenIdentity(token), csrfToken: null };
+    }
+    const session = sessions?.current(request);
+    if (session !== undefined) {
+      return {
+        identity: sessionIdentity(session.claims, grantsFor(session.claims)),
+        csrfToken: session.csrfToken,
+      };
+    }
+    challenge();
+    if (sessions?.presented(request) === true) {
+      throw unauthorized('the session has expired or is not valid: sign in again at /auth/login');
+    }
+    throw unauthorized(
+      `an API token is required: send "Authorization: Bearer <token>"${sessions === undefined ? '' : ', or sign in at /auth/login'}`,
+      nobodyCode,
+    );
+  }
+
   return {
     require(action) {
       return async (request, reply) => {
-        // RFC 6750 §3: a 401 names the scheme, so clients know what to send.
-        const challenge = () => reply.header('www-authenticate', 'Bearer realm="ferry"');
-        const presented = bearerToken(request.headers.authorization);
-        if (presented === undefined) {
-          challenge();
-          throw unauthorized('an API token is required: send "Authorization: Bearer <token>"');
+        const caller = authenticate(request, reply, ApiErrorCode.Unauthorized);
+        if (caller.csrfToken !== null && !SAFE_METHODS.has(request.method)) {
+          requireCsrf(request, caller.csrfToken);
         }
-        const token = findToken(config, presented);
-        if (token === undefined) {
-          challenge();
-          throw unauthorized('the API token is not valid');
-        }
-        requireAllowed(token, action);
-        tokens.set(request, token);
+        requireAllowed(caller.identity, action);
+        identities.set(request, caller.identity);
       };
     },
-    tokenOf(request) {
-      const token = tokens.get(request);
+    identityOf(request) {
+      const identity = identities.get(request);
       // Only reachable when a route forgot its hook: a bug, answered 500.
-      if (token === undefined) throw new Error('route has no token hook');
-      return token;
+      if (identity === undefined) throw new Error('route has no authentication hook');
+      return identity;
+    },
+    caller(request, reply) {
+      return authenticate(request, reply, ApiErrorCode.Unauthenticated);
     },
   };
+}
+
+/** 403 FERRY_E_API_CSRF_REQUIRED unless the request carries the session's CSRF token. */
+export function requireCsrf(request: FastifyRequest, csrfToken: string): void {
+  const header = request.headers[CSRF_HEADER];
+  if (typeof header === 'string' && sameSecret(header, csrfToken)) return;
+  throw new HttpError(
+    API_ERROR_STATUS[ApiErrorCode.CsrfRequired],
+    ApiErrorCode.CsrfRequired,
+    `a request made with the session cookie must carry the ${CSRF_HEADER} header with the csrfToken of GET /api/v1/me`,
+    { fields: [CSRF_HEADER] },
+  );
 }

@@ -12,7 +12,7 @@
  *   - `ferry_http_requests_total{route,status}` counted per route pattern.
  */
 
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   type FastifyError,
   type FastifyInstance,
@@ -22,6 +22,7 @@ import {
   LogController,
 } from 'fastify';
 import { buildOpenApiDocument } from '../../api/openapi.ts';
+import type { Grant } from '../config/identity.ts';
 import type { ReadFile } from '../config/read-small-file.ts';
 import type { Env } from '../config/resolve-secret.ts';
 import type { FerryConfig } from '../config/schema.ts';
@@ -29,12 +30,14 @@ import type { PromotionService } from '../promote/promotion-service.ts';
 import { briefError, safeError } from '../safe-error.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../triggers/body-limits.ts';
 import { createAdmission } from './admission.ts';
-import { createTokenAuth } from './auth.ts';
+import { createApiAuth } from './auth.ts';
 import { type DashboardOptions, dashboard, isDashboardRoute } from './dashboard.ts';
 import { HttpErrorCode, toErrorResponse } from './errors.ts';
 import { registerHookRoutes } from './hook-routes.ts';
 import { fastifyLoggerOptions, type HttpLoggerSetting } from './logging.ts';
 import type { FerryMetrics } from './metrics.ts';
+import type { OidcSignIn } from './oidc-sign-in.ts';
+import type { OneTimeLogins } from './one-time-login.ts';
 import { OPS_PATHS, registerOpsRoutes } from './ops-routes.ts';
 import { registerPromotionRoutes } from './promotion-routes.ts';
 import { createPromotionViews } from './promotion-view.ts';
@@ -43,6 +46,8 @@ import { registerRegistryHookRoutes } from './registry-hook-routes.ts';
 import { registerReleaseRoutes } from './release-routes.ts';
 import { addResponseContractCheck } from './response-contract.ts';
 import type { RouteContext } from './route-context.ts';
+import { registerSessions, type SessionClaims } from './sessions.ts';
+import { registerSignInRoutes } from './sign-in-routes.ts';
 import { createEventStreams } from './sse.ts';
 
 export interface HttpAppOptions {
@@ -68,6 +73,22 @@ export interface HttpAppOptions {
   readonly checkResponses?: boolean | undefined;
   /** Serve the built dashboard at `/` (dashboard.ts). Default: no dashboard. */
   readonly dashboard?: DashboardOptions | undefined;
+  /** Browser sessions (sign-in). Default: a random key per app, so sessions end with the process. */
+  readonly sessions?: SessionSettings | undefined;
+}
+
+export interface SessionSettings {
+  /** Master key of the session cookies, at least 32 bytes (session-key.ts). */
+  readonly key: Buffer;
+  /** `Secure` cookies; false only when ferry is reached over plain HTTP. Default true. */
+  readonly secure?: boolean | undefined;
+  readonly ttlSeconds?: number | undefined;
+  /** OpenID Connect sign-in; absent: `/auth/login` answers 404. */
+  readonly oidc?: OidcSignIn | undefined;
+  /** The grants of a signed-in person (auth.oidc.roles). Default: none, admin for one-time logins. */
+  readonly grantsFor?: ((claims: SessionClaims) => readonly Grant[]) | undefined;
+  /** Single-use demo links (`--one-time-login`). */
+  readonly oneTime?: OneTimeLogins | undefined;
 }
 
 /** Route pattern for metrics and logs; requests no route matched share one label. */
@@ -135,15 +156,27 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   // Open event streams would keep close() waiting until every client left.
   app.addHook('preClose', async () => streams.closeAll());
 
+  const settings = options.sessions;
+  const sessions = registerSessions(app, {
+    key: settings?.key ?? randomBytes(32),
+    secure: settings?.secure ?? true,
+    ttlSeconds: settings?.ttlSeconds,
+  });
+  const mapGrants = settings?.grantsFor ?? (() => []);
+  // One-time logins are the demo's admin; everyone else gets what ferry.yaml's role mapping says.
+  const grantsFor = (claims: SessionClaims): readonly Grant[] =>
+    claims.kind === 'one-time' ? [{ role: 'admin' }] : mapGrants(claims);
+
   const ctx: RouteContext = {
     config: options.config,
     service: options.service,
     admission: createAdmission({ config: options.config, service: options.service }),
-    auth: createTokenAuth(options.config),
+    auth: createApiAuth({ config: options.config, sessions, grantsFor }),
     views,
     secrets: { env: options.env ?? process.env, readFile: options.readFile },
     bodyLimit,
   };
+  registerSignInRoutes(app, ctx, { sessions, oidc: settings?.oidc, oneTime: settings?.oneTime });
   registerPromotionRoutes(app, ctx, streams);
   registerReleaseRoutes(app, ctx);
   registerHookRoutes(app, ctx);

@@ -1,5 +1,5 @@
 /**
- * The promotions API, `/api/v1/promotions`, authenticated with bearer API tokens (auth.ts):
+ * The promotions API, `/api/v1/promotions`, authenticated with bearer API tokens or a session (auth.ts):
  *
  *   POST /api/v1/promotions                   promote   202 {promotion, url, created} | 200 when it existed
  *   GET  /api/v1/promotions                   view      200 {promotions, nextCursor}   (filters:
@@ -35,7 +35,7 @@ import type { Action } from '../config/api-tokens.ts';
 import type { AcceptResult, Actor, PromotionService } from '../promote/promotion-service.ts';
 import type { Promotion } from '../store/promotion.ts';
 import { parseRestPromotionBody } from '../triggers/rest-body.ts';
-import { requireAllowed, requireMayCancel, tokenActor } from './auth.ts';
+import { identityActor, requireAllowed, requireMayCancel } from './auth.ts';
 import { notFound } from './errors.ts';
 import { promotionUrl, replyAccepted } from './promotion-links.ts';
 import { toAuditEventView } from './promotion-view.ts';
@@ -97,18 +97,18 @@ export function registerPromotionRoutes(
   async function scopedPromotion(request: FastifyRequest, id: string, action: Action): Promise<Promotion> {
     const found = await service.get(id);
     if (found === undefined) throw notFound(`promotion ${JSON.stringify(id)} does not exist`);
-    requireAllowed(auth.tokenOf(request), action, found.promotion.rule);
+    requireAllowed(auth.identityOf(request), action, found.promotion.rule);
     return found.promotion;
   }
 
   if (config.triggers.api.enabled) {
     app.post(PATHS.promotions, { onRequest: auth.require('promote') }, async (request, reply) => {
-      const token = auth.tokenOf(request);
+      const identity = auth.identityOf(request);
       const value = parseRequestBody(request, ['json'], ctx.bodyLimit);
-      const promotionRequest = parseRestPromotionBody(value, { actor: token.name });
+      const promotionRequest = parseRestPromotionBody(value, { actor: identity.display });
       const resolved = ctx.admission.resolve(promotionRequest);
-      requireAllowed(token, 'promote', resolved.match.rule.name);
-      const admitted = await ctx.admission.accept(resolved, tokenActor(token));
+      requireAllowed(identity, 'promote', resolved.match.rule.name);
+      const admitted = await ctx.admission.accept(resolved, identityActor(identity));
       const { promotion, created } = admitted.result;
       request.log = request.log.child({ promotionId: promotion.id });
       request.log.info({ rule: promotion.rule, created }, 'promotion requested');
@@ -170,10 +170,13 @@ export function registerPromotionRoutes(
                 .comment
             : undefined;
         const found = await scopedPromotion(request, id, action);
-        const token = auth.tokenOf(request);
-        if (decision === 'cancel') requireMayCancel(token, found);
-        const promotion = await decide(service, decision, id, tokenActor(token), comment);
-        request.log.info({ decision, status: promotion.status }, `promotion ${decision} by ${token.name}`);
+        const identity = auth.identityOf(request);
+        if (decision === 'cancel') requireMayCancel(identity, found);
+        const promotion = await decide(service, decision, id, identityActor(identity), comment);
+        request.log.info(
+          { decision, status: promotion.status },
+          `promotion ${decision} by ${identity.display}`,
+        );
         return {
           promotion: await views.one(promotion),
           url: promotionUrl(config.server, request, promotion.id),
@@ -186,14 +189,14 @@ export function registerPromotionRoutes(
     app.post(fastifyPath(PATHS[what]), { onRequest: auth.require(action) }, async (request, reply) => {
       const id = promotionIdOf(request);
       await scopedPromotion(request, id, action);
-      const token = auth.tokenOf(request);
-      const result = await repeat(service, what, id, tokenActor(token));
+      const identity = auth.identityOf(request);
+      const result = await repeat(service, what, id, identityActor(identity));
       request.log.info(
         {
           [what === 'rerun' ? 'rerunPromotionId' : 'rollbackPromotionId']: result.promotion.id,
           created: result.created,
         },
-        `promotion ${what} requested by ${token.name}`,
+        `promotion ${what} requested by ${identity.display}`,
       );
       return replyAccepted(ctx, request, reply, result);
     });

@@ -2,7 +2,7 @@
 import type { FerryConfig } from '../config/schema.ts';
 import type { PromotionService } from '../promote/promotion-service.ts';
 import type { Admission } from './admission.ts';
-import type { TokenAuth } from './auth.ts';
+import type { ApiAuth } from './auth.ts';
 import type { PromotionViews } from './promotion-view.ts';
 import type { SecretSource } from './trigger-secrets.ts';
 
@@ -10,7 +10,7 @@ export interface RouteContext {
   readonly config: FerryConfig;
   readonly service: PromotionService;
   readonly admission: Admission;
-  readonly auth: TokenAuth;
+  readonly auth: ApiAuth;
   /** How promotions are shown (with their approvals): every answer goes through it. */
   readonly views: PromotionViews;
   readonly secrets: SecretSource;

@@ -23,13 +23,13 @@ import { presentsSignedRead, verifySignedRead } from '../../api/signed-read.ts';
 import { AuditKind } from '../promote/audit-kinds.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion } from '../store/promotion.ts';
-import { forbidden, type TokenHook } from './auth.ts';
+import { type AuthHook, forbidden } from './auth.ts';
 import type { RouteContext } from './route-context.ts';
 import { resolveSecrets } from './trigger-secrets.ts';
 
 export interface SignedReadAuth {
   /** An onRequest hook: a valid read signature, or else whatever `tokenHook` decides. */
-  orToken(tokenHook: TokenHook): TokenHook;
+  orToken(tokenHook: AuthHook): AuthHook;
   /**
    * Throws 403 when the request was let in by a read signature and may not see `promotion` (whose
    * audit trail is `timeline`).

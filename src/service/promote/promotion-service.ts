@@ -5,10 +5,14 @@ import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release
 import type { TriggerKind } from './promotion-request.ts';
 import type { ResolvedRequest } from './resolve-request.ts';
 
-/** Who is acting: an API token name, a webhook, the system itself. Never a secret. */
+/**
+ * Who is acting: an API token, a person signed in (OpenID Connect, one-time link), a webhook, the
+ * system itself. `name` is what the audit trail records (`alice@example.com (oidc)`, a token name).
+ * Never a secret.
+ */
 export interface Actor {
   readonly name: string;
-  readonly kind: 'token' | 'webhook' | 'registry' | 'system';
+  readonly kind: 'token' | 'oidc' | 'one-time' | 'webhook' | 'registry' | 'system';
 }
 
 export interface AcceptResult {

@@ -1,0 +1,198 @@
+/**
+ * Browser sessions: who signed in, kept in an encrypted cookie (`@fastify/secure-session`: libsodium
+ * secretbox, XSalsa20-Poly1305, so the cookie is both secret and tamper-proof), httpOnly, SameSite=Lax,
+ * Path=/, and Secure unless ferry is reached over plain HTTP (`secure`). Nothing is kept server-side:
+ * any replica with the same key reads any session, and a restart signs nobody out.
+ *
+ * The session holds the identity's claims (subject, display, email, name, and only the groups
+ * `auth.oidc.roles` mentions, so a person in hundreds of directory groups still fits a cookie), never a
+ * role: roles are worked out on every request from the current ferry.yaml, so taking a group out of
+ * the config takes its power away at once. It expires `ttlSeconds` after sign-in (absolute: checked by
+ * the library from its own timestamp, and again here from `exp`), and holds the CSRF token.
+ *
+ * A second cookie, `ferry_login` (Path=/auth/callback, 10 minutes), carries the PKCE verifier, `state`,
+ * `nonce` and `returnTo` between `/auth/login` and `/auth/callback`, so a half-finished sign-in needs no
+ * server state either. Both cookies use their own key, derived from the master key with HKDF.
+ */
+import { hkdfSync, randomBytes } from 'node:crypto';
+import secureSession from '@fastify/secure-session';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { IdentityKind } from '../../api/identity.ts';
+import { SESSION_COOKIE } from '../../api/sign-in.ts';
+
+export const LOGIN_COOKIE = 'ferry_login';
+const LOGIN_TTL_SECONDS = 600;
+export const DEFAULT_SESSION_TTL_SECONDS = 8 * 3600;
+
+/**
+ * Whether the cookies get `Secure`: yes, unless `server.publicUrl` says ferry is reached over plain
+ * `http://` (a demo or test on a laptop; browsers drop Secure cookies set over plain HTTP, except on
+ * localhost). Without a publicUrl ferry assumes a TLS-terminating proxy in front, the normal set-up.
+ */
+export function cookiesSecure(publicUrl: string | undefined): boolean {
+  return publicUrl === undefined || !publicUrl.toLowerCase().startsWith('http://');
+}
+
+/** What a signed-in session remembers about the person. */
+export interface SessionClaims {
+  readonly kind: Exclude<IdentityKind, 'token'>;
+  readonly subject: string;
+  readonly display: string;
+  readonly email?: string | undefined;
+  readonly name?: string | undefined;
+  /** Groups from the groups claim that ferry.yaml's role mapping names (the others are dropped). */
+  readonly groups?: readonly string[] | undefined;
+}
+
+interface StoredSession extends SessionClaims {
+  readonly v: 1;
+  readonly csrf: string;
+  /** Expiry, seconds since the epoch. */
+  readonly exp: number;
+}
+
+/** The state of a sign-in between `/auth/login` and `/auth/callback`. */
+export interface PendingLogin {
+  readonly state: string;
+  readonly nonce: string;
+  readonly codeVerifier: string;
+  readonly returnTo: string;
+}
+
+export interface SignedIn {
+  readonly claims: SessionClaims;
+  readonly csrfToken: string;
+}
+
+export interface SessionOptions {
+  /** The master key, at least 32 bytes (session-key.ts). */
+  readonly key: Buffer;
+  /** Send the cookies with `Secure`. False only when ferry is reached over plain HTTP. */
+  readonly secure: boolean;
+  /** Session lifetime from sign-in. Default 8 hours. */
+  readonly ttlSeconds?: number | undefined;
+  /** Clock (tests). */
+  readonly now?: (() => number) | undefined;
+}
+
+export interface Sessions {
+  /** The signed-in session of the request, or undefined (no cookie, tampered, expired). */
+  current(request: FastifyRequest): SignedIn | undefined;
+  /** Whether the request carried a session cookie at all (valid or not). */
+  presented(request: FastifyRequest): boolean;
+  /** Starts a session: the cookie is set when the answer is sent. */
+  signIn(request: FastifyRequest, claims: SessionClaims): void;
+  /** Ends the session: the answer clears the cookie. */
+  signOut(request: FastifyRequest): void;
+  rememberLogin(request: FastifyRequest, pending: PendingLogin): void;
+  /** The pending sign-in, consumed (the cookie is cleared with the answer). */
+  takeLogin(request: FastifyRequest): PendingLogin | undefined;
+}
+
+const SESSION = 'session';
+const LOGIN = 'loginState';
+
+function deriveKey(master: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `ferry ${purpose} cookie v1`, 32));
+}
+
+type RawSession = FastifyRequest['session'];
+
+function sessionOf(request: FastifyRequest, name: string): RawSession | undefined {
+  return (request as unknown as Record<string, RawSession | null | undefined>)[name] ?? undefined;
+}
+
+/** Replaces the request's session `name` with a new one holding `data`, sent with the answer. */
+function replaceSession(app: FastifyInstance, request: FastifyRequest, name: string, data: object): void {
+  // A new session object (new library timestamp, nothing of the old cookie kept): never one an
+  // attacker planted before sign-in (session fixation).
+  const fresh = app.createSecureSession({ ...data });
+  fresh.touch();
+  (request as unknown as Record<string, RawSession>)[name] = fresh;
+}
+
+function isStoredSession(value: unknown): value is StoredSession {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    v.v === 1 &&
+    (v.kind === 'oidc' || v.kind === 'one-time') &&
+    typeof v.subject === 'string' &&
+    typeof v.display === 'string' &&
+    typeof v.csrf === 'string' &&
+    typeof v.exp === 'number'
+  );
+}
+
+/** Registers the cookie plugin on `app` (before any route) and returns the session operations. */
+export function registerSessions(app: FastifyInstance, options: SessionOptions): Sessions {
+  if (options.key.length < 32) throw new Error('the session key must be at least 32 bytes');
+  const ttl = options.ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
+  const now = options.now ?? Date.now;
+  const cookie = { path: '/', httpOnly: true, secure: options.secure, sameSite: 'lax' as const };
+  app.register(secureSession, [
+    {
+      sessionName: SESSION,
+      cookieName: SESSION_COOKIE,
+      key: deriveKey(options.key, 'session'),
+      expiry: ttl,
+      cookie: { ...cookie, maxAge: ttl },
+    },
+    {
+      sessionName: LOGIN,
+      cookieName: LOGIN_COOKIE,
+      key: deriveKey(options.key, 'login'),
+      expiry: LOGIN_TTL_SECONDS,
+      // Lax cookies are sent on the identity provider's top-level redirect back (a GET navigation).
+      cookie: { ...cookie, path: '/auth/callback', maxAge: LOGIN_TTL_SECONDS },
+    },
+  ]);
+
+  return {
+    current(request) {
+      const data = sessionOf(request, SESSION)?.data();
+      if (!isStoredSession(data)) return undefined;
+      if (data.exp * 1000 <= now()) return undefined;
+      const { v: _v, csrf, exp: _exp, ...claims } = data;
+      return { claims, csrfToken: csrf };
+    },
+    presented(request) {
+      return request.cookies?.[SESSION_COOKIE] !== undefined;
+    },
+    signIn(request, claims) {
+      const stored: StoredSession = {
+        ...claims,
+        v: 1,
+        csrf: randomBytes(32).toString('base64url'),
+        exp: Math.floor(now() / 1000) + ttl,
+      };
+      replaceSession(app, request, SESSION, JSON.parse(JSON.stringify(stored)));
+    },
+    signOut(request) {
+      sessionOf(request, SESSION)?.delete();
+    },
+    rememberLogin(request, pending) {
+      replaceSession(app, request, LOGIN, pending);
+    },
+    takeLogin(request) {
+      const login = sessionOf(request, LOGIN);
+      const data = login?.data() as Partial<PendingLogin> | undefined;
+      if (login !== undefined && request.cookies?.[LOGIN_COOKIE] !== undefined) login.delete();
+      if (
+        data === undefined ||
+        typeof data.state !== 'string' ||
+        typeof data.nonce !== 'string' ||
+        typeof data.codeVerifier !== 'string' ||
+        typeof data.returnTo !== 'string'
+      ) {
+        return undefined;
+      }
+      return {
+        state: data.state,
+        nonce: data.nonce,
+        codeVerifier: data.codeVerifier,
+        returnTo: data.returnTo,
+      };
+    },
+  };
+}
