@@ -28,7 +28,9 @@ export function recordPageErrors(context: BrowserContext): string[] {
   const errors: string[] = [];
   const watch = (page: Page) => {
     page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()} (${page.url()})`);
+      // A failed load names the resource only in the message's location.
+      const from = message.location().url;
+      if (message.type() === 'error') errors.push(`console: ${message.text()} (${from || page.url()})`);
     });
     page.on('pageerror', (error) => errors.push(`page error: ${error.message} (${page.url()})`));
   };
