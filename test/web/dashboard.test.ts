@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// page.evaluate() callbacks run in the browser: they are typed against the DOM.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -150,7 +152,7 @@ describe('what a viewer sees', () => {
     const id = new URL(viewer.url()).pathname.split('/').at(-1)!;
     const forced = await viewer.evaluate(async (path) => {
       const response = await fetch(path, { method: 'POST' });
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: (await response.json()) as { code: string } };
     }, `/api/v1/promotions/${id}/rollback`);
     assert.equal(forced.status, 403);
     assert.equal(forced.body.code, 'FERRY_E_API_FORBIDDEN');
@@ -165,9 +167,11 @@ describe('what a viewer sees', () => {
 describe('CSRF', () => {
   test('a state-changing request with the session cookie but without the CSRF header is refused', async () => {
     const answer = await page.evaluate(async () => {
-      const list = await (await fetch('/api/v1/promotions?limit=1')).json();
-      const response = await fetch(`/api/v1/promotions/${list.promotions[0].id}/rerun`, { method: 'POST' });
-      return { status: response.status, body: await response.json() };
+      const list = (await (await fetch('/api/v1/promotions?limit=1')).json()) as {
+        promotions: { id: string }[];
+      };
+      const response = await fetch(`/api/v1/promotions/${list.promotions[0]!.id}/rerun`, { method: 'POST' });
+      return { status: response.status, body: (await response.json()) as { code: string } };
     });
     assert.equal(answer.status, 403);
     assert.equal(answer.body.code, 'FERRY_E_API_CSRF_REQUIRED');
