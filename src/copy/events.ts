@@ -1,6 +1,13 @@
 /** What the executor reports while it works; the CLI renders these, the service records them. */
 export type BlobAction = 'copied' | 'mounted' | 'skipped';
 
+/** A blob of the copy plan. */
+export interface PlannedBlob {
+  readonly digest: string;
+  readonly size: number;
+  readonly mediaType: string;
+}
+
 export type CopyEvent =
   | {
       readonly type: 'resolved';
@@ -9,7 +16,17 @@ export type CopyEvent =
       readonly mediaType: string;
     }
   | { readonly type: 'up-to-date'; readonly destination: string; readonly digest: string }
-  | { readonly type: 'plan'; readonly blobs: number; readonly totalBytes: number; readonly manifests: number }
+  | {
+      readonly type: 'plan';
+      readonly blobs: number;
+      readonly totalBytes: number;
+      readonly manifests: number;
+      /**
+       * The blobs to copy, in plan order (largest first), for per-blob progress. Absent when the copy
+       * converts the image: the blobs it writes are known only as they are produced (`blob-start`).
+       */
+      readonly descriptors?: readonly PlannedBlob[] | undefined;
+    }
   | {
       readonly type: 'blob-start';
       readonly digest: string;

@@ -201,6 +201,7 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
         blobs: plan.blobs.length,
         totalBytes: plan.totalBytes,
         manifests: plan.manifests.length + 1,
+        descriptors: plan.blobs.map(({ digest, size, mediaType }) => ({ digest, size, mediaType })),
       });
       await copyBlobs(plan.blobs, { ...blobOptions, speculate: (await destinationTags) === false });
       ({ pushed: manifestsPushed, digest } = await pushTop(destination, plan, destRef, options));

@@ -43,6 +43,13 @@ export function ruleTriggerOf(kind: TriggerKind): RuleTrigger {
   return TRIGGER_OF_KIND[kind];
 }
 
+/** The trigger kind (`Promotion.triggerKind`) a `triggers:` key stands for. */
+export function triggerKindOf(trigger: RuleTrigger): TriggerKind {
+  const entry = Object.entries(TRIGGER_OF_KIND).find(([, name]) => name === trigger);
+  // Every RuleTrigger is a value of the table: it has one entry per trigger kind.
+  return entry![0] as TriggerKind;
+}
+
 export function isRegistryEventTrigger(trigger: RuleTrigger): boolean {
   return REGISTRY_EVENT_TRIGGERS.includes(trigger);
 }

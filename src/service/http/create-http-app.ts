@@ -30,6 +30,7 @@ import type { PromotionService } from '../promote/promotion-service.ts';
 import { briefError, safeError } from '../safe-error.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../triggers/body-limits.ts';
 import { createAdmission } from './admission.ts';
+import { registerAuditRoutes } from './audit-routes.ts';
 import { createApiAuth } from './auth.ts';
 import { type DashboardOptions, dashboard, isDashboardRoute } from './dashboard.ts';
 import { HttpErrorCode, toErrorResponse } from './errors.ts';
@@ -46,6 +47,7 @@ import { registerRegistryHookRoutes } from './registry-hook-routes.ts';
 import { registerReleaseRoutes } from './release-routes.ts';
 import { addResponseContractCheck } from './response-contract.ts';
 import type { RouteContext } from './route-context.ts';
+import { registerRuleRoutes } from './rule-routes.ts';
 import { registerSessions, type SessionClaims } from './sessions.ts';
 import { registerSignInRoutes } from './sign-in-routes.ts';
 import { createEventStreams } from './sse.ts';
@@ -179,6 +181,8 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
   registerSignInRoutes(app, ctx, { sessions, oidc: settings?.oidc, oneTime: settings?.oneTime });
   registerPromotionRoutes(app, ctx, streams);
   registerReleaseRoutes(app, ctx);
+  registerRuleRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
   registerHookRoutes(app, ctx);
   registerRegistryHookRoutes(app, ctx);
   registerOpsRoutes(app, {

@@ -23,7 +23,9 @@ import type {
 } from '../promote/promotion-service.ts';
 import { type ResolvedRequest, resolveRequest } from '../promote/resolve-request.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
+import type { AuditPage, AuditSearch } from '../store/audit-search.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
+import type { BlobProgress } from '../store/promotion-blobs.ts';
 import type { Approval } from '../store/promotion-store.ts';
 import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
 import { createHttpApp, type HttpAppOptions } from './create-http-app.ts';
@@ -194,6 +196,10 @@ export class FakePromotionService implements PromotionService {
   /** Decisions recorded by approve/reject, per promotion. */
   readonly decisions = new Map<string, Approval[]>();
   readonly listeners = new Set<{ id: string | undefined; listener: (update: PromotionUpdate) => void }>();
+  /** What `blobs` answers, per promotion. */
+  readonly blobProgress = new Map<string, BlobProgress[]>();
+  /** What `searchAudit` pages through, newest first (ids descending). */
+  auditEvents: AuditEvent[] = [];
   private readonly config: FerryConfig;
   private readonly failures = new Map<string, unknown>();
   private counter = 0;
@@ -287,10 +293,29 @@ export class FakePromotionService implements PromotionService {
     return { promotion, timeline: [event] };
   }
 
+  async blobs(id: string): Promise<BlobProgress[]> {
+    this.record('blobs', [id]);
+    return this.blobProgress.get(id) ?? [];
+  }
+
+  /** Filters by promotion only; pages by id like the store (cursor: the last id, in decimal). */
+  async searchAudit(search: AuditSearch): Promise<AuditPage> {
+    this.record('searchAudit', [search]);
+    const limit = search.limit ?? 50;
+    const after = search.cursor === undefined ? Number.POSITIVE_INFINITY : Number(search.cursor);
+    const matching = this.auditEvents.filter(
+      (e) => e.id < after && (search.promotionId === undefined || e.promotionId === search.promotionId),
+    );
+    const events = matching.slice(0, limit);
+    const last = events[events.length - 1];
+    return { events, nextCursor: matching.length > limit && last ? String(last.id) : undefined };
+  }
+
   async list(query: PromotionQuery) {
     this.record('list', [query]);
+    const statuses = typeof query.status === 'string' ? [query.status] : query.status;
     const promotions = [...this.promotions.values()].filter(
-      (p) => query.status === undefined || p.status === query.status,
+      (p) => statuses === undefined || statuses.includes(p.status),
     );
     return { promotions: promotions.slice(0, query.limit ?? 50), nextCursor: undefined };
   }

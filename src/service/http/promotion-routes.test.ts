@@ -74,6 +74,10 @@ describe('authentication and roles on every API route', () => {
     },
     { method: 'GET', url: `/api/v1/promotions/${id}`, allowed: ['viewer', 'admin'], denied: [] },
     { method: 'GET', url: `/api/v1/promotions/${id}/events`, allowed: [], denied: [] },
+    { method: 'GET', url: '/api/v1/events', allowed: [], denied: [] },
+    { method: 'GET', url: '/api/v1/rules', allowed: ['viewer', 'promoter', 'approver', 'admin'], denied: [] },
+    { method: 'GET', url: '/api/v1/audit', allowed: ['viewer', 'approver'], denied: [] },
+    { method: 'GET', url: '/api/v1/audit?format=csv', allowed: ['viewer'], denied: [] },
     {
       method: 'POST',
       url: `/api/v1/promotions/${id}/approve`,
@@ -323,7 +327,7 @@ describe('GET /api/v1/promotions and /:id', () => {
     assert.deepEqual(call?.args[0], {
       repository: 'team-a/app',
       environment: 'prod',
-      status: 'queued',
+      status: ['queued'],
       digest: `sha256:${'0'.repeat(64)}`,
       limit: 10,
       cursor: 'cDoxMg',
@@ -343,6 +347,22 @@ describe('GET /api/v1/promotions and /:id', () => {
       requestedBy: 'standard-webhooks#1',
       createdAfter: new Date('2026-12-01T00:00:00Z'),
       createdBefore: new Date('2026-12-07T11:00:00Z'),
+    });
+  });
+
+  test('several statuses, trigger, kind, requester text and q reach the service as typed values', async () => {
+    const response = await t.app.inject({
+      url: '/api/v1/promotions?status=failed&status=cancelled&status=failed&trigger=standard-webhook&kind=rerun&requester=Alice&q=3f7868',
+      headers: bearer(TOKENS.viewer),
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    const [call] = t.service.callsTo('list').slice(-1);
+    assert.deepEqual(call?.args[0], {
+      status: ['failed', 'cancelled'],
+      trigger: 'standard-webhook',
+      kind: 'rerun',
+      requester: 'Alice',
+      q: '3f7868',
     });
   });
 
@@ -378,7 +398,14 @@ describe('GET /api/v1/promotions and /:id', () => {
       ['limit=ten', 'limit'],
       ['digest=sha256:xyz', 'digest'],
       ['repository=Team/App', 'repository'],
-      ['status=queued&status=failed', 'status'],
+      ['status=queued&status=done', 'status'],
+      ['trigger=webhook', 'trigger'],
+      ['kind=revert', 'kind'],
+      ['q=', 'q'],
+      ['q=tab%09here', 'q'],
+      [`q=${'x'.repeat(201)}`, 'q'],
+      ['requester=', 'requester'],
+      ['tag=v1&tag=v2', 'tag'],
       ['cursor=a%20b', 'cursor'],
       ['tag=a/b', 'tag'],
       ['createdAfter=yesterday', 'createdAfter'],

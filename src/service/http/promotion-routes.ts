@@ -7,6 +7,7 @@
  *   GET  /api/v1/promotions/:id               view      200 {promotion, timeline}   (or a signed read,
  *                                                                  signed-read-auth.ts)
  *   GET  /api/v1/promotions/:id/events        view      200 text/event-stream (sse.ts)
+ *   GET  /api/v1/events                       view      200 text/event-stream, every promotion (sse.ts)
  *   POST /api/v1/promotions/:id/approve       approve   200 {promotion, url}      body {comment?}
  *   POST /api/v1/promotions/:id/reject        approve   200 {promotion, url}      body {comment?}
  *   POST /api/v1/promotions/:id/cancel        promote   200 {promotion, url}   (admin for others' promotions)
@@ -38,7 +39,7 @@ import { parseRestPromotionBody } from '../triggers/rest-body.ts';
 import { identityActor, requireAllowed, requireMayCancel } from './auth.ts';
 import { notFound } from './errors.ts';
 import { promotionUrl, replyAccepted } from './promotion-links.ts';
-import { toAuditEventView } from './promotion-view.ts';
+import { toAuditEventView, toBlobProgressView } from './promotion-view.ts';
 import { hasBody, parseRequestBody } from './request-body.ts';
 import { parseQuery } from './request-query.ts';
 import type { RouteContext } from './route-context.ts';
@@ -144,7 +145,7 @@ export function registerPromotionRoutes(
       return {
         promotion: await views.one(found.promotion),
         timeline: found.timeline.map(toAuditEventView),
-        blobs: [],
+        blobs: (await service.blobs(id)).map(toBlobProgressView),
       };
     },
   );
@@ -155,6 +156,15 @@ export function registerPromotionRoutes(
     { onRequest: auth.require('view'), exposeHeadRoute: false },
     async (request, reply) => {
       await streams.handle(request, reply, promotionIdOf(request));
+    },
+  );
+
+  // Every promotion's status changes, for the dashboard's live list.
+  app.get(
+    PATHS.events,
+    { onRequest: auth.require('view'), exposeHeadRoute: false },
+    async (request, reply) => {
+      streams.handleAll(request, reply);
     },
   );
 

@@ -4,12 +4,14 @@
  * through here, so what goes on the wire is what the contract declares.
  */
 import type { AuditEventView } from '../../api/audit-event.ts';
+import type { BlobProgressView } from '../../api/blob-progress.ts';
 import type { PromotionView } from '../../api/promotion.ts';
 import type { ReleaseEntryView, ReleaseView } from '../../api/release.ts';
 import { toTimestamp, toTimestampOrNull } from '../../api/timestamp.ts';
 import type { PromotionService } from '../promote/promotion-service.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion } from '../store/promotion.ts';
+import type { BlobProgress } from '../store/promotion-blobs.ts';
 import type { Approval } from '../store/promotion-store.ts';
 import type { Release, ReleaseEntry } from '../store/release-store.ts';
 
@@ -58,6 +60,16 @@ export function toPromotionView(promotion: Promotion, approvals: readonly Approv
     updatedAt: toTimestamp(p.updatedAt),
     startedAt: toTimestampOrNull(p.startedAt),
     finishedAt: toTimestampOrNull(p.finishedAt),
+  };
+}
+
+export function toBlobProgressView(blob: BlobProgress): BlobProgressView {
+  return {
+    digest: blob.digest,
+    size: blob.size,
+    mediaType: blob.mediaType,
+    state: blob.state,
+    bytes: blob.bytes,
   };
 }
 

@@ -21,8 +21,22 @@ function describe(issue: z.core.$ZodIssue, known: readonly string[]): { text: st
     };
   }
   const name = String(issue.path[0] ?? '');
-  // Repeated parameters arrive as arrays: name them as such instead of zod's "expected string".
-  return { text: `query parameter ${quoteValue(name, 40)}: ${issue.message}`, fields: [name] };
+  return { text: `query parameter ${quoteValue(name, 40)}: ${messageOf(issue)}`, fields: [name] };
+}
+
+/**
+ * The issue's message; for a parameter that takes one value or several (`status`), the message of the
+ * alternative the value had the shape of, not zod's bare "Invalid input".
+ */
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'invalid_union') return issue.message;
+  const shaped = issue.errors.find(
+    (branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+  );
+  const inner = shaped?.[0];
+  if (inner === undefined) return issue.message;
+  const element = inner.path.length > 0 ? `value ${Number(inner.path[0]) + 1}: ` : '';
+  return `${element}${inner.message}`;
 }
 
 /** The query, parsed with `schema`; a 400 naming every offending parameter otherwise. */
@@ -33,7 +47,13 @@ export function parseQuery<T extends z.ZodObject>(schema: T, query: unknown): z.
   const known = Object.keys(schema.shape);
   const described = result.error.issues.map((issue) => {
     const name = issue.path[0];
-    if (typeof name === 'string' && Array.isArray((value as Record<string, unknown>)[name])) {
+    // Repeated parameters arrive as arrays: where one value is expected, name that instead of zod's
+    // "expected string". Parameters that take several (`status`) get their own message.
+    if (
+      typeof name === 'string' &&
+      issue.code === 'invalid_type' &&
+      Array.isArray((value as Record<string, unknown>)[name])
+    ) {
       return { text: `query parameter ${quoteValue(name, 40)} may be given only once`, fields: [name] };
     }
     return describe(issue, known);

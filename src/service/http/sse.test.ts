@@ -82,12 +82,25 @@ describe('GET /api/v1/promotions/:id/events', () => {
     };
     t.service.emit({ type: 'status', promotion: later(promotion, 1, { status: 'running' }) });
     t.service.emit({ type: 'audit', event: audit });
-    t.service.emit({ type: 'progress', promotionId: promotion.id, bytes: 512, totalBytes: 1024 });
+    const blob = {
+      digest: `sha256:${'c'.repeat(64)}`,
+      size: 1024,
+      mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+      state: 'copying' as const,
+      bytes: 512,
+    };
+    t.service.emit({
+      type: 'progress',
+      promotionId: promotion.id,
+      bytes: 512,
+      totalBytes: 1024,
+      blobs: [blob],
+    });
     t.service.emit({
       type: 'status',
       promotion: later(promotion, 2, { status: 'succeeded', resultDigest: promotion.source.digest }),
     });
-    t.service.emit({ type: 'progress', promotionId: promotion.id, bytes: 1024, totalBytes: 1024 });
+    t.service.emit({ type: 'progress', promotionId: promotion.id, bytes: 1024, totalBytes: 1024, blobs: [] });
 
     const response = await streaming;
     assert.equal(response.statusCode, 200);
@@ -102,7 +115,12 @@ describe('GET /api/v1/promotions/:id/events', () => {
     assert.equal(statusOf(0), 'queued');
     assert.equal(statusOf(1), 'running');
     assert.deepEqual(events[2]?.data, { ...audit, at: '2024-05-01T10:00:01.000Z' });
-    assert.deepEqual(events[3]?.data, { promotionId: promotion.id, bytes: 512, totalBytes: 1024 });
+    assert.deepEqual(events[3]?.data, {
+      promotionId: promotion.id,
+      bytes: 512,
+      totalBytes: 1024,
+      blobs: [blob],
+    });
     assert.equal(statusOf(4), 'succeeded');
     assert.equal(t.service.listeners.size, listeners, 'unsubscribed at the end');
   });
@@ -154,6 +172,79 @@ describe('GET /api/v1/promotions/:id/events', () => {
     assert.equal(response.statusCode, 404);
     assert.equal(response.json().code, HttpErrorCode.NotFound);
     assert.equal(t.service.listeners.size, listeners);
+  });
+});
+
+describe('GET /api/v1/events', () => {
+  test('every promotion’s status changes, once each, in order; other updates are not sent', async () => {
+    // Its own app: the list stream never ends by itself, the server's shutdown ends it.
+    const own = await buildTestApp({ heartbeatMs: 20 });
+    const a = own.service.add({ status: 'queued' });
+    const b = own.service.add({ status: 'awaiting_approval' });
+    const streaming = own.app.inject({ url: '/api/v1/events', headers: bearer(TOKENS.viewer) });
+    await until(() => own.service.listeners.size === 1, 'the subscription');
+    own.service.emit({ type: 'status', promotion: later(a, 1, { status: 'running' }) });
+    own.service.emit({ type: 'progress', promotionId: a.id, bytes: 1, totalBytes: 2, blobs: [] });
+    own.service.emit({ type: 'status', promotion: later(b, 1, { status: 'queued' }) });
+    // A late duplicate (another replica's notification of a state already sent), and an older state.
+    own.service.emit({ type: 'status', promotion: later(a, 1, { status: 'running' }) });
+    own.service.emit({ type: 'status', promotion: a });
+    own.service.emit({ type: 'status', promotion: later(a, 2, { status: 'succeeded' }) });
+    await delay(100);
+    await own.app.close();
+    const response = await streaming;
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers['content-type'], 'text/event-stream; charset=utf-8');
+    const events = parseStream(response.body).filter((e) => e.event !== ':');
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['status', 'status', 'status'],
+    );
+    const seen = events.map((e) => {
+      const view = promotionSchema.parse(e.data);
+      return `${view.id === a.id ? 'a' : 'b'}:${view.status}`;
+    });
+    assert.deepEqual(seen, ['a:running', 'b:queued', 'a:succeeded']);
+    assert.match(response.body, /: heartbeat\n\n/);
+    assert.equal(own.service.listeners.size, 0, 'unsubscribed at shutdown');
+  });
+
+  test('all list streams share one subscription, dropped when the last client leaves', async () => {
+    const served = await buildTestApp({ heartbeatMs: 1000 });
+    await served.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = served.app.server.address() as AddressInfo;
+    const open = () =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        get({ port, host: '127.0.0.1', path: '/api/v1/events', headers: bearer(TOKENS.viewer) }, resolve).on(
+          'error',
+          reject,
+        );
+      });
+    try {
+      const first = await open();
+      const second = await open();
+      assert.equal(first.statusCode, 200);
+      assert.equal(served.service.listeners.size, 1, 'one subscription for both');
+      const promotion = served.service.add({ status: 'queued' });
+      const received = (res: IncomingMessage) =>
+        new Promise<string>((resolve) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => {
+            text += chunk.toString();
+            if (text.includes('event: status')) resolve(text);
+          });
+        });
+      const both = Promise.all([received(first), received(second)]);
+      served.service.emit({ type: 'status', promotion: later(promotion, 1, { status: 'running' }) });
+      for (const text of await both) assert.match(text, /"status":"running"/);
+      first.destroy();
+      await delay(50);
+      assert.equal(served.service.listeners.size, 1, 'still one client');
+      second.destroy();
+      await until(() => served.service.listeners.size === 0, 'the unsubscribe after the last client left');
+    } finally {
+      await served.app.close();
+    }
   });
 });
 

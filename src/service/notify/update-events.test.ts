@@ -25,5 +25,8 @@ test('terminal statuses announce their outcome whatever they left; audit and pro
   assert.deepEqual(eventsForUpdate(status('failed', 'running')), ['failed']);
   assert.deepEqual(eventsForUpdate(status('rejected', 'awaiting_approval')), ['rejected']);
   assert.deepEqual(eventsForUpdate(status('cancelled')), ['cancelled']);
-  assert.deepEqual(eventsForUpdate({ type: 'progress', promotionId: 'p1', bytes: 1, totalBytes: 2 }), []);
+  assert.deepEqual(
+    eventsForUpdate({ type: 'progress', promotionId: 'p1', bytes: 1, totalBytes: 2, blobs: [] }),
+    [],
+  );
 });

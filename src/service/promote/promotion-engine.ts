@@ -18,8 +18,10 @@ import type { ReadFile } from '../config/read-small-file.ts';
 import type { Env } from '../config/resolve-secret.ts';
 import type { FerryConfig } from '../config/schema.ts';
 import type { Job, JobQueue } from '../queue/job-queue.ts';
+import { searchAudit } from '../store/audit-search.ts';
 import type { Database } from '../store/database.ts';
 import type { NewPromotion, Promotion } from '../store/promotion.ts';
+import { listBlobProgress } from '../store/promotion-blobs.ts';
 import { getPromotion, listApprovals, listAudit, listPromotions } from '../store/promotion-store.ts';
 import { getRelease, listReleases, releaseHistory } from '../store/release-store.ts';
 import { StoreErrorCode } from '../store/store-error.ts';
@@ -272,6 +274,22 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
       const promotion = await getPromotion(ctx.db, id);
       if (promotion === undefined) return undefined;
       return { promotion, timeline: await listAudit(ctx.db, id) };
+    },
+
+    blobs(id) {
+      return listBlobProgress(ctx.db, id);
+    },
+
+    async searchAudit(search) {
+      try {
+        return await searchAudit(ctx.db, search);
+      } catch (err) {
+        // A bad cursor is the caller's mistake, not a database failure.
+        if (hasCode(err, StoreErrorCode.Query) && !(err as FerryError).cause) {
+          throw new PromotionError(PromotionErrorCode.InvalidRequest, (err as Error).message, { cause: err });
+        }
+        throw err;
+      }
     },
 
     async list(query: PromotionQuery) {

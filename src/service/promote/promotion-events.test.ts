@@ -8,6 +8,7 @@ const progress = (promotionId: string): PromotionUpdate => ({
   promotionId,
   bytes: 1,
   totalBytes: 2,
+  blobs: [],
 });
 
 test('subscribers get their promotion’s updates (or all), a throwing listener does not stop the others', () => {

@@ -1,5 +1,7 @@
 import type { AuditEvent } from '../store/audit-event.ts';
+import type { AuditPage, AuditSearch } from '../store/audit-search.ts';
 import type { Promotion, PromotionKind, PromotionStatus } from '../store/promotion.ts';
+import type { BlobProgress } from '../store/promotion-blobs.ts';
 import type { Approval } from '../store/promotion-store.ts';
 import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
 import type { TriggerKind } from './promotion-request.ts';
@@ -65,6 +67,8 @@ export type PromotionUpdate =
       readonly promotionId: string;
       readonly bytes: number;
       readonly totalBytes: number;
+      /** Every blob's state, in plan order (progress-meter.ts). */
+      readonly blobs: readonly BlobProgress[];
     };
 
 /**
@@ -79,6 +83,10 @@ export interface PromotionService {
    */
   accept(request: ResolvedRequest, actor: Actor): Promise<AcceptResult>;
   get(id: string): Promise<{ promotion: Promotion; timeline: AuditEvent[] } | undefined>;
+  /** Per-blob progress of the promotion's last copy as last recorded, in plan order. */
+  blobs(id: string): Promise<BlobProgress[]>;
+  /** The audit trail of every promotion, newest first (store/audit-search.ts). */
+  searchAudit(search: AuditSearch): Promise<AuditPage>;
   list(query: PromotionQuery): Promise<{ promotions: Promotion[]; nextCursor: string | undefined }>;
   /** The approvers' decisions on each of `ids`, oldest first (ids without any are absent). */
   approvals(ids: readonly string[]): Promise<ReadonlyMap<string, readonly Approval[]>>;

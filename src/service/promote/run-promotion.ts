@@ -24,6 +24,7 @@ import { appendAudit, getPromotion } from '../store/promotion-store.ts';
 import { StoreErrorCode } from '../store/store-error.ts';
 import { abortReasonOf } from './abort-reasons.ts';
 import { AuditKind, SYSTEM_ACTOR } from './audit-kinds.ts';
+import { BlobProgressRecorder } from './blob-progress-recorder.ts';
 import { describeError } from './describe-error.ts';
 import { type EngineContext, ruleNamed } from './engine-context.ts';
 import { type PointTagResult, pointTag } from './point-tag.ts';
@@ -52,6 +53,8 @@ export interface RunOptions {
   readonly heartbeatMs: number;
   /** At most one progress update per promotion per this many ms. */
   readonly progressIntervalMs: number;
+  /** At most one write of per-blob progress to the store per this many ms (default 2 s). */
+  readonly blobSaveIntervalMs?: number | undefined;
   /** Blobs in flight per copy (the copy engine's default when undefined). */
   readonly copyParallel?: number | undefined;
   /** Reads the rules' public key files. Default: bounded reads from the file system. */
@@ -206,11 +209,20 @@ async function execute(
       }),
     });
   }
+  const recorder = new BlobProgressRecorder({
+    db: ctx.db,
+    promotionId: promotion.id,
+    logger: ctx.logger,
+    now: ctx.now,
+    intervalMs: options.blobSaveIntervalMs,
+  });
   const meter = new ProgressMeter({
     intervalMs: options.progressIntervalMs,
     now: ctx.now,
-    emit: (bytes, totalBytes) =>
-      ctx.events.publish({ type: 'progress', promotionId: promotion.id, bytes, totalBytes }),
+    emit: (progress) => {
+      ctx.events.publish({ type: 'progress', promotionId: promotion.id, ...progress });
+      recorder.offer(progress.blobs);
+    },
   });
   try {
     return await copyImage({
@@ -227,6 +239,7 @@ async function execute(
     });
   } finally {
     meter.flush();
+    await recorder.flush();
   }
 }
 

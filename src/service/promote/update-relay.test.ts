@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { migrate } from '../store/migrate.ts';
 import { PgliteDatabase } from '../store/pglite-database.ts';
+import { saveBlobProgress } from '../store/promotion-blobs.ts';
 import { appendAudit, insertPromotion } from '../store/promotion-store.ts';
 import { PromotionEvents } from './promotion-events.ts';
 import type { PromotionUpdate } from './promotion-service.ts';
@@ -66,7 +67,7 @@ test('updates reach the other replica in order, with dates revived; a replica ne
 
   a.engine.publish({ type: 'status', promotion, previous: null });
   for (let bytes = 1; bytes <= 20; bytes++)
-    a.engine.publish({ type: 'progress', promotionId: promotion.id, bytes, totalBytes: 20 });
+    a.engine.publish({ type: 'progress', promotionId: promotion.id, bytes, totalBytes: 20, blobs: [] });
   const running = { ...promotion, status: 'running' as const, updatedAt: new Date() };
   a.engine.publish({ type: 'status', promotion: running, previous: 'queued' });
   await until(() => atB.length === 22, 'the 22 updates at b');
@@ -89,7 +90,7 @@ test('updates reach the other replica in order, with dates revived; a replica ne
   assert.deepEqual(atA, [], 'a replica’s own updates are not relayed back to it');
 
   await a.relay.stop();
-  a.engine.publish({ type: 'progress', promotionId: promotion.id, bytes: 99, totalBytes: 99 });
+  a.engine.publish({ type: 'progress', promotionId: promotion.id, bytes: 99, totalBytes: 99, blobs: [] });
   await sleep(50);
   assert.equal(atB.length, 22, 'a stopped relay sends nothing');
   await b.relay.stop();
@@ -125,6 +126,32 @@ test('an update too large for NOTIFY travels as a reference and is read back fro
   assert.equal(status?.type === 'status' && status.previous, null);
   assert.equal(audit?.type === 'audit' && audit.event.id, event.id);
   assert.equal(audit?.type === 'audit' && audit.event.detail.comment, 'y'.repeat(9000));
+  await a.relay.stop();
+  await b.relay.stop();
+});
+
+test('progress listing too many blobs for NOTIFY travels as a reference; the blobs are read back as saved', async () => {
+  const promotion = await newPromotion('v3');
+  const blobs = Array.from({ length: 60 }, (_, i) => ({
+    digest: `sha256:${String(i).padStart(64, '0')}`,
+    size: 1000 + i,
+    mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+    state: 'copied' as const,
+    bytes: 1000 + i,
+  }));
+  const update = { type: 'progress' as const, promotionId: promotion.id, bytes: 7, totalBytes: 9, blobs };
+  assert.deepEqual(decodeUpdate(encodeUpdate('a', update)!), {
+    from: 'a',
+    ref: { type: 'progress', promotionId: promotion.id, bytes: 7, totalBytes: 9 },
+  });
+  await saveBlobProgress(db, promotion.id, blobs);
+  const a = await replica('a3');
+  const b = await replica('b3');
+  const atB: PromotionUpdate[] = [];
+  b.relay.subscribe(promotion.id, (u) => atB.push(u));
+  a.engine.publish(update);
+  await until(() => atB.length === 1, 'the progress at b');
+  assert.deepEqual(atB[0], update);
   await a.relay.stop();
   await b.relay.stop();
 });

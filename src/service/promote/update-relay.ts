@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { safeError } from '../safe-error.ts';
 import type { Database, Notifications } from '../store/database.ts';
+import { listBlobProgress } from '../store/promotion-blobs.ts';
 import { getPromotion, listAudit } from '../store/promotion-store.ts';
 import { type PromotionLogger, silentLogger } from './engine-context.ts';
 import { PromotionEvents, type PromotionListener } from './promotion-events.ts';
@@ -60,6 +61,7 @@ export async function startUpdateRelay(options: UpdateRelayOptions): Promise<Upd
       const promotion = await getPromotion(db, ref.promotionId);
       return promotion === undefined ? undefined : { type: 'status', promotion, previous: ref.previous };
     }
+    if (ref.type === 'progress') return { ...ref, blobs: await listBlobProgress(db, ref.promotionId) };
     const event = (await listAudit(db, ref.promotionId)).find((e) => e.id === ref.eventId);
     return event === undefined ? undefined : { type: 'audit', event };
   }
@@ -156,6 +158,8 @@ export function withRelayedUpdates(
   return {
     accept: (request, actor) => service.accept(request, actor),
     get: (id) => service.get(id),
+    blobs: (id) => service.blobs(id),
+    searchAudit: (search) => service.searchAudit(search),
     list: (query) => service.list(query),
     approvals: (ids) => service.approvals(ids),
     approve: (id, actor, comment) => service.approve(id, actor, comment),

@@ -9,6 +9,7 @@
  */
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { Promotion, PromotionStatus } from '../store/promotion.ts';
+import type { BlobProgress } from '../store/promotion-blobs.ts';
 import type { PromotionUpdate } from './promotion-service.ts';
 
 /** Below PostgreSQL's 8000-byte NOTIFY limit, with room for the envelope. */
@@ -21,7 +22,14 @@ export type UpdateRef =
       readonly promotionId: string;
       readonly previous?: PromotionStatus | null | undefined;
     }
-  | { readonly type: 'audit'; readonly promotionId: string; readonly eventId: number };
+  | { readonly type: 'audit'; readonly promotionId: string; readonly eventId: number }
+  /** Blobs as last recorded in the store (at most a few seconds behind: blob-progress-recorder.ts). */
+  | {
+      readonly type: 'progress';
+      readonly promotionId: string;
+      readonly bytes: number;
+      readonly totalBytes: number;
+    };
 
 export type WireMessage =
   | { readonly from: string; readonly update: PromotionUpdate }
@@ -45,8 +53,13 @@ function refOf(update: PromotionUpdate): UpdateRef | undefined {
         ? undefined
         : { type: 'audit', promotionId: update.event.promotionId, eventId: update.event.id };
     case 'progress':
-      // Three numbers and an id are never near the limit.
-      return undefined;
+      // An image of a hundred layers or so lists more blobs than a payload holds.
+      return {
+        type: 'progress',
+        promotionId: update.promotionId,
+        bytes: update.bytes,
+        totalBytes: update.totalBytes,
+      };
   }
 }
 
@@ -69,6 +82,17 @@ export function decodeUpdate(payload: string): WireMessage | undefined {
     }
     if (ref.type === 'audit' && typeof ref.promotionId === 'string' && typeof ref.eventId === 'number') {
       return { from: value.from, ref: { type: 'audit', promotionId: ref.promotionId, eventId: ref.eventId } };
+    }
+    if (
+      ref.type === 'progress' &&
+      typeof ref.promotionId === 'string' &&
+      typeof ref.bytes === 'number' &&
+      typeof ref.totalBytes === 'number'
+    ) {
+      return {
+        from: value.from,
+        ref: { type: 'progress', promotionId: ref.promotionId, bytes: ref.bytes, totalBytes: ref.totalBytes },
+      };
     }
     return undefined;
   }
@@ -99,10 +123,18 @@ function reviveUpdate(raw: Record<string, unknown>): PromotionUpdate | undefined
       if (
         typeof raw.promotionId !== 'string' ||
         typeof raw.bytes !== 'number' ||
-        typeof raw.totalBytes !== 'number'
+        typeof raw.totalBytes !== 'number' ||
+        !Array.isArray(raw.blobs) ||
+        !raw.blobs.every((blob) => isRecord(blob) && typeof blob.digest === 'string')
       )
         return undefined;
-      return { type: 'progress', promotionId: raw.promotionId, bytes: raw.bytes, totalBytes: raw.totalBytes };
+      return {
+        type: 'progress',
+        promotionId: raw.promotionId,
+        bytes: raw.bytes,
+        totalBytes: raw.totalBytes,
+        blobs: raw.blobs as unknown as BlobProgress[],
+      };
     default:
       return undefined;
   }

@@ -2,6 +2,8 @@ import { migration001 } from './001-initial.ts';
 import { migration002 } from './002-releases.ts';
 import { migration003 } from './003-list-filters.ts';
 import { migration004 } from './004-registry-slots.ts';
+import { migration005 } from './005-dashboard-filters.ts';
+import { migration006 } from './006-promotion-blobs.ts';
 
 export interface Migration {
   /** 1, 2, 3…: applied in order, each exactly once. */
@@ -11,4 +13,11 @@ export interface Migration {
 }
 
 /** Every migration this build knows, in order. Append only. */
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+  migration006,
+];
