@@ -27,7 +27,9 @@ export interface DashboardServer {
   readonly prod: RegistryInstance;
   /** The single-use sign-in link the server wrote (`--one-time-login`). */
   readonly oneTimeLink: string;
-  /** Pushes a fresh image to nonprod `repository:tag` and requests its promotion with `ferry trigger`. */
+  /** Pushes a fresh image (two layers, content from `seed`) to nonprod `repository:tag`. */
+  push(repository: string, tag: string, seed: string): Promise<BuiltImage>;
+  /** push(), then requests the promotion with `ferry trigger` (a Standard Webhooks delivery). */
   trigger(repository: string, tag: string, seed: string): Promise<BuiltImage>;
 }
 
@@ -56,6 +58,11 @@ export async function startDashboardServer(
     { env: { FERRY_CHECK_RESPONSES: '1', FERRY_LOG_LEVEL: 'warn' }, cleanup },
   );
   const oneTimeLink = await waitForFile(linkFile);
+  const push = async (repository: string, tag: string, seed: string) => {
+    const image = await buildImage({ layers: [40_000, 9_000], seed });
+    await pushImage(nonprod, repository, tag, image);
+    return image;
+  };
   return {
     url: process.url,
     process,
@@ -63,9 +70,9 @@ export async function startDashboardServer(
     nonprod,
     prod,
     oneTimeLink,
+    push,
     async trigger(repository, tag, seed) {
-      const image = await buildImage({ layers: [40_000, 9_000], seed });
-      await pushImage(nonprod, repository, tag, image);
+      const image = await push(repository, tag, seed);
       const run = await runFerry([
         'trigger',
         '--server',

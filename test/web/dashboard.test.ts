@@ -92,6 +92,8 @@ describe('promotions, live', () => {
   test('a webhook-triggered promotion appears and reaches succeeded without a reload', async () => {
     await page.goto(`${server.url}/`);
     await page.getByRole('heading', { name: 'Promotions' }).waitFor();
+    // Updates come over the all-promotions event stream, not by polling.
+    await page.getByText('Live', { exact: true }).waitFor();
     // A marker that a reload or navigation would lose.
     await page.evaluate('window.marker = 42');
     await server.trigger('shop/web', 'a1b2c3d', 'shop-1');

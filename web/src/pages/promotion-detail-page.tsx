@@ -8,7 +8,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { AuditEventView } from '../../../src/api/audit-event.ts';
-import type { PromotionProgressView } from '../../../src/api/blob-progress.ts';
+import type { BlobProgressView, PromotionProgressView } from '../../../src/api/blob-progress.ts';
 import { dashboardPromotionPath, dashboardReleasePath } from '../../../src/api/dashboard-paths.ts';
 import type { MeBody } from '../../../src/api/identity.ts';
 import { PATHS } from '../../../src/api/paths.ts';
@@ -26,7 +26,7 @@ import { PromotionActions } from '../components/promotion-actions.tsx';
 import { RelativeTime } from '../components/relative-time.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { explainError } from '../lib/error-explanations.ts';
-import { formatBytes } from '../lib/format.ts';
+import { formatBytes, shortDigest } from '../lib/format.ts';
 import { exactTime } from '../lib/relative-time.ts';
 
 export function PromotionDetailPage({ me }: { me: MeBody }) {
@@ -36,7 +36,7 @@ export function PromotionDetailPage({ me }: { me: MeBody }) {
   const progress = useLiveDetail(id, detail.data?.promotion);
   if (detail.isPending) return <p>Loading…</p>;
   if (detail.isError) return <ErrorBox error={detail.error} title={`Promotion ${id} could not be read`} />;
-  const { promotion: p, timeline } = detail.data;
+  const { promotion: p, timeline, blobs } = detail.data;
   const rule = rules.data?.rules.find((r) => r.name === p.rule);
   return (
     <article aria-labelledby="promotion-title" className="detail">
@@ -110,11 +110,19 @@ export function PromotionDetailPage({ me }: { me: MeBody }) {
         </dl>
       </section>
       <Checks promotion={p} timeline={timeline} rule={rule} />
-      <Progress promotion={p} progress={progress} />
+      <Progress promotion={p} progress={progress} recorded={blobs} />
       <Timeline timeline={timeline} />
     </article>
   );
 }
+
+/** Audit event kinds after which the promotion's approvals are read again. */
+const DECISION_EVENTS: ReadonlySet<string> = new Set([
+  'approved',
+  'rejected',
+  'approval_refused',
+  'approval_ignored',
+]);
 
 /** Follows the promotion's event stream while it is in flight; returns the latest progress event. */
 function useLiveDetail(id: string, promotion: PromotionView | undefined): PromotionProgressView | null {
@@ -130,6 +138,10 @@ function useLiveDetail(id: string, promotion: PromotionView | undefined): Promot
             ? detail
             : { ...detail, timeline: [...detail.timeline, event] },
         );
+        // An approval short of the required count changes no status, so no status event follows: the
+        // approvals are read again.
+        if (DECISION_EVENTS.has(event.kind))
+          void client.invalidateQueries({ queryKey: queryKeys.promotion(id) });
       },
       progress: (data: unknown) => setProgress(data as PromotionProgressView),
     }),
@@ -207,7 +219,7 @@ function Failure({
   const code = detailText(failed, 'code');
   const explanation = explainError(code);
   return (
-    <section className={`failure failure-${p.status}`} aria-labelledby="failure-title" role="alert">
+    <section className={`failure failure-${p.status}`} aria-labelledby="failure-title">
       <h2 id="failure-title">
         {p.status === 'failed' ? 'Why it failed' : p.status === 'rejected' ? 'Rejected' : 'Cancelled'}
       </h2>
@@ -289,15 +301,22 @@ function Checks({
   );
 }
 
+/**
+ * Bytes moved, mounted and skipped, and one row per blob: live from the event stream while copying,
+ * else as last recorded (the detail's `blobs`).
+ */
 function Progress({
   promotion: p,
   progress,
+  recorded,
 }: {
   promotion: PromotionView;
   progress: PromotionProgressView | null;
+  recorded: readonly BlobProgressView[];
 }) {
   const total = p.bytes.copied + p.bytes.mounted + p.bytes.skipped;
-  if (progress === null && total === 0 && p.status !== 'running') return null;
+  const blobs = progress?.blobs ?? recorded;
+  if (progress === null && total === 0 && blobs.length === 0 && p.status !== 'running') return null;
   return (
     <section aria-labelledby="progress-title">
       <h2 id="progress-title">Copy</h2>
@@ -308,7 +327,7 @@ function Progress({
         </p>
       )}
       {progress === null && p.status === 'running' && <p>Copying…</p>}
-      {progress?.blobs !== undefined && progress.blobs.length > 0 && (
+      {blobs.length > 0 && (
         <table className="blobs">
           <caption>Blobs</caption>
           <thead>
@@ -319,10 +338,10 @@ function Progress({
             </tr>
           </thead>
           <tbody>
-            {progress.blobs.map((blob) => (
+            {blobs.map((blob) => (
               <tr key={blob.digest}>
                 <td>
-                  <code title={blob.digest}>{blob.digest.slice(7, 19)}</code>
+                  <code title={blob.digest}>{shortDigest(blob.digest)}</code>
                 </td>
                 <td>{blob.state}</td>
                 <td>
