@@ -217,3 +217,17 @@ async function inspectProd(reference: string): Promise<string> {
   assert.equal(run.code, 0, run.stderr);
   return run.stdout.trim();
 }
+
+describe('the list after all of this', () => {
+  test('shows every status that happened, newest first', async () => {
+    const viewer = await signedInAs(tokens.viewer);
+    await viewer.page.goto(`${server.url}/`);
+    await viewer.page.locator('.promotion-list .badge-failed').first().waitFor();
+    await viewer.page.getByText('Live', { exact: true }).waitFor();
+    const statuses = await viewer.page.locator('.promotion-list .badge').allTextContents();
+    for (const status of ['succeeded', 'failed', 'awaiting approval'])
+      assert.ok(statuses.includes(status), `${status} in ${statuses.join(', ')}`);
+    await screenshot(viewer.page, 'promotions');
+    assert.deepEqual(viewer.errors, []);
+  });
+});

@@ -7,7 +7,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import { PROMOTION_STATUSES, type PromotionStatus } from '../../../src/api/statuses.ts';
 import { TRIGGER_KINDS, type TriggerKind } from '../../../src/api/trigger-kinds.ts';
 import { statusLabel } from '../lib/format.ts';
-import { hasFilters, type PromotionFilters } from '../lib/promotion-filters.ts';
+import { filtersToSearch, hasFilters, type PromotionFilters } from '../lib/promotion-filters.ts';
 
 const TEXT_FIELDS = [
   { name: 'q', label: 'Tag or digest', placeholder: 'v1.2 or sha256:4f2a' },
@@ -45,76 +45,85 @@ export function PromotionFiltersForm({
     onChange({ ...filters, status: PROMOTION_STATUSES.filter((s) => set.has(s)) });
   };
 
+  // On a phone the filters would fill the first screen: folded there unless some are set.
+  const [open, setOpen] = useState(
+    () => hasFilters(filters) || window.matchMedia('(min-width: 40rem)').matches,
+  );
+  const active = filtersToSearch(filters).size;
+
   return (
-    <form className="filters" onSubmit={applyText} aria-label="Filter promotions">
-      {TEXT_FIELDS.map((field) => (
-        <p key={field.name}>
-          <label htmlFor={`${id}-${field.name}`}>{field.label}</label>
-          <input
-            id={`${id}-${field.name}`}
-            type="search"
-            value={text[field.name]}
-            placeholder={field.placeholder}
-            onChange={(event) => setText({ ...text, [field.name]: event.target.value })}
-          />
-        </p>
-      ))}
-      <p>
-        <label htmlFor={`${id}-rule`}>Rule</label>
-        <select
-          id={`${id}-rule`}
-          value={filters.rule ?? ''}
-          onChange={(event) => onChange({ ...filters, rule: event.target.value || undefined })}
-        >
-          <option value="">any</option>
-          {[...new Set([...rules, ...(filters.rule ? [filters.rule] : [])])].map((rule) => (
-            <option key={rule} value={rule}>
-              {rule}
-            </option>
-          ))}
-        </select>
-      </p>
-      <p>
-        <label htmlFor={`${id}-trigger`}>Trigger</label>
-        <select
-          id={`${id}-trigger`}
-          value={filters.trigger ?? ''}
-          onChange={(event) =>
-            onChange({ ...filters, trigger: (event.target.value || undefined) as TriggerKind | undefined })
-          }
-        >
-          <option value="">any</option>
-          {TRIGGER_KINDS.map((kind) => (
-            <option key={kind} value={kind}>
-              {kind}
-            </option>
-          ))}
-        </select>
-      </p>
-      <fieldset className="statuses">
-        <legend>Status</legend>
-        {PROMOTION_STATUSES.map((status) => (
-          <label key={status}>
+    <details className="filter-box" open={open} onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>Filters{active > 0 && ` (${active} set)`}</summary>
+      <form className="filters" onSubmit={applyText} aria-label="Filter promotions">
+        {TEXT_FIELDS.map((field) => (
+          <p key={field.name}>
+            <label htmlFor={`${id}-${field.name}`}>{field.label}</label>
             <input
-              type="checkbox"
-              checked={filters.status.includes(status)}
-              onChange={() => toggleStatus(status)}
+              id={`${id}-${field.name}`}
+              type="search"
+              value={text[field.name]}
+              placeholder={field.placeholder}
+              onChange={(event) => setText({ ...text, [field.name]: event.target.value })}
             />
-            {statusLabel(status)}
-          </label>
+          </p>
         ))}
-      </fieldset>
-      <p className="filter-buttons">
-        <button type="submit" className="primary">
-          Apply
-        </button>
-        {hasFilters(filters) && (
-          <button type="button" onClick={() => onChange({ status: [] })}>
-            Clear filters
+        <p>
+          <label htmlFor={`${id}-rule`}>Rule</label>
+          <select
+            id={`${id}-rule`}
+            value={filters.rule ?? ''}
+            onChange={(event) => onChange({ ...filters, rule: event.target.value || undefined })}
+          >
+            <option value="">any</option>
+            {[...new Set([...rules, ...(filters.rule ? [filters.rule] : [])])].map((rule) => (
+              <option key={rule} value={rule}>
+                {rule}
+              </option>
+            ))}
+          </select>
+        </p>
+        <p>
+          <label htmlFor={`${id}-trigger`}>Trigger</label>
+          <select
+            id={`${id}-trigger`}
+            value={filters.trigger ?? ''}
+            onChange={(event) =>
+              onChange({ ...filters, trigger: (event.target.value || undefined) as TriggerKind | undefined })
+            }
+          >
+            <option value="">any</option>
+            {TRIGGER_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {kind}
+              </option>
+            ))}
+          </select>
+        </p>
+        <fieldset className="statuses">
+          <legend>Status</legend>
+          {PROMOTION_STATUSES.map((status) => (
+            <label key={status}>
+              <input
+                type="checkbox"
+                checked={filters.status.includes(status)}
+                onChange={() => toggleStatus(status)}
+              />
+              {statusLabel(status)}
+            </label>
+          ))}
+        </fieldset>
+        <p className="filter-buttons">
+          <button type="submit" className="primary">
+            Apply
           </button>
-        )}
-      </p>
-    </form>
+          {hasFilters(filters) && (
+            <button type="button" onClick={() => onChange({ status: [] })}>
+              Clear filters
+            </button>
+          )}
+        </p>
+      </form>
+    </details>
   );
 }
 
