@@ -27,10 +27,13 @@ export function App() {
   );
 }
 
+/**
+ * Pages render at once, reading their data in parallel with `/api/v1/me` (no waterfall on the first
+ * load); what depends on the identity (its name, the action buttons) appears when `me` has arrived.
+ */
 function SignedIn() {
   const me = useMe();
   const location = useLocation();
-  if (me.isPending) return <p className="loading">Loading…</p>;
   if (me.isError) {
     if (isUnauthenticated(me.error)) {
       const returnTo = `${location.pathname}${location.search}${location.hash}`;

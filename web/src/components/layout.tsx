@@ -15,7 +15,7 @@ const NAV = [
   { to: DASHBOARD_PATHS.audit, label: 'Audit' },
 ] as const;
 
-export function Layout({ me }: { me: MeBody }) {
+export function Layout({ me }: { me: MeBody | undefined }) {
   const api = useApi();
   const client = useQueryClient();
   const navigate = useNavigate();
@@ -48,8 +48,8 @@ export function Layout({ me }: { me: MeBody }) {
           </ul>
         </nav>
         <div className="who">
-          <span title={me.roles.join(', ')}>{me.identity.display}</span>
-          {me.identity.kind !== 'token' && (
+          {me !== undefined && <span title={me.roles.join(', ')}>{me.identity.display}</span>}
+          {me !== undefined && me.identity.kind !== 'token' && (
             <button type="button" onClick={signOut}>
               Sign out
             </button>

@@ -12,12 +12,24 @@ const UNITS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 1],
 ];
 
+/** Formatters by locale: creating one costs far more than formatting (a list renders hundreds). */
+const formatters = new Map<string, Intl.RelativeTimeFormat>();
+
+function formatterFor(locale: string): Intl.RelativeTimeFormat {
+  let format = formatters.get(locale);
+  if (format === undefined) {
+    format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+    formatters.set(locale, format);
+  }
+  return format;
+}
+
 export function relativeTime(iso: string, now: number, locale = 'en'): string {
   const then = Date.parse(iso);
   if (Number.isNaN(then)) return iso;
   const seconds = Math.round((then - now) / 1000);
   if (Math.abs(seconds) < 10) return 'just now';
-  const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+  const format = formatterFor(locale);
   for (const [unit, size] of UNITS) {
     if (Math.abs(seconds) >= size || unit === 'second')
       return format.format(Math.trunc(seconds / size), unit);

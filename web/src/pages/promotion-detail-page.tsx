@@ -29,7 +29,7 @@ import { explainError } from '../lib/error-explanations.ts';
 import { formatBytes, shortDigest } from '../lib/format.ts';
 import { exactTime } from '../lib/relative-time.ts';
 
-export function PromotionDetailPage({ me }: { me: MeBody }) {
+export function PromotionDetailPage({ me }: { me: MeBody | undefined }) {
   const { id = '' } = useParams();
   const detail = usePromotion(id);
   const rules = useRules();
@@ -47,11 +47,13 @@ export function PromotionDetailPage({ me }: { me: MeBody }) {
         <StatusBadge status={p.status} />
         {p.kind !== 'promotion' && <span className="kind">{p.kind}</span>}
       </div>
-      <PromotionActions
-        me={me}
-        promotion={p}
-        rollbackable={rule === undefined ? undefined : rule.releaseTag !== null || !rule.immutableTags}
-      />
+      {me !== undefined && (
+        <PromotionActions
+          me={me}
+          promotion={p}
+          rollbackable={rule === undefined ? undefined : rule.releaseTag !== null || !rule.immutableTags}
+        />
+      )}
       <Failure promotion={p} timeline={timeline} />
       <Route promotion={p} />
       <section aria-labelledby="about-title">

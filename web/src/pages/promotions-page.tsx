@@ -5,7 +5,7 @@
  * scroll like 50, and the next page is fetched as the end comes into view.
  */
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { dashboardPromotionPath } from '../../../src/api/dashboard-paths.ts';
 import type { PromotionView } from '../../../src/api/promotion.ts';
@@ -13,7 +13,7 @@ import { useLivePromotions } from '../api/live-updates.ts';
 import { usePromotions, useRules } from '../api/queries.ts';
 import { ErrorBox } from '../components/error-box.tsx';
 import { PromotionFiltersForm } from '../components/promotion-filters-form.tsx';
-import { RelativeTime } from '../components/relative-time.tsx';
+import { TimeAgo, useNow } from '../components/relative-time.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { shortDigest } from '../lib/format.ts';
 import { filtersFromSearch, filtersToSearch, hasFilters } from '../lib/promotion-filters.ts';
@@ -97,6 +97,8 @@ function PromotionList({
     getItemKey: (index) => promotions[index]?.id ?? index,
   });
   const items = virtualizer.getVirtualItems();
+  // One clock for every row (rows are memoised: only a new time or a changed promotion re-renders one).
+  const now = useNow();
   const last = items.at(-1)?.index ?? 0;
   useEffect(() => {
     if (hasMore && last >= promotions.length - 20) loadMore();
@@ -120,7 +122,7 @@ function PromotionList({
             aria-posinset={item.index + 1}
             style={{ transform: `translateY(${item.start - offset}px)` }}
           >
-            <PromotionRow promotion={p} />
+            <PromotionRow promotion={p} now={now} />
           </li>
         );
       })}
@@ -128,7 +130,13 @@ function PromotionList({
   );
 }
 
-function PromotionRow({ promotion: p }: { promotion: PromotionView }) {
+const PromotionRow = memo(function PromotionRow({
+  promotion: p,
+  now,
+}: {
+  promotion: PromotionView;
+  now: number;
+}) {
   return (
     <Link to={dashboardPromotionPath(p.id)} className="row" data-promotion={p.id}>
       <span className="row-main">
@@ -147,8 +155,8 @@ function PromotionRow({ promotion: p }: { promotion: PromotionView }) {
           by {p.requestedBy} ({p.triggerKind})
         </span>
         <code>{shortDigest(p.source.digest)}</code>
-        <RelativeTime at={p.createdAt} />
+        <TimeAgo at={p.createdAt} now={now} />
       </span>
     </Link>
   );
-}
+});

@@ -22,14 +22,14 @@ import { RelativeTime } from '../components/relative-time.tsx';
 import { shortDigest, statusLabel } from '../lib/format.ts';
 import { scopeCovers } from '../lib/permissions.ts';
 
-export function ReleasePage({ me }: { me: MeBody }) {
+export function ReleasePage({ me }: { me: MeBody | undefined }) {
   const rest = useParams()['*'] ?? '';
   const path = `${PATHS.releases}/${rest}`;
   const detail = useRelease(path);
   if (detail.isPending) return <p>Loading…</p>;
   if (detail.isError) return <ErrorBox error={detail.error} title="The release could not be read" />;
   const { release: r, history } = detail.data;
-  const mayRollBack = scopeCovers(me.permissions.promote, r.rule);
+  const mayRollBack = me !== undefined && scopeCovers(me.permissions.promote, r.rule);
   return (
     <article aria-labelledby="release-title">
       <h1 id="release-title">
