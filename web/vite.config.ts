@@ -24,6 +24,12 @@ export default defineConfig({
     // Every browser the target allows supports <link rel="modulepreload">: no polyfill in the bundle.
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
+    rollupOptions: {
+      // The contract's modules build zod schemas at load (`z.enum(…).meta(…)`); the app uses their
+      // constants and types, not the schemas. Marking zod's calls pure lets unused schemas, and zod with
+      // them, drop out of the bundle.
+      treeshake: { manualPureFunctions: ['z'] },
+    },
   },
   server: {
     // The app imports the contract from ../src/api/.

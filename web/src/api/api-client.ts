@@ -3,7 +3,7 @@
  * sees it), JSON in and out. Every state-changing request carries the CSRF token `/api/v1/me` handed
  * out, in the header the contract names; the token lives in memory only (never in browser storage).
  */
-import { errorBodySchema } from '../../../src/api/error-body.ts';
+import type { ErrorBody } from '../../../src/api/error-body.ts';
 import { CSRF_HEADER } from '../../../src/api/sign-in.ts';
 import { ApiError, unexpectedAnswer } from './api-error.ts';
 
@@ -19,11 +19,21 @@ export interface ApiClientOptions {
   readonly fetch?: typeof fetch;
 }
 
+/** The contract's error body (`{code, message, fields?}`), checked by shape: the app carries no schema library. */
+function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const { code, message, fields } = value as Record<string, unknown>;
+  return (
+    typeof code === 'string' &&
+    typeof message === 'string' &&
+    (fields === undefined || (Array.isArray(fields) && fields.every((f) => typeof f === 'string')))
+  );
+}
+
 async function errorOf(response: Response): Promise<ApiError> {
   try {
-    const body = errorBodySchema.safeParse(await response.json());
-    if (body.success)
-      return new ApiError(response.status, body.data.code, body.data.message, body.data.fields);
+    const body: unknown = await response.json();
+    if (isErrorBody(body)) return new ApiError(response.status, body.code, body.message, body.fields);
   } catch {
     // not JSON: a proxy's error page
   }

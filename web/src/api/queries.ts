@@ -3,7 +3,13 @@
  * Lists and details are cached by query key (query-keys.ts); live updates patch those caches
  * (live-updates.ts), so every view showing a promotion changes at once.
  */
-import { type InfiniteData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import {
+  type InfiniteData,
+  infiniteQueryOptions,
+  queryOptions,
+  useInfiniteQuery,
+  useQuery,
+} from '@tanstack/react-query';
 import type { AuditPageBody } from '../../../src/api/audit-query.ts';
 import type { MeBody } from '../../../src/api/identity.ts';
 import { PATHS, promotionPath } from '../../../src/api/paths.ts';
@@ -11,6 +17,7 @@ import type { PromotionDetailBody, PromotionPageBody } from '../../../src/api/pr
 import type { ReleaseDetailBody, ReleaseListBody } from '../../../src/api/release.ts';
 import type { RuleListBody } from '../../../src/api/rule.ts';
 import { filtersToSearch, type PromotionFilters } from '../lib/promotion-filters.ts';
+import type { ApiClient } from './api-client.ts';
 import { useApi } from './api-context.tsx';
 import { isUnauthenticated } from './api-error.ts';
 import { queryKeys } from './query-keys.ts';
@@ -18,9 +25,9 @@ import { queryKeys } from './query-keys.ts';
 /** Rows per request: enough to fill a tall screen twice; the list asks for more near its end. */
 export const PROMOTION_PAGE_SIZE = 100;
 
-export function useMe() {
-  const api = useApi();
-  return useQuery({
+/** `/api/v1/me`; also started by main.tsx before the first render. */
+export function meQuery(api: ApiClient) {
+  return queryOptions({
     queryKey: queryKeys.me,
     queryFn: ({ signal }) => api.get<MeBody>(PATHS.me, signal),
     staleTime: 60_000,
@@ -28,11 +35,15 @@ export function useMe() {
   });
 }
 
+export function useMe() {
+  return useQuery(meQuery(useApi()));
+}
+
 export type PromotionPages = InfiniteData<PromotionPageBody, string | null>;
 
-export function usePromotions(filters: PromotionFilters, options: { refetchInterval: number | false }) {
-  const api = useApi();
-  return useInfiniteQuery({
+/** The promotions list for `filters`, page by page; also started by main.tsx on the list's page. */
+export function promotionsQuery(api: ApiClient, filters: PromotionFilters) {
+  return infiniteQueryOptions({
     queryKey: queryKeys.promotions(filters),
     initialPageParam: null as string | null,
     queryFn: ({ pageParam, signal }) => {
@@ -41,8 +52,14 @@ export function usePromotions(filters: PromotionFilters, options: { refetchInter
       if (pageParam !== null) query.set('cursor', pageParam);
       return api.get<PromotionPageBody>(`${PATHS.promotions}?${query}`, signal);
     },
-    getNextPageParam: (last) => last.nextCursor,
-    // Without the live stream (an older server), the first page is polled.
+    getNextPageParam: (last: PromotionPageBody) => last.nextCursor,
+  });
+}
+
+export function usePromotions(filters: PromotionFilters, options: { refetchInterval: number | false }) {
+  // Without the live stream (an older server), the first page is polled.
+  return useInfiniteQuery({
+    ...promotionsQuery(useApi(), filters),
     refetchInterval: options.refetchInterval,
   });
 }

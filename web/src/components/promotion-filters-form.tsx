@@ -19,9 +19,9 @@ const TEXT_FIELDS = [
 type TextName = (typeof TEXT_FIELDS)[number]['name'];
 
 export function PromotionFiltersForm({
-  filters,
+  filters: applied,
   rules,
-  onChange,
+  onChange: apply,
 }: {
   filters: PromotionFilters;
   /** Rule names for the rule choice (empty: a text field). */
@@ -29,8 +29,16 @@ export function PromotionFiltersForm({
   onChange: (filters: PromotionFilters) => void;
 }) {
   const id = useId();
-  const [text, setText] = useState<Record<TextName, string>>(() => textOf(filters));
-  useEffect(() => setText(textOf(filters)), [filters]);
+  // The form shows a choice at once; the URL (and so the list) follows. The router applies URL changes
+  // in a transition, and a controlled checkbox bound to the URL would flip back until it lands.
+  const [filters, setFilters] = useState(applied);
+  useEffect(() => setFilters(applied), [applied]);
+  const onChange = (next: PromotionFilters) => {
+    setFilters(next);
+    apply(next);
+  };
+  const [text, setText] = useState<Record<TextName, string>>(() => textOf(applied));
+  useEffect(() => setText(textOf(applied)), [applied]);
 
   const applyText = (event: FormEvent) => {
     event.preventDefault();
