@@ -17,8 +17,6 @@ export const DASHBOARD_PATHS = Object.freeze({
   signIn: '/sign-in',
 } as const);
 
-export type DashboardPage = keyof typeof DASHBOARD_PATHS;
-
 /** Where the built app's hashed files are served from (long-cached: their names change with content). */
 export const DASHBOARD_ASSETS_PREFIX = '/assets/';
 

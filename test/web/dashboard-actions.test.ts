@@ -175,7 +175,9 @@ describe('rollback from the releases view', () => {
     await root.page.getByRole('link', { name: 'shop/cart:prod' }).click();
     await root.page.getByRole('heading', { name: 'History' }).waitFor();
     await screenshot(root.page, 'release-history');
-    const target = root.page.getByRole('button', { name: `Roll back to ${v1.manifestDigest.slice(0, 19)}` });
+    const target = root.page.getByRole('button', {
+      name: `Roll back to this: ${v1.manifestDigest.slice(0, 19)}`,
+    });
     await target.click();
     const dialog = root.page.getByRole('dialog');
     assert.match(

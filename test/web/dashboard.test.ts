@@ -118,6 +118,15 @@ describe('promotions, live', () => {
 });
 
 describe('promotion detail', () => {
+  test('offers no rollback to what the release tag points at now', async () => {
+    await page.goto(`${server.url}/`);
+    await server.trigger('shop/web', 'c3d4e5f', 'shop-3');
+    await row(page, 'c3d4e5f').getByText('succeeded').waitFor({ timeout: 60_000 });
+    await row(page, 'c3d4e5f').click();
+    await page.getByText('(points at this digest now)').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Roll back to this' }).count(), 0);
+  });
+
   test('shows source and destination digests, the checks and the timeline', async () => {
     await page.goto(`${server.url}/`);
     await row(page, 'a1b2c3d').click();

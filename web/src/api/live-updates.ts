@@ -29,12 +29,12 @@ export function applyPromotionUpdate(client: QueryClient, promotion: PromotionVi
   );
 }
 
-/** Opens the all-promotions stream while `enabled`; its state tells the list whether to poll. */
-export function useLivePromotions(enabled: boolean): StreamState {
+/** Opens the all-promotions stream while mounted; its state tells the list whether to poll. */
+export function useLivePromotions(): StreamState {
   const client = useQueryClient();
   const handlers = useMemo(
     () => ({ status: (data: unknown) => applyPromotionUpdate(client, data as PromotionView) }),
     [client],
   );
-  return useEventSource(enabled ? PATHS.events : null, handlers);
+  return useEventSource(PATHS.events, handlers);
 }

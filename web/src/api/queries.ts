@@ -80,12 +80,13 @@ export function useReleases() {
   });
 }
 
-/** `path`: the API path of the release (`/api/v1/releases/<env>/<repo>/<tag>`). */
-export function useRelease(path: string) {
+/** `path`: the API path of the release (`/api/v1/releases/<env>/<repo>/<tag>`); null: not needed. */
+export function useRelease(path: string | null) {
   const api = useApi();
   return useQuery({
-    queryKey: queryKeys.release(path),
-    queryFn: ({ signal }) => api.get<ReleaseDetailBody>(path, signal),
+    queryKey: queryKeys.release(path ?? ''),
+    queryFn: ({ signal }) => api.get<ReleaseDetailBody>(path ?? '', signal),
+    enabled: path !== null,
   });
 }
 

@@ -8,6 +8,7 @@ export const queryKeys = {
   promotion: (id: string) => ['promotion', id] as const,
   releases: ['releases'] as const,
   release: (path: string) => ['release', path] as const,
+  allReleases: ['release'] as const,
   rules: ['rules'] as const,
   audit: (query: string) => ['audit', query] as const,
 };

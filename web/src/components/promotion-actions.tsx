@@ -102,6 +102,7 @@ export function PromotionActions({
       const answer = await api.post<AcceptedBody>(path);
       applyPromotionUpdate(client, answer.promotion);
       void client.invalidateQueries({ queryKey: queryKeys.releases });
+      void client.invalidateQueries({ queryKey: queryKeys.allReleases });
       const next = answer.promotion;
       return (
         <p>

@@ -11,13 +11,13 @@ import type { AuditEventView } from '../../../src/api/audit-event.ts';
 import type { BlobProgressView, PromotionProgressView } from '../../../src/api/blob-progress.ts';
 import { dashboardPromotionPath, dashboardReleasePath } from '../../../src/api/dashboard-paths.ts';
 import type { MeBody } from '../../../src/api/identity.ts';
-import { PATHS } from '../../../src/api/paths.ts';
+import { PATHS, releasePath } from '../../../src/api/paths.ts';
 import type { PromotionView } from '../../../src/api/promotion.ts';
 import type { PromotionDetailBody } from '../../../src/api/promotion-responses.ts';
 import type { RuleView } from '../../../src/api/rule.ts';
 import { isTerminalStatus } from '../../../src/api/statuses.ts';
 import { applyPromotionUpdate } from '../api/live-updates.ts';
-import { usePromotion, useRules } from '../api/queries.ts';
+import { usePromotion, useRelease, useRules } from '../api/queries.ts';
 import { queryKeys } from '../api/query-keys.ts';
 import { useEventSource } from '../api/use-event-source.ts';
 import { Digest } from '../components/digest.tsx';
@@ -34,6 +34,7 @@ export function PromotionDetailPage({ me }: { me: MeBody | undefined }) {
   const detail = usePromotion(id);
   const rules = useRules();
   const progress = useLiveDetail(id, detail.data?.promotion);
+  const current = useIsCurrent(detail.data?.promotion);
   if (detail.isPending) return <p>Loading…</p>;
   if (detail.isError) return <ErrorBox error={detail.error} title={`Promotion ${id} could not be read`} />;
   const { promotion: p, timeline, blobs } = detail.data;
@@ -51,11 +52,18 @@ export function PromotionDetailPage({ me }: { me: MeBody | undefined }) {
         <PromotionActions
           me={me}
           promotion={p}
-          rollbackable={rule === undefined ? undefined : rule.releaseTag !== null || !rule.immutableTags}
+          rollbackable={
+            // Rolling back to what the tag already points at would change nothing; unknown yet: no button.
+            current !== false
+              ? false
+              : rule === undefined
+                ? undefined
+                : rule.releaseTag !== null || !rule.immutableTags
+          }
         />
       )}
       <Failure promotion={p} timeline={timeline} />
-      <Route promotion={p} />
+      <Route promotion={p} current={current === true} />
       <section aria-labelledby="about-title">
         <h2 id="about-title">Request</h2>
         <dl className="facts">
@@ -118,6 +126,26 @@ export function PromotionDetailPage({ me }: { me: MeBody | undefined }) {
   );
 }
 
+/**
+ * Whether the tag this promotion moved points at its digest now: for a rule with a release tag, what
+ * the release says; otherwise, whether a later promotion to the same tag superseded it. Undefined while
+ * unknown (the release is being read) and for promotions that did not succeed.
+ */
+function useIsCurrent(p: PromotionView | undefined): boolean | undefined {
+  const succeeded = p !== undefined && p.status === 'succeeded';
+  const release = useRelease(
+    succeeded && p.releaseTag !== null
+      ? releasePath(p.destination.environment, p.destination.repository, p.releaseTag)
+      : null,
+  );
+  if (!succeeded) return undefined;
+  if (p.releaseTag === null) return p.supersededBy === null;
+  if (release.isError) return false;
+  return release.data === undefined
+    ? undefined
+    : release.data.release.digest === (p.resultDigest ?? p.source.digest);
+}
+
 /** Audit event kinds after which the promotion's approvals are read again. */
 const DECISION_EVENTS: ReadonlySet<string> = new Set([
   'approved',
@@ -154,7 +182,7 @@ function useLiveDetail(id: string, promotion: PromotionView | undefined): Promot
   return progress;
 }
 
-function Route({ promotion: p }: { promotion: PromotionView }) {
+function Route({ promotion: p, current }: { promotion: PromotionView; current: boolean }) {
   return (
     <section aria-labelledby="route-title" className="route">
       <h2 id="route-title">Source → destination</h2>
@@ -192,6 +220,7 @@ function Route({ promotion: p }: { promotion: PromotionView }) {
               >
                 {p.releaseTag}
               </Link>
+              {current && ' (points at this digest now)'}
             </p>
           )}
         </div>

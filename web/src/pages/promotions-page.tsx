@@ -24,7 +24,7 @@ const POLL_MS = 5_000;
 export function PromotionsPage() {
   const [search, setSearch] = useSearchParams();
   const filters = useMemo(() => filtersFromSearch(search), [search]);
-  const live = useLivePromotions(true);
+  const live = useLivePromotions();
   const list = usePromotions(filters, { refetchInterval: live === 'unavailable' ? POLL_MS : false });
   const rules = useRules();
   const promotions = useMemo(() => list.data?.pages.flatMap((page) => page.promotions) ?? [], [list.data]);
@@ -92,6 +92,8 @@ function PromotionList({
   const virtualizer = useWindowVirtualizer({
     count: promotions.length,
     scrollMargin: offset,
+    // The window's size is known now: rows render in the first pass instead of after a measuring one.
+    initialRect: { width: window.innerWidth, height: window.innerHeight },
     estimateSize: () => 72,
     overscan: 8,
     getItemKey: (index) => promotions[index]?.id ?? index,

@@ -112,7 +112,7 @@ function RollbackButton({ release: r, entry }: { release: ReleaseView; entry: Re
   const run = async (): Promise<ReactNode> => {
     const answer = await api.post<AcceptedBody>(promotionActionPath(entry.promotionId, 'rollback'));
     applyPromotionUpdate(client, answer.promotion);
-    void client.invalidateQueries({ queryKey: ['release'] });
+    void client.invalidateQueries({ queryKey: queryKeys.allReleases });
     void client.invalidateQueries({ queryKey: queryKeys.releases });
     return (
       <p>
@@ -127,7 +127,7 @@ function RollbackButton({ release: r, entry }: { release: ReleaseView; entry: Re
       <button
         type="button"
         onClick={() => setOpen(true)}
-        aria-label={`Roll back to ${shortDigest(entry.digest)}`}
+        aria-label={`Roll back to this: ${shortDigest(entry.digest)}`}
       >
         Roll back to this
       </button>
