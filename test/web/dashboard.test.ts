@@ -254,3 +254,16 @@ describe('every page', () => {
     await dialog.waitFor({ state: 'hidden' });
   });
 });
+
+describe('signing out', () => {
+  test('ends the session: the next visit goes to the sign-in page', async () => {
+    await page.goto(`${server.url}/rules`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in$/);
+    await page.goto(`${server.url}/audit`);
+    await page.getByRole('link', { name: 'Sign in with your company account' }).waitFor();
+    assert.equal(new URL(page.url()).searchParams.get('returnTo'), '/audit');
+    // The 401s of the visit after sign-out are expected; nothing else may have failed.
+    adminErrors.splice(0, adminErrors.length, ...adminErrors.filter((e) => !/status of 401/.test(e)));
+  });
+});
