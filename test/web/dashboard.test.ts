@@ -218,6 +218,16 @@ describe('every page', () => {
       await axe(page, name);
       await screenshot(page, name);
     }
+    // The export link downloads with the session, as the browser would follow it.
+    await page.getByRole('cell', { name: 'succeeded' }).first().waitFor();
+    const href = await page.getByRole('link', { name: 'CSV' }).getAttribute('href');
+    const csv = await page.evaluate<{ status: number; type: string | null; text: string }>(
+      `fetch(${JSON.stringify(href)}).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'), text: await r.text() }))`,
+    );
+    assert.equal(csv.status, 200);
+    assert.match(csv.type ?? '', /^text\/csv/);
+    assert.match(csv.text, /^id,at,promotionId,actor,kind,digest,outcome,bytes,detail\r\n/);
+    assert.match(csv.text, /,succeeded,/);
   });
 
   test('at phone width nothing overflows sideways', async () => {
