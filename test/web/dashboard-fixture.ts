@@ -111,15 +111,29 @@ export function tokenContext(browser: Browser, token: string, viewport = { width
   return browser.newContext({ viewport, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
 }
 
+/** The screenshots docs/dashboard.md and the README show. */
+const DOCUMENTED = new Set([
+  'sign-in',
+  'promotions',
+  'promotions-phone',
+  'promotion-detail',
+  'promotion-awaiting-approval',
+  'promotion-failed',
+  'releases',
+  'release-history',
+  'rules',
+  'audit',
+]);
+
 /**
- * Saves a screenshot under test-results/ (gitignored); with FERRY_UPDATE_SCREENSHOTS=1 also under
- * docs/screenshots/, where the README and docs/dashboard.md show them.
+ * Saves a screenshot under test-results/ (gitignored); with FERRY_UPDATE_SCREENSHOTS=1 the documented
+ * ones also under docs/screenshots/, where the README and docs/dashboard.md show them.
  */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(RESULTS, { recursive: true });
   const image = await page.screenshot({ fullPage: true, animations: 'disabled' });
   await writeFile(new URL(`${name}.png`, RESULTS), image);
-  if (process.env.FERRY_UPDATE_SCREENSHOTS === '1') {
+  if (process.env.FERRY_UPDATE_SCREENSHOTS === '1' && DOCUMENTED.has(name)) {
     await mkdir(DOCS, { recursive: true });
     await writeFile(new URL(`${name}.png`, DOCS), image);
   }
