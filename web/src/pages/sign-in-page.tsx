@@ -10,23 +10,18 @@ import { safeReturnTo } from '../../../src/api/sign-in.ts';
 export function SignInPage() {
   const [search] = useSearchParams();
   const returnTo = safeReturnTo(search.get('returnTo'));
-  const error = search.get('error');
   return (
     <main id="main" className="sign-in">
       <h1>ferry</h1>
       <p>Promotions, releases and the audit trail of this ferry server.</p>
-      {error !== null && (
-        <p className="error-box" role="alert">
-          Sign-in did not complete: {error}
-        </p>
-      )}
       <p>
         <a className="button primary" href={`${PATHS.login}?${new URLSearchParams({ returnTo })}`}>
           Sign in with your company account
         </a>
       </p>
       <p className="muted">
-        Trying ferry out? <code>ferry serve --one-time-login</code> prints a single-use sign-in link.
+        Trying ferry out? <code>ferry serve --one-time-login FILE</code> writes a single-use sign-in link to
+        FILE.
       </p>
     </main>
   );
