@@ -117,7 +117,7 @@ function mib(value: number | undefined): string {
 }
 
 /** Columns padded to equal width: readable on stdout, and already in Biome's markdown format. */
-function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(3, ...all.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

@@ -1,7 +1,8 @@
 // Bundles the CLI so `ferry` starts fast (no resolution of hundreds of files at start-up).
 // `--version` is answered by the small entry chunk; commands load their chunk on demand.
-import { readFile, rm } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /**
@@ -93,3 +94,15 @@ await build({
     js: "import { createRequire as __ferryCreateRequire } from 'node:module'; const require = __ferryCreateRequire(import.meta.url);",
   },
 });
+
+// The dashboard (web/), built after the CLI bundle (which empties dist/) into dist/web/, where
+// `ferry serve` finds it beside its chunks.
+const { build: buildWeb } = await import('vite');
+await buildWeb({ configFile: 'web/vite.config.ts', logLevel: 'warn' });
+// What a browser downloads on the first visit (issue 14 budget: under 200 kB of JS, gzipped).
+let gzipped = 0;
+for (const name of await readdir('dist/web/assets')) {
+  if (name.endsWith('.js'))
+    gzipped += gzipSync(await readFile(join('dist/web/assets', name)), { level: 9 }).length;
+}
+console.log(`dashboard: dist/web/, JavaScript ${(gzipped / 1000).toFixed(1)} kB gzipped`);

@@ -12,6 +12,9 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 # PostgreSQL server for the store tests (the rig starts its own throwaway cluster).
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql-15)
+# Debian's Chromium for the dashboard's browser tests (test/rig/browser.ts drives it with playwright-core,
+# a devDependency; no browser download).
+[[ -x /usr/bin/chromium ]] || need+=(chromium)
 
 if ((${#need[@]} > 0)); then
   sudo=()
@@ -19,7 +22,7 @@ if ((${#need[@]} > 0)); then
   echo "install-test-deps: installing ${need[*]}" >&2
   "${sudo[@]}" apt-get update
   # Always ask for the full set: cheap when present, and keeps versions consistent.
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y docker-registry skopeo apache2-utils openssl xz-utils postgresql-15
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y docker-registry skopeo apache2-utils openssl xz-utils postgresql-15 chromium
   # The Debian package enables and starts a system registry on :5000 (all interfaces) on
   # systemd/sysvinit hosts. The rig never uses it (own instances on free loopback ports); stop
   # it so it does not sit there unauthenticated. Ignore failures: containers have no init.
@@ -30,6 +33,7 @@ if ((${#need[@]} > 0)); then
   fi
 fi
 
+[[ -x /usr/bin/chromium ]] || { echo "install-test-deps: /usr/bin/chromium still missing" >&2; exit 1; }
 for tool in docker-registry skopeo htpasswd openssl xz; do
   command -v "$tool" >/dev/null 2>&1 || { echo "install-test-deps: $tool still missing" >&2; exit 1; }
 done

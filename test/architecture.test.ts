@@ -95,3 +95,56 @@ test('the allow-listed service-running commands exist and do import service/ (th
     assert.match(text, /'\.\.\/\.\.\/service\//, `${name} is allow-listed but does not import service/`);
   }
 });
+
+const WEB = fileURLToPath(new URL('../web/src/', import.meta.url));
+const API = join(SRC, 'api');
+
+/** Packages the dashboard may use: the UI stack and zod (through the contract). Never node: built-ins. */
+const WEB_PACKAGES =
+  /^(react|react-dom(\/client)?|react\/jsx-runtime|react-router|@tanstack\/react-query|@tanstack\/react-virtual|zod)$/;
+
+async function* walkWeb(dir: string): AsyncGenerator<string> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walkWeb(path);
+    else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.test.ts')) yield path;
+  }
+}
+
+/**
+ * The dashboard talks to the server only through the HTTP API, typed by the contract: web/ imports its
+ * own files and src/api/, nothing else of src/ (service/, cli/, the library), and no Node built-in.
+ */
+test('web/ imports only its own files, src/api/ and the UI packages', async () => {
+  const violations: string[] = [];
+  let files = 0;
+  for await (const file of walkWeb(WEB)) {
+    files += 1;
+    const text = await readFile(file, 'utf8');
+    const specs = [
+      ...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gms),
+      ...text.matchAll(/^\s*import\s+'([^']+)'/gm),
+      ...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g),
+    ].map((m) => m[1]!);
+    for (const spec of specs) {
+      const where = relative(WEB, file);
+      if (spec.startsWith('.')) {
+        const target = resolve(file, '..', spec);
+        const inWeb = !relative(WEB, target).startsWith('..');
+        const inApi = !relative(API, target).startsWith('..');
+        if (!inWeb && !inApi) violations.push(`web/src/${where} imports ${spec}`);
+      } else if (!WEB_PACKAGES.test(spec)) {
+        violations.push(`web/src/${where} imports package ${spec}`);
+      }
+    }
+  }
+  assert.ok(files > 10, `found only ${files} files under web/src`);
+  assert.deepEqual(violations, []);
+});
+
+test("the dashboard's router shows exactly the pages the server answers (DASHBOARD_PATHS)", async () => {
+  const app = await readFile(join(WEB, 'app.tsx'), 'utf8');
+  const routed = [...app.matchAll(/path=\{DASHBOARD_PATHS\.(\w+)\}/g)].map((m) => m[1]!).sort();
+  const { DASHBOARD_PATHS } = await import('../src/api/dashboard-paths.ts');
+  assert.deepEqual(routed, Object.keys(DASHBOARD_PATHS).sort());
+});

@@ -16,6 +16,7 @@ import { resolveSecret } from './config/resolve-secret.ts';
 import type { FerryConfig } from './config/schema.ts';
 import type { ListenAddress } from './config/server-schema.ts';
 import { createHttpApp } from './http/create-http-app.ts';
+import { defaultDashboardRoot } from './http/dashboard-root.ts';
 import { createMetrics } from './http/metrics.ts';
 import { createOneTimeLogins } from './http/one-time-login.ts';
 import { createReadinessCheck } from './http/readiness.ts';
@@ -67,6 +68,8 @@ export interface ServeOptions {
    * endpoint). Needs PostgreSQL: the embedded store belongs to the one `ferry serve` that opened it.
    */
   readonly http?: boolean | undefined;
+  /** The built dashboard served at `/`. Default: dist/web of this installation (dashboard-root.ts). */
+  readonly dashboardRoot?: string | undefined;
 }
 
 export interface RunningServer {
@@ -197,6 +200,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       env: options.env,
       readFile,
       checkResponses: options.checkResponses ?? options.env.FERRY_CHECK_RESPONSES === '1',
+      dashboard: { root: options.dashboardRoot ?? defaultDashboardRoot() },
       sessions: await signInSettings({
         auth: config.auth,
         publicUrl: config.server.publicUrl,

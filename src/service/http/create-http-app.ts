@@ -32,6 +32,7 @@ import { DEFAULT_MAX_BODY_BYTES } from '../triggers/body-limits.ts';
 import { createAdmission } from './admission.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import { createApiAuth } from './auth.ts';
+import { type DashboardOptions, dashboard, isDashboardRoute } from './dashboard.ts';
 import { HttpErrorCode, toErrorResponse } from './errors.ts';
 import { registerHookRoutes } from './hook-routes.ts';
 import { fastifyLoggerOptions, type HttpLoggerSetting } from './logging.ts';
@@ -72,6 +73,8 @@ export interface HttpAppOptions {
   readonly heartbeatMs?: number | undefined;
   /** Check every answer against the API contract (tests: response-contract.ts). Default false. */
   readonly checkResponses?: boolean | undefined;
+  /** Serve the built dashboard at `/` (dashboard.ts). Default: no dashboard. */
+  readonly dashboard?: DashboardOptions | undefined;
   /** Browser sessions (sign-in). Default: a random key per app, so sessions end with the process. */
   readonly sessions?: SessionSettings | undefined;
 }
@@ -138,7 +141,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     reply.code(404).send({ code: HttpErrorCode.NotFound, message: 'no such endpoint' }),
   );
 
-  if (options.checkResponses === true) addResponseContractCheck(app);
+  if (options.checkResponses === true) {
+    addResponseContractCheck(app, { exempt: (request) => isDashboardRoute(request.routeOptions.url) });
+  }
 
   app.addHook('onResponse', async (request, reply) => {
     const route = routeLabel(request);
@@ -186,5 +191,6 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     metrics: options.metrics,
     openapi: buildOpenApiDocument({ version: options.version }),
   });
+  if (options.dashboard !== undefined) app.register(dashboard, options.dashboard);
   return app;
 }

@@ -7,14 +7,23 @@
  * and the end-to-end suite (`FERRY_CHECK_RESPONSES=1`, see main.ts) turn it on. It costs a schema
  * validation per response, which production has no need to pay.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { checkResponse } from '../../api/response-check.ts';
 import { HttpErrorCode } from './errors.ts';
 
 export const CONTRACT_VIOLATION_LOG = 'response does not match the API contract';
 
-export function addResponseContractCheck(app: FastifyInstance): void {
+export interface ResponseContractCheckOptions {
+  /** Routes outside the API contract (the dashboard's pages and files). Default: none. */
+  readonly exempt?: ((request: FastifyRequest) => boolean) | undefined;
+}
+
+export function addResponseContractCheck(
+  app: FastifyInstance,
+  options: ResponseContractCheckOptions = {},
+): void {
   app.addHook('onSend', async (request, reply, payload) => {
+    if (options.exempt?.(request) === true) return payload;
     // Streams (event streams are hijacked and never get here) and empty bodies carry nothing to check.
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
     const contentType = reply.getHeader('content-type');
