@@ -77,7 +77,14 @@ export function AuditPage() {
       </p>
       {audit.isPending && <p>Loading…</p>}
       {audit.isError && <ErrorBox error={audit.error} title="The audit trail could not be searched" />}
-      {audit.isSuccess && events.length === 0 && <p className="empty">No event matches.</p>}
+      {audit.isSuccess && events.length === 0 && !audit.hasNextPage && (
+        <p className="empty">No event matches.</p>
+      )}
+      {/* A text search examines a bounded number of events per request (docs/api.md), so an empty page
+          can still have older matches behind its cursor. */}
+      {audit.isSuccess && events.length === 0 && audit.hasNextPage && (
+        <p className="empty">No match among the newest events searched so far; older events may match.</p>
+      )}
       {events.length > 0 && (
         <div className="table-scroll">
           <table>
