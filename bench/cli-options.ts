@@ -2,9 +2,12 @@ import { parseArgs } from 'node:util';
 import { SCENARIO_IDS, type ScenarioId } from './scenarios.ts';
 import { SERVICE_SCENARIO_IDS, type ServiceScenarioId } from './service-results.ts';
 
-/** ferry-vs-skopeo copy scenarios first, then the promotion service. */
-export const ALL_SCENARIO_IDS = [...SCENARIO_IDS, ...SERVICE_SCENARIO_IDS] as const;
-export type BenchScenarioId = ScenarioId | ServiceScenarioId;
+/** The dashboard in Chromium (bench/dashboard.ts, its own report: bench/dashboard-results.md). */
+export const DASHBOARD_SCENARIO_ID = 'dashboard';
+
+/** ferry-vs-skopeo copy scenarios first, then the promotion service, then the dashboard. */
+export const ALL_SCENARIO_IDS = [...SCENARIO_IDS, ...SERVICE_SCENARIO_IDS, DASHBOARD_SCENARIO_ID] as const;
+export type BenchScenarioId = ScenarioId | ServiceScenarioId | typeof DASHBOARD_SCENARIO_ID;
 
 function isBenchScenarioId(value: string): value is BenchScenarioId {
   return (ALL_SCENARIO_IDS as readonly string[]).includes(value);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { runChecked } from '../test/rig/run-command.ts';
 import { makeTempDir } from '../test/rig/temp-dir.ts';
 import { CleanupStack } from './cleanup.ts';
-import { parseCli, USAGE } from './cli-options.ts';
+import { DASHBOARD_SCENARIO_ID, parseCli, USAGE } from './cli-options.ts';
 import { diskNeeded, diskShortfall } from './disk-space.ts';
 import { startBenchRegistry } from './environment.ts';
 import { FixtureLibrary } from './fixture-library.ts';
@@ -143,6 +143,16 @@ async function main(): Promise<number> {
       process.stderr.write('bench: == service-cost-growth\n');
       service.push(await runServiceCostGrowth(own, cleanup));
       await writeReports(report(), RESULTS_MD, RESULTS_JSON);
+    }
+    if (options.scenarios.includes(DASHBOARD_SCENARIO_ID)) {
+      abort.signal.throwIfAborted();
+      process.stderr.write('bench: == dashboard\n');
+      // Its own process and report (Chromium, 10,000 seeded promotions): bench/dashboard-results.md.
+      const dashboard = await runChecked(PINNED_NODE, [
+        fileURLToPath(new URL('dashboard.ts', import.meta.url)),
+      ]);
+      process.stdout.write(dashboard.stdout);
+      serviceNotes.push('Dashboard figures (Chromium, 10,000 promotions): bench/dashboard-results.md.');
     }
   } catch (err) {
     incomplete = abort.signal.aborted

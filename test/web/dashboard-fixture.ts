@@ -8,6 +8,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type BuiltImage, buildImage, pushImage } from '../rig/fixtures.ts';
+import { startTestIdp, type TestIdp } from '../rig/oidc-provider.ts';
+import { freePort } from '../rig/ports.ts';
 import type { RegistryInstance } from '../rig/registry.ts';
 import { withRig } from '../rig/rig.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
@@ -27,15 +29,26 @@ export interface DashboardServer {
   readonly prod: RegistryInstance;
   /** The single-use sign-in link the server wrote (`--one-time-login`). */
   readonly oneTimeLink: string;
+  /** The rig's identity provider, when started with `{ oidc: true }`. */
+  readonly idp: TestIdp | undefined;
   /** Pushes a fresh image (two layers, content from `seed`) to nonprod `repository:tag`. */
   push(repository: string, tag: string, seed: string): Promise<BuiltImage>;
   /** push(), then requests the promotion with `ferry trigger` (a Standard Webhooks delivery). */
   trigger(repository: string, tag: string, seed: string): Promise<BuiltImage>;
 }
 
+export interface DashboardServerOptions {
+  /**
+   * Sign-in with OpenID Connect against the rig's identity provider (test/rig/oidc-provider.ts):
+   * release-managers (alice, bob) are approvers, developers (victor) viewers, carol@example.com admin.
+   */
+  readonly oidc?: boolean;
+}
+
 export async function startDashboardServer(
   cleanup: (fn: () => Promise<void>) => void,
   rules: readonly Record<string, unknown>[],
+  options: DashboardServerOptions = {},
 ): Promise<DashboardServer> {
   const rig = await withRig({ after: cleanup }, { anonymous: true, basicTls: true });
   const nonprod = rig.anonymous!;
@@ -44,16 +57,47 @@ export async function startDashboardServer(
   cleanup(() => temp.remove());
   const secretFile = join(temp.path, 'webhook-secret');
   await writeFile(secretFile, `whsec_${randomBytes(24).toString('base64')}`, { mode: 0o600 });
+  // The identity provider must know ferry's callback URL before ferry starts: pick the port first.
+  let listen = '127.0.0.1:0';
+  let idp: TestIdp | undefined;
+  let signIn: { server: Record<string, unknown>; auth: Record<string, unknown> } | undefined;
+  if (options.oidc === true) {
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    listen = `127.0.0.1:${port}`;
+    const started = await startTestIdp({ redirectUris: [`${publicUrl}/auth/callback`] });
+    idp = started;
+    cleanup(() => started.stop());
+    const clientSecretFile = join(temp.path, 'oidc-client-secret');
+    await writeFile(clientSecretFile, started.clientSecret, { mode: 0o600 });
+    signIn = {
+      server: { publicUrl },
+      auth: {
+        oidc: {
+          issuer: started.issuer,
+          clientId: started.clientId,
+          clientSecret: { file: clientSecretFile },
+          scopes: ['openid', 'email', 'profile', 'groups'],
+          roles: {
+            viewer: { groups: ['developers'] },
+            approver: { groups: ['release-managers'] },
+            admin: { emails: ['carol@example.com'] },
+          },
+        },
+      },
+    };
+  }
   const config = await writeServeConfig({
     dir: temp.path,
     nonprod,
     prod,
     rules,
     triggers: { standardWebhooks: { enabled: true, secrets: [{ file: secretFile }] } },
+    ...signIn,
   });
   const linkFile = join(temp.path, 'one-time-login');
   const process = await startFerryProcess(
-    ['serve', '--config', config.path, '--listen', '127.0.0.1:0', '--one-time-login', linkFile],
+    ['serve', '--config', config.path, '--listen', listen, '--one-time-login', linkFile],
     // Every answer the browser provokes is checked against the API contract (500 on a mismatch).
     { env: { FERRY_CHECK_RESPONSES: '1', FERRY_LOG_LEVEL: 'warn' }, cleanup },
   );
@@ -70,6 +114,7 @@ export async function startDashboardServer(
     nonprod,
     prod,
     oneTimeLink,
+    idp,
     push,
     async trigger(repository, tag, seed) {
       const image = await push(repository, tag, seed);
