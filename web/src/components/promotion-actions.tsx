@@ -94,7 +94,9 @@ export function PromotionActions({
   const client = useQueryClient();
   const [open, setOpen] = useState<PromotionAction | null>(null);
   const actions = allowedActions(me, promotion, { rollbackable });
-  if (actions.size === 0) return null;
+  // An open dialog stays while it shows its answer even when the answer took the last action away (an
+  // approver's approval that starts the copy leaves that person nothing more to do here).
+  if (actions.size === 0 && open === null) return null;
 
   const run = async (action: PromotionAction, comment: string | undefined): Promise<ReactNode> => {
     const path = promotionActionPath(promotion.id, action);
