@@ -60,6 +60,14 @@ const rules = [
     attest: { keyFile: { file: keyFile } },
   },
   {
+    name: 'rolled',
+    from: 'nonprod:rolled/*',
+    to: 'prod:rolled/*',
+    tags: 'v[0-9]+',
+    releaseTag: 'live',
+    attest: { keyFile: { file: keyFile } },
+  },
+  {
     name: 'best-effort',
     from: 'nonprod:best-effort/*',
     to: 'prod:best-effort/*',
@@ -260,6 +268,36 @@ describe('promotion attestations of ferry serve', () => {
         { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 },
       ).verify(toSignedEntity(bundleFromJSON(bundles[0]!.bundle))),
     );
+  });
+
+  test('a rollback that moves the release tag back is attested too, as kind rollback', async () => {
+    const one = await pushSource('rolled/app', 'v1');
+    const first = await request('rolled/app', 'v1');
+    assert.equal((await waitFinished(first)).promotion.status, 'succeeded');
+    await pushSource('rolled/app', 'v2');
+    assert.equal((await waitFinished(await request('rolled/app', 'v2'))).promotion.status, 'succeeded');
+    const back = await post(`${serve.url}/api/v1/promotions/${first}/rollback`, tokens.ci);
+    assert.equal(back.status, 202, JSON.stringify(back.json));
+    const rollbackId = (back.json.promotion as { id: string }).id;
+    const done = await waitFinished(rollbackId);
+    assert.equal(done.promotion.status, 'succeeded', done.promotion.reason ?? '');
+    const attested = done.timeline.find((e) => e.kind === 'attested');
+    assert.ok(attested, done.timeline.map((e) => e.kind).join(', '));
+
+    const bundles = await promotionBundles('rolled/app', one);
+    const statements = bundles.map((b) => verifiedStatement(b.bundle));
+    assert.deepEqual(
+      statements.map((st) => [
+        st.predicate.promotionId,
+        st.predicate.kind,
+        st.predicate.destination.reference,
+      ]),
+      [
+        [first, 'promotion', `${prod.host}/rolled/app:v1`],
+        [rollbackId, 'rollback', `${prod.host}/rolled/app:live`],
+      ],
+    );
+    assert.equal(bundles[1]!.referrer, attested.detail.referrer);
   });
 
   test('a failed attestation is recorded and the promotion succeeds; with attest.required it fails', async () => {
