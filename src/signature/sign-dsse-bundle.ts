@@ -17,7 +17,8 @@ export function publicKeyHint(publicKeyPem: string): string {
   return createHash('sha256').update(der).digest('base64');
 }
 
-function keySigner(privateKey: KeyObject): Signer {
+/** A signer over an in-memory key, as `cosign sign --key`. */
+export function localKeySigner(privateKey: KeyObject): Signer {
   const publicKey = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
   const hint = publicKeyHint(publicKey);
   return {
@@ -34,7 +35,7 @@ export async function signStatementBundle(
   statement: unknown,
   privateKey: KeyObject,
 ): Promise<SerializedBundle> {
-  const builder = new DSSEBundleBuilder({ signer: keySigner(privateKey), witnesses: [] });
+  const builder = new DSSEBundleBuilder({ signer: localKeySigner(privateKey), witnesses: [] });
   const bundle = await builder.create({
     data: Buffer.from(JSON.stringify(statement)),
     type: IN_TOTO_PAYLOAD_TYPE,
