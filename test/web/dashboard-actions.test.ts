@@ -42,7 +42,7 @@ const server = await startDashboardServer(cleanup, [
     from: 'nonprod:signed/*',
     to: 'prod:signed/*',
     tags: SHA,
-    signature: { required: true, publicKeyFiles: [keyFile] },
+    signature: { required: true, publicKeyFiles: [keyFile], tlog: false },
   },
 ]);
 const { tokens } = server.config;
