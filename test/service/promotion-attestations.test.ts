@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { bundleFromJSON, type SerializedBundle } from '@sigstore/bundle';
 import { toSignedEntity, Verifier } from '@sigstore/verify';
+import { cosignSignStatement, signKeyBundle } from '../../src/signature/sigstore-fixture.testkit.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
 import type { RigTarget } from '../rig/rig-client.ts';
 import { getManifest, openSession } from '../rig/rig-client.ts';
+import { pushBundleReferrer } from '../rig/sigstore-referrers.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { runFerry } from '../support/run-ferry.ts';
 import { teardown } from '../support/teardown.ts';
@@ -49,7 +51,20 @@ for (const file of [brokenFile, requiredBrokenFile]) {
   );
 }
 
+// The CI key that signs the source images of the `signed` rule (checked by the signature gate).
+const ciKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const ciPublicKeyFile = join(temp.path, 'cosign.pub');
+await writeFile(ciPublicKeyFile, ciKey.publicKey.export({ type: 'spki', format: 'pem' }));
+
 const rules = [
+  {
+    name: 'signed',
+    from: 'nonprod:signed/*',
+    to: 'prod:signed/*',
+    tags: 'v[0-9]+',
+    signature: { required: true, publicKeyFiles: [ciPublicKeyFile], tlog: false },
+    attest: { keyFile: { file: keyFile } },
+  },
   {
     name: 'attested',
     from: 'nonprod:attested/*',
@@ -82,6 +97,7 @@ const rules = [
     attest: { keyFile: { file: requiredBrokenFile }, required: true },
   },
 ];
+const attestedRule = rules.find((r) => r.name === 'attested')!;
 const { path: configPath, tokens } = await writeServeConfig({ dir: temp.path, nonprod, prod, rules });
 
 const env: Record<string, string> = { HOME: temp.path, FERRY_CHECK_RESPONSES: '1' };
@@ -270,6 +286,31 @@ describe('promotion attestations of ferry serve', () => {
     );
   });
 
+  test('a signed source: the predicate carries the signature gate verdict of the timeline', async () => {
+    const image = await buildImage({ layers: [3_000], seed: 'attest-signed' });
+    await pushImage(nonprod, 'signed/app', 'v1', image);
+    const digest = image.manifestDigest;
+    const signature = await signKeyBundle({
+      statement: cosignSignStatement(digest),
+      privateKey: ciKey.privateKey,
+    });
+    await pushBundleReferrer(
+      nonprod,
+      'signed/app',
+      { digest, size: image.manifestBytes.byteLength, mediaType: image.mediaType },
+      signature,
+    );
+    const done = await waitFinished(await request('signed/app', 'v1'));
+    assert.equal(done.promotion.status, 'succeeded', done.promotion.reason ?? '');
+    const verified = done.timeline.find((e) => e.kind === 'signature_verified');
+    assert.ok(verified);
+    const bundles = await promotionBundles('signed/app', digest);
+    assert.equal(bundles.length, 1, 'the CI signature is not a promotion attestation');
+    const { predicate } = verifiedStatement(bundles[0]!.bundle);
+    assert.deepEqual(predicate.policy, { signatureRequired: true, signature: verified.detail });
+    assert.equal(verified.detail.publicKeyFile, ciPublicKeyFile);
+  });
+
   test('a rollback that moves the release tag back is attested too, as kind rollback', async () => {
     const one = await pushSource('rolled/app', 'v1');
     const first = await request('rolled/app', 'v1');
@@ -340,7 +381,7 @@ describe('promotion attestations of ferry serve', () => {
     // Own directories: writeServeConfig writes <dir>/ferry.yaml, and the running server's is in temp.path.
     const bad = await writeServeConfig({
       dir: await makeDir('check-key'),
-      rules: [{ ...rules[0], attest: { keyFile: { file: p384 } } }],
+      rules: [{ ...attestedRule, attest: { keyFile: { file: p384 } } }],
     });
     const run = await runFerry(['config', 'check', bad.path]);
     assert.equal(run.code, 2, run.stderr);
@@ -349,7 +390,7 @@ describe('promotion attestations of ferry serve', () => {
 
     const tlog = await writeServeConfig({
       dir: await makeDir('check-tlog'),
-      rules: [{ ...rules[0], attest: { keyFile: { file: keyFile }, tlog: true } }],
+      rules: [{ ...attestedRule, attest: { keyFile: { file: keyFile }, tlog: true } }],
     });
     const refused = await runFerry(['config', 'check', tlog.path]);
     assert.equal(refused.code, 2, refused.stderr);
