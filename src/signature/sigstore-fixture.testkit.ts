@@ -10,7 +10,7 @@
  *   `cosign sign`); logged in the Rekor when asked.
  * - cosignSignStatement: the statement cosign v3 signs (stored with sigstore-referrer-manifest.ts).
  */
-import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SerializedBundle } from '@sigstore/bundle';
@@ -25,15 +25,9 @@ import {
   rekorHandler,
   tsaHandler,
 } from '@sigstore/mock';
-import {
-  DSSEBundleBuilder,
-  FulcioSigner,
-  RekorWitness,
-  type Signer,
-  TSAWitness,
-  type Witness,
-} from '@sigstore/sign';
+import { DSSEBundleBuilder, FulcioSigner, RekorWitness, TSAWitness, type Witness } from '@sigstore/sign';
 import { COSIGN_SIGN_PREDICATE_TYPE, IN_TOTO_PAYLOAD_TYPE } from './in-toto-statement.ts';
+import { localKeySigner } from './sign-dsse-bundle.ts';
 
 export interface SigstoreServices {
   readonly url: string;
@@ -145,18 +139,6 @@ export function cosignSignStatement(
     subject: [{ name: '', digest: { [algorithm]: hex } }],
     predicateType,
     predicate,
-  };
-}
-
-/** A signer over a local key, as `cosign sign --key`: the hint is base64(SHA-256(DER of the key)). */
-export function localKeySigner(privateKey: KeyObject): Signer {
-  const publicKey = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }) as string;
-  const der = Buffer.from(publicKey.replace(/-----[^-]+-----|\s/g, ''), 'base64');
-  return {
-    sign: async (data) => ({
-      signature: sign('sha256', data, { key: privateKey, dsaEncoding: 'der' }),
-      key: { $case: 'publicKey', publicKey, hint: createHash('sha256').update(der).digest('base64') },
-    }),
   };
 }
 

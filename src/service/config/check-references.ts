@@ -176,7 +176,7 @@ export function checkReferences(pieces: ConfigPieces): ReferenceCheckResult {
 
   // Inline secrets: legal (local experiments), never right in a file that gets shared.
   for (const source of externalSources(pieces)) {
-    if (source.kind === 'secret' && 'value' in source.ref) {
+    if ((source.kind === 'secret' || source.kind === 'signing-key') && 'value' in source.ref) {
       warn(
         [...source.path, 'value'],
         'inline secret: anyone who can read this file can read it; use file: or env:',

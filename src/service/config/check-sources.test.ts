@@ -69,3 +69,56 @@ test('content checks: CA, auth file, public keys, cert dir, token file', async (
     ],
   );
 });
+
+test('attestation signing keys: readable, a PEM ECDSA P-256 private key; messages name the rule and file, never the key', async () => {
+  const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  const pkcs8 = p256.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const sec1 = p256.export({ type: 'sec1', format: 'pem' }).toString();
+  const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' })
+    .privateKey.export({ type: 'pkcs8', format: 'pem' })
+    .toString();
+  const encrypted = p256
+    .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' })
+    .toString();
+  const files = memoryFiles(
+    {
+      '/k8.pem': pkcs8,
+      '/sec1.pem': sec1,
+      '/p384.pem': p384,
+      '/enc.pem': encrypted,
+      '/pub.pem': p256PublicKeyPem(),
+      '/garbage.pem': 'hello',
+    },
+    [],
+  );
+  const key = (path: string, file: string) =>
+    ({ kind: 'signing-key', path: [path], ref: { file }, rule: 'to-prod' }) as const;
+  const problems = await checkSources(
+    [
+      key('a', '/k8.pem'),
+      key('b', '/sec1.pem'),
+      key('c', '/p384.pem'),
+      key('d', '/enc.pem'),
+      key('e', '/pub.pem'),
+      key('f', '/garbage.pem'),
+      key('g', '/absent.pem'),
+      { kind: 'signing-key', path: ['h'], ref: { env: 'UNSET' }, rule: 'to-prod' },
+    ],
+    { env: {}, readFile: files.readFile, readDir: files.readDir },
+  );
+  assert.deepEqual(
+    problems.map((p) => [p.path[0], p.message]),
+    [
+      ['c', 'attestation key /p384.pem of rule "to-prod" is not an ECDSA P-256 key (found ec secp384r1)'],
+      [
+        'd',
+        'attestation key /enc.pem of rule "to-prod" is encrypted; ferry needs an unencrypted PEM private key (PKCS#8 or SEC1) mounted as a secret',
+      ],
+      ['e', 'attestation key /pub.pem of rule "to-prod" is not a PEM private key'],
+      ['f', 'attestation key /garbage.pem of rule "to-prod" is not a PEM private key'],
+      ['g', 'attestation key of rule "to-prod": cannot read secret file /absent.pem: file does not exist'],
+      ['h', 'attestation key of rule "to-prod": environment variable UNSET is not set'],
+    ],
+  );
+  for (const p of problems) assert.ok(!p.message.includes('PRIVATE KEY'), p.message);
+});

@@ -7,13 +7,14 @@
  * Contents are checked only as far as they cannot be wrong by accident (a CA file holds a certificate, a
  * public key is ECDSA P-256, an auth file is JSON, a trusted root parses) and never appear in a message.
  */
-import { createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { parseTrustedRoot } from '../../signature/sigstore-trust.ts';
 import { ConfigError } from './config-error.ts';
 import type { PathProblem } from './config-pieces.ts';
 import type { ExternalSource } from './config-sources.ts';
 import { describeReadError, type ReadFile } from './read-small-file.ts';
 import { type Env, resolveSecret } from './resolve-secret.ts';
+import type { SecretRef } from './schema.ts';
 
 export type ReadDir = (path: string) => Promise<readonly string[]>;
 
@@ -44,6 +45,19 @@ async function checkSource(source: ExternalSource, io: SourceCheckIo): Promise<s
       } catch (err) {
         return err instanceof ConfigError ? err.problems[0]!.message : 'cannot be resolved';
       }
+    case 'signing-key': {
+      let pem: string;
+      try {
+        pem = await resolveSecret(source.ref, { env: io.env, readFile: io.readFile });
+      } catch (err) {
+        const reason = err instanceof ConfigError ? err.problems[0]!.message : 'cannot be resolved';
+        return `attestation key of rule "${source.rule}": ${reason}`;
+      }
+      const reason = checkSigningKey(pem);
+      return reason === undefined
+        ? undefined
+        : `attestation key ${describeRef(source.ref)} of rule "${source.rule}" ${reason}`;
+    }
     case 'cert-dir':
       try {
         await io.readDir(source.dir);
@@ -107,6 +121,33 @@ function checkCosignPublicKey(pem: string): string | undefined {
     key = createPublicKey({ key: pem, format: 'pem' });
   } catch {
     return 'is not a PEM public key';
+  }
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    return `is not an ECDSA P-256 key (found ${key.asymmetricKeyType ?? 'unknown'}${key.asymmetricKeyDetails?.namedCurve === undefined ? '' : ` ${key.asymmetricKeyDetails.namedCurve}`})`;
+  }
+  return undefined;
+}
+
+/** Where a secret reference points, for messages: the file or variable, never the value. */
+function describeRef(ref: SecretRef): string {
+  if ('file' in ref) return ref.file;
+  if ('env' in ref) return `(environment variable ${ref.env})`;
+  return '(inline value)';
+}
+
+/**
+ * Promotion attestations are signed with an ECDSA P-256 key (what cosign verifiers and policy
+ * controllers expect of `--key`). The messages never quote the PEM, not even its first line.
+ */
+function checkSigningKey(pem: string): string | undefined {
+  if (pem.includes('ENCRYPTED')) {
+    return 'is encrypted; ferry needs an unencrypted PEM private key (PKCS#8 or SEC1) mounted as a secret';
+  }
+  let key: ReturnType<typeof createPrivateKey>;
+  try {
+    key = createPrivateKey({ key: pem, format: 'pem' });
+  } catch {
+    return 'is not a PEM private key';
   }
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     return `is not an ECDSA P-256 key (found ${key.asymmetricKeyType ?? 'unknown'}${key.asymmetricKeyDetails?.namedCurve === undefined ? '' : ` ${key.asymmetricKeyDetails.namedCurve}`})`;

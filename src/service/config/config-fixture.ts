@@ -47,6 +47,12 @@ export function p256PublicKeyPem(): string {
   return publicKey.export({ type: 'spki', format: 'pem' }).toString();
 }
 
+/** A fresh unencrypted PKCS#8 PEM ECDSA P-256 private key, as `attest.keyFile` holds. */
+export function p256PrivateKeyPem(): string {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
 /**
  * A Sigstore trusted_root.json trusting one transparency log (a fresh P-256 key): enough for the
  * loader's start-up parse; the gate's verification is tested with real instances (sigstore-fixture).
@@ -85,6 +91,7 @@ export function exampleFiles(): Record<string, string> {
     '/var/run/secrets/kubernetes.io/serviceaccount/token': 'prod-sa-token',
     '/etc/ferry/keys/payments-cosign.pub': p256PublicKeyPem(),
     '/etc/ferry/sigstore/trusted_root.json': trustedRootJson(),
+    '/var/run/secrets/ferry/attest/key.pem': p256PrivateKeyPem(),
     '/var/run/secrets/ferry/webhooks/standard': 'whsec_c2VjcmV0LXN0YW5kYXJk',
     '/var/run/secrets/ferry/notify/team-chat': 'whsec_dGVhbS1jaGF0',
     '/var/run/secrets/ferry/oidc/client-secret': 'oidc-client-secret\n',

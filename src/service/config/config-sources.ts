@@ -8,6 +8,7 @@ import type { SecretRef } from './schema.ts';
 
 export type ExternalSource =
   | { readonly kind: 'secret'; readonly path: KeyPath; readonly ref: SecretRef }
+  | { readonly kind: 'signing-key'; readonly path: KeyPath; readonly ref: SecretRef; readonly rule: string }
   | {
       readonly kind: 'token-file' | 'auth-file' | 'ca-file' | 'public-key' | 'trusted-root';
       readonly path: KeyPath;
@@ -58,6 +59,14 @@ export function externalSources(pieces: ConfigPieces): ExternalSource[] {
         file,
       });
     });
+    if (rule.attest !== undefined) {
+      sources.push({
+        kind: 'signing-key',
+        path: ['promotions', index, 'attest', 'keyFile'],
+        ref: rule.attest.keyFile,
+        rule: rule.name,
+      });
+    }
     const { trustedRootFile } = rule.signature;
     if (trustedRootFile !== undefined) {
       sources.push({

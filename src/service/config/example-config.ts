@@ -63,6 +63,8 @@ promotions:
       required: true                              # signed with this cosign key (classic .sig or v3 bundle)
       publicKeyFiles: [/etc/ferry/keys/payments-cosign.pub]
       trustedRootFile: /etc/ferry/sigstore/trusted_root.json   # Rekor keys: the signature must be logged
+    attest:                                       # sign a promotion attestation onto the prod image
+      keyFile: { file: /var/run/secrets/ferry/attest/key.pem }  # PEM ECDSA P-256 private key
 
 triggers:
   api:

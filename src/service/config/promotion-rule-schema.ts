@@ -1,6 +1,7 @@
 /** A `promotions[]` rule of ferry.yaml: what may move from where to where, under which conditions. */
 import { z } from 'zod';
 import { TAG_RE } from '../../reference/grammar.ts';
+import { attestSchema } from './attest-schema.ts';
 import {
   checkRepositoryPattern,
   type EnvironmentPattern,
@@ -65,6 +66,9 @@ export function promotionRuleSchema(parts: SchemaParts) {
         })
         .prefault({}),
       signature: signaturePolicySchema(parts),
+      // Sign an in-toto promotion statement after each promotion and attach it to the destination
+      // image (docs/signatures.md "Promotion attestations"). Default: none.
+      attest: attestSchema(parts).optional(),
       // Never move a destination tag: if it already points at a different digest, the promotion fails
       // (the same digest is a successful no-op). Default true.
       immutableTags: z.boolean().default(true),

@@ -24,6 +24,10 @@ export const AuditKind = {
   Copied: 'copied',
   /** A tag was pointed at the promoted digest without a copy: the rule's release tag, or a rollback. */
   TagPointed: 'tag_pointed',
+  /** The promotion attestation was signed and attached to the destination image (its referrer digest). */
+  Attested: 'attested',
+  /** The rule asks for an attestation and it could not be made; the promotion still succeeds unless `attest.required`. */
+  AttestationFailed: 'attestation_failed',
   Succeeded: 'succeeded',
   /** A temporary failure; the promotion is queued again with a backoff. */
   RetryScheduled: 'retry_scheduled',

@@ -145,6 +145,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
     progressIntervalMs: options.progressIntervalMs ?? 250,
     copyParallel: options.copyParallel,
     readFile: options.readFile,
+    env: options.env ?? process.env,
     slots: { leaseSeconds: options.leaseSeconds ?? 15, pollMs: options.slotPollMs ?? 1000 },
     resumableUploads: options.resumableUploads ?? DEFAULT_RESUMABLE_UPLOADS,
   };

@@ -44,6 +44,8 @@ export const PromotionErrorCode = {
   AlreadyDecided: 'FERRY_E_PROMOTION_ALREADY_DECIDED',
   /** The rule that applies does not list the request's trigger in `triggers` (registry events are opt-in). */
   TriggerNotAllowed: 'FERRY_E_PROMOTION_TRIGGER_NOT_ALLOWED',
+  /** The rule's `attest` is `required` and the promotion attestation could not be signed or attached. */
+  AttestationFailed: 'FERRY_E_PROMOTION_ATTESTATION_FAILED',
 } as const;
 
 export type PromotionErrorCodeValue = (typeof PromotionErrorCode)[keyof typeof PromotionErrorCode];
@@ -70,6 +72,7 @@ export const PROMOTION_ERROR_STATUS: Readonly<Record<PromotionErrorCodeValue, Pr
     [PromotionErrorCode.VerifyFailed]: 502,
     [PromotionErrorCode.AlreadyDecided]: 409,
     [PromotionErrorCode.TriggerNotAllowed]: 403,
+    [PromotionErrorCode.AttestationFailed]: 502,
   });
 
 export interface PromotionErrorBody {

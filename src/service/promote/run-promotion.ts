@@ -3,7 +3,8 @@
  *
  *   queued → running (audit `started`) → policy (signature gate, immutable tag) → copy by digest
  *   (signatures along when the rule says so) → HEAD the destination tag: it must name the digest →
- *   succeeded (audit `copied`, `succeeded`), settled in one transaction with the job.
+ *   the rule's release tag → promotion attestation when the rule has `attest` (audit `attested` or
+ *   `attestation_failed`) → succeeded (audit `copied`, `succeeded`), settled in one transaction with the job.
  *
  * Delivery is at-least-once, so the run re-reads the promotion first: a cancelled, finished or unknown
  * one only completes its job; one still `running` was interrupted (crash, lost lease) and is taken over.
@@ -17,6 +18,7 @@ import { type CopyResult, copyImage } from '../../copy/execute.ts';
 import { FerryError, hasCode } from '../../errors/ferry-error.ts';
 import type { Repository } from '../../registry/repository.ts';
 import type { ReadFile } from '../config/read-small-file.ts';
+import type { Env } from '../config/resolve-secret.ts';
 import type { Job } from '../queue/job-queue.ts';
 import type { NewAuditEvent } from '../store/audit-event.ts';
 import { appendAudit } from '../store/audit-store.ts';
@@ -24,6 +26,7 @@ import { type Promotion, TERMINAL_STATUSES } from '../store/promotion.ts';
 import { getPromotion } from '../store/promotion-query.ts';
 import { StoreErrorCode } from '../store/store-error.ts';
 import { abortReasonOf } from './abort-reasons.ts';
+import { attestPromotion } from './attest-promotion.ts';
 import { AuditKind, SYSTEM_ACTOR } from './audit-kinds.ts';
 import { BlobProgressRecorder } from './blob-progress-recorder.ts';
 import { describeError } from './describe-error.ts';
@@ -62,8 +65,10 @@ export interface RunOptions {
   readonly blobSaveIntervalMs?: number | undefined;
   /** Blobs in flight per copy (the copy engine's default when undefined). */
   readonly copyParallel?: number | undefined;
-  /** Reads the rules' public key files. Default: bounded reads from the file system. */
+  /** Reads the rules' public key files and attestation keys. Default: bounded reads from the file system. */
   readonly readFile?: ReadFile | undefined;
+  /** Environment for `env:` references of attestation keys. */
+  readonly env: Env;
   /** Slots of destination registries, counted across replicas. */
   readonly slots: SlotOptions;
   /** Large blobs are uploaded in checkpointed chunks a later run can resume; false: never. */
@@ -100,6 +105,7 @@ export async function runPromotion(
   try {
     await verifyDestination(ctx, started, result);
     await pointReleaseTag(ctx, started, result);
+    await attestPromotion(ctx, options, ruleNamed(ctx.config, started.rule), started, result.digest);
   } catch (err) {
     await settleError(state, options, err, undefined);
     await endRun(ctx, started.id);

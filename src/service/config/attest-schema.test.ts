@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { attestSchema } from './attest-schema.ts';
+import { schemaParts } from './schema-parts.ts';
+
+const schema = attestSchema(schemaParts({ baseDir: '/etc/ferry' }));
+
+test('attest: defaults, relative key file resolved against the config directory', () => {
+  assert.deepEqual(schema.parse({ keyFile: { file: 'attest.key' } }), {
+    keyFile: { file: '/etc/ferry/attest.key' },
+    tlog: false,
+    format: 'bundle',
+    required: false,
+  });
+});
+
+test('attest: tlog true and other formats are refused with a message saying what is supported', () => {
+  const tlog = schema.safeParse({ keyFile: { file: 'k' }, tlog: true });
+  assert.equal(tlog.success, false);
+  assert.match(tlog.error!.issues[0]!.message, /tlog: true .* not supported yet; set tlog: false/);
+  const format = schema.safeParse({ keyFile: { file: 'k' }, format: 'simplesigning' });
+  assert.equal(format.success, false);
+  assert.match(format.error!.issues[0]!.message, /only "bundle" is supported/);
+  assert.equal(schema.safeParse({}).success, false);
+});

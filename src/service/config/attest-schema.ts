@@ -1,0 +1,41 @@
+/**
+ * A promotion rule's `attest:` section (`promotions[].attest`): after every promotion that moved a
+ * destination tag, ferry signs an in-toto statement describing it (docs/signatures.md "Promotion
+ * attestations") and attaches the Sigstore bundle to the destination image as an OCI referrer.
+ *
+ * Shape checks only: the key is read and parsed at start by check-sources.ts (and again at each use,
+ * as every secret reference is, so a rotated Kubernetes Secret is picked up without a restart).
+ */
+import { z } from 'zod';
+import type { SchemaParts } from './schema-parts.ts';
+
+export function attestSchema({ secretRef }: Pick<SchemaParts, 'secretRef'>) {
+  return z.strictObject({
+    // Secret reference to an unencrypted PEM ECDSA P-256 private key (PKCS#8 or SEC1), e.g.
+    // `{ file: /var/run/secrets/ferry/attest.key }`. Publish its public key to the verifiers.
+    keyFile: secretRef,
+    // Upload to a transparency log (Rekor). Only false is supported: bundles carry the public-key hint
+    // and verify offline (cosign --insecure-ignore-tlog, policy-controller `ctlog.enabled: false`).
+    tlog: z
+      .boolean()
+      .default(false)
+      .check((ctx) => {
+        if (ctx.value) {
+          ctx.issues.push({
+            code: 'custom',
+            message:
+              'tlog: true (Rekor upload of promotion attestations) is not supported yet; set tlog: false',
+            input: ctx.value,
+          });
+        }
+      }),
+    // Storage format: a Sigstore bundle v0.3 in an OCI referrer manifest, as cosign v3 stores bundles.
+    format: z.literal('bundle', { error: 'only "bundle" is supported' }).default('bundle'),
+    // Whether a failed attestation fails the promotion. Default false: the tag has already moved (the
+    // image is in the destination), so the failure is recorded (`attestation_failed` audit event, a
+    // warning in the log) and the promotion still succeeds. true marks the promotion failed instead.
+    required: z.boolean().default(false),
+  });
+}
+
+export type AttestConfig = z.output<ReturnType<typeof attestSchema>>;
