@@ -110,6 +110,8 @@ describe('promotions, live', () => {
     await page.getByLabel('Repository').fill('shop/api');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/repository=shop%2Fapi/);
+    // The filtered page replaces the list when it arrives (the list may be empty while it loads).
+    await row(page, 'b2c3d4e').waitFor();
     await row(page, 'a1b2c3d').waitFor({ state: 'detached' });
     assert.equal(await row(page, 'b2c3d4e').count(), 1);
     await page.getByRole('button', { name: 'Clear filters' }).click();
