@@ -20,7 +20,7 @@ test('waiting counts queued jobs only; running counts claimed ones; other kinds 
     await queue.stop();
     await closeDb();
   });
-  const gauges = queueGauges(queue, 'promote');
+  const gauges = queueGauges(queue, 'promote', { maxAgeMs: 0 });
   for (let n = 0; n < 3; n++) await queue.enqueue('promote', { n });
   await queue.enqueue('other', {});
   assert.deepEqual([await gauges.waiting(), await gauges.running()], [3, 0]);
@@ -29,4 +29,28 @@ test('waiting counts queued jobs only; running counts claimed ones; other kinds 
   assert.deepEqual([await gauges.waiting(), await gauges.running()], [2, 1]);
   await queue.complete(job);
   assert.deepEqual([await gauges.waiting(), await gauges.running()], [2, 0]);
+});
+
+test('one count serves both gauges and every read within maxAgeMs; a failed count is asked again', async () => {
+  let clock = 0;
+  let calls = 0;
+  let fail = false;
+  const queue = {
+    async depth() {
+      calls++;
+      if (fail) throw new Error('database away');
+      return [{ kind: 'promote', queued: calls, active: 1, failed: 0 }];
+    },
+  };
+  const gauges = queueGauges(queue, 'promote', { maxAgeMs: 1000, now: () => clock });
+  assert.deepEqual(await Promise.all([gauges.waiting(), gauges.running()]), [1, 1]);
+  clock = 1000;
+  assert.equal(await gauges.waiting(), 1);
+  assert.equal(calls, 1);
+  clock = 1001;
+  fail = true;
+  await assert.rejects(gauges.waiting(), /database away/);
+  fail = false;
+  assert.equal(await gauges.waiting(), 3);
+  assert.equal(calls, 3);
 });
