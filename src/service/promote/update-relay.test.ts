@@ -97,6 +97,39 @@ test('updates reach the other replica in order, with dates revived; a replica ne
   await b.relay.stop();
 });
 
+test('updates published together go out in one statement, in order', async () => {
+  let statements = 0;
+  // Only what the relay uses: statements (counted) and LISTEN.
+  const counting = {
+    query: (...args: Parameters<PgliteDatabase['query']>) => {
+      statements++;
+      return db.query(...args);
+    },
+    listen: (...args: Parameters<PgliteDatabase['listen']>) => db.listen(...args),
+  } as unknown as PgliteDatabase;
+  const engine = new PromotionEvents();
+  const a = await startUpdateRelay({
+    db: counting,
+    local: engine,
+    replicaId: 'a4',
+    channel: 'ferry_relay_test',
+  });
+  const b = await replica('b4');
+  const promotion = await newPromotion('v4');
+  const atB: number[] = [];
+  b.relay.subscribe(promotion.id, (u) => atB.push(u.type === 'progress' ? u.bytes : -1));
+  for (let bytes = 1; bytes <= 30; bytes++)
+    engine.publish({ type: 'progress', promotionId: promotion.id, bytes, totalBytes: 30, blobs: [] });
+  await until(() => atB.length === 30, 'the 30 updates at b');
+  assert.deepEqual(
+    atB,
+    Array.from({ length: 30 }, (_, i) => i + 1),
+  );
+  assert.equal(statements, 1, 'one NOTIFY statement for the 30 updates');
+  await a.stop();
+  await b.relay.stop();
+});
+
 test('an update too large for NOTIFY travels as a reference and is read back from the database', async () => {
   const big: Record<string, string> = {};
   for (let i = 0; i < 40; i++) big[`label-${i}`] = 'x'.repeat(250);
