@@ -43,6 +43,35 @@ export function registrySlotSuite(backend: TestBackend): void {
       assert.equal(await renewSlot(db, three), true);
       assert.equal(await take(two), true);
       assert.equal((await slotsHeld(db)).get('reg.prod:5000'), 2);
+
+      // Its own lapsed slot is taken again by a run that resumes, if there is room.
+      await db.query(
+        "UPDATE registry_slots SET heartbeat_at = now() - interval '1 minute' WHERE promotion_id = $1",
+        [three],
+      );
+      assert.equal(await take(three, 'reg.prod:5000', 'c/3'), true);
+      assert.equal((await slotsHeld(db)).get('reg.prod:5000'), 2);
+      assert.equal(await take(one), false, 'the renewed slot counts');
+    });
+
+    test('promotions asking at once get no more than `limit` slots', async () => {
+      const db = await backend.reusable(MIGRATED);
+      const ids: string[] = [];
+      for (const seed of ['r1', 'r2', 'r3', 'r4', 'r5', 'r6'])
+        ids.push((await insertPromotion(db, newPromotion({ seed }))).promotion.id);
+      const taken = await Promise.all(
+        ids.map((promotionId, i) =>
+          acquireSlot(db, {
+            registry: 'race.registry',
+            promotionId,
+            replica: `r/${i}`,
+            limit: 2,
+            leaseSeconds: 30,
+          }),
+        ),
+      );
+      assert.equal(taken.filter(Boolean).length, 2);
+      assert.equal((await slotsHeld(db)).get('race.registry'), 2);
     });
   });
 }
