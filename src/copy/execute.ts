@@ -2,6 +2,7 @@ import { BadUsageError, NotFoundError } from '../errors/kinds.ts';
 import { isDigest } from '../oci/digest.ts';
 import type { Descriptor } from '../oci/manifest.ts';
 import type { PlatformSpec } from '../oci/platform.ts';
+import type { ManifestHead } from '../registry/manifests.ts';
 import { RegistryError } from '../registry/registry-error.ts';
 import type { RetryPolicy } from '../registry/retry.ts';
 import { type Admit, admissionCandidate } from './admission.ts';
@@ -52,6 +53,11 @@ export interface CopyImageOptions {
   readonly admit?: Admit | undefined;
   /** Shared across copies of one run so blobs pushed once are mounted afterwards. */
   readonly locations?: BlobLocations | undefined;
+  /**
+   * What the destination tag points at, as the caller just found out (null: nothing): the copy then
+   * does not ask again. The promotion service HEADs the tag for its immutable-tag check right before.
+   */
+  readonly destinationHead?: ManifestHead | null | undefined;
   readonly onEvent?: CopyEventListener | undefined;
   /** Called with the size of every chunk streamed (for throughput meters or memory policies). */
   readonly onBytes?: ((bytes: number) => void) | undefined;
@@ -100,7 +106,12 @@ export async function copyImage(options: CopyImageOptions): Promise<CopyResult> 
   // round trip here. The manifest request goes first: on an insecure registry it is the one that
   // learns the scheme (see RegistryTransport), the others follow it.
   const fetching = source.getManifest(options.sourceReference, signal);
-  const heading = destRef ? destination.headManifest(destRef, signal) : Promise.resolve(undefined);
+  const heading =
+    options.destinationHead !== undefined
+      ? Promise.resolve(options.destinationHead ?? undefined)
+      : destRef
+        ? destination.headManifest(destRef, signal)
+        : Promise.resolve(undefined);
   // Hints are an optimisation: if they fail, discovery asks tag by tag instead.
   const hints =
     options.signatures === false ? undefined : prefetchArtifactHints(source, signal).catch(() => undefined);
@@ -310,6 +321,7 @@ async function copyArtifacts(
       ...options,
       sourceReference: job.reference,
       destinationTag: job.tag,
+      destinationHead: undefined, // the image's tag was checked, not the artifact's
       platforms: undefined,
       conversion: undefined, // artifacts name the digests they sign: copied as they are
       signatures: false, // one level: signatures of signatures are not followed

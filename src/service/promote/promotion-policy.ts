@@ -12,6 +12,7 @@
  * A failed check is a PromotionError (permanent: retrying does not change a signature or a tag); a
  * registry failure while checking propagates with its own `temporary` flag, so an outage retries.
  */
+import type { ManifestHead } from '../../registry/manifests.ts';
 import type { Repository } from '../../registry/repository.ts';
 import type { ReadFile } from '../config/read-small-file.ts';
 import type { PromotionRule } from '../config/schema.ts';
@@ -23,8 +24,8 @@ import { checkSignature } from './signature-policy.ts';
 export interface PolicyResult {
   /** Set when the signature gate ran and passed: the `signature_verified` audit detail. */
   readonly signature?: AuditDetail | undefined;
-  /** What the destination tag pointed at before the copy (undefined: it did not exist or was not checked). */
-  readonly destinationDigest?: string | undefined;
+  /** What the destination tag pointed at before the copy (null: nothing; undefined: not checked). */
+  readonly destinationHead?: ManifestHead | null | undefined;
 }
 
 export async function checkPolicies(options: {
@@ -51,10 +52,11 @@ export async function checkPolicies(options: {
     }
     signature = signatureAuditDetail(verdict.signature, verdict.attestations, rule.signature.publicKeyFiles);
   }
-  let destinationDigest: string | undefined;
+  let destinationHead: ManifestHead | null | undefined;
   if (rule.immutableTags) {
     const { tag } = promotion.destination;
-    destinationDigest = (await destination.headManifest(tag, signal))?.digest;
+    destinationHead = (await destination.headManifest(tag, signal)) ?? null;
+    const destinationDigest = destinationHead?.digest;
     if (destinationDigest !== undefined && destinationDigest !== digest) {
       throw new PromotionError(
         PromotionErrorCode.ImmutableTag,
@@ -62,5 +64,5 @@ export async function checkPolicies(options: {
       );
     }
   }
-  return { signature, destinationDigest };
+  return { signature, destinationHead };
 }

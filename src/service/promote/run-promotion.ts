@@ -52,6 +52,7 @@ import { UpdateBatch } from './update-batch.ts';
 import {
   forgetUploadSessions,
   type ResumableUploadSettings,
+  type StoredCheckpoints,
   storeCheckpoints,
 } from './upload-checkpoints.ts';
 
@@ -90,14 +91,25 @@ export async function runPromotion(
   const local = new AbortController();
   const runSignal = AbortSignal.any([signal, local.signal]);
   const heartbeat = startHeartbeat(ctx, job, started.id, local, options.heartbeatMs);
+  const checkpoints =
+    options.resumableUploads === false
+      ? undefined
+      : storeCheckpoints(ctx, started.id, options.resumableUploads);
+  // What a run holds beyond its job: the registry slot, and the upload checkpoints once it has finished.
+  const endRun = async () => {
+    await freeSlot(ctx, started.id);
+    // Only runs of this promotion write its checkpoints: a first run that recorded none (nearly every
+    // run: they are for blobs of 64 MiB and up) has none to delete, and skips the statement.
+    if (started.attempts > 1 || checkpoints?.recorded === true) await forgetUploadSessions(ctx, started.id);
+  };
   let result: CopyResult;
   try {
     await waitForSlot(ctx, started, options.slots, runSignal);
-    result = await execute(ctx, options, started, runSignal);
+    result = await execute(ctx, options, started, runSignal, checkpoints);
   } catch (err) {
     heartbeat.stop();
     await settleError(state, options, err, runSignal);
-    await endRun(ctx, started.id);
+    await endRun();
     return;
   }
   heartbeat.stop();
@@ -108,11 +120,11 @@ export async function runPromotion(
     await attestPromotion(ctx, options, ruleNamed(ctx.config, started.rule), started, result.digest);
   } catch (err) {
     await settleError(state, options, err, undefined);
-    await endRun(ctx, started.id);
+    await endRun();
     return;
   }
   await settleSucceeded(state, result, startedAt);
-  await endRun(ctx, started.id);
+  await endRun();
   ctx.logger.info(
     {
       promotionId: started.id,
@@ -124,15 +136,13 @@ export async function runPromotion(
   );
 }
 
-/** What a run holds beyond its job: the registry slot, and the upload checkpoints once it has finished. */
-async function endRun(ctx: EngineContext, promotionId: string): Promise<void> {
-  await freeSlot(ctx, promotionId);
-  await forgetUploadSessions(ctx, promotionId);
-}
-
 /** queued → running (taking over an interrupted `running` one); undefined when there is nothing to run. */
 async function start(ctx: EngineContext, job: Job<PromoteJobPayload>): Promise<Promotion | undefined> {
   const id = job.payload.promotionId;
+  // Nearly every delivery finds its promotion queued: move it without reading it first (the
+  // compare-and-set is the check). Anything else is read and sorted out below.
+  const queued = await moveToRunning(ctx, job, undefined);
+  if (queued !== undefined) return queued;
   const current = await getPromotion(ctx.db, id);
   if (
     current === undefined ||
@@ -143,16 +153,35 @@ async function start(ctx: EngineContext, job: Job<PromoteJobPayload>): Promise<P
     await ctx.queue.complete(job);
     return undefined;
   }
+  const running = await moveToRunning(ctx, job, current.status === 'running' ? current : undefined);
+  if (running === undefined) {
+    // Cancelled between the read and the transition.
+    await ctx.queue.complete(job);
+  }
+  return running;
+}
+
+/**
+ * The transaction that starts a run: queued → running with its `started` event, preceded for an
+ * `interrupted` run (one still `running`, taken over) by running → queued and a `resumed` event.
+ * Undefined when the promotion was not in the state expected (a StoreError Conflict).
+ */
+async function moveToRunning(
+  ctx: EngineContext,
+  job: Job<PromoteJobPayload>,
+  interrupted: Promotion | undefined,
+): Promise<Promotion | undefined> {
+  const id = job.payload.promotionId;
   const batch = new UpdateBatch();
   try {
     const running = await ctx.db.transaction(async (tx) => {
-      if (current.status === 'running') {
+      if (interrupted !== undefined) {
         await batch.transition(tx, id, ['running'], 'queued', { reason: 'resuming an interrupted run' });
         await batch.audit(tx, {
           promotionId: id,
           actor: SYSTEM_ACTOR,
           kind: AuditKind.Resumed,
-          digest: current.source.digest,
+          digest: interrupted.source.digest,
           outcome: 'ok',
           detail: { attempt: job.attempt, replica: ctx.replica },
         });
@@ -172,21 +201,20 @@ async function start(ctx: EngineContext, job: Job<PromoteJobPayload>): Promise<P
       return moved;
     });
     batch.publish(ctx.events);
+    const resumed = interrupted !== undefined;
     ctx.logger.info(
       {
         promotionId: id,
         rule: running.rule,
         attempt: running.attempts,
         replica: ctx.replica,
-        ...(current.status === 'running' ? { resumed: true } : {}),
+        ...(resumed ? { resumed: true } : {}),
       },
-      current.status === 'running' ? 'promotion resumed' : 'promotion started',
+      resumed ? 'promotion resumed' : 'promotion started',
     );
     return running;
   } catch (err) {
-    if (!hasCode(err, StoreErrorCode.Conflict)) throw err;
-    // Cancelled between the read and the transition.
-    await ctx.queue.complete(job);
+    if (!hasCode(err, StoreErrorCode.Conflict) && !hasCode(err, StoreErrorCode.NotFound)) throw err;
     return undefined;
   }
 }
@@ -196,6 +224,7 @@ async function execute(
   options: RunOptions,
   promotion: Promotion,
   signal: AbortSignal,
+  checkpoints: StoredCheckpoints | undefined,
 ): Promise<CopyResult> {
   const rule = ruleNamed(ctx.config, promotion.rule);
   if (rule === undefined) {
@@ -250,15 +279,14 @@ async function execute(
       sourceReference: promotion.source.digest,
       destination,
       destinationTag: promotion.destination.tag,
+      // The immutable-tag check just asked the destination; the copy need not ask again.
+      destinationHead: policy.destinationHead,
       signatures: rule.copySignatures,
       parallel: options.copyParallel,
       onEvent: (event) => meter.onEvent(event),
       onBytes: (bytes) => meter.addBytes(bytes),
       signal,
-      checkpoints:
-        options.resumableUploads === false
-          ? undefined
-          : storeCheckpoints(ctx, promotion.id, options.resumableUploads),
+      checkpoints,
     });
   } finally {
     meter.flush();

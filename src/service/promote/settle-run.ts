@@ -94,29 +94,35 @@ export function settleSucceeded(state: RunState, result: CopyResult, startedAt: 
     state,
     'succeeded',
     async (tx, batch) => {
-      await batch.audit(tx, copied);
+      const { registry, repository, tag } = promotion.destination;
+      // Both events in one statement (they share the transaction's time anyway), published before the
+      // status: whoever waits for `succeeded` has seen them.
+      await batch.audits(tx, [
+        copied,
+        {
+          promotionId: promotion.id,
+          actor: SYSTEM_ACTOR,
+          kind: AuditKind.Succeeded,
+          digest: result.digest,
+          outcome: 'ok',
+          bytes: result.bytes.copied,
+          detail: {
+            destination: `${registry}/${repository}:${tag}`,
+            attempt: job.attempt,
+            durationMs: ctx.now() - startedAt,
+          },
+        },
+      ]);
       await batch.transition(tx, promotion.id, ['running'], 'succeeded', {
         reason: null,
         resultDigest: result.digest,
         bytes: result.bytes,
+        // recordReleases below supersedes the earlier promotions of the tags it moves.
+        supersede: false,
       });
-      const { registry, repository, tag } = promotion.destination;
       // The releases view changes in the same transaction as the promotion's status: it cannot miss a
       // promotion that succeeded.
       await recordReleases(tx, releasesMoved(promotion, result));
-      await batch.audit(tx, {
-        promotionId: promotion.id,
-        actor: SYSTEM_ACTOR,
-        kind: AuditKind.Succeeded,
-        digest: result.digest,
-        outcome: 'ok',
-        bytes: result.bytes.copied,
-        detail: {
-          destination: `${registry}/${repository}:${tag}`,
-          attempt: job.attempt,
-          durationMs: ctx.now() - startedAt,
-        },
-      });
       await ctx.queue.complete(job, { tx });
     },
     // The copy happened even though someone else settled the promotion: the trail must say the tag moved.

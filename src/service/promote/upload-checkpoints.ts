@@ -42,11 +42,17 @@ export function resumableUploadSettings(section: {
     : false;
 }
 
+/** The store's checkpoints for one run; `recorded` tells whether the run wrote any. */
+export interface StoredCheckpoints extends UploadCheckpoints {
+  readonly recorded: boolean;
+}
+
 export function storeCheckpoints(
   ctx: EngineContext,
   promotionId: string,
   settings: ResumableUploadSettings,
-): UploadCheckpoints {
+): StoredCheckpoints {
+  let recorded = false;
   const key = (blob: CheckpointedBlob): UploadSessionKey => ({
     promotionId,
     registry: blob.registry,
@@ -59,6 +65,9 @@ export function storeCheckpoints(
       `could not ${what} the upload checkpoint`,
     );
   return {
+    get recorded() {
+      return recorded;
+    },
     minBlobSize: settings.minBlobBytes,
     chunkSize: settings.chunkBytes,
     async load(blob): Promise<ResumePoint | undefined> {
@@ -78,6 +87,7 @@ export function storeCheckpoints(
         uploadedBytes: point.offset,
         prefixDigest: point.prefixDigest,
       };
+      recorded = true;
       try {
         await saveUploadSession(ctx.db, key(blob), record, ctx.replica);
         ctx.logger.debug?.(

@@ -12,6 +12,12 @@ export interface TransitionFields {
   readonly bytes?: Partial<{ copied: number; mounted: number; skipped: number }> | undefined;
   /** Count one more attempt (set when moving to running). */
   readonly incrementAttempts?: boolean | undefined;
+  /**
+   * Moving to succeeded: false when the caller records the releases in the same transaction
+   * (release-store.ts recordReleases supersedes every promotion of the tags it moves, under a lock of
+   * its own), so the work is not done twice. Default true.
+   */
+  readonly supersede?: boolean | undefined;
 }
 
 /**
@@ -36,7 +42,7 @@ export async function transition(
     );
   }
   return atomically(db, async (tx) => {
-    if (to === 'succeeded') {
+    if (to === 'succeeded' && fields.supersede !== false) {
       // Two promotions to one tag finishing at once must not both see the other as not yet succeeded
       // (leaving two "current" rows): the destination's lock orders them, and the second's UPDATE then
       // sees the first's committed success and supersedes it. PGlite has one connection, so its

@@ -70,7 +70,9 @@ export async function recordReleases(db: Database, input: RecordReleasesInput): 
         ]);
       }
     }
-    const { rows: moved } = await tx.query<{ tag: string; previous: string | null }>(
+    // One statement: the releases moved, their history entries and the superseded promotions, against
+    // the snapshot taken after the locks (every step used to be its own round trip, under the lock).
+    await tx.query(
       `WITH target AS (
          SELECT unnest($4::text[]) AS tag
        ), before AS (
@@ -88,24 +90,15 @@ export async function recordReleases(db: Database, input: RecordReleasesInput): 
            previous_digest = r.digest,
            since = now()
          RETURNING r.tag, r.previous_digest
+       ), history AS (
+         INSERT INTO release_history (registry, repository, tag, digest, previous_digest, promotion_id)
+         SELECT $2, $3, upserted.tag, $5, upserted.previous_digest, $1 FROM upserted
        )
-       SELECT tag, previous_digest AS previous FROM upserted`,
-      [input.promotionId, input.registry, input.repository, tags, input.digest, input.environment],
-    );
-    if (moved.length > 0) {
-      await tx.query(
-        `INSERT INTO release_history (registry, repository, tag, digest, previous_digest, promotion_id)
-         SELECT $2, $3, m.tag, $4, m.previous, $1
-           FROM jsonb_to_recordset($5::jsonb) AS m(tag text, previous text)`,
-        [input.promotionId, input.registry, input.repository, input.digest, JSON.stringify(moved)],
-      );
-    }
-    await tx.query(
-      `UPDATE promotions SET superseded_by = $1, updated_at = now()
+       UPDATE promotions SET superseded_by = $1, updated_at = now()
         WHERE destination_registry = $2 AND destination_repository = $3
           AND destination_tag = ANY($4::text[])
           AND status = 'succeeded' AND superseded_by IS NULL AND id <> $1`,
-      [input.promotionId, input.registry, input.repository, tags],
+      [input.promotionId, input.registry, input.repository, tags, input.digest, input.environment],
     );
   });
 }
