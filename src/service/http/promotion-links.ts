@@ -10,6 +10,7 @@ import { TriggerErrorCode } from '../../api/trigger-error.ts';
 import type { ServerConfig } from '../config/schema.ts';
 import type { AcceptResult } from '../promote/promotion-service.ts';
 import type { Admitted } from './admission.ts';
+import { toPromotionView } from './promotion-view.ts';
 import type { RouteContext } from './route-context.ts';
 
 export function promotionUrl(
@@ -37,7 +38,12 @@ export async function replyAccepted(
   const { result, replayed, deliveryId } =
     'result' in admitted ? admitted : { result: admitted, replayed: false, deliveryId: undefined };
   const url = promotionUrl(ctx.config.server, request, result.promotion.id);
-  const promotion = await ctx.views.one(result.promotion);
+  // A promotion this request created has no approvals yet: the view needs no read for them (one
+  // statement per trigger on the hot path of every webhook).
+  const promotion =
+    result.created && !replayed
+      ? toPromotionView(result.promotion, [])
+      : await ctx.views.one(result.promotion);
   reply.header('location', url);
   if (!replayed) {
     reply.code(result.created ? 202 : 200);
