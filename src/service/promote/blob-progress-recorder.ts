@@ -2,9 +2,10 @@
  * Keeps the per-blob progress of a running copy in the store (store/promotion-blob-store.ts), so the
  * dashboard's detail view shows it after a reload or from another replica. The event stream carries
  * every update live; the store gets at most one write per `intervalMs` (default 2 s, not one per
- * chunk), a state held back by that limit is written once the interval has passed even if nothing
- * changes afterwards (a copy stalled on one blob still shows what finished), and the final state when
- * the copy ends, however it ends.
+ * chunk), the first one too (counted from the start of the copy: a copy shorter than that, most of
+ * them, is written once, when it ends), a state held back by that limit is written once the interval
+ * has passed even if nothing changes afterwards (a copy stalled on one blob still shows what
+ * finished), and the final state when the copy ends, however it ends.
  *
  * Progress is a view: a failed write is logged and the copy goes on. Writes never overlap, and the
  * latest state wins (an older snapshot waiting for its turn is replaced by a newer one).
@@ -23,7 +24,7 @@ export class BlobProgressRecorder {
   readonly #now: () => number;
   readonly #intervalMs: number;
   #latest: readonly BlobProgress[] | undefined;
-  #lastWrite = Number.NEGATIVE_INFINITY;
+  #lastWrite: number;
   #writing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #flushing = false;
@@ -41,6 +42,7 @@ export class BlobProgressRecorder {
     this.#logger = options.logger;
     this.#now = options.now;
     this.#intervalMs = options.intervalMs ?? DEFAULT_BLOB_SAVE_INTERVAL_MS;
+    this.#lastWrite = this.#now();
   }
 
   /** The copy's current blobs; written now if the last write is old enough, else at a later offer or at flush. */
