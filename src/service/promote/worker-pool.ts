@@ -1,6 +1,8 @@
 /**
- * The claim loop: `concurrency` slots, each claiming one job at a time and running it to the end. Idle
- * slots poll every `pollIntervalMs`, and wake at once when this process enqueued something (accept,
+ * The claim loop: `concurrency` slots, each claiming one job at a time and running it to the end. While
+ * slots are idle, one of them polls every `pollIntervalMs` (each polling on its own cost a claim query
+ * per slot per interval on every replica doing nothing); a claim that finds a job wakes the other idle
+ * slots, since there may be more. All wake at once when this process enqueued something (accept,
  * approve), so a promotion accepted by this replica starts without waiting for the next poll.
  *
  * stop(): no new claims; running jobs get `graceMs` to finish, then their AbortControllers are aborted
@@ -33,6 +35,8 @@ export class WorkerPool<P extends object> {
   readonly #controllers = new Set<AbortController>();
   readonly #waiters = new Set<() => void>();
   #loops: Promise<void>[] = [];
+  /** Whether an idle slot holds the poll timer; the other idle slots wait to be woken. */
+  #polling = false;
   #stopping = false;
   #abortAll = false;
 
@@ -95,6 +99,8 @@ export class WorkerPool<P extends object> {
         await this.#idle();
         continue;
       }
+      // There may be more: idle slots claim too instead of waiting for the next poll.
+      this.wake();
       await this.#runOne(job);
     }
   }
@@ -124,12 +130,15 @@ export class WorkerPool<P extends object> {
   #idle(): Promise<void> {
     if (this.#stopping) return Promise.resolve();
     return new Promise((resolve) => {
+      const poller = !this.#polling;
       const finish = () => {
         clearTimeout(timer);
+        if (poller) this.#polling = false;
         this.#waiters.delete(finish);
         resolve();
       };
-      const timer = setTimeout(finish, this.#options.pollIntervalMs);
+      this.#polling ||= poller;
+      const timer = poller ? setTimeout(finish, this.#options.pollIntervalMs) : undefined;
       this.#waiters.add(finish);
     });
   }
