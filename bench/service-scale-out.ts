@@ -16,6 +16,7 @@ import type { Profile } from './profile.ts';
 import { SERVICE_REPO, SOURCE_ENVIRONMENT, writeServiceConfig } from './service-config.ts';
 import { terminalCounts } from './service-metrics.ts';
 import type { DetailTable, ServiceMetric, ServiceResult } from './service-results.ts';
+import { type StatementCounter, startStatementCounter } from './statement-counts.ts';
 import { median, percentile, ratio } from './stats.ts';
 import { type Delivery, WebhookSender } from './webhook-sender.ts';
 
@@ -58,6 +59,8 @@ interface RunFigures {
   readonly ferryCpuSeconds: number | undefined;
   readonly registryCpuSeconds: number | undefined;
   readonly postgresCpuSeconds: number | undefined;
+  /** SQL statements the run's database was sent per promotion that succeeded (pg_stat_statements). */
+  readonly statementsPerPromotion: number | undefined;
   /** This process: the latency proxies, the webhook sender, the list polling. */
   readonly benchCpuSeconds: number | undefined;
   /** 1-minute load average of the machine at the end of the run (other work shares it). */
@@ -93,6 +96,8 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
   const count = profile.scaleOutPromotions;
   const postgres = await startPostgres();
   cleanup.defer('postgres (scale-out)', () => postgres.stop());
+  const statements = await startStatementCounter(postgres);
+  cleanup.defer('statement counter', () => statements.close());
   const nonprod = await startBenchRegistry('nonprod (scale-out)', cleanup);
   const tags = Array.from({ length: count }, (_, i) => `img-${i}`);
   const digests = new Map<string, string>();
@@ -128,6 +133,7 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
             tags,
             digests,
             databaseUrl: await postgres.createDatabase(),
+            statements,
             postgresDataDir: postgres.dataDir,
           },
           run,
@@ -180,6 +186,7 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
         'CPU s ferry',
         'CPU s registries',
         'CPU s PostgreSQL',
+        'SQL statements / promotion',
         'CPU s bench (proxies)',
         'load avg',
         'duplicate runs',
@@ -196,6 +203,7 @@ async function measure(options: ScaleOutOptions, cleanup: CleanupStack): Promise
         r.ferryCpuSeconds?.toFixed(1) ?? '—',
         r.registryCpuSeconds?.toFixed(1) ?? '—',
         r.postgresCpuSeconds?.toFixed(1) ?? '—',
+        r.statementsPerPromotion?.toFixed(1) ?? '—',
         r.benchCpuSeconds?.toFixed(1) ?? '—',
         r.loadAverage.toFixed(1),
         String(r.duplicateRuns),
@@ -244,6 +252,7 @@ async function oneRun(
     readonly digests: ReadonlyMap<string, string>;
     readonly databaseUrl: string;
     readonly postgresDataDir: string;
+    readonly statements: StatementCounter;
   },
   cleanup: CleanupStack,
 ): Promise<RunFigures> {
@@ -287,6 +296,7 @@ async function oneRun(
     // The latency proxies run in this process, next to the webhook sender and the list polling.
     bench: ownCpuSeconds(),
   });
+  const statementsBefore = await setup.statements.count(databaseUrl);
   const cpuBefore = cpu();
   const sentAt = new Map<string, number>();
   const deliveries: Delivery[] = [];
@@ -323,6 +333,7 @@ async function oneRun(
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   const cpuAfter = cpu();
+  const statementsAfter = await setup.statements.count(databaseUrl);
   const reader = new Pool(serves[0]!.url, { connections: 1 });
   cleanup.defer('list reader', () => reader.close());
   const res = await reader.request({
@@ -370,6 +381,9 @@ async function oneRun(
     ferryCpuSeconds: difference(cpuBefore.ferry, cpuAfter.ferry),
     registryCpuSeconds: difference(cpuBefore.registries, cpuAfter.registries),
     postgresCpuSeconds: difference(cpuBefore.postgres, cpuAfter.postgres),
+    // Less the counter's own query, which the second count sees.
+    statementsPerPromotion:
+      latencies.length === 0 ? undefined : (statementsAfter - statementsBefore - 1) / latencies.length,
     benchCpuSeconds: difference(cpuBefore.bench, cpuAfter.bench),
     loadAverage: os.loadavg()[0]!,
     duplicateRuns,
