@@ -122,7 +122,7 @@ export interface ApiAuth {
   /** The identity a `require` hook accepted for this request. */
   identityOf(request: FastifyRequest): Identity;
   /** Whoever calls, with no role needed (`/api/v1/me`); 401 FERRY_E_API_UNAUTHENTICATED for nobody. */
-  caller(request: FastifyRequest, reply: FastifyReply): Caller;
+  caller(request: FastifyRequest, reply: FastifyReply): Promise<Caller>;
 }
 
 export interface ApiAuthOptions {
@@ -151,7 +151,11 @@ export function createApiAuth(options: ApiAuthOptions): ApiAuth {
   const identities = new WeakMap<FastifyRequest, Identity>();
 
   /** The caller, or a 401 (`code` when nothing at all was presented). */
-  function authenticate(request: FastifyRequest, reply: FastifyReply, nobodyCode: string): Caller {
+  async function authenticate(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    nobodyCode: string,
+  ): Promise<Caller> {
     // RFC 6750 §3: a 401 names the scheme, so clients know what to send.
     const challenge = () => reply.header('www-authenticate', 'Bearer realm="ferry"');
     const header = request.headers.authorization;
@@ -168,7 +172,7 @@ export function createApiAuth(options: ApiAuthOptions): ApiAuth {
       }
       return { identity: tokenIdentity(token), csrfToken: null };
     }
-    const session = sessions?.current(request);
+    const session = await sessions?.current(request);
     if (session !== undefined) {
       return {
         identity: sessionIdentity(session.claims, grantsFor(session.claims)),
@@ -188,7 +192,7 @@ export function createApiAuth(options: ApiAuthOptions): ApiAuth {
   return {
     require(action) {
       return async (request, reply) => {
-        const caller = authenticate(request, reply, ApiErrorCode.Unauthorized);
+        const caller = await authenticate(request, reply, ApiErrorCode.Unauthorized);
         if (caller.csrfToken !== null && !SAFE_METHODS.has(request.method)) {
           requireCsrf(request, caller.csrfToken);
         }

@@ -1,11 +1,12 @@
 /**
  * Browser sessions: who signed in, kept in an encrypted cookie (`@fastify/secure-session`: libsodium
  * secretbox, XSalsa20-Poly1305, so the cookie is both secret and tamper-proof), httpOnly, SameSite=Lax,
- * Path=/, and Secure unless ferry is reached over plain HTTP (`secure`). Nothing is kept server-side
- * but the ids of sessions signed out here: any replica with the same key reads any session, and a
- * restart signs nobody out. The trade-off: a signed-out cookie that was copied before sign-out is
- * refused by this process, but another replica (or this one after a restart) accepts it until it
- * expires — `ttlSeconds` bounds that window.
+ * Path=/, and Secure unless ferry is reached over plain HTTP (`secure`). Any replica with the same key
+ * reads any session, and a restart signs nobody out. What is kept server-side is only the ids of
+ * sessions signed out early (`revocations`: the store's session_revocations table in `ferry serve`,
+ * shared by every replica and kept across restarts), each until its cookie would have expired; every
+ * request made with a cookie looks its id up there (one primary-key lookup), so a signed-out cookie
+ * copied before sign-out is refused by every replica at once.
  *
  * The session holds the identity's claims (subject, display, email, name, and only the groups
  * `auth.oidc.roles` mentions, so a person in hundreds of directory groups still fits a cookie), never a
@@ -71,6 +72,30 @@ export interface SignedIn {
   readonly csrfToken: string;
 }
 
+/** Where signed-out session ids are kept until their cookie would have expired. */
+export interface SessionRevocations {
+  revoke(sessionId: string, expiresAt: Date): Promise<void>;
+  isRevoked(sessionId: string): Promise<boolean>;
+}
+
+/**
+ * Revocations in this process only, forgotten at exit: for an HTTP app without a store (tests of the
+ * HTTP layer). `ferry serve` keeps them in the store (store/session-revocation-store.ts).
+ */
+export function processRevocations(now: () => number = Date.now): SessionRevocations {
+  const revoked = new Map<string, number>();
+  return {
+    async revoke(sessionId, expiresAt) {
+      const time = now();
+      for (const [id, exp] of revoked) if (exp <= time) revoked.delete(id);
+      revoked.set(sessionId, expiresAt.getTime());
+    },
+    async isRevoked(sessionId) {
+      return revoked.has(sessionId);
+    },
+  };
+}
+
 export interface SessionOptions {
   /** The master key, at least 32 bytes (session-key.ts). */
   readonly key: Buffer;
@@ -78,22 +103,24 @@ export interface SessionOptions {
   readonly secure: boolean;
   /** Session lifetime from sign-in. Default 8 hours. */
   readonly ttlSeconds?: number | undefined;
+  /** Signed-out sessions. Default: this process only (processRevocations). */
+  readonly revocations?: SessionRevocations | undefined;
   /** Clock (tests). */
   readonly now?: (() => number) | undefined;
 }
 
 export interface Sessions {
-  /** The signed-in session of the request, or undefined (no cookie, tampered, expired). */
-  current(request: FastifyRequest): SignedIn | undefined;
+  /** The signed-in session of the request, or undefined (no cookie, tampered, expired, signed out). */
+  current(request: FastifyRequest): Promise<SignedIn | undefined>;
   /** Whether the request carried a session cookie at all (valid or not). */
   presented(request: FastifyRequest): boolean;
   /** Starts a session: the cookie is set when the answer is sent. */
   signIn(request: FastifyRequest, claims: SessionClaims): void;
   /**
-   * Ends the session: the answer clears the cookie, and this process refuses the cookie from now on
-   * even if it is replayed (until it would have expired anyway).
+   * Ends the session: the answer clears the cookie, and the revocation is recorded, so every replica
+   * refuses the cookie from now on even if it is replayed (until it would have expired anyway).
    */
-  signOut(request: FastifyRequest): void;
+  signOut(request: FastifyRequest): Promise<void>;
   rememberLogin(request: FastifyRequest, pending: PendingLogin): void;
   /** The pending sign-in, consumed (the cookie is cleared with the answer). */
   takeLogin(request: FastifyRequest): PendingLogin | undefined;
@@ -141,16 +168,12 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
   const ttl = options.ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
   const now = options.now ?? Date.now;
   const cookie = { path: '/', httpOnly: true, secure: options.secure, sameSite: 'lax' as const };
-  // Signed-out session ids → their expiry (ms). In this process only: see docs/security.md.
-  const revoked = new Map<string, number>();
-  const forgetExpired = () => {
-    const time = now();
-    for (const [sid, exp] of revoked) if (exp <= time) revoked.delete(sid);
-  };
-  const stored = (request: FastifyRequest): StoredSession | undefined => {
+  const revocations = options.revocations ?? processRevocations(now);
+  const stored = async (request: FastifyRequest): Promise<StoredSession | undefined> => {
     const data = sessionOf(request, SESSION)?.data();
     if (!isStoredSession(data)) return undefined;
-    if (data.exp * 1000 <= now() || revoked.has(data.sid)) return undefined;
+    // Expiry first: an expired cookie costs no lookup.
+    if (data.exp * 1000 <= now() || (await revocations.isRevoked(data.sid))) return undefined;
     return data;
   };
   app.register(secureSession, [
@@ -172,8 +195,8 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
   ]);
 
   return {
-    current(request) {
-      const data = stored(request);
+    async current(request) {
+      const data = await stored(request);
       if (data === undefined) return undefined;
       const { v: _v, sid: _sid, csrf, exp: _exp, ...claims } = data;
       return { claims, csrfToken: csrf };
@@ -191,12 +214,9 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
       };
       replaceSession(app, request, SESSION, JSON.parse(JSON.stringify(stored)));
     },
-    signOut(request) {
-      const data = stored(request);
-      if (data !== undefined) {
-        forgetExpired();
-        revoked.set(data.sid, data.exp * 1000);
-      }
+    async signOut(request) {
+      const data = await stored(request);
+      if (data !== undefined) await revocations.revoke(data.sid, new Date(data.exp * 1000));
       sessionOf(request, SESSION)?.delete();
     },
     rememberLogin(request, pending) {

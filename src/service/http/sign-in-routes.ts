@@ -52,7 +52,7 @@ export function registerSignInRoutes(app: FastifyInstance, ctx: RouteContext, de
   const { sessions } = deps;
 
   app.get(PATHS.me, async (request, reply): Promise<MeBody> => {
-    const caller = ctx.auth.caller(request, reply);
+    const caller = await ctx.auth.caller(request, reply);
     // Per person and changing with ferry.yaml: never from a cache.
     reply.header('cache-control', 'no-store');
     return {
@@ -84,12 +84,12 @@ export function registerSignInRoutes(app: FastifyInstance, ctx: RouteContext, de
   });
 
   app.post(PATHS.logout, async (request, reply) => {
-    const session = sessions.current(request);
+    const session = await sessions.current(request);
     // Without the CSRF token another site could sign people out; without a (valid) session there is
     // nothing to protect, and the answer only clears whatever cookie is left.
     if (session !== undefined) requireCsrf(request, session.csrfToken);
     if (session !== undefined) request.log.info({ identity: session.claims.display }, 'signed out');
-    sessions.signOut(request);
+    await sessions.signOut(request);
     reply.header('cache-control', 'no-store');
     return reply.code(204).send();
   });

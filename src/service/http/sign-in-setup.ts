@@ -14,7 +14,7 @@ import type { SessionSettings } from './create-http-app.ts';
 import { createOidcSignIn } from './oidc-sign-in.ts';
 import type { OneTimeLogins } from './one-time-login.ts';
 import { keyFromSecret, loadOrCreateKeyFile } from './session-key.ts';
-import { cookiesSecure } from './sessions.ts';
+import { cookiesSecure, type SessionRevocations } from './sessions.ts';
 
 export interface SignInSetupOptions {
   readonly auth: AuthConfig;
@@ -23,6 +23,8 @@ export interface SignInSetupOptions {
   readonly env: Env;
   readonly readFile?: ReadFile | undefined;
   readonly oneTime?: OneTimeLogins | undefined;
+  /** Where sign-outs are recorded (the store's session_revocations). */
+  readonly revocations: SessionRevocations;
 }
 
 /** `auth.oidc.redirectUrl`, else `server.publicUrl` + `/auth/callback`. */
@@ -74,6 +76,7 @@ export async function signInSettings(options: SignInSetupOptions): Promise<Sessi
     ttlSeconds: auth.session.ttlSeconds,
     oidc,
     oneTime: options.oneTime,
+    revocations: options.revocations,
     grantsFor: (claims) => grantsForClaims(roles, claims),
   };
 }
