@@ -10,6 +10,7 @@ import pino, { type Logger } from 'pino';
 import { PATHS } from '../api/paths.ts';
 import { BadUsageError } from '../errors/kinds.ts';
 import { Registries } from '../registry/registries.ts';
+import { approverGroups } from './config/approver-schema.ts';
 import { createCachedFileReader } from './config/cached-file-reader.ts';
 import { loadConfig } from './config/load-config.ts';
 import { resolveSecret } from './config/resolve-secret.ts';
@@ -214,6 +215,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         env: options.env,
         readFile,
         oneTime,
+        approverGroups: approverGroups(config.promotions),
         revocations: sessionRevocations(db),
       }),
     });

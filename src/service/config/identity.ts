@@ -26,6 +26,10 @@ export interface Identity {
   readonly display: string;
   readonly email?: string | undefined;
   readonly name?: string | undefined;
+  /** False only when the provider said `email_verified: false` (people). */
+  readonly emailVerified?: false | undefined;
+  /** The groups a session kept (those ferry.yaml names: roles, rules' approvers). */
+  readonly groups?: readonly string[] | undefined;
   readonly grants: readonly Grant[];
 }
 

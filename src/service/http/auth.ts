@@ -39,7 +39,9 @@ import {
   tokenIdentity,
 } from '../config/identity.ts';
 import type { FerryConfig } from '../config/schema.ts';
+import { isRequester } from '../promote/approver-policy.ts';
 import type { Actor } from '../promote/promotion-service.ts';
+import type { Promotion } from '../store/promotion.ts';
 import { HttpError } from './errors.ts';
 import type { SessionClaims, Sessions } from './sessions.ts';
 
@@ -89,9 +91,11 @@ export function requireAllowed(identity: Identity, action: Action, rule?: string
  */
 export function requireMayCancel(
   identity: Identity,
-  promotion: { readonly requestedBy: string; readonly rule: string },
+  promotion: Pick<Promotion, 'requestedBy' | 'requesterKey' | 'rule'>,
 ): void {
-  if (promotion.requestedBy === identity.display || identityAllows(identity, 'admin', promotion.rule)) return;
+  if (isRequester(promotion, identityActor(identity)) || identityAllows(identity, 'admin', promotion.rule)) {
+    return;
+  }
   throw forbidden(
     `${describe(identity)} may cancel only promotions it requested; this one was requested by "${promotion.requestedBy}", so cancelling it needs role admin`,
   );
@@ -101,7 +105,21 @@ export function requireMayCancel(
 export function identityActor(identity: Identity): Actor {
   // A token's key is its name, the Actor default: tokens stay `{name, kind}` as before sessions.
   const key = actorKey(identity);
-  return { name: identity.display, kind: identity.kind, ...(key === identity.display ? {} : { key }) };
+  return {
+    name: identity.display,
+    kind: identity.kind,
+    ...(key === identity.display ? {} : { key }),
+    ...(identity.kind === 'token'
+      ? {}
+      : {
+          person: {
+            subject: identity.subject,
+            email: identity.email,
+            emailVerified: identity.emailVerified,
+            groups: identity.groups,
+          },
+        }),
+  };
 }
 
 export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -140,6 +158,8 @@ export function sessionIdentity(claims: SessionClaims, grants: readonly Grant[])
     display: claims.display,
     email: claims.email,
     name: claims.name,
+    emailVerified: claims.emailVerified,
+    groups: claims.groups,
     grants,
   };
 }
@@ -212,10 +232,13 @@ export function createApiAuth(options: ApiAuthOptions): ApiAuth {
   };
 }
 
-/** 403 FERRY_E_API_CSRF_REQUIRED unless the request carries the session's CSRF token. */
-export function requireCsrf(request: FastifyRequest, csrfToken: string): void {
-  const header = request.headers[CSRF_HEADER];
-  if (typeof header === 'string' && sameSecret(header, csrfToken)) return;
+/**
+ * 403 FERRY_E_API_CSRF_REQUIRED unless the request carries the session's CSRF token: in the header, or
+ * as `field` (the `csrf` field of a form, which cannot set headers) when given.
+ */
+export function requireCsrf(request: FastifyRequest, csrfToken: string, field?: string): void {
+  const presented = field ?? request.headers[CSRF_HEADER];
+  if (typeof presented === 'string' && sameSecret(presented, csrfToken)) return;
   throw new HttpError(
     API_ERROR_STATUS[ApiErrorCode.CsrfRequired],
     ApiErrorCode.CsrfRequired,

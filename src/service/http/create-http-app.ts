@@ -194,6 +194,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     metrics: options.metrics,
     openapi: buildOpenApiDocument({ version: options.version }),
   });
-  if (options.dashboard !== undefined) app.register(dashboard, options.dashboard);
+  if (options.dashboard !== undefined) {
+    const provider = settings?.oidc?.providerOrigin;
+    app.register(dashboard, { ...options.dashboard, formTargets: provider === undefined ? [] : [provider] });
+  }
   return app;
 }

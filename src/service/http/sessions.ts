@@ -12,7 +12,11 @@
  * `auth.oidc.roles` mentions, so a person in hundreds of directory groups still fits a cookie), never a
  * role: roles are worked out on every request from the current ferry.yaml, so taking a group out of
  * the config takes its power away at once. It expires `ttlSeconds` after sign-in (absolute: checked by
- * the library from its own timestamp, and again here from `exp`), and holds the CSRF token.
+ * the library from its own timestamp, and again here from `exp`), and holds the CSRF token. It also
+keeps the provider's ID token, the `id_token_hint` of the provider's sign-out (oidc-sign-in.ts), when
+the cookie stays small enough with it (browsers drop cookies over 4096 bytes; Entra ID tokens with
+many claims do not fit): encrypted like the rest, never readable by scripts, and never sent anywhere
+but in the redirect to the provider's end-session endpoint.
  *
  * A second cookie, `ferry_login` (Path=/auth/callback, 10 minutes), carries the PKCE verifier, `state`,
  * `nonce` and `returnTo` between `/auth/login` and `/auth/callback`, so a half-finished sign-in needs no
@@ -26,6 +30,12 @@ import { SESSION_COOKIE } from '../../api/sign-in.ts';
 
 export const LOGIN_COOKIE = 'ferry_login';
 const LOGIN_TTL_SECONDS = 600;
+/**
+ * The largest session (as JSON) that keeps the ID token: sealing adds 40 bytes, base64 a third, and
+ * URL-encoding the `+` and `/` of base64 about a tenth, so 2,600 bytes stay under the 4,096 a browser
+ * keeps of a cookie (RFC 6265 §6.1) with room for the name and attributes.
+ */
+const MAX_SESSION_JSON = 2600;
 export const DEFAULT_SESSION_TTL_SECONDS = 8 * 3600;
 
 /**
@@ -57,6 +67,8 @@ interface StoredSession extends SessionClaims {
   readonly csrf: string;
   /** Expiry, seconds since the epoch. */
   readonly exp: number;
+  /** The provider's ID token, for its sign-out (absent when it would not fit). */
+  readonly idt?: string | undefined;
 }
 
 /** The state of a sign-in between `/auth/login` and `/auth/callback`. */
@@ -65,6 +77,16 @@ export interface PendingLogin {
   readonly nonce: string;
   readonly codeVerifier: string;
   readonly returnTo: string;
+}
+
+/** What sign-out leaves for ending the provider's session. */
+export interface SignedOut {
+  /** Whether a live session was ended (false: there was none, or it had expired or was signed out). */
+  readonly ended: boolean;
+  /** The kind of the session that was ended. */
+  readonly kind?: SessionClaims['kind'] | undefined;
+  /** The session's ID token, when it was kept. */
+  readonly idToken?: string | undefined;
 }
 
 export interface SignedIn {
@@ -114,13 +136,16 @@ export interface Sessions {
   current(request: FastifyRequest): Promise<SignedIn | undefined>;
   /** Whether the request carried a session cookie at all (valid or not). */
   presented(request: FastifyRequest): boolean;
-  /** Starts a session: the cookie is set when the answer is sent. */
-  signIn(request: FastifyRequest, claims: SessionClaims): void;
+  /**
+   * Starts a session: the cookie is set when the answer is sent. `idToken` is kept for the provider's
+   * sign-out when the cookie has room for it.
+   */
+  signIn(request: FastifyRequest, claims: SessionClaims, idToken?: string | undefined): void;
   /**
    * Ends the session: the answer clears the cookie, and the revocation is recorded, so every replica
    * refuses the cookie from now on even if it is replayed (until it would have expired anyway).
    */
-  signOut(request: FastifyRequest): Promise<void>;
+  signOut(request: FastifyRequest): Promise<SignedOut>;
   rememberLogin(request: FastifyRequest, pending: PendingLogin): void;
   /** The pending sign-in, consumed (the cookie is cleared with the answer). */
   takeLogin(request: FastifyRequest): PendingLogin | undefined;
@@ -158,7 +183,8 @@ function isStoredSession(value: unknown): value is StoredSession {
     typeof v.sid === 'string' &&
     typeof v.display === 'string' &&
     typeof v.csrf === 'string' &&
-    typeof v.exp === 'number'
+    typeof v.exp === 'number' &&
+    (v.idt === undefined || typeof v.idt === 'string')
   );
 }
 
@@ -198,13 +224,13 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
     async current(request) {
       const data = await stored(request);
       if (data === undefined) return undefined;
-      const { v: _v, sid: _sid, csrf, exp: _exp, ...claims } = data;
+      const { v: _v, sid: _sid, csrf, exp: _exp, idt: _idt, ...claims } = data;
       return { claims, csrfToken: csrf };
     },
     presented(request) {
       return request.cookies?.[SESSION_COOKIE] !== undefined;
     },
-    signIn(request, claims) {
+    signIn(request, claims, idToken) {
       const stored: StoredSession = {
         ...claims,
         v: 1,
@@ -212,12 +238,20 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
         csrf: randomBytes(32).toString('base64url'),
         exp: Math.floor(now() / 1000) + ttl,
       };
-      replaceSession(app, request, SESSION, JSON.parse(JSON.stringify(stored)));
+      const withToken = idToken === undefined ? stored : { ...stored, idt: idToken };
+      const json = JSON.stringify(withToken);
+      replaceSession(
+        app,
+        request,
+        SESSION,
+        JSON.parse(json.length <= MAX_SESSION_JSON ? json : JSON.stringify(stored)),
+      );
     },
     async signOut(request) {
       const data = await stored(request);
       if (data !== undefined) await revocations.revoke(data.sid, new Date(data.exp * 1000));
       sessionOf(request, SESSION)?.delete();
+      return data === undefined ? { ended: false } : { ended: true, kind: data.kind, idToken: data.idt };
     },
     rememberLogin(request, pending) {
       replaceSession(app, request, LOGIN, pending);

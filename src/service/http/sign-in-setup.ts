@@ -23,6 +23,8 @@ export interface SignInSetupOptions {
   readonly env: Env;
   readonly readFile?: ReadFile | undefined;
   readonly oneTime?: OneTimeLogins | undefined;
+  /** Groups the rules' `approvers` name (config/approver-schema.ts approverGroups). */
+  readonly approverGroups?: readonly string[] | undefined;
   /** Where sign-outs are recorded (the store's session_revocations). */
   readonly revocations: SessionRevocations;
 }
@@ -62,6 +64,7 @@ export async function signInSettings(options: SignInSetupOptions): Promise<Sessi
     oidc = createOidcSignIn({
       config: oidcConfig,
       redirectUrl,
+      alsoKeepGroups: options.approverGroups,
       clientSecret:
         secretRef === undefined
           ? undefined

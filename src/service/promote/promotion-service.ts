@@ -1,3 +1,4 @@
+import type { MappedClaims } from '../config/role-mapping.ts';
 import type { Approval } from '../store/approval-store.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { AuditPage, AuditSearch } from '../store/audit-store.ts';
@@ -20,6 +21,8 @@ export interface Actor {
    * signed in. Default: `name` (tokens, webhooks).
    */
   readonly key?: string | undefined;
+  /** What a rule's `approvers` entries match, for a person signed in with OpenID Connect. */
+  readonly person?: MappedClaims | undefined;
 }
 
 /** The actor's identity key (approvals, four eyes). */
