@@ -9,6 +9,8 @@
  *   bob     bob-password      u-bob-91c2     bob@example.com     release-managers
  *   carol   carol-password    u-carol-5d08   carol@example.com   platform
  *   victor  victor-password   u-victor-e44b  victor@example.com  developers
+ *   olga    olga-password     u-olga-2b6e    olga@example.com    too many: an Entra ID style overage
+ *                                                                marker (`_claim_names.groups`)
  *
  * Sign-out (RP-Initiated Logout 1.0) is on: discovery lists `end_session_endpoint`, whose page asks to
 confirm with a form (`logout=yes`); the client may come back to the origin of its redirect URIs.
@@ -30,6 +32,8 @@ export interface TestUser {
   readonly email: string;
   readonly name: string;
   readonly groups: readonly string[];
+  /** In "too many" groups: the claims point elsewhere (`_claim_names`) instead of listing them. */
+  readonly overage?: true | undefined;
 }
 
 function user(login: string, sub: string, groups: readonly string[]): TestUser {
@@ -42,6 +46,7 @@ export const TEST_USERS = {
   bob: user('bob', 'u-bob-91c2', ['release-managers']),
   carol: user('carol', 'u-carol-5d08', ['platform']),
   victor: user('victor', 'u-victor-e44b', ['developers']),
+  olga: { ...user('olga', 'u-olga-2b6e', []), overage: true },
 } as const;
 
 export type TestUserName = keyof typeof TEST_USERS;
@@ -163,7 +168,13 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
             email: emails.get(sub) ?? found.email,
             email_verified: true,
             name: found.name,
-            groups: [...found.groups],
+            // OpenID Connect Core §5.6.2 distributed claims, as Entra ID sends for more than 200 groups.
+            ...(found.overage
+              ? {
+                  _claim_names: { groups: 'src1' },
+                  _claim_sources: { src1: { endpoint: `${issuer}/graph/getMemberObjects` } },
+                }
+              : { groups: [...found.groups] }),
           };
         },
       };

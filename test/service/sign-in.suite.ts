@@ -510,6 +510,17 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
       assert.equal(nobody.headers.location, '/sign-in');
     });
 
+    test('a person whose groups the provider left out (Entra ID overage) is warned about in the log', async () => {
+      const { browser } = await signedIn('olga');
+      const me = meSchema.parse((await call(browser, 'GET', '/api/v1/me')).json);
+      assert.deepEqual(me.roles, [], 'no role by groups');
+      const warning = logs.find((line) => line.includes('group overage'));
+      assert.ok(warning, 'the overage is logged');
+      assert.match(warning, /"identity":"olga@example\.com \(oidc\)"/);
+      assert.match(warning, /"marker":"_claim_names\.groups"/);
+      assert.match(warning, /"level":40/);
+    });
+
     test('returnTo can only lead back to this server', async () => {
       for (const hostile of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
         const browser = new SignInClient();

@@ -110,6 +110,26 @@ export function groupsOf(claims: Readonly<Record<string, unknown>>, path: string
   return undefined;
 }
 
+/**
+ * Why the groups claim is missing, when the provider says it left the groups out: Microsoft Entra ID
+ * sends no `groups` for a person in more than 200 groups (150 in SAML, 6 in the implicit flow) and
+ * points to Microsoft Graph instead, as an OpenID Connect distributed claim (Core §5.6.2:
+ * `_claim_names: {groups: "src1"}`) or as `hasgroups: true`. ferry does not follow the pointer (it
+ * would need a Graph token), so such a person gets no group-based role; the caller warns with this.
+ * Undefined when nothing says the claim was left out.
+ */
+export function groupsOverage(
+  claims: Readonly<Record<string, unknown>>,
+  groupsClaim: string,
+): string | undefined {
+  const names = claims._claim_names;
+  if (typeof names === 'object' && names !== null && groupsClaim in names) {
+    return `_claim_names.${groupsClaim}`;
+  }
+  if (claims.hasgroups === true || claims.hasgroups === 'true') return 'hasgroups';
+  return undefined;
+}
+
 /** How the audit trail names a person: `alice@example.com (oidc)`. */
 export function displayOf(claims: Readonly<Record<string, unknown>>, subject: string): string {
   const who = text(claims.email) ?? text(claims.preferred_username) ?? text(claims.name) ?? subject;
@@ -236,7 +256,16 @@ export function createOidcSignIn(options: OidcSignInOptions): OidcSignIn {
         }
       }
       const subject = idClaims.sub;
-      const groups = (groupsOf(claims, config.groupsClaim) ?? []).filter((group) => keepGroups.has(group));
+      const found = groupsOf(claims, config.groupsClaim);
+      const overage = found === undefined ? groupsOverage(idClaims, config.groupsClaim) : undefined;
+      if (overage !== undefined) {
+        // The marker's name only: `_claim_sources` may carry an endpoint and even an access token.
+        request.log.warn(
+          { identity: displayOf(claims, subject), claim: config.groupsClaim, marker: overage },
+          `the identity provider left the "${config.groupsClaim}" claim out of the ID token (${overage}: too many groups, Entra ID's group overage) and ferry does not fetch it from Microsoft Graph: this person gets no role by groups; limit the token to the groups assigned to the application, or map roles by app roles (groupsClaim: roles), emails or subjects (docs/sign-in.md)`,
+        );
+      }
+      const groups = (found ?? []).filter((group) => keepGroups.has(group));
       return {
         claims: {
           kind: 'oidc',
