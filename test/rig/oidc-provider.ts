@@ -21,8 +21,10 @@ Consent is granted automatically (a first-party client, oidc-provider's document
  * and Okta put them there when the scopes ask for them.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 export interface TestUser {
@@ -94,6 +96,26 @@ ${message === undefined ? '' : `<p role="alert">${escapeHtml(message)}</p>`}
 <button type="submit">Sign in</button>
 </form>
 </main></body></html>`;
+}
+
+/**
+ * The `auth.oidc` section of a ferry.yaml signing in with `idp` (its client secret written to
+ * `<dir>/oidc-client-secret`, mode 0600, and referenced as a file), asking for the groups scope.
+ */
+export async function oidcSection(
+  idp: TestIdp,
+  dir: string,
+  roles: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const secretFile = join(dir, 'oidc-client-secret');
+  await writeFile(secretFile, `${idp.clientSecret}\n`, { mode: 0o600 });
+  return {
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    clientSecret: { file: secretFile },
+    scopes: ['openid', 'email', 'profile', 'groups'],
+    roles,
+  };
 }
 
 function logoutPage(form: string): string {

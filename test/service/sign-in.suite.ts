@@ -14,7 +14,13 @@ import { CSRF_HEADER, SESSION_COOKIE } from '../../src/api/sign-in.ts';
 import { type RunningServer, startServer } from '../../src/service/main.ts';
 import { PromotionErrorCode } from '../../src/service/promote/promotion-error.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
-import { startTestIdp, TEST_USERS, type TestIdp, type TestUserName } from '../rig/oidc-provider.ts';
+import {
+  oidcSection,
+  startTestIdp,
+  TEST_USERS,
+  type TestIdp,
+  type TestUserName,
+} from '../rig/oidc-provider.ts';
 import { freePort } from '../rig/ports.ts';
 import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
@@ -45,8 +51,6 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
   const ferry = `http://127.0.0.1:${port}`;
   const idp: TestIdp = await startTestIdp({ redirectUris: [`${ferry}/auth/callback`] });
   cleanup(() => idp.stop());
-  const secretFile = join(temp.path, 'oidc-client-secret');
-  await writeFile(secretFile, `${idp.clientSecret}\n`, { mode: 0o600 });
   const sessionKey = randomBytes(32).toString('base64');
   const keyFile = join(temp.path, 'session-key');
   await writeFile(keyFile, sessionKey, { mode: 0o600 });
@@ -75,18 +79,12 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
       },
     ],
     auth: {
-      oidc: {
-        issuer: idp.issuer,
-        clientId: idp.clientId,
-        clientSecret: { file: secretFile },
-        scopes: ['openid', 'email', 'profile', 'groups'],
-        roles: {
-          viewer: { groups: ['developers'] },
-          approver: { groups: ['release-managers'], promotions: ['payments', 'checkout'] },
-          // By subject too, so carol stays admin when her address changes.
-          admin: [{ emails: ['carol@example.com'] }, { subjects: [TEST_USERS.carol.sub] }],
-        },
-      },
+      oidc: await oidcSection(idp, temp.path, {
+        viewer: { groups: ['developers'] },
+        approver: { groups: ['release-managers'], promotions: ['payments', 'checkout'] },
+        // By subject too, so carol stays admin when her address changes.
+        admin: [{ emails: ['carol@example.com'] }, { subjects: [TEST_USERS.carol.sub] }],
+      }),
       session: { key: { file: keyFile } },
     },
   });
@@ -256,14 +254,19 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
       assert.deepEqual(approvedBy, ['alice@example.com (oidc)', 'bob@example.com (oidc)']);
     });
 
-    test('the requester cannot approve their own promotion', async () => {
-      const carol = await signedIn('carol');
-      const requested = await call(carol.browser, 'POST', '/api/v1/promotions', {
-        csrf: carol.csrf,
-        body: { source: { environment: 'nonprod', repository: 'payments/app', tag: 'v2' } },
+    /** `person` (signed in) requests the promotion of payments/app:`tag` through the API. */
+    async function requestAs(person: { browser: SignInClient; csrf: string }, tag: string) {
+      const requested = await call(person.browser, 'POST', '/api/v1/promotions', {
+        csrf: person.csrf,
+        body: { source: { environment: 'nonprod', repository: 'payments/app', tag } },
       });
       assert.equal(requested.status, 202, JSON.stringify(requested.json));
-      const promotion = acceptedSchema.parse(requested.json).promotion;
+      return acceptedSchema.parse(requested.json).promotion;
+    }
+
+    test('the requester cannot approve their own promotion', async () => {
+      const carol = await signedIn('carol');
+      const promotion = await requestAs(carol, 'v2');
       assert.equal(promotion.requestedBy, 'carol@example.com (oidc)');
       const own = await call(carol.browser, 'POST', `/api/v1/promotions/${promotion.id}/approve`, {
         csrf: carol.csrf,
@@ -273,13 +276,7 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
     });
 
     test('four eyes compares the OpenID Connect subject, not the name shown', async () => {
-      const carol = await signedIn('carol');
-      const requested = await call(carol.browser, 'POST', '/api/v1/promotions', {
-        csrf: carol.csrf,
-        body: { source: { environment: 'nonprod', repository: 'payments/app', tag: 'v4' } },
-      });
-      assert.equal(requested.status, 202, JSON.stringify(requested.json));
-      const id = acceptedSchema.parse(requested.json).promotion.id;
+      const { id } = await requestAs(await signedIn('carol'), 'v4');
       try {
         // Bob's directory entry now carries carol's address: shown exactly as carol, still not her.
         idp.setEmail('bob', 'carol@example.com');

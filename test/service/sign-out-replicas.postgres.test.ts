@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { ApiErrorCode } from '../../src/api/api-error-codes.ts';
 import { meSchema } from '../../src/api/identity.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../src/api/sign-in.ts';
-import { startTestIdp, TEST_USERS } from '../rig/oidc-provider.ts';
+import { oidcSection, startTestIdp, TEST_USERS } from '../rig/oidc-provider.ts';
 import { freePort } from '../rig/ports.ts';
 import { startPostgres } from '../rig/postgres.ts';
 import { SignInClient } from '../rig/sign-in-client.ts';
@@ -38,8 +38,6 @@ const [urlA, urlB, urlC] = [portA, portB, portC].map((port) => `http://127.0.0.1
 ];
 const idp = await startTestIdp({ redirectUris: [`${urlA}/auth/callback`, `${urlC}/auth/callback`] });
 cleanup(() => idp.stop());
-const secretFile = join(temp.path, 'oidc-client-secret');
-await writeFile(secretFile, idp.clientSecret, { mode: 0o600 });
 const keyFile = join(temp.path, 'session-key');
 await writeFile(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
 
@@ -50,13 +48,7 @@ async function config(dir: string, publicUrl: string, sessionKey: boolean): Prom
     dir,
     server: { publicUrl },
     auth: {
-      oidc: {
-        issuer: idp.issuer,
-        clientId: idp.clientId,
-        clientSecret: { file: secretFile },
-        scopes: ['openid', 'email', 'profile', 'groups'],
-        roles: { viewer: { anyone: true } },
-      },
+      oidc: await oidcSection(idp, dir, { viewer: { anyone: true } }),
       // The embedded server generates its key into the data directory; replicas must share one.
       ...(sessionKey ? { session: { key: { file: keyFile } } } : {}),
     },

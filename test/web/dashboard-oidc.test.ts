@@ -169,7 +169,10 @@ describe('dashboard with OpenID Connect sign-in', () => {
     await page.getByRole('link', { name: 'Sign in with your company account' }).waitFor();
     assert.equal(new URL(page.url()).origin, server.url);
     const cookies = await page.context().cookies(server.url);
-    assert.equal(cookies.find((c) => c.name === 'ferry_session'), undefined);
+    assert.equal(
+      cookies.find((c) => c.name === 'ferry_session'),
+      undefined,
+    );
     // The provider forgot the person: signing in again asks for the password.
     const before = idp.logins.length;
     await page.getByRole('link', { name: 'Sign in with your company account' }).click();
