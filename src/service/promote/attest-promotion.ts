@@ -4,6 +4,8 @@
  * rule's key (promotion-statement.ts, sign-dsse-bundle.ts) and attaches the bundle to the destination
  * image the way cosign v3 stores bundles (sigstore-referrer-manifest.ts): the OCI 1.1 referrers API
  * where the registry has it, else the `sha256-<hex>` referrers tag (Repository.putManifest keeps it).
+ * `attest.format: classic` (or `both`) also/instead appends the signed envelope to the image's
+ * `sha256-<hex>.att` tag, where cosign v2 and older admission controllers look (push-attachment.ts).
  *
  * The image is in the destination by then, so by default a failure does not undo or fail anything: it
  * is recorded as `attestation_failed` (audit and a warning in the log) and the promotion succeeds.
