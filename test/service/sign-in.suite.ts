@@ -197,6 +197,7 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
       assert.deepEqual(me.identity, {
         subject: TEST_USERS.alice.sub,
         display: 'alice@example.com (oidc)',
+        key: `oidc:${TEST_USERS.alice.sub}`,
         kind: 'oidc',
         email: 'alice@example.com',
         name: 'Alice Example',
@@ -276,7 +277,9 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
     });
 
     test('four eyes compares the OpenID Connect subject, not the name shown', async () => {
-      const { id } = await requestAs(await signedIn('carol'), 'v4');
+      const requested = await requestAs(await signedIn('carol'), 'v4');
+      assert.equal(requested.requesterKey, `oidc:${TEST_USERS.carol.sub}`);
+      const { id } = requested;
       try {
         // Bob's directory entry now carries carol's address: shown exactly as carol, still not her.
         idp.setEmail('bob', 'carol@example.com');

@@ -93,6 +93,7 @@ export function identityView(identity: Identity): IdentityView {
   return {
     subject: identity.subject,
     display: identity.display,
+    key: actorKey(identity),
     kind: identity.kind,
     email: identity.email ?? null,
     name: identity.name ?? null,
