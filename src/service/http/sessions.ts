@@ -9,14 +9,14 @@
  * copied before sign-out is refused by every replica at once.
  *
  * The session holds the identity's claims (subject, display, email, name, and only the groups
- * `auth.oidc.roles` mentions, so a person in hundreds of directory groups still fits a cookie), never a
- * role: roles are worked out on every request from the current ferry.yaml, so taking a group out of
+ * `auth.oidc.roles` and the rules' `approvers` mention, so a person in hundreds of directory groups
+ * still fits a cookie), never a role: roles are worked out on every request from the current ferry.yaml, so taking a group out of
  * the config takes its power away at once. It expires `ttlSeconds` after sign-in (absolute: checked by
  * the library from its own timestamp, and again here from `exp`), and holds the CSRF token. It also
-keeps the provider's ID token, the `id_token_hint` of the provider's sign-out (oidc-sign-in.ts), when
-the cookie stays small enough with it (browsers drop cookies over 4096 bytes; Entra ID tokens with
-many claims do not fit): encrypted like the rest, never readable by scripts, and never sent anywhere
-but in the redirect to the provider's end-session endpoint.
+ * keeps the provider's ID token, the `id_token_hint` of the provider's sign-out (oidc-sign-in.ts), when
+ * the cookie stays small enough with it (browsers drop cookies over 4096 bytes; Entra ID tokens with
+ * many claims do not fit): encrypted like the rest, never readable by scripts, and never sent anywhere
+ * but in the redirect to the provider's end-session endpoint.
  *
  * A second cookie, `ferry_login` (Path=/auth/callback, 10 minutes), carries the PKCE verifier, `state`,
  * `nonce` and `returnTo` between `/auth/login` and `/auth/callback`, so a half-finished sign-in needs no
@@ -81,9 +81,7 @@ export interface PendingLogin {
 
 /** What sign-out leaves for ending the provider's session. */
 export interface SignedOut {
-  /** Whether a live session was ended (false: there was none, or it had expired or was signed out). */
-  readonly ended: boolean;
-  /** The kind of the session that was ended. */
+  /** The kind of the session that was ended; undefined when there was none (or it was no longer valid). */
   readonly kind?: SessionClaims['kind'] | undefined;
   /** The session's ID token, when it was kept. */
   readonly idToken?: string | undefined;
@@ -251,7 +249,7 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
       const data = await stored(request);
       if (data !== undefined) await revocations.revoke(data.sid, new Date(data.exp * 1000));
       sessionOf(request, SESSION)?.delete();
-      return data === undefined ? { ended: false } : { ended: true, kind: data.kind, idToken: data.idt };
+      return data === undefined ? {} : { kind: data.kind, idToken: data.idt };
     },
     rememberLogin(request, pending) {
       replaceSession(app, request, LOGIN, pending);
