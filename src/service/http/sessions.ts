@@ -10,8 +10,8 @@
  *
  * The session holds the identity's claims (subject, display, email, name, and only the groups
  * `auth.oidc.roles` and the rules' `approvers` mention, so a person in hundreds of directory groups
- * still fits a cookie), never a role: roles are worked out on every request from the current ferry.yaml, so taking a group out of
- * the config takes its power away at once. It expires `ttlSeconds` after sign-in (absolute: checked by
+ * still fits a cookie), never a role: roles are worked out on every request from the current
+ * ferry.yaml, so taking a group out of the config takes its power away at once. It expires `ttlSeconds` after sign-in (absolute: checked by
  * the library from its own timestamp, and again here from `exp`), and holds the CSRF token. It also
  * keeps the provider's ID token, the `id_token_hint` of the provider's sign-out (oidc-sign-in.ts), when
  * the cookie stays small enough with it (browsers drop cookies over 4096 bytes; Entra ID tokens with
