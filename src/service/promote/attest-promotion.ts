@@ -14,7 +14,7 @@ import { createPrivateKey } from 'node:crypto';
 import { ErrorCode } from '../../errors/codes.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import { MediaType } from '../../oci/media-types.ts';
-import type { Repository } from '../../registry/repository.ts';
+import { pushSmallBlob } from '../../registry/push-small-blob.ts';
 import { signStatementBundle } from '../../signature/sign-dsse-bundle.ts';
 import { bundleReferrer } from '../../signature/sigstore-referrer-manifest.ts';
 import type { AttestConfig } from '../config/attest-schema.ts';
@@ -147,24 +147,6 @@ async function attachAttestation(
   );
   for (const blob of referrer.blobs) await pushSmallBlob(destination, blob.descriptor, blob.bytes);
   return destination.putManifest(referrer.digest, referrer.bytes, MediaType.OciManifest);
-}
-
-/** A blob of a few KiB in one monolithic PUT, skipped when the repository already has it. */
-async function pushSmallBlob(
-  destination: Repository,
-  descriptor: { readonly mediaType: string; readonly digest: string; readonly size: number },
-  bytes: Buffer,
-): Promise<void> {
-  if ((await destination.headBlob(descriptor.digest)) !== undefined) return;
-  const started = await destination.startUpload();
-  if (started.mounted) return;
-  await destination.putMonolithic(
-    started.session,
-    descriptor,
-    (async function* () {
-      yield bytes;
-    })(),
-  );
 }
 
 async function audit(ctx: EngineContext, event: Parameters<typeof appendAudit>[1]): Promise<void> {
