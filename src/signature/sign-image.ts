@@ -3,8 +3,22 @@
  * (containers/image copy.go): every image of an index (each under its own digest's `.sig` tag) and then
  * the index itself, or the single image; each signature names `identity`, the destination reference by
  * default. What a signature is: cosign-classic-sign.ts; where it goes: cosign-signature-store.ts.
+ *
+ * A digest that already carries a valid signature by the same key for the same identity is not signed
+ * again (`added: 0`): skopeo appends a new layer on every run (its payloads differ by their timestamp),
+ * so a `.sig` signed by a nightly sync would grow without end.
  */
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  COSIGN_SIGNATURE_ANNOTATION,
+  checkCosignSignature,
+  cosignSignatureTag,
+  fetchCosignSignatures,
+  isOciImageManifest,
+  parseSimpleSigningPayload,
+  SIMPLE_SIGNING_MEDIA_TYPE,
+  type SignatureSource,
+} from './cosign-classic.ts';
 import { createCosignSignature } from './cosign-classic-sign.ts';
 import {
   type AppendResult,
@@ -24,13 +38,15 @@ export interface SignImageOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-export interface SignedDigest extends AppendResult {
+export interface SignedDigest extends Omit<AppendResult, 'digest'> {
   /** The image (or index) digest that was signed. */
   readonly signed: string;
+  /** Digest of the `.sig` manifest written; undefined when it was already signed. */
+  readonly digest: string | undefined;
 }
 
 export async function signImage(
-  destination: SignatureDestination,
+  destination: SignatureDestination & SignatureSource,
   digest: string,
   options: SignImageOptions,
 ): Promise<SignedDigest[]> {
@@ -41,7 +57,12 @@ export async function signImage(
     top.parsed.kind === 'index' ? [...top.parsed.manifest.manifests.map((m) => m.digest), digest] : [digest];
   const timestamp = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const out: SignedDigest[] = [];
+  const publicKey = createPublicKey(options.privateKey);
   for (const signed of new Set(digests)) {
+    if (await alreadySigned(destination, signed, publicKey, options)) {
+      out.push({ signed, tag: cosignSignatureTag(signed), digest: undefined, added: 0 });
+      continue;
+    }
     const signature = createCosignSignature(options.privateKey, {
       manifestDigest: signed,
       dockerReference: options.identity,
@@ -51,4 +72,30 @@ export async function signImage(
     out.push({ signed, ...(await appendCosignSignatures(destination, signed, [signature], options.signal)) });
   }
   return out;
+}
+
+async function alreadySigned(
+  destination: SignatureDestination & SignatureSource,
+  digest: string,
+  publicKey: KeyObject,
+  options: SignImageOptions,
+): Promise<boolean> {
+  const found = await fetchCosignSignatures(destination, digest, options.signal);
+  if (found === undefined || !isOciImageManifest(found.mediaType)) return false;
+  return found.attachments.some((layer) => {
+    const signature = layer.annotations[COSIGN_SIGNATURE_ANNOTATION];
+    if (
+      layer.mediaType !== SIMPLE_SIGNING_MEDIA_TYPE ||
+      signature === undefined ||
+      layer.payload === undefined
+    )
+      return false;
+    if (!checkCosignSignature(publicKey, layer.payload, signature).ok) return false;
+    const payload = parseSimpleSigningPayload(layer.payload);
+    return (
+      payload.ok &&
+      payload.value.dockerManifestDigest === digest &&
+      payload.value.dockerReference === options.identity
+    );
+  });
 }

@@ -308,17 +308,19 @@ async function runCopy(
         `destination digest ${dst.digest} does not match the copied manifest ${copied.digest}`,
       );
     }
-    let signed = 0;
+    let signed: { readonly signed: number; readonly alreadySigned: number } | undefined;
     if (signer) {
       lines?.signing();
-      signed = (await signer.sign(dst.repository as Repository, copied.digest)).length;
+      const results = await signer.sign(dst.repository as Repository, copied.digest);
+      const added = results.filter((r) => r.added > 0).length;
+      signed = { signed: added, alreadySigned: results.length - added };
     }
     await dst.close(true);
     committed = true;
     lines?.finish();
     if (typeof opts.digestfile === 'string') await writeFile(opts.digestfile, copied.digest);
     if (json) {
-      const summary = { source: srcArg, destination: dstArg, ...copied, ...(signer ? { signed } : {}) };
+      const summary = { source: srcArg, destination: dstArg, ...copied, ...signed };
       io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } else if (!quiet) {
       const b = copied.bytes;
@@ -326,7 +328,7 @@ async function runCopy(
         `${copied.upToDate ? 'Up to date' : 'Copied'} ${dst.display}@${copied.digest} ` +
           `(${formatBytes(b.copied)} copied, ${formatBytes(b.mounted)} mounted, ${formatBytes(b.skipped)} already there` +
           `${copied.artifacts ? `, ${copied.artifacts} signatures/referrers` : ''}` +
-          `${signer ? `, signed ${signed} manifest${signed === 1 ? '' : 's'}` : ''}) in ${(copied.durationMs / 1000).toFixed(2)}s\n`,
+          `${signed ? `, ${signed.signed} manifest(s) signed${signed.alreadySigned ? `, ${signed.alreadySigned} already signed by this key` : ''}` : ''}) in ${(copied.durationMs / 1000).toFixed(2)}s\n`,
       );
     }
     return ExitCode.Ok;
