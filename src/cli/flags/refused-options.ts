@@ -31,11 +31,7 @@ const REFUSED: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>
     ['--daemon-host <host>', DAEMON],
     ['--shared-blob-dir <dir>', SHARED_BLOBS],
   ],
-  sync: [
-    ['--sign-by <fingerprint>', SIGNING],
-    ['--sign-by-sigstore-private-key <path>', SIGNING],
-    ['--sign-passphrase-file <path>', SIGNING],
-  ],
+  sync: [['--sign-by <fingerprint>', SIGNING]],
 };
 
 export function addRefusedOptions(cmd: Command, command: keyof typeof REFUSED & string): Command {
