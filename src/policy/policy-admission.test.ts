@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { test } from 'node:test';
 import { admissionCandidate } from '../copy/admission.ts';
 import { ErrorCode } from '../errors/codes.ts';
@@ -230,24 +230,26 @@ test('requirements are all checked, in order: the first refusal is the one repor
   assert.match(await verdict(policy, source, digest), /is rejected by policy/);
 });
 
+/** Attaches to `image` a bundle of cosign's statement about `about`, signed by `key`. */
+async function attachBundle(
+  source: MemorySource,
+  image: string,
+  options: { about?: string; key?: KeyObject; predicateType?: string } = {},
+): Promise<string> {
+  const predicateType = options.predicateType ?? COSIGN_SIGN_PREDICATE_TYPE;
+  const statement = cosignSignStatement(options.about ?? image, predicateType, {});
+  const bundle = await signStatementBundle(statement, options.key ?? signer.privateKey);
+  return putBundleReferrer(source, image, bundle, predicateType);
+}
+
 test('sigstoreSigned also accepts a cosign v3 Sigstore bundle signed with the key; another key is refused', async () => {
   const source = new MemorySource();
   const good = source.putImage('bundle-good');
-  putBundleReferrer(
-    source,
-    good,
-    await signStatementBundle(cosignSignStatement(good), signer.privateKey),
-    COSIGN_SIGN_PREDICATE_TYPE,
-  );
+  await attachBundle(source, good);
   assert.equal(await verdict(keyPolicy(), source, good), 'admitted');
 
   const foreign = source.putImage('bundle-foreign');
-  const referrer = putBundleReferrer(
-    source,
-    foreign,
-    await signStatementBundle(cosignSignStatement(foreign), stranger.privateKey),
-    COSIGN_SIGN_PREDICATE_TYPE,
-  );
+  const referrer = await attachBundle(source, foreign, { key: stranger.privateKey });
   assert.equal(
     await verdict(keyPolicy(), source, foreign),
     `${ErrorCode.PolicyRejected}: Source image rejected: Sigstore bundle ${referrer}: the bundle signature verifies with none of the configured public keys`,
@@ -258,22 +260,11 @@ test('a bundle for another digest, or an attestation of another type, is not a s
   const source = new MemorySource();
   const image = source.putImage('bundle-image');
   const other = source.putImage('bundle-other');
-  putBundleReferrer(
-    source,
-    image,
-    await signStatementBundle(cosignSignStatement(other), signer.privateKey),
-    COSIGN_SIGN_PREDICATE_TYPE,
-  );
+  await attachBundle(source, image, { about: other });
   assert.match(await verdict(keyPolicy(), source, image), new RegExp(`is about ${other}, not ${image}`));
 
   const attested = source.putImage('bundle-sbom');
-  const sbom = 'https://spdx.dev/Document';
-  putBundleReferrer(
-    source,
-    attested,
-    await signStatementBundle(cosignSignStatement(attested, sbom, {}), signer.privateKey),
-    sbom,
-  );
+  await attachBundle(source, attested, { predicateType: 'https://spdx.dev/Document' });
   assert.equal(
     await verdict(keyPolicy(), source, attested),
     `${ErrorCode.PolicyRejected}: Source image rejected: A signature was required, but no signature exists (0 non-sigstore signatures, 1 sigstore non-signature attachments)`,

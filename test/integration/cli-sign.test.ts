@@ -344,12 +344,7 @@ describe('ferry sync --sign-by-sigstore-private-key', () => {
         'sync',
         '--insecure-policy',
         ...signArgs(),
-        '--src-tls-verify=false',
-        '--dest-tls-verify=false',
-        '--src',
-        'docker',
-        '--dest',
-        'docker',
+        ...['--src-tls-verify=false', '--dest-tls-verify=false', '--src', 'docker', '--dest', 'docker'],
         `${H}/sync-src/app`,
         `${H}/sync-dst`,
       ]);
