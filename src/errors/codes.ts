@@ -26,7 +26,6 @@ export const ErrorCode = {
   PolicyRejected: 'FERRY_E_POLICY_REJECTED',
   UnsupportedConversion: 'FERRY_E_UNSUPPORTED_CONVERSION',
   SigningKey: 'FERRY_E_SIGNING_KEY',
-  SignatureStore: 'FERRY_E_SIGNATURE_STORE',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

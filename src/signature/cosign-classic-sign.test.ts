@@ -49,8 +49,8 @@ test('ECDSA, RSA and Ed25519 keys sign; the signature verifies with the public k
     const sig = createCosignSignature(pair.privateKey, claim);
     assert.equal(sig.mediaType, SIMPLE_SIGNING_MEDIA_TYPE);
     const annotation = sig.annotations[COSIGN_SIGNATURE_ANNOTATION]!;
-    assert.deepEqual(checkCosignSignature(pair.publicKey, sig.payload, annotation), { ok: true });
-    assert.equal(checkCosignSignature(stranger.publicKey, sig.payload, annotation).ok, false);
+    assert.deepEqual(checkCosignSignature(pair.publicKey, sig.bytes, annotation), { ok: true });
+    assert.equal(checkCosignSignature(stranger.publicKey, sig.bytes, annotation).ok, false);
   }
 });
 

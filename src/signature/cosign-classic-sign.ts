@@ -12,18 +12,12 @@
  * signature for another tag.
  */
 import { type KeyObject, sign } from 'node:crypto';
+import type { AttachmentLayer } from './cosign-attachment-manifest.ts';
 import {
   COSIGN_SIGNATURE_ANNOTATION,
   COSIGN_SIGNATURE_TYPE,
   SIMPLE_SIGNING_MEDIA_TYPE,
 } from './cosign-classic.ts';
-
-/** One signature layer, ready to store: its media type, payload bytes and annotations. */
-export interface NewCosignSignature {
-  readonly mediaType: string;
-  readonly payload: Buffer;
-  readonly annotations: Readonly<Record<string, string>>;
-}
 
 export interface SimpleSigningClaim {
   readonly manifestDigest: string;
@@ -50,7 +44,8 @@ export function simpleSigningPayload(claim: SimpleSigningClaim): Buffer {
 }
 
 /** Signs `claim` with `privateKey` (a key decrypted by cosign-private-key.ts). */
-export function createCosignSignature(privateKey: KeyObject, claim: SimpleSigningClaim): NewCosignSignature {
+/** One layer for the `.sig` tag: the payload bytes, the signature in the annotation. */
+export function createCosignSignature(privateKey: KeyObject, claim: SimpleSigningClaim): AttachmentLayer {
   const payload = simpleSigningPayload(claim);
   let signature: Buffer;
   switch (privateKey.asymmetricKeyType) {
@@ -68,7 +63,7 @@ export function createCosignSignature(privateKey: KeyObject, claim: SimpleSignin
   }
   return {
     mediaType: SIMPLE_SIGNING_MEDIA_TYPE,
-    payload,
+    bytes: payload,
     annotations: { [COSIGN_SIGNATURE_ANNOTATION]: signature.toString('base64') },
   };
 }

@@ -2,13 +2,16 @@
  * `copy --sign-by-sigstore-private-key`: signs an image that is now in a registry, as skopeo 1.9 does
  * (containers/image copy.go): every image of an index (each under its own digest's `.sig` tag) and then
  * the index itself, or the single image; each signature names `identity`, the destination reference by
- * default. What a signature is: cosign-classic-sign.ts; where it goes: cosign-signature-store.ts.
+ * default. What a signature is: cosign-classic-sign.ts; how it is added to the `.sig` tag (earlier
+ * signatures kept): push-attachment.ts, the same writer as the service's classic attestations.
  *
  * A digest that already carries a valid signature by the same key for the same identity is not signed
- * again (`added: 0`): skopeo appends a new layer on every run (its payloads differ by their timestamp),
- * so a `.sig` signed by a nightly sync would grow without end.
+ * again (`added: false`): skopeo appends a new layer on every run (its payloads differ by their
+ * timestamp), so a `.sig` signed by a nightly sync would grow without end.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { ErrorCode } from '../errors/codes.ts';
+import { FerryError } from '../errors/ferry-error.ts';
 import {
   COSIGN_SIGNATURE_ANNOTATION,
   checkCosignSignature,
@@ -20,12 +23,7 @@ import {
   type SignatureSource,
 } from './cosign-classic.ts';
 import { createCosignSignature } from './cosign-classic-sign.ts';
-import {
-  type AppendResult,
-  appendCosignSignatures,
-  type SignatureDestination,
-} from './cosign-signature-store.ts';
-import { SignatureStoreError } from './signing-errors.ts';
+import { type AttachmentTarget, appendCosignAttachment } from './push-attachment.ts';
 
 export interface SignImageOptions {
   readonly privateKey: KeyObject;
@@ -38,29 +36,33 @@ export interface SignImageOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-export interface SignedDigest extends Omit<AppendResult, 'digest'> {
+export interface SignedDigest {
   /** The image (or index) digest that was signed. */
   readonly signed: string;
-  /** Digest of the `.sig` manifest written; undefined when it was already signed. */
-  readonly digest: string | undefined;
+  /** Its `.sig` tag. */
+  readonly tag: string;
+  /** False when it already carried a signature by this key for this identity. */
+  readonly added: boolean;
 }
 
 export async function signImage(
-  destination: SignatureDestination & SignatureSource,
+  destination: AttachmentTarget & SignatureSource,
   digest: string,
   options: SignImageOptions,
 ): Promise<SignedDigest[]> {
   const top = await destination.getManifest(digest, options.signal);
-  if (top === undefined)
-    throw new SignatureStoreError(`${digest} is not in the destination: nothing to sign`);
+  if (top === undefined) {
+    throw new FerryError(ErrorCode.NotFound, `${digest} is not in the destination: nothing to sign`);
+  }
   const digests =
     top.parsed.kind === 'index' ? [...top.parsed.manifest.manifests.map((m) => m.digest), digest] : [digest];
   const timestamp = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  const out: SignedDigest[] = [];
   const publicKey = createPublicKey(options.privateKey);
+  const out: SignedDigest[] = [];
   for (const signed of new Set(digests)) {
+    const tag = cosignSignatureTag(signed);
     if (await alreadySigned(destination, signed, publicKey, options)) {
-      out.push({ signed, tag: cosignSignatureTag(signed), digest: undefined, added: 0 });
+      out.push({ signed, tag, added: false });
       continue;
     }
     const signature = createCosignSignature(options.privateKey, {
@@ -69,13 +71,14 @@ export async function signImage(
       creator: options.creator,
       timestamp,
     });
-    out.push({ signed, ...(await appendCosignSignatures(destination, signed, [signature], options.signal)) });
+    await appendCosignAttachment(destination, tag, signature);
+    out.push({ signed, tag, added: true });
   }
   return out;
 }
 
 async function alreadySigned(
-  destination: SignatureDestination & SignatureSource,
+  destination: SignatureSource,
   digest: string,
   publicKey: KeyObject,
   options: SignImageOptions,

@@ -312,7 +312,7 @@ async function runCopy(
     if (signer) {
       lines?.signing();
       const results = await signer.sign(dst.repository as Repository, copied.digest);
-      const added = results.filter((r) => r.added > 0).length;
+      const added = results.filter((r) => r.added).length;
       signed = { signed: added, alreadySigned: results.length - added };
     }
     await dst.close(true);

@@ -22,7 +22,7 @@ import { describeReadError } from '../../policy/describe-read-error.ts';
 import { formatReference } from '../../reference/format-reference.ts';
 import { tryParseReference } from '../../reference/parse-reference.ts';
 import { CosignKeyFormatError, decryptCosignPrivateKey } from '../../signature/cosign-private-key.ts';
-import { SigningKeyError } from '../../signature/signing-errors.ts';
+import { SigningKeyError } from '../../signature/signing-key-error.ts';
 
 /** A key file is a few hundred bytes; a passphrase a line. */
 const MAX_KEY_FILE_BYTES = 64 * 1024;
