@@ -227,7 +227,7 @@ describe('ferry copy --sign-by-sigstore-private-key', () => {
     }
   });
 
-  test('an index: every image and the index are signed; ferry --policy admits the whole index', async () => {
+  test('an index with --sign-identity: every image and the index are signed as that name; ferry --policy admits the index', async () => {
     const index = buildIndex(
       [
         await buildImage({
@@ -244,23 +244,38 @@ describe('ferry copy --sign-by-sigstore-private-key', () => {
       { oci: true },
     );
     await pushImage(reg, 'src/multi', 'v1', index);
-    const copied = await ferryCopy(
-      undefined,
-      `docker://${H}/src/multi:v1`,
-      `docker://${H}/signed/multi:v1`,
-      signArgs(),
-    );
+    const copied = await ferryCopy(undefined, `docker://${H}/src/multi:v1`, `docker://${H}/signed/multi:v1`, [
+      ...signArgs(),
+      '--sign-identity',
+      `${H}/release/multi:1.0`,
+    ]);
     assert.equal(copied.code, 0, copied.stderr);
     for (const digest of [...index.manifest.manifests.map((m) => m.digest), index.manifestDigest]) {
       const sig = await signatures('signed/multi', digest);
       assert.equal(sig?.layers.length, 1, digest);
+      assert.deepEqual(sig.layers[0]!.json.critical.identity, {
+        'docker-reference': `${H}/release/multi:1.0`,
+      });
       assert.ok(await opensslVerifies(dir, key.publicFile, sig.layers[0]!.payload, sig.layers[0]!.signature));
     }
-    const ok = await ferryCopy(
+    // The default signedIdentity wants this very tag; the policy names the signed one instead.
+    const refused = await ferryCopy(
       signerPolicy,
       `docker://${H}/signed/multi:v1`,
-      `docker://${H}/verified/multi:v1`,
+      `docker://${H}/verified/multi:v0`,
     );
+    assert.equal(refused.code, 1);
+    assert.ok(
+      refused.stderr.includes(`Signature for identity ${H}/release/multi:1.0 is not accepted`),
+      refused.stderr,
+    );
+    const exact = join(dir, 'policy-exact.json');
+    const signedIdentity = { type: 'exactReference', dockerReference: `${H}/release/multi:1.0` };
+    await writeFile(
+      exact,
+      JSON.stringify({ default: [{ type: 'sigstoreSigned', keyPath: key.publicFile, signedIdentity }] }),
+    );
+    const ok = await ferryCopy(exact, `docker://${H}/signed/multi:v1`, `docker://${H}/verified/multi:v1`);
     assert.equal(ok.code, 0, ok.stderr);
   });
 
