@@ -33,9 +33,8 @@ import {
   type SignatureSource,
 } from '../signature/cosign-classic.ts';
 import { COSIGN_SIGN_PREDICATE_TYPE } from '../signature/in-toto-statement.ts';
-import { verifyBundle } from '../signature/sigstore-bundle-verify.ts';
 import { BUNDLE_PREDICATE_TYPE_ANNOTATION } from '../signature/sigstore-referrer-manifest.ts';
-import { fetchSigstoreBundles, type ReferrerSource } from '../signature/sigstore-referrers.ts';
+import type { ReferrerSource } from '../signature/sigstore-referrers.ts';
 import { describeReadError } from './describe-read-error.ts';
 import { matchesDockerReference } from './identity-match.ts';
 import type { PolicySubject } from './policy-subject.ts';
@@ -118,6 +117,9 @@ async function evaluateBundles(
   ctx: SigstoreContext,
   referrers: ReferrerSource,
 ): Promise<BundlesVerdict> {
+  // sigstore-js is loaded only when a bundle may be judged: a plain copy does not pay for it
+  // (test/integration/cli-startup.test.ts).
+  const { fetchSigstoreBundles } = await import('../signature/sigstore-referrers.ts');
   const { bundles, skipped } = await fetchSigstoreBundles(referrers, digest, ctx.signal);
   const rejections = skipped.map((why) => `Sigstore bundle ${why}`);
   let nonSignatures = 0;
@@ -137,6 +139,7 @@ async function evaluateBundles(
         return { ok: false, rejections: [(err as Error).message], nonSignatures };
       }
     }
+    const { verifyBundle } = await import('../signature/sigstore-bundle-verify.ts');
     const verdict = verifyBundle(stored.json, digest, {
       keys: [key],
       identities: [],

@@ -11,7 +11,6 @@ import { tryParseReference, withDefaultTag } from '../../reference/parse-referen
 import { parseTransportReference } from '../../reference/parse-transport-reference.ts';
 import { Registries } from '../../registry/registries.ts';
 import type { Repository } from '../../registry/repository.ts';
-import { signImage } from '../../signature/sign-image.ts';
 import type { CommandResult } from '../command-result.ts';
 import { reportError } from '../error-report.ts';
 import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
@@ -356,12 +355,15 @@ function signerFor(signing: SigningKey, dstRef: TransportReference) {
   }
   const identity = signing.identity ?? formatReference(withDefaultTag(dstRef.ref));
   return {
-    sign: (repository: Repository, digest: string) =>
-      signImage(repository, digest, {
+    sign: async (repository: Repository, digest: string) => {
+      // Loaded only when signing: not on a plain copy's path (test/integration/cli-startup.test.ts).
+      const { signImage } = await import('../../signature/sign-image.ts');
+      return signImage(repository, digest, {
         privateKey: signing.privateKey,
         identity,
         creator: `ferry ${VERSION}`,
-      }),
+      });
+    },
   };
 }
 

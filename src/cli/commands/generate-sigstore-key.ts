@@ -9,7 +9,6 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { BadUsageError } from '../../errors/kinds.ts';
-import { encryptCosignPrivateKey } from '../../signature/cosign-private-key.ts';
 import type { CommandResult } from '../command-result.ts';
 import { reportError } from '../error-report.ts';
 import { readPassphraseFile } from '../flags/signing-options.ts';
@@ -40,6 +39,7 @@ export function registerGenerateSigstoreKey(program: Command, io: CliIo, result:
         const privatePath = `${opts.outputPrefix}.private`;
         const publicPath = `${opts.outputPrefix}.pub`;
         const passphrase = await readPassphraseFile(opts.passphraseFile);
+        const { encryptCosignPrivateKey } = await import('../../signature/cosign-private-key.ts');
         const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
         let pem: string;
         try {

@@ -21,7 +21,6 @@ import { BadUsageError } from '../../errors/kinds.ts';
 import { describeReadError } from '../../policy/describe-read-error.ts';
 import { formatReference } from '../../reference/format-reference.ts';
 import { tryParseReference } from '../../reference/parse-reference.ts';
-import { CosignKeyFormatError, decryptCosignPrivateKey } from '../../signature/cosign-private-key.ts';
 import { SigningKeyError } from '../../signature/signing-key-error.ts';
 
 /** A key file is a few hundred bytes; a passphrase a line. */
@@ -78,6 +77,10 @@ export async function readSigningOptions(opts: Record<string, unknown>): Promise
   }
   const passphrase = await readPassphraseFile(passphraseFile);
   const pem = await readSmall(keyFile, MAX_KEY_FILE_BYTES, 'private key');
+  // Loaded only when signing: the cipher is not on a plain copy's path.
+  const { CosignKeyFormatError, decryptCosignPrivateKey } = await import(
+    '../../signature/cosign-private-key.ts'
+  );
   try {
     return { privateKey: await decryptCosignPrivateKey(pem, passphrase), keyFile, identity };
   } catch (err) {

@@ -6,7 +6,6 @@ import { sourceAdmission } from '../../policy/policy-admission.ts';
 import type { SubjectReference } from '../../policy/policy-subject.ts';
 import { Registries } from '../../registry/registries.ts';
 import type { Repository } from '../../registry/repository.ts';
-import { signImage } from '../../signature/sign-image.ts';
 import type { SyncAdmit } from '../../sync/admit-item.ts';
 import { collectItems } from '../../sync/collect-items.ts';
 import { runSync } from '../../sync/run-sync.ts';
@@ -165,6 +164,7 @@ function signSynced(signing: SigningKey) {
     const name = `${item.destination.registry}/${item.destination.name}`;
     const identity =
       item.destinationTag === undefined ? `${name}@${digest}` : `${name}:${item.destinationTag}`;
+    const { signImage } = await import('../../signature/sign-image.ts');
     await signImage(item.destination as Repository, digest, {
       privateKey: signing.privateKey,
       identity,
