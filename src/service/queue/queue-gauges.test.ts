@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { migrate } from '../store/migrate.ts';
 import { PgliteDatabase } from '../store/pglite-database.ts';
+import { MIGRATED, pgliteTestBackend } from '../store/test-backends.ts';
 import { openPgBossJobQueue } from './pg-boss-job-queue.ts';
 import { queueGauges } from './queue-gauges.ts';
 
 test('waiting counts queued jobs only; running counts claimed ones; other kinds count for neither', async () => {
-  const db = await PgliteDatabase.open();
+  const backend = pgliteTestBackend();
+  const db = await PgliteDatabase.open({ dataDir: await backend.dataDir(MIGRATED) });
   // Hooks run in the order registered: the queue must stop before its database closes.
-  const closeDb = () => db.close();
-  await migrate(db);
+  const closeDb = async () => {
+    await db.close();
+    await backend.dispose();
+  };
   const kind = { retryLimit: 1, retryDelaySeconds: 0, maxRunSeconds: 60 };
   const queue = await openPgBossJobQueue({
     database: db,

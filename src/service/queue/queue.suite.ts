@@ -25,6 +25,7 @@ interface Payload {
 /** ferry's migrations and pg-boss's schema, as a started ferry leaves them. */
 const WITH_QUEUE: Template = {
   name: 'ferry-and-queue',
+  inputs: KINDS,
   async prepare(db) {
     await migrate(db);
     const queue = await openPgBossJobQueue({ database: db, kinds: KINDS, supervise: false });

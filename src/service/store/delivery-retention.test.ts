@@ -3,17 +3,20 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDeliveryPruner, DELIVERY_RETENTION_MS } from './delivery-retention.ts';
 import { rememberDelivery } from './delivery-store.ts';
-import { migrate } from './migrate.ts';
 import { PgliteDatabase } from './pglite-database.ts';
+import { MIGRATED, pgliteTestBackend } from './test-backends.ts';
 
 let db: PgliteDatabase;
+const backend = pgliteTestBackend();
 
 before(async () => {
-  db = await PgliteDatabase.open();
-  await migrate(db);
+  db = await PgliteDatabase.open({ dataDir: await backend.dataDir(MIGRATED) });
 });
 
-after(() => db.close());
+after(async () => {
+  await db.close();
+  await backend.dispose();
+});
 
 const HOUR = 3600 * 1000;
 
