@@ -8,7 +8,7 @@ import type { Template, TestBackend, TestDatabase } from '../store/test-backends
 import type { Job, JobKindConfig, JobQueue } from './job-queue.ts';
 import { openPgBossJobQueue } from './pg-boss-job-queue.ts';
 
-/** The job queue's behaviour, run once per backend (queue.pglite.test.ts, queue.postgres.test.ts). */
+/** The job queue's behaviour, run once per backend (queue.pglite.test.ts; on PostgreSQL in test/service/store-suites.postgres.test.ts). */
 
 const KINDS: Record<string, JobKindConfig> = {
   // Immediate fixed retries keep the tests fast; production kinds use exponential backoff.
