@@ -267,8 +267,7 @@ export function queueSuite(backend: TestBackend): void {
     });
 
     test('a restart finds queued jobs; interrupted ones come back', async (t) => {
-      const { db, reopen } = await backend.fresh();
-      await migrate(db);
+      const { db, reopen } = await backend.fresh(WITH_QUEUE);
       const first = await openPgBossJobQueue({ database: db, kinds: KINDS, supervise: false });
       const a = await first.enqueue<Payload>('short', { n: 1 });
       const b = await first.enqueue<Payload>('short', { n: 2 });
@@ -305,9 +304,8 @@ export function queueSuite(backend: TestBackend): void {
       for (const job of resumed) assert.equal(job.attempt, job.id === running.id ? 2 : 1);
     });
 
-    test('a bad kind config is refused at open', async (t) => {
-      const { db } = await backend.fresh();
-      t.after(() => db.close());
+    test('a bad kind config is refused at open', async () => {
+      const db = await backend.reusable(WITH_QUEUE);
       await assert.rejects(
         openPgBossJobQueue({
           database: db,
