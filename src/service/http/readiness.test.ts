@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { PgliteDatabase } from '../store/pglite-database.ts';
 import { pgliteTestBackend } from '../store/test-backends.ts';
 import { createReadinessCheck } from './readiness.ts';
 
@@ -8,7 +7,7 @@ const backend = pgliteTestBackend();
 after(() => backend.dispose());
 
 test('ready only while started, the queue runs and the database answers; a closed database is not', async () => {
-  const db = await PgliteDatabase.open({ dataDir: await backend.dataDir() });
+  const db = await backend.open();
   let started = false;
   let queueRunning = true;
   const errors: unknown[] = [];

@@ -6,7 +6,7 @@ import { verifyStandardWebhook } from '../../api/standard-webhooks.ts';
 import { hasCode } from '../../errors/ferry-error.ts';
 import type { NotifyTarget } from '../config/schema.ts';
 import { listNotifications } from '../store/notification-store.ts';
-import { PgliteDatabase } from '../store/pglite-database.ts';
+import type { PgliteDatabase } from '../store/pglite-database.ts';
 import type { Promotion } from '../store/promotion.ts';
 import { insertPromotion } from '../store/promotion-insert.ts';
 import { transition } from '../store/promotion-transition.ts';
@@ -84,12 +84,9 @@ let seq = 0;
 
 const backend = pgliteTestBackend();
 before(async () => {
-  db = await PgliteDatabase.open({ dataDir: await backend.dataDir(MIGRATED) });
+  db = await backend.open(MIGRATED);
 });
-after(async () => {
-  await db.close();
-  await backend.dispose();
-});
+after(() => backend.dispose());
 
 /** A recorded promotion moved to `status`, as the worker would leave it. */
 async function promotion(

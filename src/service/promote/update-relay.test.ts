@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { appendAudit } from '../store/audit-store.ts';
-import { PgliteDatabase } from '../store/pglite-database.ts';
+import type { PgliteDatabase } from '../store/pglite-database.ts';
 import { saveBlobProgress } from '../store/promotion-blob-store.ts';
 import { insertPromotion } from '../store/promotion-insert.ts';
 import { MIGRATED, pgliteTestBackend } from '../store/test-backends.ts';
@@ -21,12 +21,9 @@ import { decodeUpdate, encodeUpdate, MAX_INLINE_BYTES } from './update-wire.ts';
 let db: PgliteDatabase;
 const backend = pgliteTestBackend();
 before(async () => {
-  db = await PgliteDatabase.open({ dataDir: await backend.dataDir(MIGRATED) });
+  db = await backend.open(MIGRATED);
 });
-after(async () => {
-  await db.close();
-  await backend.dispose();
-});
+after(() => backend.dispose());
 
 async function until(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5_000;

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { PgliteDatabase } from '../store/pglite-database.ts';
 import { MIGRATED, pgliteTestBackend } from '../store/test-backends.ts';
 import { openPgBossJobQueue } from './pg-boss-job-queue.ts';
 import { queueGauges } from './queue-gauges.ts';
 
 test('waiting counts queued jobs only; running counts claimed ones; other kinds count for neither', async () => {
   const backend = pgliteTestBackend();
-  const db = await PgliteDatabase.open({ dataDir: await backend.dataDir(MIGRATED) });
-  // Hooks run in the order registered: the queue must stop before its database closes.
-  const closeDb = async () => {
-    await db.close();
-    await backend.dispose();
-  };
+  const db = await backend.open(MIGRATED);
   const kind = { retryLimit: 1, retryDelaySeconds: 0, maxRunSeconds: 60 };
   const queue = await openPgBossJobQueue({
     database: db,
@@ -21,7 +15,8 @@ test('waiting counts queued jobs only; running counts claimed ones; other kinds 
   });
   after(async () => {
     await queue.stop();
-    await closeDb();
+    // After the queue: it must stop before its database closes.
+    await backend.dispose();
   });
   const gauges = queueGauges(queue, 'promote');
   for (let n = 0; n < 3; n++) await queue.enqueue('promote', { n });

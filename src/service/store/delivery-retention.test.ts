@@ -3,20 +3,15 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDeliveryPruner, DELIVERY_RETENTION_MS } from './delivery-retention.ts';
 import { rememberDelivery } from './delivery-store.ts';
-import { PgliteDatabase } from './pglite-database.ts';
+import type { PgliteDatabase } from './pglite-database.ts';
 import { MIGRATED, pgliteTestBackend } from './test-backends.ts';
 
 let db: PgliteDatabase;
 const backend = pgliteTestBackend();
-
 before(async () => {
-  db = await PgliteDatabase.open({ dataDir: await backend.dataDir(MIGRATED) });
+  db = await backend.open(MIGRATED);
 });
-
-after(async () => {
-  await db.close();
-  await backend.dispose();
-});
+after(() => backend.dispose());
 
 const HOUR = 3600 * 1000;
 

@@ -106,6 +106,8 @@ export const MIGRATED: Template = {
 export interface PgliteTestBackend extends TestBackend {
   /** A new data directory holding `template` (initdb only when omitted), for the caller to open. */
   dataDir(template?: Template): Promise<string>;
+  /** An engine on a new `dataDir(template)`; dispose closes it unless the caller did. */
+  open(template?: Template): Promise<PgliteDatabase>;
 }
 
 /**
@@ -129,12 +131,20 @@ export function pgliteTestBackend(cache = new PgliteTemplateCache()): PgliteTest
     };
   };
   const reusable = reusableDatabases(fresh);
+  const opened: PgliteDatabase[] = [];
   return {
     name: 'pglite',
     fresh,
     dataDir,
+    async open(template) {
+      const db = await PgliteDatabase.open({ dataDir: await dataDir(template) });
+      opened.push(db);
+      return db;
+    },
     reusable: (template) => reusable.get(template),
     async dispose() {
+      // close() is idempotent: closing one the test closed already is harmless.
+      await Promise.allSettled(opened.map((db) => db.close()));
       await reusable.closeAll();
       if (root) await rm(await root, { recursive: true, force: true });
     },
