@@ -5,8 +5,9 @@
  * 10,000 images), the browser authenticated with an API token.
  *
  *   first rows       navigation start → first promotion row on screen, cold cache    target < 1 s
- *   scrolling        frame rate while scrolling 1,000 rows (requestAnimationFrame),
- *                    and the rows in the DOM meanwhile (virtualised: bounded)          target 60 fps
+ *   scrolling        frames Chromium's trace shows presented while scrolling 600 frames of
+ *                    120 px (and the requestAnimationFrame rate), and the rows in the
+ *                    DOM meanwhile (virtualised: bounded)                              target 60 fps
  *   filter           status / repository / text filter applied → list updated        target < 200 ms
  *   bundle           the JavaScript a first visit downloads, gzipped                 target < 200 kB
  *
@@ -98,6 +99,29 @@ async function scroll(page: Page, frames: number): Promise<{ frameMs: number[]; 
   })()`);
 }
 
+interface TraceEvent {
+  readonly name: string;
+  readonly pid: number;
+  readonly ts: number;
+}
+
+/**
+ * Frames presented and dropped in a Chromium trace, in the renderer that drew the most (the page's), over
+ * the span from its first to its last frame event; fps = presented frames per second of that span.
+ */
+function traceFrames(trace: Buffer): { fps: number; presented: number; dropped: number } {
+  const { traceEvents } = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] };
+  const frames = traceEvents.filter((e) => e.name === 'DrawFrame' || e.name === 'DroppedFrame');
+  const drawsByPid = new Map<number, number>();
+  for (const e of frames) if (e.name === 'DrawFrame') drawsByPid.set(e.pid, (drawsByPid.get(e.pid) ?? 0) + 1);
+  const renderer = [...drawsByPid].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const mine = frames.filter((e) => e.pid === renderer);
+  const presented = mine.filter((e) => e.name === 'DrawFrame').length;
+  const times = mine.map((e) => e.ts);
+  const seconds = (Math.max(...times) - Math.min(...times)) / 1e6;
+  return { fps: presented > 1 ? (presented - 1) / seconds : 0, presented, dropped: mine.length - presented };
+}
+
 /**
  * Applies a filter and waits until every row shown satisfies `check` (a page-side predicate); polled
  * inside the page every 2 ms (waitForFunction would eval a string, which the dashboard's CSP forbids).
@@ -183,8 +207,12 @@ async function main(): Promise<void> {
     });
     const page = await context.newPage();
     await firstRows(page, `${serve.url}/`);
-    // Scroll 1,000 rows (more pages are fetched on the way, as a person scrolling would cause).
+    // Scroll 600 frames of 120 px, ~1,200 rows (more pages are fetched on the way, as a person scrolling would cause).
+    // Chromium's own account of the frames (what DevTools' Performance panel shows as the frames track):
+    // the compositor's DrawFrame (a frame presented) and DroppedFrame events while scrolling.
+    await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline.frame'] });
     const { frameMs, maxRows } = await scroll(page, 600);
+    const traced = traceFrames(await browser.stopTracing());
     const rowsLoaded = await page.evaluate<number>(
       "Number(document.querySelector('.promotion-list > li:last-child')?.getAttribute('aria-posinset') ?? 0)",
     );
@@ -228,7 +256,14 @@ async function main(): Promise<void> {
         median(loads) < 1000,
       ],
       [
-        'scrolling: frame rate over 600 frames',
+        'scrolling: frames presented per second (Chromium trace)',
+        `${traced.fps.toFixed(1)} fps (${traced.presented} presented, ${traced.dropped} dropped)`,
+        '60 fps',
+        // 60 is the display rate, the ceiling: ≥ 59 allows one frame in a hundred to be late.
+        traced.fps >= 59,
+      ],
+      [
+        'scrolling: requestAnimationFrame rate over 600 frames',
         `${fps.toFixed(1)} fps (p95 frame ${p95Frame.toFixed(1)} ms)`,
         '60 fps',
         fps >= 59,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { SHELL_INJECTION_SAMPLES as INJECTIONS } from '../reference/shell-injection-samples.ts';
 import {
   actorProblem,
   canonicalRegistryHost,
@@ -12,23 +13,6 @@ import {
 } from './field-rules.ts';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
-
-/** What the seed's pipeline would have run through `sh`, and friends. */
-const INJECTIONS = [
-  '$(id)',
-  ';rm -rf /',
-  '`id`',
-  'a\nb',
-  'a b',
-  'a\tb',
-  '../etc',
-  'a/../b',
-  '|cat',
-  'a&&b',
-  `\${IFS}`,
-  "a'b",
-  'a"b',
-];
 
 describe('canonicalRegistryHost', () => {
   test('canonicalRegistryHost lower-cases and maps Docker Hub aliases', () => {

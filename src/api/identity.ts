@@ -25,6 +25,10 @@ export const identityViewSchema = z
       description:
         'How the audit trail names this identity: `alice@example.com (oidc)`, a token name as is, `demo (one-time)`.',
     }),
+    key: z.string().min(1).meta({
+      description:
+        'The identity as approvals and a promotion’s `requesterKey` record it: the token name, `oidc:<sub>`, `one-time:<id>`.',
+    }),
     kind: z.enum(IDENTITY_KINDS),
     email: z
       .string()

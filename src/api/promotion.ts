@@ -62,6 +62,10 @@ export const promotionSchema = z
       .nullable()
       .meta({ description: 'Why it failed, was rejected or cancelled, or why it waits.' }),
     requestedBy: z.string().meta({ description: 'API token, webhook or registry user that asked.' }),
+    requesterKey: z.string().nullable().meta({
+      description:
+        'The identity that asked (the token name, `oidc:<sub>`): what the four-eyes check and cancelling one’s own promotion compare, never the name shown. Null for promotions recorded before ferry kept it (compared by `requestedBy`).',
+    }),
     triggerKind: triggerKindSchema,
     deliveryId: z.string().nullable(),
     approvalsRequired: z.int().min(0),

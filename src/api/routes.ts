@@ -24,7 +24,7 @@ import {
 import { registryHookResultSchema } from './registry-hooks.ts';
 import { listReleasesQuerySchema, releaseDetailSchema, releaseListSchema } from './release.ts';
 import { ruleListSchema, ruleViewSchema } from './rule.ts';
-import { callbackQuerySchema, loginQuerySchema, oneTimeQuerySchema } from './sign-in.ts';
+import { callbackQuerySchema, loginQuerySchema, logoutFormSchema, oneTimeQuerySchema } from './sign-in.ts';
 import {
   distributionNotificationSchema,
   harborEventSchema,
@@ -527,14 +527,24 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'post',
     path: PATHS.logout,
     operationId: 'signOut',
-    summary: 'Sign out: clear the session cookie',
+    summary: 'Sign out: end the session, and the identity provider’s',
     description:
-      'Needs the `X-Ferry-CSRF` header when a session cookie is sent (so no other site can sign a person out). Without a session it only clears the cookie.',
+      'Ends the session on every replica (its id is recorded until the cookie would have expired) and clears the cookie. Needs the CSRF token when a session cookie is sent (so no other site can sign a person out): the `X-Ferry-CSRF` header from a script, answered 204; or the `csrf` field of a form submission (the dashboard’s button), answered 303 to the provider’s `end_session_endpoint` (OpenID Connect RP-Initiated Logout: `id_token_hint`, `client_id`, `post_logout_redirect_uri`) when discovery lists one, else to the sign-in page. Without a session it only clears the cookie.',
     tags: ['sign-in'],
     security: ['session'],
+    body: {
+      schema: logoutFormSchema,
+      required: false,
+      contentTypes: ['application/x-www-form-urlencoded'],
+    },
     responses: {
       204: { description: 'Signed out.', empty: true, headers: { 'set-cookie': 'Clears `ferry_session`.' } },
-      ...errors(403, 500),
+      303: {
+        description: 'Signed out by a form: to the provider’s end-session endpoint, or to the sign-in page.',
+        empty: true,
+        headers: { location: 'The end-session URL, or `/sign-in`.', 'set-cookie': 'Clears `ferry_session`.' },
+      },
+      ...errors(400, 403, 500),
     },
   },
   {

@@ -47,7 +47,7 @@ export const ruleViewSchema = z
       required: z.int().min(0).meta({ description: 'Distinct approvers needed before the copy starts.' }),
       approvers: z.array(z.string()).nullable().meta({
         description:
-          'Identities allowed to approve under this rule; null: every identity whose role may approve and whose scope covers the rule.',
+          'Identities allowed to approve under this rule: API token names, and people as `group:<group>`, `email:<address>` or `subject:<sub>`; null: every identity whose role may approve and whose scope covers the rule.',
       }),
       allowSelfApproval: z.boolean().meta({ description: 'Whether the requester may approve too.' }),
     }),

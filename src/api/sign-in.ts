@@ -61,6 +61,15 @@ export const callbackQuerySchema = z.looseObject({
   error_description: z.string().optional(),
 });
 
+/**
+ * The dashboard's sign-out form (`application/x-www-form-urlencoded`): a top-level POST can carry no
+ * header, so the CSRF token travels as a field, and the answer is a redirect the browser follows (to
+ * the provider's end-session endpoint).
+ */
+export const logoutFormSchema = z.strictObject({
+  csrf: z.string().max(256).meta({ description: 'The session’s `csrfToken` (GET /api/v1/me).' }),
+});
+
 export const oneTimeQuerySchema = z.strictObject({
   code: z.string().min(1).max(256).meta({
     description: 'The single-use code `ferry serve --one-time-login` wrote; valid once, for 15 minutes.',

@@ -10,6 +10,7 @@ const USAGE_CODES = new Set<string>([
   ErrorCode.Config,
   ErrorCode.PolicyConfig,
   ErrorCode.PolicyUnsupported,
+  ErrorCode.SigningKey,
 ]);
 
 /**

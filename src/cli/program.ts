@@ -5,6 +5,7 @@ import { registerBootstrap } from './commands/bootstrap.ts';
 import { registerCopy } from './commands/copy.ts';
 import { registerDelete } from './commands/delete.ts';
 import { registerDigest } from './commands/digest.ts';
+import { registerGenerateSigstoreKey } from './commands/generate-sigstore-key.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerListTags } from './commands/list-tags.ts';
 import { registerLogin } from './commands/login.ts';
@@ -50,6 +51,7 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
   registerDelete(program, io, result);
   registerLogin(program, io, result);
   registerManifestDigest(program, io, result);
+  registerGenerateSigstoreKey(program, io, result);
   registerRefusedCommands(program, io, result);
   for (const command of program.commands) {
     if (SKOPEO_COMMANDS.has(command.name())) addGlobalOptions(command, 'command');

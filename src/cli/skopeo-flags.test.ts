@@ -123,13 +123,7 @@ test('a bad --command-timeout is refused with Go wording', async () => {
 });
 
 test('signing and encryption flags are refused as not supported by ferry', async () => {
-  for (const flag of [
-    '--sign-by',
-    '--sign-by-sigstore-private-key',
-    '--encrypt-layer',
-    '--encryption-key',
-    '--decryption-key',
-  ]) {
+  for (const flag of ['--sign-by', '--encrypt-layer', '--encryption-key', '--decryption-key']) {
     const parsed = await parseCommandLine(['copy', flag, 'x', 'docker://a/b:c', 'docker://d/e:f']);
     assert.equal(parsed.ok, false, flag);
     if (!parsed.ok) assert.match(parsed.error, new RegExp(`${flag}: .*not supported by ferry`));

@@ -25,6 +25,7 @@ export const ErrorCode = {
   PolicyUnsupported: 'FERRY_E_POLICY_UNSUPPORTED',
   PolicyRejected: 'FERRY_E_POLICY_REJECTED',
   UnsupportedConversion: 'FERRY_E_UNSUPPORTED_CONVERSION',
+  SigningKey: 'FERRY_E_SIGNING_KEY',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { test } from 'node:test';
 import { admissionCandidate } from '../copy/admission.ts';
 import { ErrorCode } from '../errors/codes.ts';
 import { FerryError } from '../errors/ferry-error.ts';
 import { MediaType } from '../oci/media-types.ts';
-import { MemorySource, putSignatures, simpleSigningPayload } from '../signature/signature-fixture.testkit.ts';
+import { COSIGN_SIGN_PREDICATE_TYPE } from '../signature/in-toto-statement.ts';
+import { signStatementBundle } from '../signature/sign-dsse-bundle.ts';
+import {
+  MemorySource,
+  putBundleReferrer,
+  putSignatures,
+  simpleSigningPayload,
+} from '../signature/signature-fixture.testkit.ts';
+import { cosignSignStatement } from '../signature/sigstore-fixture.testkit.ts';
 import { parsePolicy } from './parse-policy.ts';
 import { policyAdmission } from './policy-admission.ts';
 import { dockerSubject } from './policy-subject.ts';
@@ -24,7 +32,14 @@ const subject = dockerSubject({ registry: 'memory.example', repository: 'team/ap
 
 function admission(policyJson: unknown, source: MemorySource) {
   const policy = parsePolicy(JSON.stringify(policyJson), '/etc/containers/policy.json');
-  return policyAdmission({ policy, file: '/etc/containers/policy.json', subject, source, readFile });
+  return policyAdmission({
+    policy,
+    file: '/etc/containers/policy.json',
+    subject,
+    source,
+    referrers: source,
+    readFile,
+  });
 }
 
 const keyPolicy = (extra: Record<string, unknown> = {}) => ({
@@ -213,4 +228,45 @@ test('requirements are all checked, in order: the first refusal is the one repor
     ],
   };
   assert.match(await verdict(policy, source, digest), /is rejected by policy/);
+});
+
+/** Attaches to `image` a bundle of cosign's statement about `about`, signed by `key`. */
+async function attachBundle(
+  source: MemorySource,
+  image: string,
+  options: { about?: string; key?: KeyObject; predicateType?: string } = {},
+): Promise<string> {
+  const predicateType = options.predicateType ?? COSIGN_SIGN_PREDICATE_TYPE;
+  const statement = cosignSignStatement(options.about ?? image, predicateType, {});
+  const bundle = await signStatementBundle(statement, options.key ?? signer.privateKey);
+  return putBundleReferrer(source, image, bundle, predicateType);
+}
+
+test('sigstoreSigned also accepts a cosign v3 Sigstore bundle signed with the key; another key is refused', async () => {
+  const source = new MemorySource();
+  const good = source.putImage('bundle-good');
+  await attachBundle(source, good);
+  assert.equal(await verdict(keyPolicy(), source, good), 'admitted');
+
+  const foreign = source.putImage('bundle-foreign');
+  const referrer = await attachBundle(source, foreign, { key: stranger.privateKey });
+  assert.equal(
+    await verdict(keyPolicy(), source, foreign),
+    `${ErrorCode.PolicyRejected}: Source image rejected: Sigstore bundle ${referrer}: the bundle signature verifies with none of the configured public keys`,
+  );
+});
+
+test('a bundle for another digest, or an attestation of another type, is not a signature of the image', async () => {
+  const source = new MemorySource();
+  const image = source.putImage('bundle-image');
+  const other = source.putImage('bundle-other');
+  await attachBundle(source, image, { about: other });
+  assert.match(await verdict(keyPolicy(), source, image), new RegExp(`is about ${other}, not ${image}`));
+
+  const attested = source.putImage('bundle-sbom');
+  await attachBundle(source, attested, { predicateType: 'https://spdx.dev/Document' });
+  assert.equal(
+    await verdict(keyPolicy(), source, attested),
+    `${ErrorCode.PolicyRejected}: Source image rejected: A signature was required, but no signature exists (0 non-sigstore signatures, 1 sigstore non-signature attachments)`,
+  );
 });

@@ -8,6 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import { readBoundedFile } from '../auth/read-bounded-file.ts';
 import type { Admit } from '../copy/admission.ts';
 import type { SignatureSource } from '../signature/cosign-classic.ts';
+import type { ReferrerSource } from '../signature/sigstore-referrers.ts';
 import { PolicyRejectedError, PolicyUnsupportedError } from './policy-errors.ts';
 import { type PolicySubject, policySubject, type SubjectReference } from './policy-subject.ts';
 import type { Policy, PolicyRequirement } from './policy-types.ts';
@@ -26,6 +27,8 @@ export interface PolicyAdmissionOptions {
   readonly subject: PolicySubject;
   /** Where the source's signatures are read from (the copy source itself). */
   readonly source: SignatureSource;
+  /** Where its Sigstore bundle referrers are listed; undefined for sources without referrers (layouts). */
+  readonly referrers?: ReferrerSource | undefined;
   /** Reads a keyPath; the default reads at most 1 MiB. */
   readonly readFile?: ((path: string) => Promise<Uint8Array>) | undefined;
 }
@@ -43,6 +46,7 @@ export function policyAdmission(options: PolicyAdmissionOptions): Admit | undefi
     const ctx: SigstoreContext = {
       subject,
       source: options.source,
+      referrers: options.referrers,
       signal,
       publicKey: (r: SigstoreRequirement) => {
         let key = keys.get(r);
@@ -102,5 +106,12 @@ export async function sourceAdmission(
   source: SignatureSource,
 ): Promise<Admit | undefined> {
   const subject = await policySubject(reference);
-  return policyAdmission({ policy: loaded.policy, file: loaded.file, subject, source });
+  const referrers = isReferrerSource(source) ? source : undefined;
+  return policyAdmission({ policy: loaded.policy, file: loaded.file, subject, source, referrers });
+}
+
+/** A registry Repository lists referrers; layout and archive sources do not. */
+function isReferrerSource(source: object): source is ReferrerSource {
+  const s = source as Partial<ReferrerSource>;
+  return typeof s.listReferrers === 'function' && typeof s.getBlobBytes === 'function';
 }

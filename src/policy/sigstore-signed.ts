@@ -8,6 +8,16 @@
  * Signatures are cosign's `.sig` attachments, read from registries only. skopeo reads them only when
  * registries.d says `use-sigstore-attachments: true` for the registry; ferry always looks when a
  * policy asks for them (there is nothing else to verify against).
+ *
+ * Beyond containers/image: when no `.sig` signature is accepted, the Sigstore bundles cosign v3 attaches
+ * as referrers (sigstore-referrers.ts) are tried, verified by sigstore-bundle-verify.ts (sigstore-js)
+ * with the requirement's key. As with classic signatures in skopeo 1.9 (which has no Rekor settings
+ * for sigstoreSigned), a key-only requirement checks no transparency log: log entries and timestamps
+ * in the bundle are ignored, neither required nor trusted. Only bundles whose statement has cosign's
+ * signature predicate type count (an SBOM or provenance attestation signed by the same key is not a
+ * signature). A bundle's statement names a digest and no docker reference (cosign v3 records none), so
+ * `signedIdentity` has nothing to compare and is not applied to bundles: the key and the digest decide,
+ * as with `cosign verify`. docs/skopeo-compatibility.md says so.
  */
 import type { KeyObject } from 'node:crypto';
 import { referenceName } from '../reference/format-reference.ts';
@@ -22,6 +32,9 @@ import {
   SIMPLE_SIGNING_MEDIA_TYPE,
   type SignatureSource,
 } from '../signature/cosign-classic.ts';
+import { COSIGN_SIGN_PREDICATE_TYPE } from '../signature/in-toto-statement.ts';
+import { BUNDLE_PREDICATE_TYPE_ANNOTATION } from '../signature/sigstore-referrer-manifest.ts';
+import type { ReferrerSource } from '../signature/sigstore-referrers.ts';
 import { describeReadError } from './describe-read-error.ts';
 import { matchesDockerReference } from './identity-match.ts';
 import type { PolicySubject } from './policy-subject.ts';
@@ -37,6 +50,8 @@ export interface SigstoreContext {
   /** The requirement's public key, loaded once per evaluation (throws with the reason). */
   readonly publicKey: (requirement: SigstoreRequirement) => Promise<KeyObject>;
   readonly signal?: AbortSignal | undefined;
+  /** Where the source's referrers are listed (registries); undefined: bundles are not looked for. */
+  readonly referrers?: ReferrerSource | undefined;
 }
 
 export async function evaluateSigstoreSigned(
@@ -72,6 +87,12 @@ export async function evaluateSigstoreSigned(
     if (verdict.ok) return verdict;
     rejections.push(verdict.reason);
   }
+  if (ctx.subject.readsSignatures && ctx.referrers !== undefined) {
+    const bundles = await evaluateBundles(requirement, digest, ctx, ctx.referrers);
+    if (bundles.ok) return bundles;
+    rejections.push(...bundles.rejections);
+    nonSignatures += bundles.nonSignatures;
+  }
   if (rejections.length === 0) {
     return {
       ok: false,
@@ -83,6 +104,57 @@ export async function evaluateSigstoreSigned(
   }
   if (rejections.length === 1) return { ok: false, reason: rejections[0]! };
   return { ok: false, reason: `None of the signatures were accepted, reasons: ${rejections.join('; ')}` };
+}
+
+type BundlesVerdict =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly rejections: string[]; readonly nonSignatures: number };
+
+/** The first cosign signature bundle among the referrers that verifies with the key and names `digest`. */
+async function evaluateBundles(
+  requirement: SigstoreRequirement,
+  digest: string,
+  ctx: SigstoreContext,
+  referrers: ReferrerSource,
+): Promise<BundlesVerdict> {
+  // sigstore-js is loaded only when a bundle may be judged: a plain copy does not pay for it
+  // (test/integration/cli-startup.test.ts).
+  const { fetchSigstoreBundles } = await import('../signature/sigstore-referrers.ts');
+  const { bundles, skipped } = await fetchSigstoreBundles(referrers, digest, ctx.signal);
+  const rejections = skipped.map((why) => `Sigstore bundle ${why}`);
+  let nonSignatures = 0;
+  let key: KeyObject | undefined;
+  for (const stored of bundles) {
+    const predicateType = stored.annotations[BUNDLE_PREDICATE_TYPE_ANNOTATION];
+    // cosign's annotation saves verifying attestations that could not count anyway; the verified
+    // statement's own predicate type is what decides below.
+    if (predicateType !== undefined && predicateType !== COSIGN_SIGN_PREDICATE_TYPE) {
+      nonSignatures++;
+      continue;
+    }
+    if (key === undefined) {
+      try {
+        key = await ctx.publicKey(requirement);
+      } catch (err) {
+        return { ok: false, rejections: [(err as Error).message], nonSignatures };
+      }
+    }
+    const { verifyBundle } = await import('../signature/sigstore-bundle-verify.ts');
+    const verdict = verifyBundle(stored.json, digest, {
+      keys: [key],
+      identities: [],
+      trust: undefined,
+      tlog: false,
+    });
+    if (!verdict.verified) {
+      rejections.push(`Sigstore bundle ${stored.referrer}: ${verdict.reason}`);
+    } else if (verdict.statement.predicateType !== COSIGN_SIGN_PREDICATE_TYPE) {
+      nonSignatures++;
+    } else {
+      return { ok: true };
+    }
+  }
+  return { ok: false, rejections, nonSignatures };
 }
 
 async function acceptSignature(

@@ -4,25 +4,9 @@ import { digestProblem } from './check-digest.ts';
 import { registryHostProblem } from './check-registry-host.ts';
 import { pathComponentProblem, repositoryPathProblem } from './check-repository-path.ts';
 import { tagProblem } from './check-tag.ts';
+import { SHELL_INJECTION_SAMPLES as INJECTIONS } from './shell-injection-samples.ts';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
-
-/** What the seed's pipeline would have run through `sh`, and friends. */
-const INJECTIONS = [
-  '$(id)',
-  ';rm -rf /',
-  '`id`',
-  'a\nb',
-  'a b',
-  'a\tb',
-  '../etc',
-  'a/../b',
-  '|cat',
-  'a&&b',
-  `\${IFS}`,
-  "a'b",
-  'a"b',
-];
 
 describe('repositoryPathProblem', () => {
   test('a long path is not judged against a placeholder registry', () => {

@@ -1,7 +1,7 @@
 /**
  * The composition root of `ferry serve`: the only place that picks implementations (embedded PGlite
  * or PostgreSQL, pg-boss, the copy library, Fastify) and wires them. Start order: config → database →
- * migrations → queue → engine → notifier → update relay → delivery-id pruning → HTTP; shutdown runs it
+ * migrations → queue → engine → notifier → update relay → store pruning → HTTP; shutdown runs it
  * backwards so running copies can finish.
  */
 
@@ -10,6 +10,7 @@ import pino, { type Logger } from 'pino';
 import { PATHS } from '../api/paths.ts';
 import { BadUsageError } from '../errors/kinds.ts';
 import { Registries } from '../registry/registries.ts';
+import { approverGroups } from './config/approver-schema.ts';
 import { createCachedFileReader } from './config/cached-file-reader.ts';
 import { loadConfig } from './config/load-config.ts';
 import { resolveSecret } from './config/resolve-secret.ts';
@@ -31,10 +32,11 @@ import { resumableUploadSettings } from './promote/upload-checkpoints.ts';
 import { openPgBossJobQueue } from './queue/pg-boss-job-queue.ts';
 import { queueGauges } from './queue/queue-gauges.ts';
 import { briefError, safeError } from './safe-error.ts';
-import { createDeliveryPruner } from './store/delivery-retention.ts';
 import { migrate } from './store/migrate.ts';
 import { PgDatabase } from './store/pg-database.ts';
 import { PgliteDatabase } from './store/pglite-database.ts';
+import { sessionRevocations } from './store/session-revocation-store.ts';
+import { createStorePruner } from './store/store-retention.ts';
 
 export interface ServeOptions {
   readonly configPath: string;
@@ -159,10 +161,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     // relay: skipping it saves a NOTIFY statement per update on the single PGlite connection.
     const relay = url ? await startUpdateRelay({ db, local: engine, logger }) : undefined;
     if (relay) cleanups.push(() => relay.stop());
-    const pruner = createDeliveryPruner({
+    const pruner = createStorePruner({
       db,
-      onError: (err) => logger.warn({ error: briefError(err) }, 'could not prune old webhook delivery ids'),
-      onPruned: (count) => logger.info({ count }, 'old webhook delivery ids pruned'),
+      onError: (err) =>
+        logger.warn(
+          { error: briefError(err) },
+          'could not prune old webhook delivery ids and session revocations',
+        ),
+      onPruned: (count) =>
+        logger.info({ count }, 'old webhook delivery ids and expired session revocations pruned'),
     });
     pruner.start();
     cleanups.push(() => pruner.stop());
@@ -208,6 +215,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         env: options.env,
         readFile,
         oneTime,
+        approverGroups: approverGroups(config.promotions),
+        revocations: sessionRevocations(db),
       }),
     });
     const listen = options.listen ?? config.server.listen;

@@ -10,6 +10,8 @@
  * trusted after its envelope's signature has been verified.
  */
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+/** A DSSE envelope as a layer of cosign's classic `.att` tag (cosign specs/ATTESTATION_SPEC.md). */
+export const DSSE_ENVELOPE_MEDIA_TYPE = 'application/vnd.dsse.envelope.v1+json';
 /** v1 and v0.1 statement types: cosign v2's attestations still write v0.1. */
 export const IN_TOTO_STATEMENT_TYPES: ReadonlySet<string> = new Set([
   'https://in-toto.io/Statement/v1',

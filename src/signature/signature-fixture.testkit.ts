@@ -19,6 +19,7 @@ import {
   SIMPLE_SIGNING_MEDIA_TYPE,
   type SignatureSource,
 } from './cosign-classic.ts';
+import { bundleReferrer } from './sigstore-referrer-manifest.ts';
 
 export class MemorySource implements SignatureSource {
   readonly registry = 'memory.example';
@@ -140,4 +141,32 @@ export function putSignatures(
     },
     cosignSignatureTag(digest),
   );
+}
+
+/**
+ * Stores a Sigstore bundle as cosign v3 does on a registry without the referrers API: the referrer
+ * manifest by digest and an entry in the `sha256-<hex>` fallback index. Returns the referrer's digest.
+ */
+export function putBundleReferrer(
+  source: MemorySource,
+  subject: string,
+  bundle: unknown,
+  predicateType: string,
+): string {
+  const size = source.manifests.get(subject)?.byteLength ?? 0;
+  const referrer = bundleReferrer(
+    { digest: subject, size, mediaType: MediaType.OciManifest },
+    bundle,
+    predicateType,
+  );
+  for (const blob of referrer.blobs) source.putBlob(blob.bytes, blob.descriptor.mediaType);
+  const digest = source.putManifest(referrer.manifest);
+  const tag = digestToTagPrefix(subject);
+  const existing = source.manifests.get(tag);
+  const index = existing
+    ? (JSON.parse(Buffer.from(existing).toString('utf8')) as { manifests: unknown[] })
+    : { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: [] as unknown[] };
+  index.manifests.push({ mediaType: MediaType.OciManifest, digest, size: referrer.bytes.byteLength });
+  source.putManifest(index, tag);
+  return digest;
 }

@@ -51,6 +51,11 @@ export interface RunSyncOptions {
    * left alone by skipExisting, which are neither read nor written.
    */
   readonly admit?: SyncAdmit | undefined;
+  /**
+   * Called for every image now at its destination (copied or already up to date, not skipped or
+   * planned), before it counts as done: `sync --sign-by-sigstore-private-key` signs it there.
+   */
+  readonly afterCopy?: ((item: SyncItem, digest: string, signal?: AbortSignal) => Promise<void>) | undefined;
   /** `--format`: every image converted (see copy/convert-image.ts); absent: copied byte for byte. */
   readonly conversion?: ConversionOptions | undefined;
   readonly onEvent?: ((event: SyncEvent) => void) | undefined;
@@ -161,6 +166,7 @@ async function syncItem(
   }
   await admitItem(item, sourceDigest, options);
   if (!item.platforms?.length && !options.conversion && destinationDigest === sourceDigest) {
+    await options.afterCopy?.(item, sourceDigest, options.signal);
     return { ...base, status: 'up-to-date', digest: sourceDigest, bytes: zero() };
   }
   const copied = await copyImage({
@@ -177,6 +183,7 @@ async function syncItem(
     onBytes: options.onBytes,
     signal: options.signal,
   });
+  await options.afterCopy?.(item, copied.digest, options.signal);
   return {
     ...base,
     status: copied.upToDate ? 'up-to-date' : 'copied',

@@ -668,7 +668,6 @@ describe('refused skopeo features', () => {
     for (const args of [
       ['standalone-verify', 'm.json', 'busybox', 'FPR', 'sig'],
       ['copy', '--sign-by', 'FPR', APP, `docker://${anon.host}/refused:v1`],
-      ['copy', '--sign-by-sigstore-private-key', '/k', APP, `docker://${anon.host}/refused:v1`],
       [
         'copy',
         '--encrypt-layer',

@@ -9,15 +9,22 @@
  *   bob     bob-password      u-bob-91c2     bob@example.com     release-managers
  *   carol   carol-password    u-carol-5d08   carol@example.com   platform
  *   victor  victor-password   u-victor-e44b  victor@example.com  developers
+ *   olga    olga-password     u-olga-2b6e    olga@example.com    too many: an Entra ID style overage
+ *                                                                marker (`_claim_names.groups`)
  *
- * Consent is granted automatically (a first-party client, oidc-provider's documented
+ * Sign-out (RP-Initiated Logout 1.0) is on: discovery lists `end_session_endpoint`, whose page asks to
+confirm with a form (`logout=yes`); the client may come back to the origin of its redirect URIs.
+
+Consent is granted automatically (a first-party client, oidc-provider's documented
  * `loadExistingGrant` recipe): the flow is login → back to the client, as with a company IdP.
  * `email`, `name` and `groups` are in the ID token (`conformIdTokenClaims: false`), as Keycloak, Dex
  * and Okta put them there when the scopes ask for them.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 export interface TestUser {
@@ -27,6 +34,8 @@ export interface TestUser {
   readonly email: string;
   readonly name: string;
   readonly groups: readonly string[];
+  /** In "too many" groups: the claims point elsewhere (`_claim_names`) instead of listing them. */
+  readonly overage?: true | undefined;
 }
 
 function user(login: string, sub: string, groups: readonly string[]): TestUser {
@@ -39,6 +48,7 @@ export const TEST_USERS = {
   bob: user('bob', 'u-bob-91c2', ['release-managers']),
   carol: user('carol', 'u-carol-5d08', ['platform']),
   victor: user('victor', 'u-victor-e44b', ['developers']),
+  olga: { ...user('olga', 'u-olga-2b6e', []), overage: true },
 } as const;
 
 export type TestUserName = keyof typeof TEST_USERS;
@@ -46,6 +56,11 @@ export type TestUserName = keyof typeof TEST_USERS;
 export interface TestIdpOptions {
   /** Where the client may be sent back to (ferry's `/auth/callback` URLs). */
   readonly redirectUris: readonly string[];
+  /**
+   * Where the provider may send the browser after its sign-out (RP-Initiated Logout
+   * `post_logout_redirect_uri`). Default: the origin of each redirect URI + `/`, as ferry sends.
+   */
+  readonly postLogoutRedirectUris?: readonly string[] | undefined;
   /** Default `ferry`. */
   readonly clientId?: string | undefined;
   /** Default: random. */
@@ -59,6 +74,11 @@ export interface TestIdp {
   readonly clientSecret: string;
   /** Logins that were submitted, with the outcome (a test asserts the form was really used). */
   readonly logins: ReadonlyArray<{ readonly login: string; readonly ok: boolean }>;
+  /**
+   * Changes a user's email address from the next sign-in on (as a directory does when someone is
+   * renamed; the `sub` stays); undefined restores the original.
+   */
+  setEmail(login: TestUserName, email: string | undefined): void;
   stop(): Promise<void>;
 }
 
@@ -75,6 +95,36 @@ ${message === undefined ? '' : `<p role="alert">${escapeHtml(message)}</p>`}
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
 <button type="submit">Sign in</button>
 </form>
+</main></body></html>`;
+}
+
+/**
+ * The `auth.oidc` section of a ferry.yaml signing in with `idp` (its client secret written to
+ * `<dir>/oidc-client-secret`, mode 0600, and referenced as a file), asking for the groups scope.
+ */
+export async function oidcSection(
+  idp: TestIdp,
+  dir: string,
+  roles: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const secretFile = join(dir, 'oidc-client-secret');
+  await writeFile(secretFile, `${idp.clientSecret}\n`, { mode: 0o600 });
+  return {
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    clientSecret: { file: secretFile },
+    scopes: ['openid', 'email', 'profile', 'groups'],
+    roles,
+  };
+}
+
+function logoutPage(form: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Test identity provider: sign out</title></head>
+<body><main>
+<h1>Sign out of the test identity provider?</h1>
+${form}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
 </main></body></html>`;
 }
 
@@ -102,6 +152,7 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const bySub = new Map(Object.values(TEST_USERS).map((u) => [u.sub, u]));
+  const emails = new Map<string, string>();
   // Its own signing key and lifetimes, so the provider runs without its development defaults.
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-idp', alg: 'RS256', use: 'sig' };
@@ -120,6 +171,9 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
         client_id: clientId,
         client_secret: clientSecret,
         redirect_uris: [...options.redirectUris],
+        post_logout_redirect_uris: [
+          ...(options.postLogoutRedirectUris ?? options.redirectUris.map((uri) => `${new URL(uri).origin}/`)),
+        ],
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
@@ -133,10 +187,16 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
         async claims() {
           return {
             sub,
-            email: found.email,
+            email: emails.get(sub) ?? found.email,
             email_verified: true,
             name: found.name,
-            groups: [...found.groups],
+            // OpenID Connect Core §5.6.2 distributed claims, as Entra ID sends for more than 200 groups.
+            ...(found.overage
+              ? {
+                  _claim_names: { groups: 'src1' },
+                  _claim_sources: { src1: { endpoint: `${issuer}/graph/getMemberObjects` } },
+                }
+              : { groups: [...found.groups] }),
           };
         },
       };
@@ -149,7 +209,23 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
     },
     scopes: ['openid', 'email', 'profile', 'groups'],
     conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: false } },
+    features: {
+      devInteractions: { enabled: false },
+      // RP-Initiated Logout 1.0 (end_session_endpoint in discovery): a plain confirmation page whose
+      // form (`form`, the provider's, with its xsrf field) a test submits with logout=yes.
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.type = 'html';
+          ctx.body = logoutPage(form);
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.type = 'html';
+          ctx.body =
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signed out</title></head><body><main><h1>Signed out</h1></main></body></html>';
+        },
+      },
+    },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     pkce: { required: () => true },
     cookies: { keys: [randomBytes(32).toString('hex')] },
@@ -223,6 +299,11 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
     clientId,
     clientSecret,
     logins,
+    setEmail(login, email) {
+      const { sub } = TEST_USERS[login];
+      if (email === undefined) emails.delete(sub);
+      else emails.set(sub, email);
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

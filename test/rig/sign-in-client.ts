@@ -118,6 +118,32 @@ export class SignInClient {
     return { ...done, hops: [...form.hops, ...done.hops] };
   }
 
+  /**
+   * Follows the identity provider's end-session URL (where ferry's sign-out form led) and confirms the
+   * provider's sign-out page (`logout=yes`), as a person clicking "Yes, sign me out"; returns the last
+   * answer (ferry's page after `post_logout_redirect_uri`) with every hop.
+   */
+  async confirmProviderSignOut(endSessionUrl: string): Promise<Answer> {
+    const page = await this.fetch(endSessionUrl);
+    const form = /<form[^>]*id="op\.logoutForm"[^>]*>([\s\S]*?)<\/form>/.exec(page.body);
+    const action = /action="([^"]+)"/.exec(form?.[0] ?? '')?.[1];
+    if (form === null || action === undefined) {
+      throw new Error(
+        `expected the provider's sign-out form, got ${page.status}: ${page.body.slice(0, 300)}`,
+      );
+    }
+    const fields = new URLSearchParams({ logout: 'yes' });
+    for (const [, name, value] of form[1]!.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) {
+      fields.set(name!, value!);
+    }
+    const done = await this.fetch(new URL(action.replace(/&amp;/g, '&'), page.url).href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: fields.toString(),
+    });
+    return { ...done, hops: [...page.hops, ...done.hops] };
+  }
+
   /** The session cookie ferry set, if any. */
   session(ferryUrl: string): string | undefined {
     return this.cookie(ferryUrl, SESSION_COOKIE);

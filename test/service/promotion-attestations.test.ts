@@ -63,7 +63,7 @@ const rules = [
     to: 'prod:signed/*',
     tags: 'v[0-9]+',
     signature: { required: true, publicKeyFiles: [ciPublicKeyFile], tlog: false },
-    attest: { keyFile: { file: keyFile } },
+    attest: { keyFile: { file: keyFile }, format: 'classic' },
   },
   {
     name: 'attested',
@@ -80,7 +80,7 @@ const rules = [
     to: 'prod:rolled/*',
     tags: 'v[0-9]+',
     releaseTag: 'live',
-    attest: { keyFile: { file: keyFile } },
+    attest: { keyFile: { file: keyFile }, format: 'both' },
   },
   {
     name: 'best-effort',
@@ -192,6 +192,40 @@ async function promotionBundles(repository: string, digest: string) {
   return out;
 }
 
+/**
+ * The classic attestations of `digest` in production: the layers of its `sha256-<hex>.att` tag, read as
+ * cosign v2 reads them (one DSSE envelope per layer), each wrapped in a key-only bundle so that
+ * @sigstore/verify checks the envelope's signature.
+ */
+async function classicAttestations(repository: string, digest: string) {
+  const att = await getManifest(prod, repository, `${digest.replace(':', '-')}.att`);
+  if (att.status !== 200) return [];
+  const manifest = JSON.parse(att.bytes.toString('utf8')) as {
+    mediaType: string;
+    config: { mediaType: string };
+    layers: { digest: string; mediaType: string; annotations: Record<string, string> }[];
+  };
+  assert.equal(manifest.mediaType, 'application/vnd.oci.image.manifest.v1+json');
+  assert.equal(manifest.config.mediaType, 'application/vnd.oci.image.config.v1+json');
+  const out: SerializedBundle[] = [];
+  for (const layer of manifest.layers) {
+    assert.equal(layer.mediaType, 'application/vnd.dsse.envelope.v1+json');
+    assert.deepEqual(layer.annotations, {
+      'dev.cosignproject.cosign/signature': '',
+      predicateType: PREDICATE_TYPE,
+    });
+    const envelope = JSON.parse((await getBlob(prod, repository, layer.digest)).toString('utf8'));
+    // What bundleFromJSON checks: a key hint (the verifier below is given the key itself), no log entry.
+    const bundle: unknown = {
+      mediaType: BUNDLE_MEDIA_TYPE,
+      verificationMaterial: { publicKey: { hint: '' }, tlogEntries: [] },
+      dsseEnvelope: envelope,
+    };
+    out.push(bundle as SerializedBundle);
+  }
+  return out;
+}
+
 /** Verifies with @sigstore/verify and the published public key only (no log: attest.tlog is false). */
 function verifiedStatement(bundle: SerializedBundle) {
   const verifier = new Verifier(
@@ -286,7 +320,7 @@ describe('promotion attestations of ferry serve', () => {
     );
   });
 
-  test('a signed source: the predicate carries the signature gate verdict of the timeline', async () => {
+  test('a signed source, attested in the classic format: the .att predicate carries the signature gate verdict of the timeline', async () => {
     const image = await buildImage({ layers: [3_000], seed: 'attest-signed' });
     await pushImage(nonprod, 'signed/app', 'v1', image);
     const digest = image.manifestDigest;
@@ -304,9 +338,14 @@ describe('promotion attestations of ferry serve', () => {
     assert.equal(done.promotion.status, 'succeeded', done.promotion.reason ?? '');
     const verified = done.timeline.find((e) => e.kind === 'signature_verified');
     assert.ok(verified);
-    const bundles = await promotionBundles('signed/app', digest);
-    assert.equal(bundles.length, 1, 'the CI signature is not a promotion attestation');
-    const { predicate } = verifiedStatement(bundles[0]!.bundle);
+    // attest.format: classic — the `.att` tag only; the CI's bundle is the only referrer.
+    assert.deepEqual(await promotionBundles('signed/app', digest), []);
+    const attested = done.timeline.find((e) => e.kind === 'attested');
+    assert.equal(attested?.detail.attestationTag, `${digest.replace(':', '-')}.att`);
+    assert.equal(attested?.detail.referrer, undefined);
+    const classic = await classicAttestations('signed/app', digest);
+    assert.equal(classic.length, 1);
+    const { predicate } = verifiedStatement(classic[0]!);
     assert.deepEqual(predicate.policy, { signatureRequired: true, signature: verified.detail });
     assert.equal(verified.detail.publicKeyFile, ciPublicKeyFile);
   });
@@ -339,6 +378,10 @@ describe('promotion attestations of ferry serve', () => {
       ],
     );
     assert.equal(bundles[1]!.referrer, attested.detail.referrer);
+
+    // attest.format: both — the same two statements, appended one after the other to the `.att` tag.
+    const classic = (await classicAttestations('rolled/app', one)).map((b) => verifiedStatement(b));
+    assert.deepEqual(classic, statements);
   });
 
   test('a failed attestation is recorded and the promotion succeeds; with attest.required it fails', async () => {

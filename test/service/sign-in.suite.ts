@@ -14,7 +14,13 @@ import { CSRF_HEADER, SESSION_COOKIE } from '../../src/api/sign-in.ts';
 import { type RunningServer, startServer } from '../../src/service/main.ts';
 import { PromotionErrorCode } from '../../src/service/promote/promotion-error.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
-import { startTestIdp, TEST_USERS, type TestIdp, type TestUserName } from '../rig/oidc-provider.ts';
+import {
+  oidcSection,
+  startTestIdp,
+  TEST_USERS,
+  type TestIdp,
+  type TestUserName,
+} from '../rig/oidc-provider.ts';
 import { freePort } from '../rig/ports.ts';
 import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
@@ -45,8 +51,6 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
   const ferry = `http://127.0.0.1:${port}`;
   const idp: TestIdp = await startTestIdp({ redirectUris: [`${ferry}/auth/callback`] });
   cleanup(() => idp.stop());
-  const secretFile = join(temp.path, 'oidc-client-secret');
-  await writeFile(secretFile, `${idp.clientSecret}\n`, { mode: 0o600 });
   const sessionKey = randomBytes(32).toString('base64');
   const keyFile = join(temp.path, 'session-key');
   await writeFile(keyFile, sessionKey, { mode: 0o600 });
@@ -65,30 +69,36 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
         approvals: { required: 2 },
       },
       { name: 'web', from: 'nonprod:web/*', to: 'prod:web/*', tags: 'v[0-9]+', approvals: { required: 1 } },
+      {
+        name: 'checkout',
+        from: 'nonprod:checkout/*',
+        to: 'prod:checkout/*',
+        tags: 'v[0-9]+',
+        // People by a group no role names (so the session must keep it for this list), and a token.
+        approvals: { required: 1, approvers: [{ group: 'platform' }, 'root'] },
+      },
     ],
     auth: {
-      oidc: {
-        issuer: idp.issuer,
-        clientId: idp.clientId,
-        clientSecret: { file: secretFile },
-        scopes: ['openid', 'email', 'profile', 'groups'],
-        roles: {
-          viewer: { groups: ['developers'] },
-          approver: { groups: ['release-managers'], promotions: ['payments'] },
-          admin: { emails: ['carol@example.com'] },
-        },
-      },
+      oidc: await oidcSection(idp, temp.path, {
+        viewer: { groups: ['developers'] },
+        approver: { groups: ['release-managers'], promotions: ['payments', 'checkout'] },
+        // By subject too, so carol stays admin when her address changes.
+        admin: [{ emails: ['carol@example.com'] }, { subjects: [TEST_USERS.carol.sub] }],
+      }),
       session: { key: { file: keyFile } },
     },
   });
 
   const logs: string[] = [];
   const answers: string[] = [];
+  /** ID tokens seen in sign-out redirects: never in a log line or a JSON answer. */
+  const idTokens: string[] = [];
   let server: RunningServer;
 
   before(async () => {
     const image = await buildImage({ layers: [3_000], seed: `sign-in-${database}` });
-    for (const tag of ['v1', 'v2', 'v3']) await pushImage(rig.anonymous!, 'payments/app', tag, image);
+    for (const tag of ['v1', 'v2', 'v3', 'v4']) await pushImage(rig.anonymous!, 'payments/app', tag, image);
+    await pushImage(rig.anonymous!, 'checkout/app', 'v1', image);
     server = await startServer({
       configPath: path,
       databaseUrl,
@@ -187,12 +197,18 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
       assert.deepEqual(me.identity, {
         subject: TEST_USERS.alice.sub,
         display: 'alice@example.com (oidc)',
+        key: `oidc:${TEST_USERS.alice.sub}`,
         kind: 'oidc',
         email: 'alice@example.com',
         name: 'Alice Example',
       });
       assert.deepEqual(me.roles, ['approver']);
-      assert.deepEqual(me.permissions, { view: true, promote: [], approve: ['payments'], admin: false });
+      assert.deepEqual(me.permissions, {
+        view: true,
+        promote: [],
+        approve: ['checkout', 'payments'],
+        admin: false,
+      });
       assert.ok(me.csrfToken !== null && me.csrfToken.length >= 32);
     });
 
@@ -239,20 +255,86 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
       assert.deepEqual(approvedBy, ['alice@example.com (oidc)', 'bob@example.com (oidc)']);
     });
 
-    test('the requester cannot approve their own promotion', async () => {
-      const carol = await signedIn('carol');
-      const requested = await call(carol.browser, 'POST', '/api/v1/promotions', {
-        csrf: carol.csrf,
-        body: { source: { environment: 'nonprod', repository: 'payments/app', tag: 'v2' } },
+    /** `person` (signed in) requests the promotion of payments/app:`tag` through the API. */
+    async function requestAs(person: { browser: SignInClient; csrf: string }, tag: string) {
+      const requested = await call(person.browser, 'POST', '/api/v1/promotions', {
+        csrf: person.csrf,
+        body: { source: { environment: 'nonprod', repository: 'payments/app', tag } },
       });
       assert.equal(requested.status, 202, JSON.stringify(requested.json));
-      const promotion = acceptedSchema.parse(requested.json).promotion;
+      return acceptedSchema.parse(requested.json).promotion;
+    }
+
+    test('the requester cannot approve their own promotion', async () => {
+      const carol = await signedIn('carol');
+      const promotion = await requestAs(carol, 'v2');
       assert.equal(promotion.requestedBy, 'carol@example.com (oidc)');
       const own = await call(carol.browser, 'POST', `/api/v1/promotions/${promotion.id}/approve`, {
         csrf: carol.csrf,
       });
       assert.equal(own.status, 403);
       assert.equal(own.json.code, PromotionErrorCode.Forbidden);
+    });
+
+    test('four eyes compares the OpenID Connect subject, not the name shown', async () => {
+      const requested = await requestAs(await signedIn('carol'), 'v4');
+      assert.equal(requested.requesterKey, `oidc:${TEST_USERS.carol.sub}`);
+      const { id } = requested;
+      try {
+        // Bob's directory entry now carries carol's address: shown exactly as carol, still not her.
+        idp.setEmail('bob', 'carol@example.com');
+        const namesake = await signedIn('bob');
+        const who = meSchema.parse((await call(namesake.browser, 'GET', '/api/v1/me')).json).identity;
+        assert.equal(who.display, 'carol@example.com (oidc)');
+        const approved = await call(namesake.browser, 'POST', `/api/v1/promotions/${id}/approve`, {
+          csrf: namesake.csrf,
+        });
+        assert.equal(approved.status, 200, JSON.stringify(approved.json));
+        // Carol renamed: a new address and name shown, the same subject, so still the requester.
+        idp.setEmail('carol', 'carol@new.example');
+        const renamed = await signedIn('carol');
+        const own = await call(renamed.browser, 'POST', `/api/v1/promotions/${id}/approve`, {
+          csrf: renamed.csrf,
+        });
+        assert.equal(own.status, 403, JSON.stringify(own.json));
+        assert.equal(own.json.code, PromotionErrorCode.Forbidden);
+        assert.match(String(own.json.message), /carol@new\.example \(oidc\) requested promotion/);
+      } finally {
+        idp.setEmail('bob', undefined);
+        idp.setEmail('carol', undefined);
+      }
+      const detail = await waitForStatus(id, ['awaiting_approval']);
+      assert.equal(detail.promotion.approvalsReceived, 1, 'bob counted once, the refused attempt not at all');
+    });
+
+    test('a rule’s approvers name people by group, and tokens by name; others with the role are refused', async () => {
+      const accepted = await post(`${ferry}/api/v1/promotions`, tokens.ci, {
+        source: { environment: 'nonprod', repository: 'checkout/app', tag: 'v1' },
+      });
+      assert.equal(accepted.status, 202, JSON.stringify(accepted.json));
+      const id = acceptedSchema.parse(accepted.json).promotion.id;
+      const bob = await signedIn('bob');
+      const notListed = await call(bob.browser, 'POST', `/api/v1/promotions/${id}/approve`, {
+        csrf: bob.csrf,
+      });
+      assert.equal(notListed.status, 403, 'bob may approve checkout by role, but is not in group platform');
+      assert.equal(notListed.json.code, PromotionErrorCode.Forbidden);
+      assert.match(String(notListed.json.message), /approvers: group:platform, root/);
+      const token = await post(`${ferry}/api/v1/promotions/${id}/approve`, tokens.alice, {});
+      assert.equal(token.status, 403, 'the token alice may approve by role, but is not listed');
+      const rules = await fetch(`${ferry}/api/v1/rules`, {
+        headers: { authorization: `Bearer ${tokens.viewer}` },
+      });
+      const checkout = (
+        (await rules.json()) as { rules: { name: string; approvals: { approvers: unknown } }[] }
+      ).rules.find((r) => r.name === 'checkout');
+      assert.deepEqual(checkout?.approvals.approvers, ['group:platform', 'root']);
+      const carol = await signedIn('carol');
+      const listed = await call(carol.browser, 'POST', `/api/v1/promotions/${id}/approve`, {
+        csrf: carol.csrf,
+      });
+      assert.equal(listed.status, 200, JSON.stringify(listed.json));
+      assert.equal((await waitForStatus(id, ['succeeded', 'failed'])).promotion.status, 'succeeded');
     });
 
     test('a viewer may look but not approve; an approver only for the rules of the role', async () => {
@@ -369,6 +451,76 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
       assert.equal((await call(replay, 'GET', '/api/v1/me')).status, 401);
     });
 
+    test('the sign-out form ends the provider’s session too (RP-Initiated Logout) and comes back', async () => {
+      const { browser, csrf } = await signedIn('victor');
+      // While the provider's session lasts, signing in again needs no password (single sign-on).
+      const again = await browser.fetch(`${ferry}/auth/login`, { maxRedirects: 10 });
+      assert.ok(
+        again.hops.some((hop) => hop.url.startsWith(`${ferry}/auth/callback`)),
+        'signed in again without the form',
+      );
+      const csrfNow = meSchema.parse(JSON.parse((await browser.fetch(`${ferry}/api/v1/me`)).body)).csrfToken;
+      const out = await browser.fetch(`${ferry}/auth/logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf: csrfNow ?? csrf }).toString(),
+        maxRedirects: 0,
+      });
+      assert.equal(out.status, 303, out.body);
+      assert.equal(browser.session(ferry), undefined, 'ferry’s cookie is cleared');
+      const end = new URL(String(out.headers.location));
+      assert.equal(end.origin, idp.issuer);
+      assert.equal(end.searchParams.get('client_id'), idp.clientId);
+      assert.equal(end.searchParams.get('post_logout_redirect_uri'), `${ferry}/`);
+      const hint = end.searchParams.get('id_token_hint') ?? '';
+      idTokens.push(hint);
+      const payload = JSON.parse(Buffer.from(hint.split('.')[1] ?? '', 'base64url').toString('utf8'));
+      assert.equal(payload.sub, TEST_USERS.victor.sub, 'the hint is the ID token of this session');
+
+      const back = await browser.confirmProviderSignOut(end.href);
+      assert.ok(
+        back.hops.some((hop) => hop.location === `${ferry}/`),
+        `the provider sent the browser back to ferry: ${JSON.stringify(back.hops.map((h) => h.location))}`,
+      );
+      const form = await browser.fetch(`${ferry}/auth/login`);
+      assert.match(form.body, /name="login"/, 'the provider’s session ended: its login form again');
+      assert.equal((await call(browser, 'GET', '/api/v1/me')).status, 401);
+    });
+
+    test('the sign-out form needs the CSRF field; without a session it leads to the sign-in page', async () => {
+      const { browser } = await signedIn('victor');
+      const form = (csrf: string) =>
+        browser.fetch(`${ferry}/auth/logout`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ csrf }).toString(),
+          maxRedirects: 0,
+        });
+      const forged = await form('x'.repeat(43));
+      assert.equal(forged.status, 403);
+      assert.equal(JSON.parse(forged.body).code, ApiErrorCode.CsrfRequired);
+      assert.equal((await call(browser, 'GET', '/api/v1/me')).status, 200, 'still signed in');
+      const nobody = await new SignInClient().fetch(`${ferry}/auth/logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'csrf=',
+        maxRedirects: 0,
+      });
+      assert.equal(nobody.status, 303);
+      assert.equal(nobody.headers.location, '/sign-in');
+    });
+
+    test('a person whose groups the provider left out (Entra ID overage) is warned about in the log', async () => {
+      const { browser } = await signedIn('olga');
+      const me = meSchema.parse((await call(browser, 'GET', '/api/v1/me')).json);
+      assert.deepEqual(me.roles, [], 'no role by groups');
+      const warning = logs.find((line) => line.includes('group overage'));
+      assert.ok(warning, 'the overage is logged');
+      assert.match(warning, /"identity":"olga@example\.com \(oidc\)"/);
+      assert.match(warning, /"marker":"_claim_names\.groups"/);
+      assert.match(warning, /"level":40/);
+    });
+
     test('returnTo can only lead back to this server', async () => {
       for (const hostile of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
         const browser = new SignInClient();
@@ -393,7 +545,8 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
         logs.some((line) => line.includes('signed in')),
         'the sign-ins were logged',
       );
-      for (const secret of [idp.clientSecret, sessionKey]) {
+      assert.ok(idTokens.length > 0 && idTokens.every((token) => token.length > 100));
+      for (const secret of [idp.clientSecret, sessionKey, ...idTokens]) {
         assert.ok(!haystacks.some((text) => text.includes(secret)), 'a secret leaked');
       }
       assert.ok(!logs.some((line) => /[?&]code=[^…&]/.test(line)), 'an authorization code reached the log');

@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type BuiltImage, buildImage, pushImage } from '../rig/fixtures.ts';
-import { startTestIdp, type TestIdp } from '../rig/oidc-provider.ts';
+import { oidcSection, startTestIdp, type TestIdp } from '../rig/oidc-provider.ts';
 import { freePort } from '../rig/ports.ts';
 import type { RegistryInstance } from '../rig/registry.ts';
 import { withRig } from '../rig/rig.ts';
@@ -68,22 +68,14 @@ export async function startDashboardServer(
     const started = await startTestIdp({ redirectUris: [`${publicUrl}/auth/callback`] });
     idp = started;
     cleanup(() => started.stop());
-    const clientSecretFile = join(temp.path, 'oidc-client-secret');
-    await writeFile(clientSecretFile, started.clientSecret, { mode: 0o600 });
     signIn = {
       server: { publicUrl },
       auth: {
-        oidc: {
-          issuer: started.issuer,
-          clientId: started.clientId,
-          clientSecret: { file: clientSecretFile },
-          scopes: ['openid', 'email', 'profile', 'groups'],
-          roles: {
-            viewer: { groups: ['developers'] },
-            approver: { groups: ['release-managers'] },
-            admin: { emails: ['carol@example.com'] },
-          },
-        },
+        oidc: await oidcSection(started, temp.path, {
+          viewer: { groups: ['developers'] },
+          approver: { groups: ['release-managers'] },
+          admin: { emails: ['carol@example.com'] },
+        }),
       },
     };
   }

@@ -10,8 +10,8 @@ import { SHA, startDashboardServer } from './dashboard-fixture.ts';
  * The dashboard with people signed in through OpenID Connect, in Chromium against a real `ferry serve`
  * and the rig's identity provider (the `oidc-provider` package): each person signs in on the provider's
  * own login page, an approval-gated promotion is approved by two people in two browser contexts and
- * then runs, the audit trail names them as `<email> (oidc)`, and a viewer gets no buttons while the API
- * refuses the action when forced.
+ * then runs, the audit trail names them as `<email> (oidc)`, a viewer gets no buttons while the API
+ * refuses the action when forced, and signing out ends the provider's session too.
  */
 
 const cleanup = teardown(after);
@@ -158,5 +158,26 @@ describe('dashboard with OpenID Connect sign-in', () => {
     });
     assert.equal(forced.status(), 403);
     assert.equal(((await forced.json()) as { code: string }).code, 'FERRY_E_API_FORBIDDEN');
+  });
+
+  test("Sign out ends the provider's session too and comes back to the dashboard's sign-in page", async () => {
+    const { page, errors } = await signIn('carol');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // The provider's own confirmation page (RP-Initiated Logout), reached through ferry's redirect.
+    await page.waitForURL((url) => url.origin === new URL(idp.issuer).origin);
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.getByRole('link', { name: 'Sign in with your company account' }).waitFor();
+    assert.equal(new URL(page.url()).origin, server.url);
+    const cookies = await page.context().cookies(server.url);
+    assert.equal(
+      cookies.find((c) => c.name === 'ferry_session'),
+      undefined,
+    );
+    // The provider forgot the person: signing in again asks for the password.
+    const before = idp.logins.length;
+    await page.getByRole('link', { name: 'Sign in with your company account' }).click();
+    await page.getByLabel('Password').waitFor();
+    assert.equal(idp.logins.length, before);
+    assert.deepEqual(errors, []);
   });
 });

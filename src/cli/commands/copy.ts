@@ -5,10 +5,12 @@ import { BadUsageError } from '../../errors/kinds.ts';
 import { type PlatformSpec, parsePlatform } from '../../oci/platform.ts';
 import { loadPolicy } from '../../policy/load-policy.ts';
 import { sourceAdmission } from '../../policy/policy-admission.ts';
+import { formatReference } from '../../reference/format-reference.ts';
 import type { ImageReference, TransportReference } from '../../reference/image-reference.ts';
-import { tryParseReference } from '../../reference/parse-reference.ts';
+import { tryParseReference, withDefaultTag } from '../../reference/parse-reference.ts';
 import { parseTransportReference } from '../../reference/parse-transport-reference.ts';
 import { Registries } from '../../registry/registries.ts';
+import type { Repository } from '../../registry/repository.ts';
 import type { CommandResult } from '../command-result.ts';
 import { reportError } from '../error-report.ts';
 import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
@@ -17,6 +19,7 @@ import { readPolicyOptions } from '../flags/policy-options.ts';
 import { addRefusedOptions } from '../flags/refused-options.ts';
 import { endpointFromFlags } from '../flags/side-flags.ts';
 import { addSideOptions, readSideOptions, withTlsDefault } from '../flags/side-options.ts';
+import { addSigningOptions, readSigningOptions, type SigningKey } from '../flags/signing-options.ts';
 import { type GlobalOptions, readGlobalOptions } from '../global-options.ts';
 import { type CliIo, ExitCode } from '../io.ts';
 import { keychainFactories } from '../keychain-factories.ts';
@@ -45,6 +48,7 @@ export function registerCopy(program: Command, io: CliIo, result: CommandResult)
   addSideOptions(cmd, 'src-', 'source', 'screds');
   addSideOptions(cmd, 'dest-', 'destination', 'dcreds');
   addConversionOptions(cmd, { compression: true });
+  addSigningOptions(cmd, { identity: true });
   addRefusedOptions(cmd, 'copy');
   cmd
     .addOption(
@@ -190,6 +194,9 @@ async function runCopy(
     const policy = await loadPolicy(readPolicyOptions(globals, io.env));
     const srcRef = parseTransportReference(srcArg);
     const dstRef = parseTransportReference(dstArg);
+    // Before anything is copied: a bad key or passphrase must leave the destination untouched.
+    const signing = await readSigningOptions(opts);
+    const signer = signing && signerFor(signing, dstRef);
     const platforms = selectedPlatforms(opts);
     const read = readConversionOptions(opts, dstRef.transport);
     const { warnings } = read;
@@ -300,18 +307,27 @@ async function runCopy(
         `destination digest ${dst.digest} does not match the copied manifest ${copied.digest}`,
       );
     }
+    let signed: { readonly signed: number; readonly alreadySigned: number } | undefined;
+    if (signer) {
+      lines?.signing();
+      const results = await signer.sign(dst.repository as Repository, copied.digest);
+      const added = results.filter((r) => r.added).length;
+      signed = { signed: added, alreadySigned: results.length - added };
+    }
     await dst.close(true);
     committed = true;
     lines?.finish();
     if (typeof opts.digestfile === 'string') await writeFile(opts.digestfile, copied.digest);
     if (json) {
-      io.stdout.write(`${JSON.stringify({ source: srcArg, destination: dstArg, ...copied }, null, 2)}\n`);
+      const summary = { source: srcArg, destination: dstArg, ...copied, ...signed };
+      io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     } else if (!quiet) {
       const b = copied.bytes;
       io.stderr.write(
         `${copied.upToDate ? 'Up to date' : 'Copied'} ${dst.display}@${copied.digest} ` +
           `(${formatBytes(b.copied)} copied, ${formatBytes(b.mounted)} mounted, ${formatBytes(b.skipped)} already there` +
-          `${copied.artifacts ? `, ${copied.artifacts} signatures/referrers` : ''}) in ${(copied.durationMs / 1000).toFixed(2)}s\n`,
+          `${copied.artifacts ? `, ${copied.artifacts} signatures/referrers` : ''}` +
+          `${signed ? `, ${signed.signed} manifest(s) signed${signed.alreadySigned ? `, ${signed.alreadySigned} already signed by this key` : ''}` : ''}) in ${(copied.durationMs / 1000).toFixed(2)}s\n`,
       );
     }
     return ExitCode.Ok;
@@ -325,6 +341,30 @@ async function runCopy(
       if (!(committed && side === opened[1])) await side.close(false).catch(() => undefined);
     await registries.destroy();
   }
+}
+
+/**
+ * Signatures are stored as `sha256-<digest>.sig` tags, so only a registry destination can hold them
+ * (skopeo cannot store sigstore signatures in oci:, docker-archive: or dir: either).
+ */
+function signerFor(signing: SigningKey, dstRef: TransportReference) {
+  if (dstRef.transport !== 'docker') {
+    throw new BadUsageError(
+      `--sign-by-sigstore-private-key: signatures can only be stored in a registry (a docker:// destination), not in ${dstRef.transport}:`,
+    );
+  }
+  const identity = signing.identity ?? formatReference(withDefaultTag(dstRef.ref));
+  return {
+    sign: async (repository: Repository, digest: string) => {
+      // Loaded only when signing: not on a plain copy's path (test/integration/cli-startup.test.ts).
+      const { signImage } = await import('../../signature/sign-image.ts');
+      return signImage(repository, digest, {
+        privateKey: signing.privateKey,
+        identity,
+        creator: `ferry ${VERSION}`,
+      });
+    },
+  };
 }
 
 /** skopeo applies a shared blob directory to `oci:` only and ignores it elsewhere; ferry says so. */

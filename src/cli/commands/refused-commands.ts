@@ -9,12 +9,11 @@ import type { CommandResult } from '../command-result.ts';
 import { type CliIo, ExitCode } from '../io.ts';
 
 const SIGNING =
-  'signing is not supported by ferry: it copies existing cosign/sigstore signatures and referrers with the image; sign with cosign';
+  'signing is not supported by ferry: GPG simple signing is not implemented; sign with a sigstore key (copy --sign-by-sigstore-private-key) or cosign';
 
 const REFUSED: ReadonlyArray<readonly [string, string]> = [
   ['standalone-sign', SIGNING],
   ['standalone-verify', `${SIGNING} (and verify with cosign verify)`],
-  ['generate-sigstore-key', `${SIGNING} (cosign generate-key-pair)`],
   ['untrusted-signature-dump-without-verification', SIGNING],
   [
     'layers',

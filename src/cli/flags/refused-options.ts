@@ -7,7 +7,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
 const SIGNING =
-  'signing is not supported by ferry (it copies existing cosign/sigstore signatures and referrers; sign with cosign)';
+  'GPG signing is not supported by ferry; sign with a sigstore key (--sign-by-sigstore-private-key)';
 const ENCRYPTION = 'image encryption (ocicrypt) is not supported by ferry';
 const DAEMON = 'the docker-daemon: transport is not supported by ferry';
 const SHARED_BLOBS =
@@ -17,9 +17,6 @@ const SHARED_BLOBS =
 const REFUSED: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
   copy: [
     ['--sign-by <fingerprint>', SIGNING],
-    ['--sign-by-sigstore-private-key <path>', SIGNING],
-    ['--sign-passphrase-file <path>', SIGNING],
-    ['--sign-identity <reference>', SIGNING],
     ['--encrypt-layer <indexes>', ENCRYPTION],
     ['--encryption-key <key>', ENCRYPTION],
     ['--decryption-key <key>', ENCRYPTION],
@@ -34,11 +31,7 @@ const REFUSED: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>
     ['--daemon-host <host>', DAEMON],
     ['--shared-blob-dir <dir>', SHARED_BLOBS],
   ],
-  sync: [
-    ['--sign-by <fingerprint>', SIGNING],
-    ['--sign-by-sigstore-private-key <path>', SIGNING],
-    ['--sign-passphrase-file <path>', SIGNING],
-  ],
+  sync: [['--sign-by <fingerprint>', SIGNING]],
 };
 
 export function addRefusedOptions(cmd: Command, command: keyof typeof REFUSED & string): Command {

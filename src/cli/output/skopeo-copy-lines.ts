@@ -2,13 +2,18 @@
  * The report lines skopeo 1.9 prints on standard output during a copy when it is not a terminal
  * (containers/image v5.23 copy): "Getting image source signatures", "Copying blob <digest>" as each
  * layer starts (whether it is then sent, mounted or found), "Copying config <digest>" for the
- * config, "Writing manifest to image destination", "Storing signatures". Scripts and test suites grep
+ * config, "Writing manifest to image destination", "Signing manifest using a sigstore signature" when
+ * signing, "Storing signatures". Scripts and test suites grep
  * for them; ferry's own progress stays on standard error.
  */
 import type { Writable } from 'node:stream';
 import type { CopyEvent } from '../../copy/events.ts';
 
-export function skopeoCopyLines(out: Writable): { onEvent: (e: CopyEvent) => void; finish: () => void } {
+export function skopeoCopyLines(out: Writable): {
+  onEvent: (e: CopyEvent) => void;
+  signing: () => void;
+  finish: () => void;
+} {
   let started = false;
   let writingManifest = false;
   const start = () => {
@@ -39,6 +44,11 @@ export function skopeoCopyLines(out: Writable): { onEvent: (e: CopyEvent) => voi
         default:
           break;
       }
+    },
+    // containers/image prints it once per signed manifest, after writing that manifest.
+    signing: () => {
+      manifest();
+      out.write('Signing manifest using a sigstore signature\n');
     },
     finish: () => {
       manifest();

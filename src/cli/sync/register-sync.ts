@@ -4,6 +4,7 @@ import { collect, parseBool, parseCount } from '../flags/bool-flags.ts';
 import { addConversionOptions } from '../flags/conversion-flags.ts';
 import { addRefusedOptions } from '../flags/refused-options.ts';
 import { addSideOptions } from '../flags/side-options.ts';
+import { addSigningOptions } from '../flags/signing-options.ts';
 import { readGlobalOptions } from '../global-options.ts';
 import type { CliIo } from '../io.ts';
 import { DESTINATIONS, SOURCES } from './sync-transports.ts';
@@ -25,6 +26,7 @@ export function registerSync(program: Command, io: CliIo, result: CommandResult)
   addSideOptions(cmd, 'src-', 'source', 'screds');
   addSideOptions(cmd, 'dest-', 'destination', 'dcreds');
   addConversionOptions(cmd, { compression: false });
+  addSigningOptions(cmd, { identity: false });
   addRefusedOptions(cmd, 'sync');
   cmd
     .addOption(

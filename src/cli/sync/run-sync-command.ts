@@ -5,6 +5,7 @@ import { type LoadedPolicy, loadPolicy } from '../../policy/load-policy.ts';
 import { sourceAdmission } from '../../policy/policy-admission.ts';
 import type { SubjectReference } from '../../policy/policy-subject.ts';
 import { Registries } from '../../registry/registries.ts';
+import type { Repository } from '../../registry/repository.ts';
 import type { SyncAdmit } from '../../sync/admit-item.ts';
 import { collectItems } from '../../sync/collect-items.ts';
 import { runSync } from '../../sync/run-sync.ts';
@@ -14,6 +15,7 @@ import { readConversionOptions } from '../flags/conversion-flags.ts';
 import { readPolicyOptions } from '../flags/policy-options.ts';
 import { endpointFromFlags } from '../flags/side-flags.ts';
 import { readSideOptions, withTlsDefault } from '../flags/side-options.ts';
+import { readSigningOptions, type SigningKey } from '../flags/signing-options.ts';
 import type { GlobalOptions } from '../global-options.ts';
 import { type CliIo, ExitCode } from '../io.ts';
 import { keychainFactories } from '../keychain-factories.ts';
@@ -70,6 +72,13 @@ export async function runSyncCommand(
     const platforms = ((opts.platform as string[] | undefined) ?? []).map(parsePlatform);
     const { conversion } = readConversionOptions(opts, dst.transport);
     const signatures = opts.signatures !== false && opts.removeSignatures !== true;
+    // Before anything is copied: a bad key or passphrase must leave every destination untouched.
+    const signing = await readSigningOptions(opts);
+    if (signing && dst.transport !== 'docker') {
+      throw new BadUsageError(
+        `--sign-by-sigstore-private-key: signatures can only be stored in a registry (--dest docker), not in ${dst.transport}`,
+      );
+    }
     const factories = keychainFactories(io);
     const authfile = opts.authfile as string | undefined;
     // skopeo: a side's own --*-tls-verify, else the deprecated sync --tls-verify, else the global one.
@@ -119,6 +128,7 @@ export async function runSyncCommand(
         dryRun,
         signatures,
         admit: syncAdmission(policy, src),
+        afterCopy: signing && signSynced(signing),
         conversion,
         onEvent: progress?.onEvent,
         onBytes: (n) => {
@@ -146,6 +156,22 @@ export async function runSyncCommand(
     await sources?.close().catch(() => undefined);
     await registries.destroy();
   }
+}
+
+/** Signs each image at its destination, naming its destination tag (or digest) as skopeo sync does. */
+function signSynced(signing: SigningKey) {
+  return async (item: SyncItem, digest: string, signal?: AbortSignal): Promise<void> => {
+    const name = `${item.destination.registry}/${item.destination.name}`;
+    const identity =
+      item.destinationTag === undefined ? `${name}@${digest}` : `${name}:${item.destinationTag}`;
+    const { signImage } = await import('../../signature/sign-image.ts');
+    await signImage(item.destination as Repository, digest, {
+      privateKey: signing.privateKey,
+      identity,
+      creator: `ferry ${VERSION}`,
+      signal,
+    });
+  };
 }
 
 /**

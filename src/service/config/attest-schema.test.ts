@@ -20,6 +20,9 @@ test('attest: tlog true and other formats are refused with a message saying what
   assert.match(tlog.error!.issues[0]!.message, /tlog: true .* not supported yet; set tlog: false/);
   const format = schema.safeParse({ keyFile: { file: 'k' }, format: 'simplesigning' });
   assert.equal(format.success, false);
-  assert.match(format.error!.issues[0]!.message, /only "bundle" is supported/);
+  assert.match(format.error!.issues[0]!.message, /"bundle"\|"classic"\|"both"/);
+  for (const value of ['bundle', 'classic', 'both']) {
+    assert.equal(schema.parse({ keyFile: { file: 'k' }, format: value }).format, value);
+  }
   assert.equal(schema.safeParse({}).success, false);
 });

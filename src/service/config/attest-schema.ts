@@ -29,8 +29,10 @@ export function attestSchema({ secretRef }: Pick<SchemaParts, 'secretRef'>) {
           });
         }
       }),
-    // Storage format: a Sigstore bundle v0.3 in an OCI referrer manifest, as cosign v3 stores bundles.
-    format: z.literal('bundle', { error: 'only "bundle" is supported' }).default('bundle'),
+    // Storage format. bundle: a Sigstore bundle v0.3 in an OCI referrer manifest, as cosign v3 stores
+    // bundles. classic: the DSSE envelope as a layer of the `sha256-<hex>.att` tag, as cosign v2 stored
+    // attestations, for verifiers that do not read referrers yet. both: each, from one signature.
+    format: z.enum(['bundle', 'classic', 'both']).default('bundle'),
     // Whether a failed attestation fails the promotion. Default false: the tag has already moved (the
     // image is in the destination), so the failure is recorded (`attestation_failed` audit event, a
     // warning in the log) and the promotion still succeeds. true marks the promotion failed instead.

@@ -69,6 +69,51 @@ describe('auth in ferry.yaml', () => {
     await parse(`${BASE}${OIDC}`);
   });
 
+  test('rule approvers name tokens by plain name and people by group, email or subject', async () => {
+    const approvers =
+      'approvers: [ci-bot, { token: deploy }, { group: release-managers }, { email: Carol@Example.com }, { subject: u-7f3a } ]';
+    const text = `${BASE.replace('approvals: { required: 2 }', `approvals: { required: 2, ${approvers} }`)}  - { name: ci-bot, role: approver, sha256: ${hashToken('b'.repeat(20))} }
+  - { name: deploy, role: approver, sha256: ${hashToken('d'.repeat(20))} }
+${OIDC}`;
+    const { config } = await parse(text);
+    assert.deepEqual(config.promotions[0]?.approvals.approvers, [
+      { kind: 'token', value: 'ci-bot' },
+      { kind: 'token', value: 'deploy' },
+      { kind: 'group', value: 'release-managers' },
+      { kind: 'email', value: 'carol@example.com' },
+      { kind: 'subject', value: 'u-7f3a' },
+    ]);
+  });
+
+  test('a rule approver entry that is not one token, group, email or subject is named', async () => {
+    const withApprovers = (list: string) =>
+      problems(
+        `${BASE.replace('approvals: { required: 2 }', `approvals: { required: 2, approvers: ${list} }`)}${OIDC}`,
+      );
+    const at = (found: ConfigProblem[]) => found.map((p) => `${p.path}: ${p.message}`).join('\n');
+    assert.match(
+      at(await withApprovers('[ { group: a, email: b@example.com } ]')),
+      /approvers\[0\].*must name one approver: one of token, group, email, subject \(not group and email\)/,
+    );
+    assert.match(
+      at(await withApprovers('[ { email: not-an-address } ]')),
+      /approvers\[0\]\.email.*email address/,
+    );
+    assert.match(at(await withApprovers('[ { team: a } ]')), /approvers\[0\]/);
+    assert.match(at(await withApprovers('[ { token: "Bad Name" } ]')), /approvers\[0\]\.token/);
+    // People as approvers need sign-in.
+    const noOidc = await problems(
+      BASE.replace(
+        'approvals: { required: 2 }',
+        'approvals: { required: 2, approvers: [ { group: release-managers } ] }',
+      ),
+    );
+    assert.match(
+      at(noOidc),
+      /approvers\[0\].*names a person \(group:release-managers\), but nobody can sign in/,
+    );
+  });
+
   test('bad values are named', async () => {
     const cases: Array<[string, string, RegExp]> = [
       [

@@ -3,7 +3,9 @@
  * that must be unique, approvers that must exist and be able to approve, rules that can never be met.
  * Also produces the warnings: settings that are legal but weaken production (TLS off, inline secrets).
  */
+
 import { roleAllows } from './api-tokens.ts';
+import { formatApprover } from './approver-schema.ts';
 import type { ConfigPieces, KeyPath, PathProblem } from './config-pieces.ts';
 import { externalSources } from './config-sources.ts';
 import { isRegistryEventTrigger } from './rule-triggers.ts';
@@ -207,7 +209,18 @@ function checkApprovals(
   const { required, approvers } = rule.approvals;
   if (required === 0 && approvers !== undefined) warn([...at, 'approvers'], 'ignored while required is 0');
   const tokens = new Map(pieces.apiTokens.map(({ value }) => [value.name, value]));
-  approvers?.forEach((name, i) => {
+  const people = approvers?.some((entry) => entry.kind !== 'token') === true;
+  approvers?.forEach((entry, i) => {
+    if (entry.kind !== 'token') {
+      if (pieces.auth !== undefined && pieces.auth.oidc === undefined) {
+        problem(
+          [...at, 'approvers', i],
+          `names a person (${formatApprover(entry)}), but nobody can sign in: auth.oidc is not configured`,
+        );
+      }
+      return;
+    }
+    const name = entry.value;
     const token = tokens.get(name);
     if (token === undefined) {
       // A token that exists but is invalid is already reported where it is.
@@ -221,12 +234,13 @@ function checkApprovals(
   });
   if (required === 0 || !pieces.apiTokensComplete) return;
   // People who sign in may approve too; how many a group holds is the identity provider's business.
-  if (approvers === undefined && peopleMayApprove(pieces, rule.name)) return;
+  if ((approvers === undefined || people) && peopleMayApprove(pieces, rule.name)) return;
   const eligible = [...tokens.values()].filter(
     (token) =>
       roleAllows(token.role, 'approve') &&
       (token.promotions === undefined || token.promotions.includes(rule.name)) &&
-      (approvers === undefined || approvers.includes(token.name)),
+      (approvers === undefined ||
+        approvers.some((entry) => entry.kind === 'token' && entry.value === token.name)),
   );
   if (eligible.length < required) {
     const who = eligible.length === 0 ? 'none' : eligible.map((token) => token.name).join(', ');

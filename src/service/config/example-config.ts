@@ -57,7 +57,11 @@ promotions:
     tags: 'v[0-9]+\\.[0-9]+\\.[0-9]+'
     approvals:
       required: 2                                 # distinct approvers (default 0)
-      approvers: [alice, bob, carol]              # default: every token that can approve this rule
+      approvers:                                  # default: every token and person that can approve this rule
+        - alice                                   # API tokens, by name
+        - bob
+        - group: release-managers                 # people signed in: by group, email or subject
+        - email: carol@example.com
       allowSelfApproval: false                    # the requester never counts (default)
     signature:                                    # docs/signatures.md
       required: true                              # signed with this cosign key (classic .sig or v3 bundle)
@@ -115,7 +119,8 @@ apiTokens:
     sha256: d89a947d53a8178fab03a89742d1a8dc7616971f3573fb67532db37f9abe1fd7
 
 # People sign in to the dashboard with the company's identity provider (OpenID Connect; docs/sign-in.md).
-# The redirect URL registered there is server.publicUrl + /auth/callback.
+# The redirect URL registered there is server.publicUrl + /auth/callback, the post-logout redirect URL
+# server.publicUrl + / (sign-out ends the provider's session too).
 auth:
   oidc:
     issuer: https://login.example.com/realms/corp  # discovery at <issuer>/.well-known/openid-configuration

@@ -26,6 +26,10 @@ export interface Identity {
   readonly display: string;
   readonly email?: string | undefined;
   readonly name?: string | undefined;
+  /** False only when the provider said `email_verified: false` (people). */
+  readonly emailVerified?: false | undefined;
+  /** The groups a session kept (those ferry.yaml names: roles, rules' approvers). */
+  readonly groups?: readonly string[] | undefined;
   readonly grants: readonly Grant[];
 }
 
@@ -89,6 +93,7 @@ export function identityView(identity: Identity): IdentityView {
   return {
     subject: identity.subject,
     display: identity.display,
+    key: actorKey(identity),
     kind: identity.kind,
     email: identity.email ?? null,
     name: identity.name ?? null,

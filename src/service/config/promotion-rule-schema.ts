@@ -1,6 +1,7 @@
 /** A `promotions[]` rule of ferry.yaml: what may move from where to where, under which conditions. */
 import { z } from 'zod';
 import { TAG_RE } from '../../reference/grammar.ts';
+import { approverEntrySchema } from './approver-schema.ts';
 import { attestSchema } from './attest-schema.ts';
 import {
   checkRepositoryPattern,
@@ -58,9 +59,13 @@ export function promotionRuleSchema(parts: SchemaParts) {
         .strictObject({
           // Distinct approvers needed before the copy starts. Default 0: promote once policy passes.
           required: z.int().min(0).default(0),
-          // API token names allowed to approve for this rule. Default: every token whose role can
-          // approve (approver, admin) and whose scope includes this rule.
-          approvers: z.array(name).min(1, 'approvers is empty; remove it to allow every approver').optional(),
+          // Who may approve for this rule: API token names, and people by `group`, `email` or `subject`
+          // (approver-schema.ts). Default: every token and person whose role can approve (approver,
+          // admin) and whose scope includes this rule.
+          approvers: z
+            .array(approverEntrySchema(parts))
+            .min(1, 'approvers is empty; remove it to allow every approver')
+            .optional(),
           // Whether whoever requested the promotion may approve it too. Default false (four eyes).
           allowSelfApproval: z.boolean().default(false),
         })

@@ -23,7 +23,8 @@ export interface MappedClaims {
   readonly groups?: readonly string[] | undefined;
 }
 
-function matches(matcher: RoleMatcher, claims: MappedClaims): boolean {
+/** Whether one matcher (of a role, or a rule's approvers entry) names the person. */
+export function matchesClaims(matcher: RoleMatcher, claims: MappedClaims): boolean {
   if (matcher.anyone === true) return true;
   if (matcher.subjects?.includes(claims.subject) === true) return true;
   const email = claims.email?.toLowerCase();
@@ -38,7 +39,7 @@ export function grantsForClaims(roles: RoleMapping, claims: MappedClaims): Grant
   const grants: Grant[] = [];
   for (const [role, matchers] of Object.entries(roles) as [Role, readonly RoleMatcher[] | undefined][]) {
     for (const matcher of matchers ?? []) {
-      if (matches(matcher, claims)) grants.push({ role, promotions: matcher.promotions });
+      if (matchesClaims(matcher, claims)) grants.push({ role, promotions: matcher.promotions });
     }
   }
   return grants;

@@ -135,7 +135,10 @@ describe('promotion rules', () => {
     assert.deepEqual(rule({}).data?.approvals, { required: 0, allowSelfApproval: false });
     assert.deepEqual(rule({ approvals: { required: 2, approvers: ['a', 'b'] } }).data?.approvals, {
       required: 2,
-      approvers: ['a', 'b'],
+      approvers: [
+        { kind: 'token', value: 'a' },
+        { kind: 'token', value: 'b' },
+      ],
       allowSelfApproval: false,
     });
     assert.deepEqual(messages(rule({ approvals: { required: 1.5 } })), [

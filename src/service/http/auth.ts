@@ -39,7 +39,9 @@ import {
   tokenIdentity,
 } from '../config/identity.ts';
 import type { FerryConfig } from '../config/schema.ts';
+import { isRequester } from '../promote/approver-policy.ts';
 import type { Actor } from '../promote/promotion-service.ts';
+import type { Promotion } from '../store/promotion.ts';
 import { HttpError } from './errors.ts';
 import type { SessionClaims, Sessions } from './sessions.ts';
 
@@ -89,9 +91,11 @@ export function requireAllowed(identity: Identity, action: Action, rule?: string
  */
 export function requireMayCancel(
   identity: Identity,
-  promotion: { readonly requestedBy: string; readonly rule: string },
+  promotion: Pick<Promotion, 'requestedBy' | 'requesterKey' | 'rule'>,
 ): void {
-  if (promotion.requestedBy === identity.display || identityAllows(identity, 'admin', promotion.rule)) return;
+  if (isRequester(promotion, identityActor(identity)) || identityAllows(identity, 'admin', promotion.rule)) {
+    return;
+  }
   throw forbidden(
     `${describe(identity)} may cancel only promotions it requested; this one was requested by "${promotion.requestedBy}", so cancelling it needs role admin`,
   );
@@ -101,7 +105,21 @@ export function requireMayCancel(
 export function identityActor(identity: Identity): Actor {
   // A token's key is its name, the Actor default: tokens stay `{name, kind}` as before sessions.
   const key = actorKey(identity);
-  return { name: identity.display, kind: identity.kind, ...(key === identity.display ? {} : { key }) };
+  return {
+    name: identity.display,
+    kind: identity.kind,
+    ...(key === identity.display ? {} : { key }),
+    ...(identity.kind === 'token'
+      ? {}
+      : {
+          person: {
+            subject: identity.subject,
+            email: identity.email,
+            emailVerified: identity.emailVerified,
+            groups: identity.groups,
+          },
+        }),
+  };
 }
 
 export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -122,7 +140,7 @@ export interface ApiAuth {
   /** The identity a `require` hook accepted for this request. */
   identityOf(request: FastifyRequest): Identity;
   /** Whoever calls, with no role needed (`/api/v1/me`); 401 FERRY_E_API_UNAUTHENTICATED for nobody. */
-  caller(request: FastifyRequest, reply: FastifyReply): Caller;
+  caller(request: FastifyRequest, reply: FastifyReply): Promise<Caller>;
 }
 
 export interface ApiAuthOptions {
@@ -140,6 +158,8 @@ export function sessionIdentity(claims: SessionClaims, grants: readonly Grant[])
     display: claims.display,
     email: claims.email,
     name: claims.name,
+    emailVerified: claims.emailVerified,
+    groups: claims.groups,
     grants,
   };
 }
@@ -151,7 +171,11 @@ export function createApiAuth(options: ApiAuthOptions): ApiAuth {
   const identities = new WeakMap<FastifyRequest, Identity>();
 
   /** The caller, or a 401 (`code` when nothing at all was presented). */
-  function authenticate(request: FastifyRequest, reply: FastifyReply, nobodyCode: string): Caller {
+  async function authenticate(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    nobodyCode: string,
+  ): Promise<Caller> {
     // RFC 6750 §3: a 401 names the scheme, so clients know what to send.
     const challenge = () => reply.header('www-authenticate', 'Bearer realm="ferry"');
     const header = request.headers.authorization;
@@ -168,7 +192,7 @@ export function createApiAuth(options: ApiAuthOptions): ApiAuth {
       }
       return { identity: tokenIdentity(token), csrfToken: null };
     }
-    const session = sessions?.current(request);
+    const session = await sessions?.current(request);
     if (session !== undefined) {
       return {
         identity: sessionIdentity(session.claims, grantsFor(session.claims)),
@@ -188,7 +212,7 @@ export function createApiAuth(options: ApiAuthOptions): ApiAuth {
   return {
     require(action) {
       return async (request, reply) => {
-        const caller = authenticate(request, reply, ApiErrorCode.Unauthorized);
+        const caller = await authenticate(request, reply, ApiErrorCode.Unauthorized);
         if (caller.csrfToken !== null && !SAFE_METHODS.has(request.method)) {
           requireCsrf(request, caller.csrfToken);
         }
@@ -208,10 +232,13 @@ export function createApiAuth(options: ApiAuthOptions): ApiAuth {
   };
 }
 
-/** 403 FERRY_E_API_CSRF_REQUIRED unless the request carries the session's CSRF token. */
-export function requireCsrf(request: FastifyRequest, csrfToken: string): void {
-  const header = request.headers[CSRF_HEADER];
-  if (typeof header === 'string' && sameSecret(header, csrfToken)) return;
+/**
+ * 403 FERRY_E_API_CSRF_REQUIRED unless the request carries the session's CSRF token: in the header, or
+ * as `field` (the `csrf` field of a form, which cannot set headers) when given.
+ */
+export function requireCsrf(request: FastifyRequest, csrfToken: string, field?: string): void {
+  const presented = field ?? request.headers[CSRF_HEADER];
+  if (typeof presented === 'string' && sameSecret(presented, csrfToken)) return;
   throw new HttpError(
     API_ERROR_STATUS[ApiErrorCode.CsrfRequired],
     ApiErrorCode.CsrfRequired,

@@ -48,7 +48,7 @@ import { registerReleaseRoutes } from './release-routes.ts';
 import { addResponseContractCheck } from './response-contract.ts';
 import type { RouteContext } from './route-context.ts';
 import { registerRuleRoutes } from './rule-routes.ts';
-import { registerSessions, type SessionClaims } from './sessions.ts';
+import { registerSessions, type SessionClaims, type SessionRevocations } from './sessions.ts';
 import { registerSignInRoutes } from './sign-in-routes.ts';
 import { createEventStreams } from './sse.ts';
 
@@ -91,6 +91,8 @@ export interface SessionSettings {
   readonly grantsFor?: ((claims: SessionClaims) => readonly Grant[]) | undefined;
   /** Single-use demo links (`--one-time-login`). */
   readonly oneTime?: OneTimeLogins | undefined;
+  /** Signed-out sessions. Default: this process only; `ferry serve` keeps them in the store. */
+  readonly revocations?: SessionRevocations | undefined;
 }
 
 /** Route pattern for metrics and logs; requests no route matched share one label. */
@@ -163,6 +165,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     key: settings?.key ?? randomBytes(32),
     secure: settings?.secure ?? true,
     ttlSeconds: settings?.ttlSeconds,
+    revocations: settings?.revocations,
   });
   const mapGrants = settings?.grantsFor ?? (() => []);
   // One-time logins are the demo's admin; everyone else gets what ferry.yaml's role mapping says.
@@ -191,6 +194,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance {
     metrics: options.metrics,
     openapi: buildOpenApiDocument({ version: options.version }),
   });
-  if (options.dashboard !== undefined) app.register(dashboard, options.dashboard);
+  if (options.dashboard !== undefined) {
+    const provider = settings?.oidc?.providerOrigin;
+    app.register(dashboard, { ...options.dashboard, formTargets: provider === undefined ? [] : [provider] });
+  }
   return app;
 }

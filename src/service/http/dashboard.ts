@@ -8,7 +8,9 @@
  *
  * Every page answer carries a strict Content-Security-Policy: scripts, styles and connections only from
  * this origin, no inline script or style, no framing (clickjacking on the approve button), no <base>
- * and no form posting elsewhere. React sets `style` through the CSSOM, which `style-src` does not
+ * and no form posting elsewhere — except the identity provider's origin when sign-in is configured:
+ * the sign-out form posts to ferry, whose redirect leads on to the provider's end-session endpoint,
+ * and browsers apply `form-action` to the redirects of a form submission too (CSP3 §6.4.1). React sets `style` through the CSSOM, which `style-src` does not
  * govern (CSP3 §6.1.3 covers style attributes in markup and setAttribute only).
  *
  * The app talks to the API of the same origin, so it needs no CORS. A root without index.html (the
@@ -20,24 +22,29 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DASHBOARD_ASSETS_PREFIX, DASHBOARD_PATHS } from '../../api/dashboard-paths.ts';
 
-export const DASHBOARD_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The dashboard's Content-Security-Policy; `formTargets`: origins a form may lead to besides this one. */
+export function dashboardCsp(formTargets: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "manifest-src 'self'",
+    "base-uri 'none'",
+    ["form-action 'self'", ...formTargets].join(' '),
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
 
 export interface DashboardOptions {
   /** The built app: index.html and assets/. */
   readonly root: string;
+  /** Origins the sign-out form may lead to (the identity provider's). Default none. */
+  readonly formTargets?: readonly string[] | undefined;
 }
 
 /** Route patterns the dashboard registers: exempt from the API contract check (they serve no JSON). */
@@ -68,9 +75,10 @@ export async function dashboard(app: FastifyInstance, options: DashboardOptions)
     );
     return;
   }
+  const csp = dashboardCsp(options.formTargets);
   const sendIndex = async (_request: FastifyRequest, reply: FastifyReply) => {
     securityHeaders(reply);
-    reply.header('content-security-policy', DASHBOARD_CSP);
+    reply.header('content-security-policy', csp);
     reply.header('x-frame-options', 'DENY');
     reply.header('cache-control', 'no-cache');
     return reply.type('text/html; charset=utf-8').send(index);

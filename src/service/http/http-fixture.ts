@@ -150,6 +150,7 @@ export function promotionFrom(id: string, request: ResolvedRequest): Promotion {
   return {
     id,
     kind: 'promotion',
+    requesterKey: null,
     releaseTag: match.rule.releaseTag ?? null,
     rule: match.rule.name,
     source: {

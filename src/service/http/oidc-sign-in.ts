@@ -4,12 +4,17 @@
  * §3.1.2.1), the provider's endpoints and keys found by discovery from `auth.oidc.issuer`. openid-client
  * checks the ID token (signature against the provider's JWKS, `iss`, `aud`, `exp`, `nonce`) and the
  * `iss` authorization response parameter (RFC 9207) when the provider sends it.
+
+Sign-out can end the provider's session too (OpenID Connect RP-Initiated Logout 1.0): when discovery
+lists an `end_session_endpoint`, `endSessionUrl` builds the URL to send the browser to, with
+`id_token_hint` (§2: the ID token of the session, when the session kept it), `client_id` and
+`post_logout_redirect_uri` (ferry's origin, which must be registered with the provider).
  *
  * Discovery happens at the first sign-in, not at start-up, and is retried on the next sign-in when it
  * failed: an identity provider that is down must not keep ferry (and its webhooks) from starting. The
  * client secret is resolved at each code exchange, so a rotated secret file is picked up without a
  * restart. Nothing from the provider is kept but the claims the session needs: tokens are dropped once
- * the claims are read.
+ * the claims are read, except the ID token, returned for the session to keep as the logout hint.
  */
 import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
@@ -26,20 +31,38 @@ import type { PendingLogin, SessionClaims } from './sessions.ts';
 export interface OidcSignIn {
   /** The authorization URL to send the browser to, and what the callback must find again. */
   start(returnTo: string): Promise<{ readonly url: string; readonly pending: PendingLogin }>;
-  /** Checks the provider's answer against `pending` and returns who signed in. */
+  /** Checks the provider's answer against `pending` and returns who signed in, and the ID token. */
   finish(
     request: FastifyRequest,
     query: Readonly<Record<string, unknown>>,
     pending: PendingLogin | undefined,
-  ): Promise<SessionClaims>;
+  ): Promise<{ readonly claims: SessionClaims; readonly idToken: string | undefined }>;
+  /**
+   * Where to send the browser after ferry's own sign-out so the provider signs the person out too;
+   * undefined when the provider has no `end_session_endpoint` (or cannot be reached: ferry's sign-out
+   * must not depend on it).
+   */
+  endSessionUrl(idToken: string | undefined): Promise<string | undefined>;
+  /** The issuer's origin: where the dashboard's sign-out form may lead (its CSP `form-action`). */
+  readonly providerOrigin: string;
 }
 
 export interface OidcSignInOptions {
   readonly config: OidcConfig;
   /** The redirect URL registered with the provider (`…/auth/callback`). */
   readonly redirectUrl: string;
+  /**
+   * Where the provider sends the browser back after its sign-out (`post_logout_redirect_uri`, registered
+   * with the provider). Default: the redirect URL's origin + `/`.
+   */
+  readonly postLogoutRedirectUrl?: string | undefined;
   /** The client secret, resolved at each use (a secret reference); undefined for a public client. */
   readonly clientSecret?: (() => Promise<string>) | undefined;
+  /**
+   * Groups ferry.yaml names outside the role mapping (rules' `approvers`): kept in the session too.
+   * Default none.
+   */
+  readonly alsoKeepGroups?: readonly string[] | undefined;
   /** Give up on a provider request after this long. Default 10 s. */
   readonly timeoutMs?: number | undefined;
 }
@@ -87,6 +110,26 @@ export function groupsOf(claims: Readonly<Record<string, unknown>>, path: string
   return undefined;
 }
 
+/**
+ * Why the groups claim is missing, when the provider says it left the groups out: Microsoft Entra ID
+ * sends no `groups` for a person in more than 200 groups (150 in SAML, 6 in the implicit flow) and
+ * points to Microsoft Graph instead, as an OpenID Connect distributed claim (Core §5.6.2:
+ * `_claim_names: {groups: "src1"}`) or as `hasgroups: true`. ferry does not follow the pointer (it
+ * would need a Graph token), so such a person gets no group-based role; the caller warns with this.
+ * Undefined when nothing says the claim was left out.
+ */
+export function groupsOverage(
+  claims: Readonly<Record<string, unknown>>,
+  groupsClaim: string,
+): string | undefined {
+  const names = claims._claim_names;
+  if (typeof names === 'object' && names !== null && groupsClaim in names) {
+    return `_claim_names.${groupsClaim}`;
+  }
+  if (claims.hasgroups === true || claims.hasgroups === 'true') return 'hasgroups';
+  return undefined;
+}
+
 /** How the audit trail names a person: `alice@example.com (oidc)`. */
 export function displayOf(claims: Readonly<Record<string, unknown>>, subject: string): string {
   const who = text(claims.email) ?? text(claims.preferred_username) ?? text(claims.name) ?? subject;
@@ -110,9 +153,10 @@ async function fetchWithCa(caFile: string, timeoutMs: number): Promise<client.Cu
 export function createOidcSignIn(options: OidcSignInOptions): OidcSignIn {
   const { config, redirectUrl } = options;
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const postLogoutRedirectUrl = options.postLogoutRedirectUrl ?? `${new URL(redirectUrl).origin}/`;
   const insecure =
     new URL(config.issuer).protocol === 'http:' && isLoopbackHost(new URL(config.issuer).hostname);
-  const keepGroups = mappedGroups(config.roles);
+  const keepGroups = new Set([...mappedGroups(config.roles), ...(options.alsoKeepGroups ?? [])]);
   let discovered: Promise<client.Configuration> | undefined;
   let customFetch: Promise<client.CustomFetch | undefined> | undefined;
 
@@ -212,17 +256,48 @@ export function createOidcSignIn(options: OidcSignInOptions): OidcSignIn {
         }
       }
       const subject = idClaims.sub;
-      const groups = (groupsOf(claims, config.groupsClaim) ?? []).filter((group) => keepGroups.has(group));
+      const found = groupsOf(claims, config.groupsClaim);
+      const overage = found === undefined ? groupsOverage(idClaims, config.groupsClaim) : undefined;
+      if (overage !== undefined) {
+        // The marker's name only: `_claim_sources` may carry an endpoint and even an access token.
+        request.log.warn(
+          { identity: displayOf(claims, subject), claim: config.groupsClaim, marker: overage },
+          `the identity provider left the "${config.groupsClaim}" claim out of the ID token (${overage}: too many groups, Entra ID's group overage) and ferry does not fetch it from Microsoft Graph: this person gets no role by groups; limit the token to the groups assigned to the application, or map roles by app roles (groupsClaim: roles), emails or subjects (docs/sign-in.md)`,
+        );
+      }
+      const groups = (found ?? []).filter((group) => keepGroups.has(group));
       return {
-        kind: 'oidc',
-        subject,
-        display: displayOf(claims, subject),
-        email: text(claims.email),
-        name: text(claims.name),
-        emailVerified: claims.email_verified === false ? false : undefined,
-        groups,
+        claims: {
+          kind: 'oidc',
+          subject,
+          display: displayOf(claims, subject),
+          email: text(claims.email),
+          name: text(claims.name),
+          emailVerified: claims.email_verified === false ? false : undefined,
+          groups,
+        },
+        idToken: tokens.id_token,
       };
     },
+
+    async endSessionUrl(idToken) {
+      let configuration: client.Configuration;
+      try {
+        configuration = await server();
+      } catch {
+        return undefined;
+      }
+      if (configuration.serverMetadata().end_session_endpoint === undefined) return undefined;
+      return client.buildEndSessionUrl(configuration, {
+        post_logout_redirect_uri: postLogoutRedirectUrl,
+        // §2: client_id is RECOMMENDED with post_logout_redirect_uri; it also identifies ferry when the
+        // ID token was too large for the session cookie.
+        client_id: config.clientId,
+        ...(idToken === undefined ? {} : { id_token_hint: idToken }),
+      }).href;
+    },
+
+    providerOrigin: new URL(config.issuer).origin,
   };
 }
 

@@ -38,6 +38,7 @@ export function toPromotionView(promotion: Promotion, approvals: readonly Approv
     status: p.status,
     reason: p.reason,
     requestedBy: p.requestedBy,
+    requesterKey: p.requesterKey,
     triggerKind: p.triggerKind,
     deliveryId: p.deliveryId,
     approvalsRequired: p.approvalsRequired,

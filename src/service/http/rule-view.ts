@@ -4,8 +4,10 @@
  * key file appears by its file name only (enough to tell `cosign-2025.pub` from `cosign-2026.pub`
  * during a rotation).
  */
+
 import { basename } from 'node:path';
 import type { RuleView } from '../../api/rule.ts';
+import { formatApprover } from '../config/approver-schema.ts';
 import { triggerKindOf } from '../config/rule-triggers.ts';
 import type { FerryConfig, PromotionRule } from '../config/schema.ts';
 
@@ -30,7 +32,7 @@ export function toRuleView(rule: PromotionRule, config: Pick<FerryConfig, 'envir
     triggers: rule.triggers.map(triggerKindOf),
     approvals: {
       required: rule.approvals.required,
-      approvers: rule.approvals.approvers === undefined ? null : [...rule.approvals.approvers],
+      approvers: rule.approvals.approvers === undefined ? null : rule.approvals.approvers.map(formatApprover),
       allowSelfApproval: rule.approvals.allowSelfApproval,
     },
     signature: {

@@ -1,17 +1,22 @@
 /**
  * Browser sessions: who signed in, kept in an encrypted cookie (`@fastify/secure-session`: libsodium
  * secretbox, XSalsa20-Poly1305, so the cookie is both secret and tamper-proof), httpOnly, SameSite=Lax,
- * Path=/, and Secure unless ferry is reached over plain HTTP (`secure`). Nothing is kept server-side
- * but the ids of sessions signed out here: any replica with the same key reads any session, and a
- * restart signs nobody out. The trade-off: a signed-out cookie that was copied before sign-out is
- * refused by this process, but another replica (or this one after a restart) accepts it until it
- * expires — `ttlSeconds` bounds that window.
+ * Path=/, and Secure unless ferry is reached over plain HTTP (`secure`). Any replica with the same key
+ * reads any session, and a restart signs nobody out. What is kept server-side is only the ids of
+ * sessions signed out early (`revocations`: the store's session_revocations table in `ferry serve`,
+ * shared by every replica and kept across restarts), each until its cookie would have expired; every
+ * request made with a cookie looks its id up there (one primary-key lookup), so a signed-out cookie
+ * copied before sign-out is refused by every replica at once.
  *
  * The session holds the identity's claims (subject, display, email, name, and only the groups
- * `auth.oidc.roles` mentions, so a person in hundreds of directory groups still fits a cookie), never a
- * role: roles are worked out on every request from the current ferry.yaml, so taking a group out of
- * the config takes its power away at once. It expires `ttlSeconds` after sign-in (absolute: checked by
- * the library from its own timestamp, and again here from `exp`), and holds the CSRF token.
+ * `auth.oidc.roles` and the rules' `approvers` mention, so a person in hundreds of directory groups
+ * still fits a cookie), never a role: roles are worked out on every request from the current
+ * ferry.yaml, so taking a group out of the config takes its power away at once. It expires `ttlSeconds` after sign-in (absolute: checked by
+ * the library from its own timestamp, and again here from `exp`), and holds the CSRF token. It also
+ * keeps the provider's ID token, the `id_token_hint` of the provider's sign-out (oidc-sign-in.ts), when
+ * the cookie stays small enough with it (browsers drop cookies over 4096 bytes; Entra ID tokens with
+ * many claims do not fit): encrypted like the rest, never readable by scripts, and never sent anywhere
+ * but in the redirect to the provider's end-session endpoint.
  *
  * A second cookie, `ferry_login` (Path=/auth/callback, 10 minutes), carries the PKCE verifier, `state`,
  * `nonce` and `returnTo` between `/auth/login` and `/auth/callback`, so a half-finished sign-in needs no
@@ -25,6 +30,12 @@ import { SESSION_COOKIE } from '../../api/sign-in.ts';
 
 export const LOGIN_COOKIE = 'ferry_login';
 const LOGIN_TTL_SECONDS = 600;
+/**
+ * The largest session (as JSON) that keeps the ID token: sealing adds 40 bytes, base64 a third, and
+ * URL-encoding the `+` and `/` of base64 about a tenth, so 2,600 bytes stay under the 4,096 a browser
+ * keeps of a cookie (RFC 6265 §6.1) with room for the name and attributes.
+ */
+const MAX_SESSION_JSON = 2600;
 export const DEFAULT_SESSION_TTL_SECONDS = 8 * 3600;
 
 /**
@@ -56,6 +67,8 @@ interface StoredSession extends SessionClaims {
   readonly csrf: string;
   /** Expiry, seconds since the epoch. */
   readonly exp: number;
+  /** The provider's ID token, for its sign-out (absent when it would not fit). */
+  readonly idt?: string | undefined;
 }
 
 /** The state of a sign-in between `/auth/login` and `/auth/callback`. */
@@ -66,9 +79,41 @@ export interface PendingLogin {
   readonly returnTo: string;
 }
 
+/** What sign-out leaves for ending the provider's session. */
+export interface SignedOut {
+  /** The kind of the session that was ended; undefined when there was none (or it was no longer valid). */
+  readonly kind?: SessionClaims['kind'] | undefined;
+  /** The session's ID token, when it was kept. */
+  readonly idToken?: string | undefined;
+}
+
 export interface SignedIn {
   readonly claims: SessionClaims;
   readonly csrfToken: string;
+}
+
+/** Where signed-out session ids are kept until their cookie would have expired. */
+export interface SessionRevocations {
+  revoke(sessionId: string, expiresAt: Date): Promise<void>;
+  isRevoked(sessionId: string): Promise<boolean>;
+}
+
+/**
+ * Revocations in this process only, forgotten at exit: for an HTTP app without a store (tests of the
+ * HTTP layer). `ferry serve` keeps them in the store (store/session-revocation-store.ts).
+ */
+export function processRevocations(now: () => number = Date.now): SessionRevocations {
+  const revoked = new Map<string, number>();
+  return {
+    async revoke(sessionId, expiresAt) {
+      const time = now();
+      for (const [id, exp] of revoked) if (exp <= time) revoked.delete(id);
+      revoked.set(sessionId, expiresAt.getTime());
+    },
+    async isRevoked(sessionId) {
+      return revoked.has(sessionId);
+    },
+  };
 }
 
 export interface SessionOptions {
@@ -78,22 +123,27 @@ export interface SessionOptions {
   readonly secure: boolean;
   /** Session lifetime from sign-in. Default 8 hours. */
   readonly ttlSeconds?: number | undefined;
+  /** Signed-out sessions. Default: this process only (processRevocations). */
+  readonly revocations?: SessionRevocations | undefined;
   /** Clock (tests). */
   readonly now?: (() => number) | undefined;
 }
 
 export interface Sessions {
-  /** The signed-in session of the request, or undefined (no cookie, tampered, expired). */
-  current(request: FastifyRequest): SignedIn | undefined;
+  /** The signed-in session of the request, or undefined (no cookie, tampered, expired, signed out). */
+  current(request: FastifyRequest): Promise<SignedIn | undefined>;
   /** Whether the request carried a session cookie at all (valid or not). */
   presented(request: FastifyRequest): boolean;
-  /** Starts a session: the cookie is set when the answer is sent. */
-  signIn(request: FastifyRequest, claims: SessionClaims): void;
   /**
-   * Ends the session: the answer clears the cookie, and this process refuses the cookie from now on
-   * even if it is replayed (until it would have expired anyway).
+   * Starts a session: the cookie is set when the answer is sent. `idToken` is kept for the provider's
+   * sign-out when the cookie has room for it.
    */
-  signOut(request: FastifyRequest): void;
+  signIn(request: FastifyRequest, claims: SessionClaims, idToken?: string | undefined): void;
+  /**
+   * Ends the session: the answer clears the cookie, and the revocation is recorded, so every replica
+   * refuses the cookie from now on even if it is replayed (until it would have expired anyway).
+   */
+  signOut(request: FastifyRequest): Promise<SignedOut>;
   rememberLogin(request: FastifyRequest, pending: PendingLogin): void;
   /** The pending sign-in, consumed (the cookie is cleared with the answer). */
   takeLogin(request: FastifyRequest): PendingLogin | undefined;
@@ -131,7 +181,8 @@ function isStoredSession(value: unknown): value is StoredSession {
     typeof v.sid === 'string' &&
     typeof v.display === 'string' &&
     typeof v.csrf === 'string' &&
-    typeof v.exp === 'number'
+    typeof v.exp === 'number' &&
+    (v.idt === undefined || typeof v.idt === 'string')
   );
 }
 
@@ -141,16 +192,12 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
   const ttl = options.ttlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
   const now = options.now ?? Date.now;
   const cookie = { path: '/', httpOnly: true, secure: options.secure, sameSite: 'lax' as const };
-  // Signed-out session ids → their expiry (ms). In this process only: see docs/security.md.
-  const revoked = new Map<string, number>();
-  const forgetExpired = () => {
-    const time = now();
-    for (const [sid, exp] of revoked) if (exp <= time) revoked.delete(sid);
-  };
-  const stored = (request: FastifyRequest): StoredSession | undefined => {
+  const revocations = options.revocations ?? processRevocations(now);
+  const stored = async (request: FastifyRequest): Promise<StoredSession | undefined> => {
     const data = sessionOf(request, SESSION)?.data();
     if (!isStoredSession(data)) return undefined;
-    if (data.exp * 1000 <= now() || revoked.has(data.sid)) return undefined;
+    // Expiry first: an expired cookie costs no lookup.
+    if (data.exp * 1000 <= now() || (await revocations.isRevoked(data.sid))) return undefined;
     return data;
   };
   app.register(secureSession, [
@@ -172,16 +219,16 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
   ]);
 
   return {
-    current(request) {
-      const data = stored(request);
+    async current(request) {
+      const data = await stored(request);
       if (data === undefined) return undefined;
-      const { v: _v, sid: _sid, csrf, exp: _exp, ...claims } = data;
+      const { v: _v, sid: _sid, csrf, exp: _exp, idt: _idt, ...claims } = data;
       return { claims, csrfToken: csrf };
     },
     presented(request) {
       return request.cookies?.[SESSION_COOKIE] !== undefined;
     },
-    signIn(request, claims) {
+    signIn(request, claims, idToken) {
       const stored: StoredSession = {
         ...claims,
         v: 1,
@@ -189,15 +236,20 @@ export function registerSessions(app: FastifyInstance, options: SessionOptions):
         csrf: randomBytes(32).toString('base64url'),
         exp: Math.floor(now() / 1000) + ttl,
       };
-      replaceSession(app, request, SESSION, JSON.parse(JSON.stringify(stored)));
+      const withToken = idToken === undefined ? stored : { ...stored, idt: idToken };
+      const json = JSON.stringify(withToken);
+      replaceSession(
+        app,
+        request,
+        SESSION,
+        JSON.parse(json.length <= MAX_SESSION_JSON ? json : JSON.stringify(stored)),
+      );
     },
-    signOut(request) {
-      const data = stored(request);
-      if (data !== undefined) {
-        forgetExpired();
-        revoked.set(data.sid, data.exp * 1000);
-      }
+    async signOut(request) {
+      const data = await stored(request);
+      if (data !== undefined) await revocations.revoke(data.sid, new Date(data.exp * 1000));
       sessionOf(request, SESSION)?.delete();
+      return data === undefined ? {} : { kind: data.kind, idToken: data.idt };
     },
     rememberLogin(request, pending) {
       replaceSession(app, request, LOGIN, pending);

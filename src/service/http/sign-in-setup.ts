@@ -14,7 +14,7 @@ import type { SessionSettings } from './create-http-app.ts';
 import { createOidcSignIn } from './oidc-sign-in.ts';
 import type { OneTimeLogins } from './one-time-login.ts';
 import { keyFromSecret, loadOrCreateKeyFile } from './session-key.ts';
-import { cookiesSecure } from './sessions.ts';
+import { cookiesSecure, type SessionRevocations } from './sessions.ts';
 
 export interface SignInSetupOptions {
   readonly auth: AuthConfig;
@@ -23,6 +23,10 @@ export interface SignInSetupOptions {
   readonly env: Env;
   readonly readFile?: ReadFile | undefined;
   readonly oneTime?: OneTimeLogins | undefined;
+  /** Groups the rules' `approvers` name (config/approver-schema.ts approverGroups). */
+  readonly approverGroups?: readonly string[] | undefined;
+  /** Where sign-outs are recorded (the store's session_revocations). */
+  readonly revocations: SessionRevocations;
 }
 
 /** `auth.oidc.redirectUrl`, else `server.publicUrl` + `/auth/callback`. */
@@ -60,6 +64,7 @@ export async function signInSettings(options: SignInSetupOptions): Promise<Sessi
     oidc = createOidcSignIn({
       config: oidcConfig,
       redirectUrl,
+      alsoKeepGroups: options.approverGroups,
       clientSecret:
         secretRef === undefined
           ? undefined
@@ -74,6 +79,7 @@ export async function signInSettings(options: SignInSetupOptions): Promise<Sessi
     ttlSeconds: auth.session.ttlSeconds,
     oidc,
     oneTime: options.oneTime,
+    revocations: options.revocations,
     grantsFor: (claims) => grantsForClaims(roles, claims),
   };
 }

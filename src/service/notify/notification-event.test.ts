@@ -15,6 +15,7 @@ function samplePromotion(overrides: Partial<Promotion> = {}): Promotion {
   return {
     id: '0194-promo',
     kind: 'promotion',
+    requesterKey: null,
     releaseTag: null,
     rule: 'team-a-to-prod',
     source: {

@@ -4,6 +4,8 @@
  * rule's key (promotion-statement.ts, sign-dsse-bundle.ts) and attaches the bundle to the destination
  * image the way cosign v3 stores bundles (sigstore-referrer-manifest.ts): the OCI 1.1 referrers API
  * where the registry has it, else the `sha256-<hex>` referrers tag (Repository.putManifest keeps it).
+ * `attest.format: classic` (or `both`) also/instead appends the signed envelope to the image's
+ * `sha256-<hex>.att` tag, where cosign v2 and older admission controllers look (push-attachment.ts).
  *
  * The image is in the destination by then, so by default a failure does not undo or fail anything: it
  * is recorded as `attestation_failed` (audit and a warning in the log) and the promotion succeeds.
@@ -14,7 +16,13 @@ import { createPrivateKey } from 'node:crypto';
 import { ErrorCode } from '../../errors/codes.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import { MediaType } from '../../oci/media-types.ts';
-import type { Repository } from '../../registry/repository.ts';
+import { COSIGN_SIGNATURE_ANNOTATION } from '../../signature/cosign-classic.ts';
+import { DSSE_ENVELOPE_MEDIA_TYPE } from '../../signature/in-toto-statement.ts';
+import {
+  appendCosignAttachment,
+  cosignAttestationTag,
+  pushSmallBlob,
+} from '../../signature/push-attachment.ts';
 import { signStatementBundle } from '../../signature/sign-dsse-bundle.ts';
 import { bundleReferrer } from '../../signature/sigstore-referrer-manifest.ts';
 import type { AttestConfig } from '../config/attest-schema.ts';
@@ -51,7 +59,7 @@ export async function attestPromotion(
   if (rule === undefined || attest === undefined) return;
   const { registry, repository } = promotion.destination;
   try {
-    const referrer = await attachAttestation(ctx, options, rule, attest, promotion, digest);
+    const written = await attachAttestation(ctx, options, rule, attest, promotion, digest);
     await audit(ctx, {
       promotionId: promotion.id,
       actor: SYSTEM_ACTOR,
@@ -59,7 +67,8 @@ export async function attestPromotion(
       digest,
       outcome: 'ok',
       detail: {
-        referrer,
+        // `referrer`: the bundle referrer's manifest digest; `attestationTag`: the classic `.att` tag.
+        ...written,
         predicateType: PROMOTION_PREDICATE_TYPE,
         subject: `${registry}/${repository}@${digest}`,
       },
@@ -88,7 +97,10 @@ export async function attestPromotion(
   }
 }
 
-/** Signs the statement and pushes its referrer; returns the referrer manifest's digest. */
+/**
+ * Signs the statement and attaches it in the rule's format(s); returns what was written: the bundle
+ * referrer's manifest digest, the `.att` tag, or both.
+ */
 async function attachAttestation(
   ctx: EngineContext,
   options: AttestOptions,
@@ -96,7 +108,7 @@ async function attachAttestation(
   attest: AttestConfig,
   promotion: Promotion,
   digest: string,
-): Promise<string> {
+): Promise<{ referrer?: string; attestationTag?: string }> {
   const index = ctx.config.promotions.indexOf(rule);
   // Read at each use, as every secret reference: a rotated Kubernetes Secret needs no restart. The error
   // names the key's file or variable, never its content.
@@ -139,32 +151,41 @@ async function attachAttestation(
     promotedAt: new Date(ctx.now()),
   });
   const bundle = await signStatementBundle(statement, privateKey);
-  const referrer = bundleReferrer(
-    { mediaType: subject.mediaType, digest, size: subject.size },
-    bundle,
-    PROMOTION_PREDICATE_TYPE,
-    new Date(ctx.now()),
-  );
-  for (const blob of referrer.blobs) await pushSmallBlob(destination, blob.descriptor, blob.bytes);
-  return destination.putManifest(referrer.digest, referrer.bytes, MediaType.OciManifest);
-}
-
-/** A blob of a few KiB in one monolithic PUT, skipped when the repository already has it. */
-async function pushSmallBlob(
-  destination: Repository,
-  descriptor: { readonly mediaType: string; readonly digest: string; readonly size: number },
-  bytes: Buffer,
-): Promise<void> {
-  if ((await destination.headBlob(descriptor.digest)) !== undefined) return;
-  const started = await destination.startUpload();
-  if (started.mounted) return;
-  await destination.putMonolithic(
-    started.session,
-    descriptor,
-    (async function* () {
-      yield bytes;
-    })(),
-  );
+  const written: { referrer?: string; attestationTag?: string } = {};
+  if (attest.format !== 'classic') {
+    const referrer = bundleReferrer(
+      { mediaType: subject.mediaType, digest, size: subject.size },
+      bundle,
+      PROMOTION_PREDICATE_TYPE,
+      new Date(ctx.now()),
+    );
+    for (const blob of referrer.blobs) await pushSmallBlob(destination, blob.descriptor, blob.bytes);
+    written.referrer = await destination.putManifest(referrer.digest, referrer.bytes, MediaType.OciManifest);
+  }
+  if (attest.format !== 'bundle') {
+    // The same signed envelope, as cosign v2 stored attestations: a layer of the `.att` tag.
+    const envelope = bundle.dsseEnvelope;
+    if (envelope === undefined) {
+      throw new PromotionError(
+        PromotionErrorCode.AttestationFailed,
+        'the signed bundle has no DSSE envelope',
+      );
+    }
+    const tag = cosignAttestationTag(digest);
+    await appendCosignAttachment(destination, tag, {
+      mediaType: DSSE_ENVELOPE_MEDIA_TYPE,
+      bytes: Buffer.from(
+        JSON.stringify({
+          payloadType: envelope.payloadType,
+          payload: envelope.payload,
+          signatures: envelope.signatures.map((sig) => ({ keyid: sig.keyid, sig: sig.sig })),
+        }),
+      ),
+      annotations: { [COSIGN_SIGNATURE_ANNOTATION]: '', predicateType: PROMOTION_PREDICATE_TYPE },
+    });
+    written.attestationTag = tag;
+  }
+  return written;
 }
 
 async function audit(ctx: EngineContext, event: Parameters<typeof appendAudit>[1]): Promise<void> {

@@ -42,12 +42,13 @@ import { PROMOTE_JOB, type PromoteJobPayload } from './promote-job.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
 import { PromotionEvents } from './promotion-events.ts';
 import { repositoryFor } from './promotion-repositories.ts';
-import type {
-  AcceptResult,
-  Actor,
-  PromotionQuery,
-  PromotionService,
-  PromotionUpdate,
+import {
+  type AcceptResult,
+  type Actor,
+  actorKeyOf,
+  type PromotionQuery,
+  type PromotionService,
+  type PromotionUpdate,
 } from './promotion-service.ts';
 import { RecentDeliveries } from './recent-deliveries.ts';
 import {
@@ -239,6 +240,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
         destination: { ...match.destination, tag },
         releaseTag: match.rule.releaseTag ?? null,
         requestedBy: actor.name,
+        requesterKey: actorKeyOf(actor),
         triggerKind: trigger.kind,
         deliveryId: trigger.deliveryId,
         approvalsRequired: approvals,

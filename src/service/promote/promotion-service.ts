@@ -1,10 +1,11 @@
+import type { MappedClaims } from '../config/role-mapping.ts';
 import type { Approval } from '../store/approval-store.ts';
 import type { AuditEvent } from '../store/audit-event.ts';
 import type { AuditPage, AuditSearch } from '../store/audit-store.ts';
-import type { Promotion, PromotionKind, PromotionStatus } from '../store/promotion.ts';
+import type { Promotion, PromotionStatus } from '../store/promotion.ts';
 import type { BlobProgress } from '../store/promotion-blob-store.ts';
+import type { ListPromotionsFilter } from '../store/promotion-query.ts';
 import type { ListReleasesFilter, Release, ReleaseEntry } from '../store/release-store.ts';
-import type { TriggerKind } from './promotion-request.ts';
 import type { ResolvedRequest } from './resolve-request.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface Actor {
    * signed in. Default: `name` (tokens, webhooks).
    */
   readonly key?: string | undefined;
+  /** What a rule's `approvers` entries match, for a person signed in with OpenID Connect. */
+  readonly person?: MappedClaims | undefined;
 }
 
 /** The actor's identity key (approvals, four eyes). */
@@ -38,27 +41,8 @@ export interface AcceptResult {
   readonly replayed?: boolean | undefined;
 }
 
-/** Filters of the promotion list, ANDed (store/promotion-query.ts listPromotions). */
-export interface PromotionQuery {
-  readonly repository?: string | undefined;
-  readonly environment?: string | undefined;
-  readonly tag?: string | undefined;
-  /** Any of these statuses. */
-  readonly status?: PromotionStatus | readonly PromotionStatus[] | undefined;
-  readonly digest?: string | undefined;
-  readonly rule?: string | undefined;
-  readonly requestedBy?: string | undefined;
-  /** Case-insensitive text in requestedBy. */
-  readonly requester?: string | undefined;
-  readonly trigger?: TriggerKind | undefined;
-  readonly kind?: PromotionKind | undefined;
-  /** Text in the source or destination tag, or the start of the source or result digest. */
-  readonly q?: string | undefined;
-  readonly createdAfter?: Date | undefined;
-  readonly createdBefore?: Date | undefined;
-  readonly limit?: number | undefined;
-  readonly cursor?: string | undefined;
-}
+/** Filters of the promotion list, ANDed: the store's (store/promotion-query.ts listPromotions). */
+export type PromotionQuery = ListPromotionsFilter;
 
 /** Progress a running promotion reports (server-sent events, dashboard). */
 export type PromotionUpdate =

@@ -11,6 +11,7 @@ function promotion(overrides: Partial<Promotion> = {}): Promotion {
   return {
     id: '0194-promo',
     kind: 'promotion',
+    requesterKey: null,
     releaseTag: 'prod',
     rule: 'team-a-to-prod',
     source: {

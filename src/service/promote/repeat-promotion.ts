@@ -16,7 +16,7 @@ import type { PromotionRule } from '../config/schema.ts';
 import type { NewPromotion, Promotion, PromotionStatus } from '../store/promotion.ts';
 import { type EngineContext, ruleNamed } from './engine-context.ts';
 import { PromotionError, PromotionErrorCode } from './promotion-error.ts';
-import type { Actor } from './promotion-service.ts';
+import { type Actor, actorKeyOf } from './promotion-service.ts';
 
 const RERUNNABLE: readonly PromotionStatus[] = ['failed', 'cancelled', 'rejected'];
 
@@ -54,6 +54,7 @@ export function planRerun(ctx: EngineContext, promotion: Promotion, actor: Actor
     destination: { ...promotion.destination },
     releaseTag: rollback ? null : (rule.releaseTag ?? null),
     requestedBy: actor.name,
+    requesterKey: actorKeyOf(actor),
     // Reruns and rollbacks are API operations, whatever triggered the original.
     triggerKind: 'api',
     ...approvalsOf(rule),
@@ -136,6 +137,7 @@ export async function planRollback(
       destination: { ...to, tag },
       releaseTag: null,
       requestedBy: actor.name,
+      requesterKey: actorKeyOf(actor),
       triggerKind: 'api',
       ...approvalsOf(rule),
       gitCommit: promotion.gitCommit,

@@ -1,6 +1,7 @@
 import { AUDIT_TEXT_SEARCH_WINDOW } from '../../api/audit-query.ts';
 import type { AuditEvent, NewAuditEvent } from './audit-event.ts';
 import type { Database } from './database.ts';
+import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import { StoreError, StoreErrorCode } from './store-error.ts';
 
 /**
@@ -125,17 +126,6 @@ export interface AuditPage {
 /** Largest page: the JSON API's limit is 500; the export reads this many per query. */
 export const MAX_AUDIT_PAGE = 1000;
 
-// "a:" keeps audit cursors apart from promotion cursors ("p:"): one handed to the other list is refused.
-function encodeCursor(id: number): string {
-  return Buffer.from(`a:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^a:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new StoreError(StoreErrorCode.Query, `invalid cursor ${JSON.stringify(cursor)}`);
-  return Number(match[1]);
-}
-
 /**
  * Events a text search (`q`) examines per call, newest first among those passing the other filters.
  * A substring can use no index, so without a bound a search for something absent would read the whole
@@ -162,7 +152,7 @@ export async function searchAudit(
   if (search.kind !== undefined) where.push(`kind = ${param(search.kind)}`);
   if (search.since !== undefined) where.push(`at >= ${param(search.since)}`);
   if (search.until !== undefined) where.push(`at < ${param(search.until)}`);
-  if (search.cursor !== undefined) where.push(`id < ${param(decodeCursor(search.cursor))}`);
+  if (search.cursor !== undefined) where.push(`id < ${param(decodeCursor('a', search.cursor))}`);
   const filters = where.length ? `WHERE ${where.join(' AND ')}` : '';
   if (search.q === undefined) {
     const { rows } = await db.query<AuditRow>(
@@ -171,7 +161,7 @@ export async function searchAudit(
     );
     const page = rows.slice(0, limit).map(toAuditEvent);
     const last = page[page.length - 1];
-    return { events: page, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : undefined };
+    return { events: page, nextCursor: rows.length > limit && last ? encodeCursor('a', last.id) : undefined };
   }
   // strpos rather than ILIKE: the text is searched for as is, `%` and `_` included.
   const q = param(search.q.toLowerCase());
@@ -194,10 +184,10 @@ export async function searchAudit(
   const last = page[page.length - 1];
   const extent = rows[0];
   let nextCursor: string | undefined;
-  if (found.length > limit && last) nextCursor = encodeCursor(last.id);
+  if (found.length > limit && last) nextCursor = encodeCursor('a', last.id);
   // The window was full: older events may match; the next call goes on below it.
   else if (extent && extent.scan_count === window && extent.scan_floor !== null) {
-    nextCursor = encodeCursor(extent.scan_floor);
+    nextCursor = encodeCursor('a', extent.scan_floor);
   }
   return { events: page, nextCursor };
 }

@@ -29,7 +29,7 @@ export interface InsertPromotionResult {
 const INSERT_COLUMNS =
   'id, kind, rule, source_environment, source_registry, source_repository, source_tag, source_digest, ' +
   'destination_environment, destination_registry, destination_repository, destination_tag, release_tag, ' +
-  'status, requested_by, trigger_kind, delivery_id, approvals_required, rollback_of, rerun_of, git_commit, labels';
+  'status, requested_by, requested_by_key, trigger_kind, delivery_id, approvals_required, rollback_of, rerun_of, git_commit, labels';
 
 function insertRow(input: NewPromotion, id: string): Record<string, unknown> {
   return {
@@ -48,6 +48,7 @@ function insertRow(input: NewPromotion, id: string): Record<string, unknown> {
     release_tag: input.releaseTag ?? null,
     status: input.status ?? 'queued',
     requested_by: input.requestedBy,
+    requested_by_key: input.requesterKey ?? input.requestedBy,
     trigger_kind: input.triggerKind,
     delivery_id: input.deliveryId ?? null,
     approvals_required: input.approvalsRequired ?? 0,

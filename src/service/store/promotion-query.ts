@@ -1,5 +1,6 @@
 import type { TriggerKind } from '../../api/trigger-kinds.ts';
 import type { Database } from './database.ts';
+import { decodeCursor, encodeCursor } from './page-cursor.ts';
 import { PROMOTION_STATUSES, type Promotion, type PromotionKind, type PromotionStatus } from './promotion.ts';
 import { type PromotionRow, toPromotion } from './promotion-row.ts';
 import { StoreError, StoreErrorCode } from './store-error.ts';
@@ -53,16 +54,6 @@ export interface PromotionPage {
 }
 
 const MAX_PAGE = 500;
-
-function encodeCursor(seq: number): string {
-  return Buffer.from(`p:${seq}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^p:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new StoreError(StoreErrorCode.Query, `invalid cursor ${JSON.stringify(cursor)}`);
-  return Number(match[1]);
-}
 
 /** `q` as the start of a digest: digests are lowercase, and hex alone means sha256. */
 function digestPrefix(q: string): string {
@@ -124,7 +115,7 @@ export async function listPromotions(
   }
   if (filter.createdAfter !== undefined) where.push(`created_at >= ${param(filter.createdAfter)}`);
   if (filter.createdBefore !== undefined) where.push(`created_at < ${param(filter.createdBefore)}`);
-  if (filter.cursor !== undefined) where.push(`seq < ${param(decodeCursor(filter.cursor))}`);
+  if (filter.cursor !== undefined) where.push(`seq < ${param(decodeCursor('p', filter.cursor))}`);
   const { rows } = await db.query<PromotionRow>(
     `SELECT * FROM promotions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY seq DESC LIMIT ${param(limit + 1)}`,
@@ -134,6 +125,6 @@ export async function listPromotions(
   const last = page[page.length - 1];
   return {
     promotions: page.map(toPromotion),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : undefined,
+    nextCursor: rows.length > limit && last ? encodeCursor('p', last.seq) : undefined,
   };
 }

@@ -21,6 +21,7 @@ export interface PromotionRow {
   status: PromotionStatus;
   reason: string | null;
   requested_by: string;
+  requested_by_key: string | null;
   trigger_kind: TriggerKind;
   delivery_id: string | null;
   approvals_required: number;
@@ -62,6 +63,7 @@ export function toPromotion(row: PromotionRow): Promotion {
     status: row.status,
     reason: row.reason,
     requestedBy: row.requested_by,
+    requesterKey: row.requested_by_key,
     triggerKind: row.trigger_kind,
     deliveryId: row.delivery_id,
     approvalsRequired: row.approvals_required,

@@ -75,6 +75,11 @@ export interface Promotion {
   /** Why it failed, was rejected or cancelled, or why it is waiting (retry backoff). */
   readonly reason: string | null;
   readonly requestedBy: string;
+  /**
+   * The identity that requested it (the token name, `oidc:<sub>`: promote/promotion-service.ts
+   * actorKeyOf); null for promotions recorded before ferry kept it (compared by `requestedBy` then).
+   */
+  readonly requesterKey: string | null;
   readonly triggerKind: TriggerKind;
   readonly deliveryId: string | null;
   readonly approvalsRequired: number;
@@ -114,6 +119,8 @@ export interface NewPromotion {
   };
   readonly releaseTag?: string | null | undefined;
   readonly requestedBy: string;
+  /** The requesting identity's key. Default: `requestedBy` (tokens, webhooks: their name is their key). */
+  readonly requesterKey?: string | undefined;
   readonly triggerKind: TriggerKind;
   readonly deliveryId?: string | null | undefined;
   /** Default 0. */

@@ -1,12 +1,14 @@
-/** The frame of every signed-in page: navigation, who is signed in, sign-out, and the page. */
-import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+/**
+ * The frame of every signed-in page: navigation, who is signed in, sign-out, and the page.
+ *
+ * Sign-out is a plain form POST, not a fetch: the server's answer is a redirect the browser must
+ * follow as a navigation — to the identity provider's end-session endpoint, which ends the provider's
+ * session too, or to the sign-in page. A form cannot send headers, so the CSRF token is a field.
+ */
+import { NavLink, Outlet } from 'react-router';
 import { DASHBOARD_PATHS } from '../../../src/api/dashboard-paths.ts';
 import type { MeBody } from '../../../src/api/identity.ts';
 import { PATHS } from '../../../src/api/paths.ts';
-import { useApi } from '../api/api-context.tsx';
-import { ErrorBox } from './error-box.tsx';
 
 const NAV = [
   { to: DASHBOARD_PATHS.promotions, label: 'Promotions' },
@@ -16,19 +18,6 @@ const NAV = [
 ] as const;
 
 export function Layout({ me }: { me: MeBody | undefined }) {
-  const api = useApi();
-  const client = useQueryClient();
-  const navigate = useNavigate();
-  const [error, setError] = useState<unknown>(null);
-  const signOut = async () => {
-    try {
-      await api.post(PATHS.logout);
-      client.clear();
-      navigate(DASHBOARD_PATHS.signIn, { replace: true });
-    } catch (err) {
-      setError(err);
-    }
-  };
   return (
     <>
       <a className="skip" href="#main">
@@ -50,13 +39,13 @@ export function Layout({ me }: { me: MeBody | undefined }) {
         <div className="who">
           {me !== undefined && <span title={me.roles.join(', ')}>{me.identity.display}</span>}
           {me !== undefined && me.identity.kind !== 'token' && (
-            <button type="button" onClick={signOut}>
-              Sign out
-            </button>
+            <form method="post" action={PATHS.logout}>
+              <input type="hidden" name="csrf" value={me.csrfToken ?? ''} />
+              <button type="submit">Sign out</button>
+            </form>
           )}
         </div>
       </header>
-      {error !== null && <ErrorBox error={error} title="Sign-out failed" />}
       <main id="main" tabIndex={-1}>
         <Outlet />
       </main>

@@ -6,7 +6,7 @@ import { testPromotion } from './promotion.testkit.ts';
 
 function me(permissions: Partial<MeBody['permissions']>, display = 'bob@example.com (oidc)'): MeBody {
   return {
-    identity: { subject: 'bob', display, kind: 'oidc', email: null, name: null },
+    identity: { subject: 'bob', display, key: 'oidc:bob', kind: 'oidc', email: null, name: null },
     roles: [],
     permissions: { view: true, promote: [], approve: [], admin: false, ...permissions },
     csrfToken: 'x',
@@ -32,8 +32,37 @@ test("cancel: one's own in-flight promotion, or anyone's as admin", () => {
   const others = testPromotion({ status: 'queued' });
   assert.deepEqual(sorted(allowedActions(me({ promote: '*' }), others)), []);
   assert.deepEqual(sorted(allowedActions(me({ promote: '*', admin: true }), others)), ['cancel']);
-  const own = testPromotion({ status: 'running', requestedBy: 'bob@example.com (oidc)' });
+  const own = testPromotion({
+    status: 'running',
+    requestedBy: 'bob@example.com (oidc)',
+    requesterKey: 'oidc:bob',
+  });
   assert.deepEqual(sorted(allowedActions(me({ promote: ['team-a'] }), own)), ['cancel']);
+});
+
+test('own is decided by identity: a namesake is not the requester, a renamed requester still is', () => {
+  const namesakes = testPromotion({
+    status: 'running',
+    requestedBy: 'bob@example.com (oidc)',
+    requesterKey: 'oidc:other',
+  });
+  assert.deepEqual(sorted(allowedActions(me({ promote: '*' }), namesakes)), []);
+  const renamed = testPromotion({
+    status: 'running',
+    requestedBy: 'bob@old.example (oidc)',
+    requesterKey: 'oidc:bob',
+  });
+  assert.deepEqual(sorted(allowedActions(me({ promote: '*' }), renamed)), ['cancel']);
+  const legacy = testPromotion({
+    status: 'running',
+    requestedBy: 'bob@example.com (oidc)',
+    requesterKey: null,
+  });
+  assert.deepEqual(
+    sorted(allowedActions(me({ promote: '*' }), legacy)),
+    ['cancel'],
+    'recorded before keys: by name',
+  );
 });
 
 test('rerun after failure, rejection or cancellation; rollback of a succeeded one with a release tag', () => {

@@ -34,7 +34,11 @@ export function allowedActions(
     actions.add('reject');
   }
   if (IN_FLIGHT_STATUSES.includes(promotion.status) && mayPromote) {
-    const own = promotion.requestedBy === identity.display || promotion.requestedBy === identity.subject;
+    // By identity, as the server decides (a namesake is not the requester; a renamed person still is).
+    const own =
+      promotion.requesterKey === null
+        ? promotion.requestedBy === identity.display
+        : promotion.requesterKey === identity.key;
     if (own || permissions.admin) actions.add('cancel');
   }
   if (RERUNNABLE.includes(promotion.status) && mayPromote) actions.add('rerun');

@@ -23,6 +23,7 @@ export function testPromotion(overrides: Partial<PromotionView> = {}): Promotion
     status: 'queued',
     reason: null,
     requestedBy: 'alice@example.com (oidc)',
+    requesterKey: 'oidc:alice',
     triggerKind: 'standard-webhook',
     deliveryId: null,
     approvalsRequired: 0,

@@ -6,6 +6,8 @@ import { migration005 } from './005-approver-identity.ts';
 import { migration006 } from './006-upload-sessions.ts';
 import { migration007 } from './007-dashboard-filters.ts';
 import { migration008 } from './008-promotion-blobs.ts';
+import { migration009 } from './009-session-revocations.ts';
+import { migration010 } from './010-requester-identity.ts';
 
 export interface Migration {
   /** 1, 2, 3…: applied in order, each exactly once. */
@@ -24,4 +26,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
+  migration010,
 ];

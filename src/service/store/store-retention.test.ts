@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDeliveryPruner, DELIVERY_RETENTION_MS } from './delivery-retention.ts';
 import { rememberDelivery } from './delivery-store.ts';
 import type { PgliteDatabase } from './pglite-database.ts';
+import { isSessionRevoked, revokeSession } from './session-revocation-store.ts';
+import { createStorePruner, DELIVERY_RETENTION_MS } from './store-retention.ts';
 import { MIGRATED, pgliteTestBackend } from './test-backends.ts';
 
 let db: PgliteDatabase;
@@ -42,7 +43,7 @@ test('pruneOnce forgets ids older than the retention, by the injected clock, and
   await receivedAgo('b-recent', DELIVERY_RETENTION_MS - HOUR);
   await receivedAgo('c-new', 0);
   const pruned: number[] = [];
-  const pruner = createDeliveryPruner({ db, onPruned: (n) => pruned.push(n) });
+  const pruner = createStorePruner({ db, onPruned: (n) => pruned.push(n) });
   assert.equal(await pruner.pruneOnce(), 1);
   assert.deepEqual(await remembered(), ['b-recent', 'c-new']);
   // A forgotten id is new again; a remembered one is still a redelivery.
@@ -50,7 +51,7 @@ test('pruneOnce forgets ids older than the retention, by the injected clock, and
   assert.equal(await rememberDelivery(db, 'trigger:test', 'c-new'), false);
 
   // Two hours later by the clock, b-recent has aged out too.
-  const later = createDeliveryPruner({ db, now: () => Date.now() + 2 * HOUR });
+  const later = createStorePruner({ db, now: () => Date.now() + 2 * HOUR });
   assert.equal(await later.pruneOnce(), 1);
   assert.deepEqual(await remembered(), ['a-old', 'c-new']);
   assert.deepEqual(pruned, [1]);
@@ -58,10 +59,24 @@ test('pruneOnce forgets ids older than the retention, by the injected clock, and
   await later.stop();
 });
 
+test('pruneOnce forgets the revocations of sessions that have expired, and keeps the live ones', async () => {
+  await db.query("DELETE FROM webhook_deliveries WHERE source = 'trigger:test'");
+  await revokeSession(db, 'expired', new Date(Date.now() - HOUR));
+  await revokeSession(db, 'live', new Date(Date.now() + HOUR));
+  await revokeSession(db, 'live', new Date(Date.now() + HOUR));
+  assert.equal(await isSessionRevoked(db, 'expired'), true);
+  assert.equal(await createStorePruner({ db }).pruneOnce(), 1);
+  assert.equal(await isSessionRevoked(db, 'expired'), false);
+  assert.equal(await isSessionRevoked(db, 'live'), true, 'kept until its cookie would have expired');
+  assert.equal(await isSessionRevoked(db, 'never'), false);
+  assert.equal(await createStorePruner({ db, now: () => Date.now() + 2 * HOUR }).pruneOnce(), 1);
+  assert.equal(await isSessionRevoked(db, 'live'), false);
+});
+
 test('the timer prunes at start and every interval until stop(), which clears it', async () => {
   await db.query("DELETE FROM webhook_deliveries WHERE source = 'trigger:test'");
   let runs = 0;
-  const pruner = createDeliveryPruner({
+  const pruner = createStorePruner({
     db,
     intervalMs: 20,
     // Every run reports through the clock it reads: a count of runs without touching the table.
@@ -92,7 +107,7 @@ test('a failing run is reported and does not stop the timer', async () => {
       throw new Error('database away');
     },
   } as unknown as PgliteDatabase;
-  const pruner = createDeliveryPruner({ db: broken, intervalMs: 10, onError: (err) => errors.push(err) });
+  const pruner = createStorePruner({ db: broken, intervalMs: 10, onError: (err) => errors.push(err) });
   pruner.start();
   const deadline = Date.now() + 5_000;
   while (calls < 3 && Date.now() < deadline) await sleep(5);

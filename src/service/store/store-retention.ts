@@ -1,6 +1,7 @@
 /**
- * Retention of the accepted webhook delivery ids (`webhook_deliveries`), which would otherwise grow by
- * one row per trigger forever.
+ * Store maintenance: retention of the accepted webhook delivery ids (`webhook_deliveries`), which would
+ * otherwise grow by one row per trigger forever, and of the sign-out records of browser sessions
+ * (`session_revocations`), each needed only until its cookie would have expired anyway.
  *
  * Seven days: far beyond the 5-minute window in which a Standard Webhooks delivery is accepted at all
  * (an older signed timestamp is refused before the id is looked at), and beyond the retry schedules of
@@ -13,11 +14,12 @@
  */
 import type { Database } from './database.ts';
 import { forgetDeliveriesBefore } from './delivery-store.ts';
+import { forgetRevocationsBefore } from './session-revocation-store.ts';
 
 export const DELIVERY_RETENTION_MS = 7 * 24 * 3600 * 1000;
 export const DELIVERY_PRUNE_INTERVAL_MS = 3600 * 1000;
 
-export interface DeliveryPrunerOptions {
+export interface StorePrunerOptions {
   readonly db: Database;
   /** Default DELIVERY_RETENTION_MS. */
   readonly retentionMs?: number | undefined;
@@ -27,23 +29,26 @@ export interface DeliveryPrunerOptions {
   readonly now?: (() => number) | undefined;
   /** A failed run (database away) is reported here and retried at the next interval. */
   readonly onError?: ((err: unknown) => void) | undefined;
-  /** Told how many ids a run removed, when it removed any. */
+  /** Told how many rows (delivery ids and expired revocations) a run removed, when it removed any. */
   readonly onPruned?: ((count: number) => void) | undefined;
 }
 
-export interface DeliveryPruner {
+export interface StorePruner {
   /**
    * Runs once now (in the background: a process restarted more often than the interval still prunes)
    * and then on a timer that never keeps the process alive.
    */
   start(): void;
-  /** One run now: forgets ids received before now − retention. Returns how many. */
+  /**
+   * One run now: forgets delivery ids received before now − retention and revocations of sessions
+   * expired by now. Returns how many rows went.
+   */
   pruneOnce(): Promise<number>;
   /** Clears the timer and waits for a run in progress, so the database can be closed after it. */
   stop(): Promise<void>;
 }
 
-export function createDeliveryPruner(options: DeliveryPrunerOptions): DeliveryPruner {
+export function createStorePruner(options: StorePrunerOptions): StorePruner {
   const retentionMs = options.retentionMs ?? DELIVERY_RETENTION_MS;
   const intervalMs = options.intervalMs ?? DELIVERY_PRUNE_INTERVAL_MS;
   const now = options.now ?? Date.now;
@@ -52,7 +57,10 @@ export function createDeliveryPruner(options: DeliveryPrunerOptions): DeliveryPr
   let stopped = false;
 
   async function pruneOnce(): Promise<number> {
-    const count = await forgetDeliveriesBefore(options.db, new Date(now() - retentionMs));
+    const time = now();
+    const count =
+      (await forgetDeliveriesBefore(options.db, new Date(time - retentionMs))) +
+      (await forgetRevocationsBefore(options.db, new Date(time)));
     if (count > 0) options.onPruned?.(count);
     return count;
   }
