@@ -8,5 +8,9 @@ echo "== lint"; npx --no-install biome check .
 echo "== typecheck"; npx --no-install tsc -p . && npx --no-install tsc -p web
 echo "== build"; node scripts/build.mjs
 echo "== tests"
-# Unit tests beside the code, integration tests against real registries in test/.
-node --test --test-concurrency=2 --test-timeout=600000 "src/**/*.test.ts" "web/src/**/*.test.ts" "test/**/*.test.ts"
+# Unit tests beside the code (scripts/test-unit.sh), then integration tests against real registries in test/.
+# Both run whatever the other's result, so one test command reports every failure.
+status=0
+bash scripts/test-unit.sh --test-timeout=600000 || status=1
+node --test --test-concurrency=2 --test-timeout=600000 "test/**/*.test.ts" || status=1
+exit "$status"

@@ -25,18 +25,29 @@ let trust: TrustMaterial;
 const signer = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
-before(async () => {
+/*
+ * Started by each describe, just before its tests: the fixture's TSA clock is fixed a minute ahead of
+ * its start, and a certificate issued after that is refused. A file-level hook would run when the whole
+ * unit run starts (scripts/test-unit.sh runs many files in one process), minutes too early.
+ */
+function startServices(): void {
+  before(startAll);
+  after(closeAll);
+}
+
+async function startAll(): Promise<void> {
   services = await startSigstoreServices();
   // A CA whose clock is an hour behind: its certificates expired 50 minutes ago.
   expiredServices = await startSigstoreServices({ clock: new Date(Date.now() - 3600_000) });
   const parsed = parseTrustedRoot(Buffer.from(JSON.stringify(services.trustedRoot)));
   assert.ok(parsed.ok);
   trust = parsed.material;
-});
-after(async () => {
+}
+
+async function closeAll(): Promise<void> {
   await services.close();
   await expiredServices.close();
-});
+}
 
 function keyPolicy(overrides: Partial<BundlePolicy> = {}): BundlePolicy {
   return { keys: [stranger.publicKey, signer.publicKey], identities: [], trust, tlog: true, ...overrides };
@@ -59,6 +70,7 @@ function keylessPolicy(overrides: Partial<BundlePolicy> = {}): BundlePolicy {
 }
 
 describe('key-based bundles (cosign sign --key, v3 bundle format)', () => {
+  startServices();
   test('a bundle logged in Rekor verifies with the second key, and names the log entry', async () => {
     const bundle = await signKeyBundle({
       statement: cosignSignStatement(IMAGE),
@@ -152,6 +164,7 @@ describe('key-based bundles (cosign sign --key, v3 bundle format)', () => {
 });
 
 describe('keyless bundles (Fulcio certificate, Rekor, timestamps)', () => {
+  startServices();
   test('the workflow identity matching the second identity verifies', async () => {
     const bundle = await signKeylessBundle({
       statement: cosignSignStatement(IMAGE),

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { PgliteDatabase } from '../store/pglite-database.ts';
+import { after, test } from 'node:test';
+import { pgliteTestBackend } from '../store/test-backends.ts';
 import { createReadinessCheck } from './readiness.ts';
 
+const backend = pgliteTestBackend();
+after(() => backend.dispose());
+
 test('ready only while started, the queue runs and the database answers; a closed database is not', async () => {
-  const db = await PgliteDatabase.open();
+  const db = await backend.open();
   let started = false;
   let queueRunning = true;
   const errors: unknown[] = [];

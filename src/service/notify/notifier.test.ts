@@ -5,12 +5,12 @@ import { after, before, test } from 'node:test';
 import { verifyStandardWebhook } from '../../api/standard-webhooks.ts';
 import { hasCode } from '../../errors/ferry-error.ts';
 import type { NotifyTarget } from '../config/schema.ts';
-import { migrate } from '../store/migrate.ts';
 import { listNotifications } from '../store/notification-store.ts';
-import { PgliteDatabase } from '../store/pglite-database.ts';
+import type { PgliteDatabase } from '../store/pglite-database.ts';
 import type { Promotion } from '../store/promotion.ts';
 import { insertPromotion } from '../store/promotion-insert.ts';
 import { transition } from '../store/promotion-transition.ts';
+import { MIGRATED, pgliteTestBackend } from '../store/test-backends.ts';
 import { createNotifier, type NotifierOptions, type NotifyLogger } from './notifier.ts';
 import { NotifyErrorCode } from './notify-error.ts';
 
@@ -82,11 +82,11 @@ function capturingLogger(): NotifyLogger & { lines: string[] } {
 let db: PgliteDatabase;
 let seq = 0;
 
+const backend = pgliteTestBackend();
 before(async () => {
-  db = await PgliteDatabase.open();
-  await migrate(db);
+  db = await backend.open(MIGRATED);
 });
-after(() => db.close());
+after(() => backend.dispose());
 
 /** A recorded promotion moved to `status`, as the worker would leave it. */
 async function promotion(

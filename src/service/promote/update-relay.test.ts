@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { appendAudit } from '../store/audit-store.ts';
-import { migrate } from '../store/migrate.ts';
-import { PgliteDatabase } from '../store/pglite-database.ts';
+import type { PgliteDatabase } from '../store/pglite-database.ts';
 import { saveBlobProgress } from '../store/promotion-blob-store.ts';
 import { insertPromotion } from '../store/promotion-insert.ts';
+import { MIGRATED, pgliteTestBackend } from '../store/test-backends.ts';
 import { PromotionEvents } from './promotion-events.ts';
 import type { PromotionUpdate } from './promotion-service.ts';
 import { startUpdateRelay, type UpdateRelay } from './update-relay.ts';
@@ -19,11 +19,11 @@ import { decodeUpdate, encodeUpdate, MAX_INLINE_BYTES } from './update-wire.ts';
  */
 
 let db: PgliteDatabase;
+const backend = pgliteTestBackend();
 before(async () => {
-  db = await PgliteDatabase.open();
-  await migrate(db);
+  db = await backend.open(MIGRATED);
 });
-after(() => db.close());
+after(() => backend.dispose());
 
 async function until(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5_000;

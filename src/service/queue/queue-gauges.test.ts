@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { migrate } from '../store/migrate.ts';
-import { PgliteDatabase } from '../store/pglite-database.ts';
+import { MIGRATED, pgliteTestBackend } from '../store/test-backends.ts';
 import { openPgBossJobQueue } from './pg-boss-job-queue.ts';
 import { queueGauges } from './queue-gauges.ts';
 
 test('waiting counts queued jobs only; running counts claimed ones; other kinds count for neither', async () => {
-  const db = await PgliteDatabase.open();
-  // Hooks run in the order registered: the queue must stop before its database closes.
-  const closeDb = () => db.close();
-  await migrate(db);
+  const backend = pgliteTestBackend();
+  const db = await backend.open(MIGRATED);
   const kind = { retryLimit: 1, retryDelaySeconds: 0, maxRunSeconds: 60 };
   const queue = await openPgBossJobQueue({
     database: db,
@@ -18,7 +15,8 @@ test('waiting counts queued jobs only; running counts claimed ones; other kinds 
   });
   after(async () => {
     await queue.stop();
-    await closeDb();
+    // After the queue: it must stop before its database closes.
+    await backend.dispose();
   });
   const gauges = queueGauges(queue, 'promote', { maxAgeMs: 0 });
   for (let n = 0; n < 3; n++) await queue.enqueue('promote', { n });

@@ -8,7 +8,7 @@ import type { Template, TestBackend, TestDatabase } from '../store/test-backends
 import type { Job, JobKindConfig, JobQueue } from './job-queue.ts';
 import { openPgBossJobQueue } from './pg-boss-job-queue.ts';
 
-/** The job queue's behaviour, run once per backend (queue.pglite.test.ts, queue.postgres.test.ts). */
+/** The job queue's behaviour, run once per backend (queue.pglite.test.ts; on PostgreSQL in test/service/store-suites.postgres.test.ts). */
 
 const KINDS: Record<string, JobKindConfig> = {
   // Immediate fixed retries keep the tests fast; production kinds use exponential backoff.
@@ -25,6 +25,7 @@ interface Payload {
 /** ferry's migrations and pg-boss's schema, as a started ferry leaves them. */
 const WITH_QUEUE: Template = {
   name: 'ferry-and-queue',
+  inputs: KINDS,
   async prepare(db) {
     await migrate(db);
     const queue = await openPgBossJobQueue({ database: db, kinds: KINDS, supervise: false });
@@ -266,8 +267,7 @@ export function queueSuite(backend: TestBackend): void {
     });
 
     test('a restart finds queued jobs; interrupted ones come back', async (t) => {
-      const { db, reopen } = await backend.fresh();
-      await migrate(db);
+      const { db, reopen } = await backend.fresh(WITH_QUEUE);
       const first = await openPgBossJobQueue({ database: db, kinds: KINDS, supervise: false });
       const a = await first.enqueue<Payload>('short', { n: 1 });
       const b = await first.enqueue<Payload>('short', { n: 2 });
@@ -304,9 +304,8 @@ export function queueSuite(backend: TestBackend): void {
       for (const job of resumed) assert.equal(job.attempt, job.id === running.id ? 2 : 1);
     });
 
-    test('a bad kind config is refused at open', async (t) => {
-      const { db } = await backend.fresh();
-      t.after(() => db.close());
+    test('a bad kind config is refused at open', async () => {
+      const db = await backend.reusable(WITH_QUEUE);
       await assert.rejects(
         openPgBossJobQueue({
           database: db,

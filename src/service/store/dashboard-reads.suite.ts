@@ -1,6 +1,7 @@
 /**
- * The store's reads behind the dashboard (issue 14), run once per backend (dashboard-reads.pglite.test.ts,
- * dashboard-reads.postgres.test.ts): the audit trail searched across promotions, per-blob progress.
+ * The store's reads behind the dashboard (issue 14), run once per backend (dashboard-reads.pglite.test.ts;
+ * test/service/store-suites.postgres.test.ts): the audit trail searched across promotions, per-blob
+ * progress.
  */
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';

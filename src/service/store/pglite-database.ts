@@ -8,8 +8,8 @@ import { PriorityGate } from './priority-gate.ts';
 import { StoreError, StoreErrorCode, toStoreError, wrapDriverError } from './store-error.ts';
 
 export interface PgliteDatabaseOptions {
-  /** Directory holding the cluster; created (initdb) on first use. Omitted: in memory, gone on close. */
-  dataDir?: string;
+  /** Directory holding the cluster; created (initdb) on first use. */
+  dataDir: string;
 }
 
 /**
@@ -22,36 +22,34 @@ export class PgliteDatabase implements Database, Notifications {
   readonly kind = 'pglite' as const;
   readonly inTransaction = false;
   readonly #engine: PgliteEngine;
-  readonly dataDir: string | undefined;
-  private readonly lock: DataDirLock | undefined;
+  readonly dataDir: string;
+  private readonly lock: DataDirLock;
   /** Orders access to the one connection: interactive work first (see priority-gate.ts). */
   readonly #gate = new PriorityGate();
   /** Marks the asynchronous context of background work (workers, deliveries, housekeeping). */
   readonly #backgroundContext = new AsyncLocalStorage<true>();
 
-  private constructor(engine: PgliteEngine, dataDir: string | undefined, lock: DataDirLock | undefined) {
+  private constructor(engine: PgliteEngine, dataDir: string, lock: DataDirLock) {
     this.#engine = engine;
     this.dataDir = dataDir;
     this.lock = lock;
   }
 
-  static async open(options: PgliteDatabaseOptions = {}): Promise<PgliteDatabase> {
-    const lock = options.dataDir === undefined ? undefined : await acquireDataDirLock(options.dataDir);
+  static async open(options: PgliteDatabaseOptions): Promise<PgliteDatabase> {
+    const lock = await acquireDataDirLock(options.dataDir);
     try {
       const engine = await PgliteThread.open({ dataDir: options.dataDir });
       // After the open: a fresh cluster's files are created by it.
-      if (options.dataDir !== undefined) {
-        await restrictToOwner(options.dataDir).catch(async (err: unknown) => {
-          await engine.close();
-          throw err;
-        });
-      }
+      await restrictToOwner(options.dataDir).catch(async (err: unknown) => {
+        await engine.close();
+        throw err;
+      });
       return new PgliteDatabase(engine, options.dataDir, lock);
     } catch (err) {
-      await lock?.release();
+      await lock.release();
       throw new StoreError(
         StoreErrorCode.Unavailable,
-        `cannot open embedded database${options.dataDir ? ` in ${options.dataDir}` : ''}: ${
+        `cannot open embedded database in ${options.dataDir}: ${
           err instanceof Error ? err.message : String(err)
         }`,
         { cause: err },
@@ -131,8 +129,8 @@ export class PgliteDatabase implements Database, Notifications {
   async close(): Promise<void> {
     if (!this.#engine.closed) await this.#engine.close();
     // Files created while running (WAL segments, relations) get owner-only modes too.
-    if (this.dataDir !== undefined) await restrictToOwner(this.dataDir).catch(() => undefined);
-    await this.lock?.release();
+    await restrictToOwner(this.dataDir).catch(() => undefined);
+    await this.lock.release();
   }
 }
 

@@ -3,16 +3,20 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { hasCode } from '../../errors/index.ts';
 import { PgliteDatabase } from './pglite-database.ts';
 import { PgliteEngineError } from './pglite-engine.ts';
 import { PgliteThread } from './pglite-thread-client.ts';
 import { StoreErrorCode } from './store-error.ts';
+import { pgliteTestBackend } from './test-backends.ts';
+
+const backend = pgliteTestBackend();
+after(() => backend.dispose());
 
 test('statements run in the thread: values, types and PostgreSQL errors come back intact', async (t) => {
-  const thread = await PgliteThread.open({});
+  const thread = await PgliteThread.open({ dataDir: await backend.dataDir() });
   t.after(() => thread.close());
   const { rows } = await thread.query<Record<string, unknown>>(
     "SELECT 5::int8 AS big, $1::timestamptz AS at, $2::jsonb AS doc, $3::text[] AS list, '\\x0102'::bytea AS raw",
@@ -41,7 +45,7 @@ test('statements run in the thread: values, types and PostgreSQL errors come bac
 });
 
 test('notifications reach listeners until they unlisten', async (t) => {
-  const thread = await PgliteThread.open({});
+  const thread = await PgliteThread.open({ dataDir: await backend.dataDir() });
   t.after(() => thread.close());
   const got: string[] = [];
   const unlisten = await thread.listen('ch', (payload) => got.push(payload));
@@ -55,7 +59,7 @@ test('notifications reach listeners until they unlisten', async (t) => {
 
 test('a thread that dies fails what is outstanding and everything after, as unavailable', async () => {
   const entry = new URL('./pglite-thread-fixture.ts', import.meta.url);
-  const thread = await PgliteThread.open({}, { entry });
+  const thread = await PgliteThread.open({ dataDir: await backend.dataDir() }, { entry });
   assert.deepEqual((await thread.query('SELECT 1')).rows, [{ '?column?': 1 }]);
   const unavailable = (err: unknown) =>
     hasCode(err, StoreErrorCode.Unavailable) && /exited with code 7/.test(String(err));
@@ -66,7 +70,7 @@ test('a thread that dies fails what is outstanding and everything after, as unav
 });
 
 test('closing settles everything: calls in flight finish, calls during the close fail at once', async () => {
-  const thread = await PgliteThread.open({});
+  const thread = await PgliteThread.open({ dataDir: await backend.dataDir() });
   const inFlight = thread.query<{ n: number }>('SELECT 1 AS n');
   const closing = thread.close();
   const during = thread.query('SELECT 2');
@@ -80,7 +84,7 @@ test('closing settles everything: calls in flight finish, calls during the close
 });
 
 test('calls after close are refused; close is idempotent', async () => {
-  const db = await PgliteDatabase.open();
+  const db = await PgliteDatabase.open({ dataDir: await backend.dataDir() });
   await db.close();
   await db.close();
   await assert.rejects(db.query('SELECT 1'), (err) => hasCode(err, StoreErrorCode.Unavailable));
@@ -95,7 +99,7 @@ test('an open database does not keep the process alive; a statement in flight do
   await writeFile(
     script,
     `const { PgliteDatabase } = await import(${JSON.stringify(module)});
-     const db = await PgliteDatabase.open();
+     const db = await PgliteDatabase.open({ dataDir: ${JSON.stringify(await backend.dataDir())} });
      const { rows } = await db.query('SELECT 42 AS answer');
      process.stdout.write(String(rows[0].answer));`,
   );

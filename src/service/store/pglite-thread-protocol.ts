@@ -3,8 +3,8 @@ import type { EngineErrorFields } from './pglite-engine.ts';
 /** Messages between the main thread (pglite-thread-client.ts) and the PGlite thread (pglite-thread.ts). */
 
 export interface ThreadSetup {
-  /** Omitted: an in-memory database. */
-  readonly dataDir?: string | undefined;
+  /** Directory holding the cluster; created (initdb) on first use. */
+  readonly dataDir: string;
 }
 
 export type ThreadRequest =

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   let db: PGlite;
   try {
     db = await PGlite.create({
-      ...(setup.dataDir === undefined ? {} : { dataDir: setup.dataDir }),
+      dataDir: setup.dataDir,
       parsers: PARSERS,
     });
   } catch (err) {

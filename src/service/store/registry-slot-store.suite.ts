@@ -1,4 +1,4 @@
-/** Registry slots, run once per backend (registry-slot-store.pglite.test.ts, …postgres.test.ts). */
+/** Registry slots, run once per backend (registry-slot-store.pglite.test.ts; test/service/store-suites.postgres.test.ts). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { insertPromotion } from './promotion-insert.ts';

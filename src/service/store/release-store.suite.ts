@@ -1,4 +1,4 @@
-/** The releases store, run once per backend (release-store.pglite.test.ts, release-store.postgres.test.ts). */
+/** The releases store, run once per backend (release-store.pglite.test.ts; test/service/store-suites.postgres.test.ts). */
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
 import { recordApproval } from './approval-store.ts';

@@ -2,19 +2,17 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rememberDelivery } from './delivery-store.ts';
-import { migrate } from './migrate.ts';
-import { PgliteDatabase } from './pglite-database.ts';
+import type { PgliteDatabase } from './pglite-database.ts';
 import { isSessionRevoked, revokeSession } from './session-revocation-store.ts';
 import { createStorePruner, DELIVERY_RETENTION_MS } from './store-retention.ts';
+import { MIGRATED, pgliteTestBackend } from './test-backends.ts';
 
 let db: PgliteDatabase;
-
+const backend = pgliteTestBackend();
 before(async () => {
-  db = await PgliteDatabase.open();
-  await migrate(db);
+  db = await backend.open(MIGRATED);
 });
-
-after(() => db.close());
+after(() => backend.dispose());
 
 const HOUR = 3600 * 1000;
 

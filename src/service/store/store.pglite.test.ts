@@ -16,18 +16,6 @@ const backend = pgliteTestBackend();
 after(() => backend.dispose());
 storeSuite(backend);
 
-test('in-memory PGlite (no data dir) migrates too', async () => {
-  const db = await PgliteDatabase.open();
-  try {
-    assert.deepEqual(await migrate(db), {
-      applied: MIGRATIONS.map((m) => m.version),
-      version: MIGRATIONS.at(-1)!.version,
-    });
-  } finally {
-    await db.close();
-  }
-});
-
 test('a data dir is opened by one engine at a time; a dead owner’s lock is taken over', async (t) => {
   const { db } = await backend.fresh();
   t.after(() => db.close());
@@ -48,26 +36,16 @@ test('a data dir is opened by one engine at a time; a dead owner’s lock is tak
   await reopened.close();
 });
 
-test('a fresh data dir is created on first open', async (t) => {
+// One test for both: each first open is an initdb, 8–12 CPU seconds in WebAssembly.
+test('a fresh data dir is created on first open, owner-only even under umask 0, and migrates', async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'ferry-store-newdir-'));
   t.after(() => rm(root, { recursive: true, force: true }));
-  const db = await PgliteDatabase.open({ dataDir: join(root, 'nested', 'data') });
-  try {
-    assert.deepEqual((await migrate(db)).version, MIGRATIONS.at(-1)!.version);
-  } finally {
-    await db.close();
-  }
-});
-
-test('the data dir and its files are owner-only, even under umask 0', async (t) => {
-  const root = await mkdtemp(join(tmpdir(), 'ferry-store-modes-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
-  const dataDir = join(root, 'data');
+  const dataDir = join(root, 'nested', 'data');
   // Containers often run with umask 0: PGlite then creates its files 0666.
   const previous = process.umask(0);
   t.after(() => process.umask(previous));
   const db = await PgliteDatabase.open({ dataDir });
-  await migrate(db);
+  assert.deepEqual((await migrate(db)).version, MIGRATIONS.at(-1)!.version);
   const loose = async () => {
     const found: string[] = [];
     for (const entry of await readdir(dataDir, { recursive: true, withFileTypes: true })) {

@@ -16,7 +16,7 @@ import { transition } from './promotion-transition.ts';
 import { StoreErrorCode } from './store-error.ts';
 import { MIGRATED, type TestBackend } from './test-backends.ts';
 
-/** The store's behaviour, run once per backend (store.pglite.test.ts, store.postgres.test.ts). */
+/** The store's behaviour, run once per backend (store.pglite.test.ts; test/service/store-suites.postgres.test.ts). */
 
 export function digestOf(seed: string): string {
   return `sha256:${createHash('sha256').update(seed).digest('hex')}`;

@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { migrate } from './migrate.ts';
 import { PgDatabase } from './pg-database.ts';
 import { PgliteDatabase } from './pglite-database.ts';
+import { type DirTemplate, PgliteTemplateCache } from './pglite-template-cache.ts';
 
 /*
  * Test support shared by the store and queue suites (not used by ferry itself): the same tests run on
@@ -26,11 +25,10 @@ export interface FreshDatabase {
 
 /**
  * What a fresh database holds before the test starts, e.g. ferry's migrations, or those and pg-boss's
- * schema. PGlite prepares each template once (named by `name`) and copies it per test: running the
- * migrations in WASM for every test was most of the store and queue suites' time.
+ * schema. PGlite prepares each template once per machine (pglite-template-cache.ts) and copies it per
+ * test: running initdb and the migrations in WASM was most of the store and queue suites' time.
  */
-export interface Template {
-  readonly name: string;
+export interface Template extends DirTemplate {
   prepare(db: TestDatabase): Promise<void>;
 }
 
@@ -104,51 +102,49 @@ export const MIGRATED: Template = {
   },
 };
 
+/** The PGlite backend, plus what tests of the engine itself need: a data dir that nothing has open. */
+export interface PgliteTestBackend extends TestBackend {
+  /** A new data directory holding `template` (initdb only when omitted), for the caller to open. */
+  dataDir(template?: Template): Promise<string>;
+  /** An engine on a new `dataDir(template)`; dispose closes it unless the caller did. */
+  open(template?: Template): Promise<PgliteDatabase>;
+}
+
 /**
- * PGlite in temp data dirs. initdb costs about a second in WASM and the migrations more, so they run
- * once per template into a template dir that each test copies (~0.1 s) and opens (~0.15 s).
+ * PGlite in temp data dirs, each a copy (~0.1 s) of a cached template (pglite-template-cache.ts) opened
+ * in ~0.8 CPU seconds: initdb costs 8–12 and the migrations more.
  */
-export function pgliteTestBackend(): TestBackend {
+export function pgliteTestBackend(cache = new PgliteTemplateCache()): PgliteTestBackend {
   let root: Promise<string> | undefined;
-  const templates = new Map<string, Promise<string>>();
   let counter = 0;
-  const rootDir = () => {
+  const dataDir = async (template?: Template) => {
     root ??= mkdtemp(join(tmpdir(), 'ferry-store-test-'));
-    return root;
-  };
-  const templateDir = (template: Template | undefined) => {
-    const name = template?.name ?? 'empty';
-    let dir = templates.get(name);
-    if (dir === undefined) {
-      dir = (async () => {
-        const path = join(await rootDir(), `template-${name.replace(/[^a-z0-9-]/gi, '_')}`);
-        const db = await PgliteDatabase.open({ dataDir: path });
-        try {
-          await template?.prepare(db);
-        } finally {
-          await db.close();
-        }
-        return path;
-      })();
-      templates.set(name, dir);
-    }
+    const dir = join(await root, `db-${++counter}`);
+    await cache.copyTo(dir, template);
     return dir;
   };
   const fresh = async (template?: Template): Promise<FreshDatabase> => {
-    const dataDir = join(await rootDir(), `db-${++counter}`);
-    // cp(1) copies the ~40 MB cluster five times faster than fs.cp.
-    await promisify(execFile)('cp', ['-a', await templateDir(template), dataDir]);
+    const dir = await dataDir(template);
     return {
-      db: await PgliteDatabase.open({ dataDir }),
-      reopen: () => PgliteDatabase.open({ dataDir }),
+      db: await PgliteDatabase.open({ dataDir: dir }),
+      reopen: () => PgliteDatabase.open({ dataDir: dir }),
     };
   };
   const reusable = reusableDatabases(fresh);
+  const opened: PgliteDatabase[] = [];
   return {
     name: 'pglite',
     fresh,
+    dataDir,
+    async open(template) {
+      const db = await PgliteDatabase.open({ dataDir: await dataDir(template) });
+      opened.push(db);
+      return db;
+    },
     reusable: (template) => reusable.get(template),
     async dispose() {
+      // close() is idempotent: closing one the test closed already is harmless.
+      await Promise.allSettled(opened.map((db) => db.close()));
       await reusable.closeAll();
       if (root) await rm(await root, { recursive: true, force: true });
     },

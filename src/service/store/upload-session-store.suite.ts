@@ -1,4 +1,4 @@
-/** Upload sessions, run once per backend (upload-session-store.pglite.test.ts, …postgres.test.ts). */
+/** Upload sessions, run once per backend (upload-session-store.pglite.test.ts; test/service/store-suites.postgres.test.ts). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { insertPromotion } from './promotion-insert.ts';

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
-import { OciArchiveWriter } from './oci-archive.ts';
-import { OciLayoutDir } from './oci-layout-dir.ts';
-import { makeTestImage, writeTestImage } from './test-image.ts';
+import { OciArchiveWriter } from '../../src/layout/oci-archive.ts';
+import { OciLayoutDir } from '../../src/layout/oci-layout-dir.ts';
+import { makeTestImage, writeTestImage } from '../../src/layout/test-image.ts';
 
 const run = promisify(execFile);
 const skopeo = await run('sh', ['-c', 'command -v skopeo']).then(

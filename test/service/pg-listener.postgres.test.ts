@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findPostgresBinDir, startPostgres } from '../../../test/rig/postgres.ts';
-import { PgDatabase } from './pg-database.ts';
+import { PgDatabase } from '../../src/service/store/pg-database.ts';
+import { findPostgresBinDir, startPostgres } from '../rig/postgres.ts';
 
 async function until(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;
