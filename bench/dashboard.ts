@@ -208,11 +208,17 @@ async function main(): Promise<void> {
     const page = await context.newPage();
     await firstRows(page, `${serve.url}/`);
     // Scroll 600 frames of 120 px, ~1,200 rows (more pages are fetched on the way, as a person scrolling would cause).
-    // Chromium's own account of the frames (what DevTools' Performance panel shows as the frames track):
-    // the compositor's DrawFrame (a frame presented) and DroppedFrame events while scrolling.
-    await browser.startTracing(page, { categories: ['disabled-by-default-devtools.timeline.frame'] });
     const { frameMs, maxRows } = await scroll(page, 600);
+    // The same scroll on a second load in the same context (scripts cached, as for anyone who has opened
+    // the dashboard before), traced: Chromium's own account of the frames (what DevTools' Performance
+    // panel shows as the frames track), the compositor's DrawFrame (a frame presented) and DroppedFrame
+    // events. The untraced scroll above, on the first load, is the colder of the two.
+    const tracedPage = await context.newPage();
+    await firstRows(tracedPage, `${serve.url}/`);
+    await browser.startTracing(tracedPage, { categories: ['disabled-by-default-devtools.timeline.frame'] });
+    await scroll(tracedPage, 600);
     const traced = traceFrames(await browser.stopTracing());
+    await tracedPage.close();
     const rowsLoaded = await page.evaluate<number>(
       "Number(document.querySelector('.promotion-list > li:last-child')?.getAttribute('aria-posinset') ?? 0)",
     );
@@ -263,7 +269,7 @@ async function main(): Promise<void> {
         traced.fps >= 59,
       ],
       [
-        'scrolling: requestAnimationFrame rate over 600 frames',
+        'scrolling: requestAnimationFrame rate over 600 frames (untraced)',
         `${fps.toFixed(1)} fps (p95 frame ${p95Frame.toFixed(1)} ms)`,
         '60 fps',
         fps >= 59,
