@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { type BuiltImage, buildImage, pushImage } from '../rig/fixtures.ts';
-import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest } from '../rig/rig-client.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { teardown } from '../support/teardown.ts';
+import { backendDatabaseUrl } from './backend-database.ts';
 import { startTestServer, writeServeConfig } from './serve-fixture.ts';
 
 /*
@@ -19,12 +19,7 @@ const cleanup = teardown(after);
 const rig = await withRig({ after: cleanup }, { anonymous: true, basicTls: true });
 const temp = await makeTempDir('fault-runs');
 cleanup(() => temp.remove());
-let databaseUrl: string | undefined;
-if (process.env.FERRY_TEST_BACKEND === 'postgres') {
-  const pg = await startPostgres();
-  cleanup(() => pg.stop());
-  databaseUrl = await pg.createDatabase();
-}
+const databaseUrl = await backendDatabaseUrl(cleanup);
 const proxy = await rig.startFaultProxy(rig.anonymous!.url);
 const prod = rig.basicTls!;
 const prodProxy = await rig.startFaultProxy(prod.url, { caPem: prod.caPem });

@@ -7,7 +7,6 @@ import { bundleFromJSON, type SerializedBundle } from '@sigstore/bundle';
 import { toSignedEntity, Verifier } from '@sigstore/verify';
 import { cosignSignStatement, signKeyBundle } from '../../src/signature/sigstore-fixture.testkit.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
-import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
 import type { RigTarget } from '../rig/rig-client.ts';
 import { getManifest, openSession } from '../rig/rig-client.ts';
@@ -15,6 +14,7 @@ import { pushBundleReferrer } from '../rig/sigstore-referrers.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { runFerry } from '../support/run-ferry.ts';
 import { teardown } from '../support/teardown.ts';
+import { backendDatabaseUrl } from './backend-database.ts';
 import { post, writeServeConfig } from './serve-fixture.ts';
 import { startFerryProcess } from './serve-process.ts';
 
@@ -101,11 +101,8 @@ const attestedRule = rules.find((r) => r.name === 'attested')!;
 const { path: configPath, tokens } = await writeServeConfig({ dir: temp.path, nonprod, prod, rules });
 
 const env: Record<string, string> = { HOME: temp.path, FERRY_CHECK_RESPONSES: '1' };
-if (process.env.FERRY_TEST_BACKEND === 'postgres') {
-  const pg = await startPostgres();
-  cleanup(() => pg.stop());
-  env.FERRY_DATABASE_URL = await pg.createDatabase();
-}
+const databaseUrl = await backendDatabaseUrl(cleanup);
+if (databaseUrl !== undefined) env.FERRY_DATABASE_URL = databaseUrl;
 const serve = await startFerryProcess(['serve', '--config', configPath, '--listen', '127.0.0.1:0'], {
   env,
   cleanup,

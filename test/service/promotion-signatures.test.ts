@@ -12,12 +12,12 @@ import {
   startSigstoreServices,
 } from '../../src/signature/sigstore-fixture.testkit.ts';
 import { buildCosignSignature, buildImage, pushImage } from '../rig/fixtures.ts';
-import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest, openSession, pushBlob, putManifest } from '../rig/rig-client.ts';
 import { type FallbackStyle, pushBundleReferrer } from '../rig/sigstore-referrers.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { teardown } from '../support/teardown.ts';
+import { backendDatabaseUrl } from './backend-database.ts';
 import { writeServeConfig } from './serve-fixture.ts';
 import { startFerryProcess } from './serve-process.ts';
 
@@ -102,11 +102,8 @@ const { path: configPath, tokens } = await writeServeConfig({
 
 // Every API answer is checked against the contract (a mismatch is a 500).
 const env: Record<string, string> = { HOME: temp.path, FERRY_CHECK_RESPONSES: '1' };
-if (process.env.FERRY_TEST_BACKEND === 'postgres') {
-  const pg = await startPostgres();
-  cleanup(() => pg.stop());
-  env.FERRY_DATABASE_URL = await pg.createDatabase();
-}
+const databaseUrl = await backendDatabaseUrl(cleanup);
+if (databaseUrl !== undefined) env.FERRY_DATABASE_URL = databaseUrl;
 const serve = await startFerryProcess(['serve', '--config', configPath, '--listen', '127.0.0.1:0'], {
   env,
   cleanup,

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { type BuiltImage, buildImage, pushImage } from '../rig/fixtures.ts';
-import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
 import { getManifest, openSession } from '../rig/rig-client.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { teardown } from '../support/teardown.ts';
+import { backendDatabaseUrl } from './backend-database.ts';
 import { post as postJson, startTestServer, writeServeConfig } from './serve-fixture.ts';
 
 /*
@@ -22,12 +22,7 @@ const nonprod = rig.anonymous!;
 const prod = rig.basicTls!;
 const temp = await makeTempDir('releases-rollback');
 cleanup(() => temp.remove());
-let databaseUrl: string | undefined;
-if (process.env.FERRY_TEST_BACKEND === 'postgres') {
-  const pg = await startPostgres();
-  cleanup(() => pg.stop());
-  databaseUrl = await pg.createDatabase();
-}
+const databaseUrl = await backendDatabaseUrl(cleanup);
 
 const SHA = '[0-9a-f]{7,40}';
 const { path, tokens } = await writeServeConfig({

@@ -1,0 +1,15 @@
+/**
+ * Test support: the database a `ferry serve` under test uses, by FERRY_TEST_BACKEND. `postgres` (the
+ * `*.postgres.test.ts` twin of a test file) starts a throwaway PostgreSQL cluster and gives a fresh
+ * database's URL; otherwise undefined, and ferry uses its embedded store in its data directory.
+ */
+import { startPostgres } from '../rig/postgres.ts';
+
+export async function backendDatabaseUrl(
+  cleanup: (fn: () => Promise<void>) => void,
+): Promise<string | undefined> {
+  if (process.env.FERRY_TEST_BACKEND !== 'postgres') return undefined;
+  const pg = await startPostgres();
+  cleanup(() => pg.stop());
+  return pg.createDatabase();
+}
