@@ -13,10 +13,10 @@ import {
 import { ruleListSchema } from '../../src/api/rule.ts';
 import type { RunningServer } from '../../src/service/main.ts';
 import { type BuiltImage, buildImage, pushImage } from '../rig/fixtures.ts';
-import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { teardown } from '../support/teardown.ts';
+import { backendDatabaseUrl } from './backend-database.ts';
 import { type EventStream, openStreamAt, post, startTestServer, writeServeConfig } from './serve-fixture.ts';
 
 /**
@@ -30,12 +30,7 @@ export async function defineDashboardApiSuite(database: 'embedded' | 'postgresql
   const rig = await withRig({ after: cleanup }, { anonymous: true, basicTls: true });
   const temp = await makeTempDir(`dashboard-api-${database}`);
   cleanup(() => temp.remove());
-  let databaseUrl: string | undefined;
-  if (database === 'postgresql') {
-    const pg = await startPostgres();
-    cleanup(() => pg.stop());
-    databaseUrl = await pg.createDatabase();
-  }
+  const databaseUrl = await backendDatabaseUrl(cleanup, database);
   // Source reads go through a proxy that can hold a layer back, so the copy is seen half-way.
   const proxy = await rig.startFaultProxy(rig.anonymous!.url);
   const prod = rig.basicTls!;

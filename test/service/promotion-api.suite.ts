@@ -12,10 +12,10 @@ import {
 import type { RunningServer } from '../../src/service/main.ts';
 import { PromotionErrorCode } from '../../src/service/promote/promotion-error.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
-import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { teardown } from '../support/teardown.ts';
+import { backendDatabaseUrl } from './backend-database.ts';
 import { post, startTestServer, writeServeConfig } from './serve-fixture.ts';
 
 /**
@@ -28,12 +28,7 @@ export async function definePromotionApiSuite(database: 'embedded' | 'postgresql
   const rig = await withRig({ after: cleanup }, { anonymous: true });
   const temp = await makeTempDir(`promotion-api-${database}`);
   cleanup(() => temp.remove());
-  let databaseUrl: string | undefined;
-  if (database === 'postgresql') {
-    const pg = await startPostgres();
-    cleanup(() => pg.stop());
-    databaseUrl = await pg.createDatabase();
-  }
+  const databaseUrl = await backendDatabaseUrl(cleanup, database);
   const { path, tokens } = await writeServeConfig({
     dir: temp.path,
     nonprod: rig.anonymous,

@@ -22,11 +22,11 @@ import {
   type TestUserName,
 } from '../rig/oidc-provider.ts';
 import { freePort } from '../rig/ports.ts';
-import { startPostgres } from '../rig/postgres.ts';
 import { withRig } from '../rig/rig.ts';
 import { SignInClient } from '../rig/sign-in-client.ts';
 import { makeTempDir } from '../rig/temp-dir.ts';
 import { teardown } from '../support/teardown.ts';
+import { backendDatabaseUrl } from './backend-database.ts';
 import { post, writeServeConfig } from './serve-fixture.ts';
 
 /**
@@ -41,12 +41,7 @@ export async function defineSignInSuite(database: 'embedded' | 'postgresql'): Pr
   const rig = await withRig({ after: cleanup }, { anonymous: true, basicTls: true });
   const temp = await makeTempDir(`sign-in-${database}`);
   cleanup(() => temp.remove());
-  let databaseUrl: string | undefined;
-  if (database === 'postgresql') {
-    const pg = await startPostgres();
-    cleanup(() => pg.stop());
-    databaseUrl = await pg.createDatabase();
-  }
+  const databaseUrl = await backendDatabaseUrl(cleanup, database);
   const port = await freePort();
   const ferry = `http://127.0.0.1:${port}`;
   const idp: TestIdp = await startTestIdp({ redirectUris: [`${ferry}/auth/callback`] });
