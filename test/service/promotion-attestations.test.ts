@@ -464,8 +464,9 @@ describe('promotion attestations of ferry serve', () => {
     assert.ok(failed, bestEffort.timeline.map((e) => e.kind).join(', '));
     assert.match(
       String(failed.detail.reason),
-      /attestation key of rule "best-effort" is not a PEM private key/,
+      /attestation key \S+broken\.key of rule "best-effort" is not a PEM private key/,
     );
+    assert.equal(failed.detail.code, 'FERRY_E_ATTEST_KEY');
     assert.equal(failed.detail.required, false);
     assert.ok(
       !JSON.stringify(bestEffort.timeline).includes('not a key any more'),
