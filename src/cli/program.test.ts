@@ -35,14 +35,14 @@ const silentIo = () => {
   return { stdout: sink, stderr: sink, stdin: process.stdin, env: {} } as unknown as CliIo;
 };
 
-test('the table of commands names exactly the commands of the whole tree', async () => {
-  const all = (await buildProgram(silentIo(), { exitCode: 0 })).commands.map((c) => c.name());
+test('the table of commands names exactly the commands of the whole tree', () => {
+  const all = buildProgram(silentIo(), { exitCode: 0 }).commands.map((c) => c.name());
   assert.deepEqual(all, COMMAND_NAMES);
 });
 
-test('a command line naming a command registers only that command’s registrar', async () => {
+test('a command line naming a command registers only that command’s registrar', () => {
   for (const name of COMMAND_NAMES) {
-    const registered = (await buildProgram(silentIo(), { exitCode: 0 }, name)).commands.map((c) => c.name());
+    const registered = buildProgram(silentIo(), { exitCode: 0 }, name).commands.map((c) => c.name());
     assert.ok(registered.includes(name), `${name} is registered`);
     // login/logout and serve/worker come from one registrar each; the refused ones from one.
     assert.ok(registered.length < COMMAND_NAMES.length, `${name} does not bring the whole tree`);
@@ -50,7 +50,7 @@ test('a command line naming a command registers only that command’s registrar'
   // Unknown names and command lines without a command get every command (help, suggestions).
   for (const only of ['nope', 'help', undefined]) {
     assert.deepEqual(
-      (await buildProgram(silentIo(), { exitCode: 0 }, only)).commands.map((c) => c.name()),
+      buildProgram(silentIo(), { exitCode: 0 }, only).commands.map((c) => c.name()),
       COMMAND_NAMES,
     );
   }

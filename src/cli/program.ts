@@ -1,72 +1,54 @@
 import { Command, CommanderError } from 'commander';
 import { CommandDeadline } from './command-deadline.ts';
 import type { CommandResult } from './command-result.ts';
+import { registerBootstrap } from './commands/bootstrap.ts';
+import { registerCopy } from './commands/copy.ts';
+import { registerDelete } from './commands/delete.ts';
+import { registerDigest } from './commands/digest.ts';
+import { registerGenerateSigstoreKey } from './commands/generate-sigstore-key.ts';
+import { registerInspect } from './commands/inspect.ts';
+import { registerListTags } from './commands/list-tags.ts';
+import { registerLogin } from './commands/login.ts';
+import { registerManifestDigest } from './commands/manifest-digest.ts';
+import { REFUSED_COMMANDS, registerRefusedCommands } from './commands/refused-commands.ts';
+import { registerServe } from './commands/serve.ts';
+import { registerConfigCheck } from './config-check/register-config-check.ts';
 import { reportError } from './error-report.ts';
 import { normaliseBooleanFlags } from './flags/bool-flags.ts';
 import { splitAtCommand } from './flags/global-flags.ts';
 import { addGlobalOptions, readGlobalOptions } from './global-options.ts';
 import { type CliIo, ExitCode } from './io.ts';
+import { registerPromotions } from './promotions/register-promotions.ts';
+import { registerReleases } from './releases/register-releases.ts';
+import { registerSync } from './sync/register-sync.ts';
+import { registerTrigger } from './trigger/register-trigger.ts';
 import { versionLine } from './version.ts';
 
 type Registrar = (program: Command, io: CliIo, result: CommandResult) => void;
 
 /**
- * The hidden skopeo commands ferry refuses (commands/refused-commands.ts); named here so the table
- * below needs no module loaded.
- */
-const REFUSED_COMMANDS = [
-  'standalone-sign',
-  'standalone-verify',
-  'untrusted-signature-dump-without-verification',
-  'layers',
-  'experimental-image-proxy',
-];
-
-/**
  * Every registrar with the top-level commands it adds (program.test.ts checks the names against the
- * tree). A command line names one of them, and only that one is loaded and registered: loading every
- * command's module and creating every command's options (about 200 commander Options, the global ones
- * again on each skopeo command) cost a no-op copy ~15 ms of its ~0.25 s. Help, unknown commands and
- * command lines without one get the whole tree.
+ * tree). A command line names one of them, and only that one is registered: creating every command's
+ * options (about 200 commander Options, the global ones again on each skopeo command) cost a no-op
+ * copy ~15 ms of its ~0.25 s. Help, unknown commands and command lines without one get the whole tree.
  */
-const REGISTRARS: ReadonlyArray<{ readonly commands: readonly string[]; load(): Promise<Registrar> }> = [
-  { commands: ['copy'], load: async () => (await import('./commands/copy.ts')).registerCopy },
-  { commands: ['inspect'], load: async () => (await import('./commands/inspect.ts')).registerInspect },
-  { commands: ['list-tags'], load: async () => (await import('./commands/list-tags.ts')).registerListTags },
-  { commands: ['digest'], load: async () => (await import('./commands/digest.ts')).registerDigest },
-  {
-    commands: ['trigger'],
-    load: async () => (await import('./trigger/register-trigger.ts')).registerTrigger,
-  },
-  { commands: ['serve', 'worker'], load: async () => (await import('./commands/serve.ts')).registerServe },
-  {
-    commands: ['config'],
-    load: async () => (await import('./config-check/register-config-check.ts')).registerConfigCheck,
-  },
-  {
-    commands: ['promotions'],
-    load: async () => (await import('./promotions/register-promotions.ts')).registerPromotions,
-  },
-  {
-    commands: ['releases'],
-    load: async () => (await import('./releases/register-releases.ts')).registerReleases,
-  },
-  { commands: ['sync'], load: async () => (await import('./sync/register-sync.ts')).registerSync },
-  { commands: ['bootstrap'], load: async () => (await import('./commands/bootstrap.ts')).registerBootstrap },
-  { commands: ['delete'], load: async () => (await import('./commands/delete.ts')).registerDelete },
-  { commands: ['login', 'logout'], load: async () => (await import('./commands/login.ts')).registerLogin },
-  {
-    commands: ['manifest-digest'],
-    load: async () => (await import('./commands/manifest-digest.ts')).registerManifestDigest,
-  },
-  {
-    commands: ['generate-sigstore-key'],
-    load: async () => (await import('./commands/generate-sigstore-key.ts')).registerGenerateSigstoreKey,
-  },
-  {
-    commands: REFUSED_COMMANDS,
-    load: async () => (await import('./commands/refused-commands.ts')).registerRefusedCommands,
-  },
+const REGISTRARS: ReadonlyArray<{ readonly commands: readonly string[]; readonly register: Registrar }> = [
+  { commands: ['copy'], register: registerCopy },
+  { commands: ['inspect'], register: registerInspect },
+  { commands: ['list-tags'], register: registerListTags },
+  { commands: ['digest'], register: registerDigest },
+  { commands: ['trigger'], register: registerTrigger },
+  { commands: ['serve', 'worker'], register: registerServe },
+  { commands: ['config'], register: registerConfigCheck },
+  { commands: ['promotions'], register: registerPromotions },
+  { commands: ['releases'], register: registerReleases },
+  { commands: ['sync'], register: registerSync },
+  { commands: ['bootstrap'], register: registerBootstrap },
+  { commands: ['delete'], register: registerDelete },
+  { commands: ['login', 'logout'], register: registerLogin },
+  { commands: ['manifest-digest'], register: registerManifestDigest },
+  { commands: ['generate-sigstore-key'], register: registerGenerateSigstoreKey },
+  { commands: REFUSED_COMMANDS, register: registerRefusedCommands },
 ];
 
 /** Names of all top-level commands, in registration order (for the tests). */
@@ -76,7 +58,7 @@ export const COMMAND_NAMES: readonly string[] = REGISTRARS.flatMap((r) => r.comm
  * The command tree; actions report their exit code through `result`. With `only` (the command a
  * command line names), just the registrar of that command; every command otherwise.
  */
-export async function buildProgram(io: CliIo, result: CommandResult, only?: string): Promise<Command> {
+export function buildProgram(io: CliIo, result: CommandResult, only?: string): Command {
   const program = new Command('ferry')
     .description('Promote container images between registries: safely, fast, with a record.')
     .version(versionLine(), '-v, --version')
@@ -90,9 +72,7 @@ export async function buildProgram(io: CliIo, result: CommandResult, only?: stri
     .enablePositionalOptions();
   addGlobalOptions(program, 'program');
   const wanted = only === undefined ? undefined : REGISTRARS.find((r) => r.commands.includes(only));
-  const chosen = wanted ? [wanted] : REGISTRARS;
-  const registrars = await Promise.all(chosen.map((r) => r.load()));
-  for (const register of registrars) register(program, io, result);
+  for (const registrar of wanted ? [wanted] : REGISTRARS) registrar.register(program, io, result);
   for (const command of program.commands) {
     if (SKOPEO_COMMANDS.has(command.name())) addGlobalOptions(command, 'command');
   }
@@ -114,7 +94,7 @@ const SKOPEO_COMMANDS = new Set([
 
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const result: CommandResult = { exitCode: ExitCode.Ok };
-  const program = await buildProgram(io, result, splitAtCommand(args).command);
+  const program = buildProgram(io, result, splitAtCommand(args).command);
   const deadline = new CommandDeadline();
   let debug = false;
   program.hook('preAction', (_root, action) => {
@@ -177,7 +157,7 @@ export async function parseCommandLine(args: readonly string[]): Promise<ParsedC
     },
   };
   const io = { stdout: sink, stderr: sink, stdin: process.stdin, env: {} } as unknown as CliIo;
-  const program = await buildProgram(io, { exitCode: ExitCode.Ok }, splitAtCommand(args).command);
+  const program = buildProgram(io, { exitCode: ExitCode.Ok }, splitAtCommand(args).command);
   program.hook('preAction', (_root, action) => {
     const command: string[] = [];
     for (let c: Command | null = action; c && c !== program; c = c.parent) command.unshift(c.name());

@@ -22,6 +22,9 @@ const REFUSED: ReadonlyArray<readonly [string, string]> = [
   ['experimental-image-proxy', 'not supported by ferry: the skopeo image proxy protocol is not implemented'],
 ];
 
+/** Their names, for the program's table of commands. */
+export const REFUSED_COMMANDS: readonly string[] = REFUSED.map(([name]) => name);
+
 export function registerRefusedCommands(program: Command, io: CliIo, result: CommandResult): void {
   for (const [name, reason] of REFUSED) {
     program
