@@ -3,10 +3,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { findPackageJSON } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { hasCode } from '../../errors/index.ts';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { MIGRATIONS } from './migrations/migration-list.ts';
 import { PgliteDatabase } from './pglite-database.ts';
+import { StoreErrorCode } from './store-error.ts';
 
 /*
  * Test support (not used by ferry itself): PGlite data directories prepared once per machine and
@@ -16,6 +20,13 @@ import { PgliteDatabase } from './pglite-database.ts';
  * test file runs in its own process, so a per-process template still paid that in every file that opens
  * an embedded database — ~250 of the unit run's ~480 CPU seconds. Copying a finished cluster (cp -a,
  * ~40 MB) costs ~0.1 s.
+ *
+ * On a machine without the cache (a fresh CI runner) the first users build it. Only one process builds
+ * a given directory at a time: the unit run's two test processes, the template builder it starts
+ * beside them (scripts/prepare-test-templates.ts) and any other `npm test` on the machine would
+ * otherwise each run the same initdb, ~10 CPU seconds apiece on a 2-core machine already busy with the
+ * tests. The builder holds a lock (data-dir-lock.ts: a dead holder's lock is taken over at once) while
+ * the others wait for the finished directory.
  */
 
 /** A prepared data directory: what `prepare` leaves in a migrated-or-not cluster. */
@@ -27,7 +38,23 @@ export interface DirTemplate {
    * key includes), as JSON: a change makes a new directory instead of reusing a stale one.
    */
   readonly inputs?: unknown;
+  /**
+   * What `prepare` starts from (its key is part of this one's); initdb only when omitted. A template
+   * that extends another (pg-boss's schema on top of ferry's migrations) copies it (~0.1 s) instead of
+   * repeating its migrations.
+   */
+  readonly base?: DirTemplate | undefined;
   prepare(db: PgliteDatabase): Promise<void>;
+}
+
+export interface PgliteTemplateCacheOptions {
+  /** How often a process waiting for another's build looks again. Default 200 ms. */
+  readonly pollMs?: number;
+  /**
+   * How long to wait for another live process's build before failing. Default 10 minutes: a build is
+   * ~15 s on an idle 2-core machine, and a loaded CI runner may take several times that.
+   */
+  readonly waitMs?: number;
 }
 
 /**
@@ -45,11 +72,18 @@ const run = promisify(execFile);
 
 export class PgliteTemplateCache {
   readonly #root: string;
+  readonly #pollMs: number;
+  readonly #waitMs: number;
   readonly #building = new Map<string, Promise<string>>();
 
   /** `root`: where the directories live; default a per-user directory under the OS temp dir. */
-  constructor(root = join(tmpdir(), `ferry-pglite-templates-${process.getuid?.() ?? 'user'}`)) {
+  constructor(
+    root = join(tmpdir(), `ferry-pglite-templates-${process.getuid?.() ?? 'user'}`),
+    options: PgliteTemplateCacheOptions = {},
+  ) {
     this.#root = root;
+    this.#pollMs = options.pollMs ?? 200;
+    this.#waitMs = options.waitMs ?? 10 * 60_000;
   }
 
   /**
@@ -79,40 +113,64 @@ export class PgliteTemplateCache {
       this.#root,
       `${(template?.name ?? 'empty').replace(/[^a-z0-9-]/gi, '_')}-${await key(template)}`,
     );
-    if (await isCluster(dir)) {
-      // Marks it used, so the clean-up below spares it.
-      const now = new Date();
-      await utimes(dir, now, now).catch(() => {});
-      return dir;
-    }
+    if (await found(dir)) return dir;
     await mkdir(this.#root, { recursive: true, mode: 0o700 });
-    await this.#forgetUnused();
-    // Built beside its final place and renamed into it: a directory under its final name is complete.
-    // Two processes starting at once may both build; the second rename fails and its copy is dropped.
-    const building = `${dir}.building-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const lock = await this.#lock(dir);
+    if (lock === undefined) return dir; // another process built it while this one waited
     try {
-      if (template === undefined) {
-        const db = await PgliteDatabase.open({ dataDir: building });
-        try {
-          for (const statement of SETTINGS) await db.query(statement);
-        } finally {
-          await db.close();
+      // Built while this one waited for the lock, by a holder that has released it since.
+      if (await found(dir)) return dir;
+      await this.#forgetUnused();
+      // A holder that died mid-build left its half-built copy: nobody else builds this directory.
+      await forgetBuilding(dir);
+      // Built beside its final place and renamed into it: a directory under its final name is complete.
+      const building = `${dir}.building-${process.pid}-${randomBytes(4).toString('hex')}`;
+      try {
+        if (template === undefined) {
+          const db = await PgliteDatabase.open({ dataDir: building });
+          try {
+            for (const statement of SETTINGS) await db.query(statement);
+          } finally {
+            await db.close();
+          }
+        } else {
+          await this.copyTo(building, template.base);
+          const db = await PgliteDatabase.open({ dataDir: building });
+          try {
+            await template.prepare(db);
+          } finally {
+            await db.close();
+          }
         }
-      } else {
-        await this.copyTo(building);
-        const db = await PgliteDatabase.open({ dataDir: building });
-        try {
-          await template.prepare(db);
-        } finally {
-          await db.close();
-        }
+        // Only a lock holder builds, but a lock can be lost (the clean-up below deleting one it judged
+        // unused as another process took it): then the first rename wins and this copy is dropped.
+        await rename(building, dir).catch(async (err: unknown) => {
+          if (!(await isCluster(dir))) throw err;
+        });
+        return dir;
+      } finally {
+        await rm(building, { recursive: true, force: true });
       }
-      await rename(building, dir).catch(async (err: unknown) => {
-        if (!(await isCluster(dir))) throw err;
-      });
-      return dir;
     } finally {
-      await rm(building, { recursive: true, force: true });
+      await lock.release();
+    }
+  }
+
+  /**
+   * The build lock for `dir`, or undefined once another process has built it. A live holder (another
+   * test process building the same directory) is waited for; a dead one's lock is taken over.
+   */
+  async #lock(dir: string): Promise<DataDirLock | undefined> {
+    const started = Date.now();
+    for (;;) {
+      try {
+        // waitMs 0: a holder is never waited for inside; this loop waits, watching for the result.
+        return await acquireDataDirLock(`${dir}.lock`, { waitMs: 0 });
+      } catch (err) {
+        if (!hasCode(err, StoreErrorCode.Unavailable) || Date.now() - started > this.#waitMs) throw err;
+      }
+      await sleep(this.#pollMs);
+      if (await found(dir)) return undefined;
     }
   }
 
@@ -133,6 +191,22 @@ async function isCluster(dir: string): Promise<boolean> {
   return (await stat(join(dir, 'PG_VERSION')).catch(() => undefined)) !== undefined;
 }
 
+/** Whether `dir` is built; if so it is marked used, so the clean-up of unused directories spares it. */
+async function found(dir: string): Promise<boolean> {
+  if (!(await isCluster(dir))) return false;
+  const now = new Date();
+  await utimes(dir, now, now).catch(() => {});
+  return true;
+}
+
+/** Half-built copies of `dir` left by builders that died (only the lock holder builds). */
+async function forgetBuilding(dir: string): Promise<void> {
+  const prefix = `${basename(dir)}.building-`;
+  for (const name of await readdir(dirname(dir))) {
+    if (name.startsWith(prefix)) await rm(join(dirname(dir), name), { recursive: true, force: true });
+  }
+}
+
 /** Everything a cached directory's content depends on, hashed. */
 async function key(template: DirTemplate | undefined): Promise<string> {
   const versionOf = async (pkg: string) => {
@@ -147,7 +221,13 @@ async function key(template: DirTemplate | undefined): Promise<string> {
     settings: SETTINGS,
     migrations: MIGRATIONS,
     template:
-      template === undefined ? null : { prepare: template.prepare.toString(), inputs: template.inputs },
+      template === undefined
+        ? null
+        : {
+            prepare: template.prepare.toString(),
+            inputs: template.inputs,
+            base: template.base === undefined ? null : await key(template.base),
+          },
   };
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16);
 }
