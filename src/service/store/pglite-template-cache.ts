@@ -31,7 +31,7 @@ import { StoreErrorCode } from './store-error.ts';
 
 /** A prepared data directory: what `prepare` leaves in a migrated-or-not cluster. */
 export interface DirTemplate {
-  /** Names the directory; must be unique among templates with different `prepare`s. */
+  /** Names the directory, beside a hash of everything it depends on (`prepare`, `inputs`, `base`). */
   readonly name: string;
   /**
    * Anything `prepare` reads besides ferry's migrations and the PGlite and pg-boss versions (which every
@@ -55,6 +55,13 @@ export interface PgliteTemplateCacheOptions {
    * ~15 s on an idle 2-core machine, and a loaded CI runner may take several times that.
    */
   readonly waitMs?: number;
+  /** Told when this process starts waiting for another's build of `dir` (tests of the lock watch it). */
+  readonly waiting?: (dir: string) => void;
+  /**
+   * Fills a new data directory: `dataDir` is empty for the initdb (`template` undefined), else a copy of
+   * the template's base. The default opens PGlite on it; tests of the cache itself pass a cheap stand-in.
+   */
+  readonly initialize?: (dataDir: string, template: DirTemplate | undefined) => Promise<void>;
 }
 
 /**
@@ -74,7 +81,11 @@ export class PgliteTemplateCache {
   readonly #root: string;
   readonly #pollMs: number;
   readonly #waitMs: number;
+  readonly #waiting: (dir: string) => void;
+  readonly #initialize: (dataDir: string, template: DirTemplate | undefined) => Promise<void>;
+  /** By directory: one build per process, however many files ask at once. */
   readonly #building = new Map<string, Promise<string>>();
+  #versions: Promise<[string | null, string | null]> | undefined;
 
   /** `root`: where the directories live; default a per-user directory under the OS temp dir. */
   constructor(
@@ -84,22 +95,27 @@ export class PgliteTemplateCache {
     this.#root = root;
     this.#pollMs = options.pollMs ?? 200;
     this.#waitMs = options.waitMs ?? 10 * 60_000;
+    this.#waiting = options.waiting ?? (() => {});
+    this.#initialize = options.initialize ?? initialize;
   }
 
   /**
    * The directory holding `template` (initdb only when omitted). Read-only for callers: copy it with
    * `copyTo` before opening, since an engine writes to its data directory.
    */
-  dir(template?: DirTemplate): Promise<string> {
-    const name = template?.name ?? 'empty';
-    let dir = this.#building.get(name);
-    if (dir === undefined) {
-      dir = this.#find(template);
-      this.#building.set(name, dir);
+  async dir(template?: DirTemplate): Promise<string> {
+    const dir = join(
+      this.#root,
+      `${(template?.name ?? 'empty').replace(/[^a-z0-9-]/gi, '_')}-${await this.#key(template)}`,
+    );
+    let ready = this.#building.get(dir);
+    if (ready === undefined) {
+      ready = this.#find(dir, template);
+      this.#building.set(dir, ready);
       // A failed build is retried by the next caller rather than remembered.
-      dir.catch(() => this.#building.delete(name));
+      ready.catch(() => this.#building.delete(dir));
     }
-    return dir;
+    return ready;
   }
 
   /** A new data directory at `target` holding `template`, ready to open. */
@@ -108,11 +124,7 @@ export class PgliteTemplateCache {
     await run('cp', ['-a', await this.dir(template), target]);
   }
 
-  async #find(template: DirTemplate | undefined): Promise<string> {
-    const dir = join(
-      this.#root,
-      `${(template?.name ?? 'empty').replace(/[^a-z0-9-]/gi, '_')}-${await key(template)}`,
-    );
+  async #find(dir: string, template: DirTemplate | undefined): Promise<string> {
     if (await found(dir)) return dir;
     await mkdir(this.#root, { recursive: true, mode: 0o700 });
     const lock = await this.#lock(dir);
@@ -126,24 +138,10 @@ export class PgliteTemplateCache {
       // Built beside its final place and renamed into it: a directory under its final name is complete.
       const building = `${dir}.building-${process.pid}-${randomBytes(4).toString('hex')}`;
       try {
-        if (template === undefined) {
-          const db = await PgliteDatabase.open({ dataDir: building });
-          try {
-            for (const statement of SETTINGS) await db.query(statement);
-          } finally {
-            await db.close();
-          }
-        } else {
-          await this.copyTo(building, template.base);
-          const db = await PgliteDatabase.open({ dataDir: building });
-          try {
-            await template.prepare(db);
-          } finally {
-            await db.close();
-          }
-        }
-        // Only a lock holder builds, but a lock can be lost (the clean-up below deleting one it judged
-        // unused as another process took it): then the first rename wins and this copy is dropped.
+        if (template !== undefined) await this.copyTo(building, template.base);
+        await this.#initialize(building, template);
+        // Only a lock holder builds, but a lock can be lost (#forgetUnused deleting a lock directory it
+        // judged unused as another process took it): then the first rename wins, this copy is dropped.
         await rename(building, dir).catch(async (err: unknown) => {
           if (!(await isCluster(dir))) throw err;
         });
@@ -162,16 +160,38 @@ export class PgliteTemplateCache {
    */
   async #lock(dir: string): Promise<DataDirLock | undefined> {
     const started = Date.now();
-    for (;;) {
+    for (let round = 0; ; round++) {
       try {
         // waitMs 0: a holder is never waited for inside; this loop waits, watching for the result.
         return await acquireDataDirLock(`${dir}.lock`, { waitMs: 0 });
       } catch (err) {
         if (!hasCode(err, StoreErrorCode.Unavailable) || Date.now() - started > this.#waitMs) throw err;
       }
+      if (round === 0) this.#waiting(dir);
       await sleep(this.#pollMs);
       if (await found(dir)) return undefined;
     }
+  }
+
+  /** Everything a cached directory's content depends on, hashed. */
+  async #key(template: DirTemplate | undefined): Promise<string> {
+    this.#versions ??= Promise.all([versionOf('@electric-sql/pglite'), versionOf('pg-boss')]);
+    const [pglite, pgBoss] = await this.#versions;
+    const inputs = {
+      pglite,
+      pgBoss,
+      settings: SETTINGS,
+      migrations: MIGRATIONS,
+      template:
+        template === undefined
+          ? null
+          : {
+              prepare: template.prepare.toString(),
+              inputs: template.inputs,
+              base: template.base === undefined ? null : await this.#key(template.base),
+            },
+    };
+    return createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16);
   }
 
   /** Directories of earlier migration sets or PGlite versions pile up otherwise (~40 MB each). */
@@ -184,6 +204,20 @@ export class PgliteTemplateCache {
         await rm(path, { recursive: true, force: true });
       }
     }
+  }
+}
+
+/** The real build: initdb (and the cache's settings), or `template.prepare` on a copy of its base. */
+async function initialize(dataDir: string, template: DirTemplate | undefined): Promise<void> {
+  const db = await PgliteDatabase.open({ dataDir });
+  try {
+    if (template === undefined) {
+      for (const statement of SETTINGS) await db.query(statement);
+    } else {
+      await template.prepare(db);
+    }
+  } finally {
+    await db.close();
   }
 }
 
@@ -207,27 +241,10 @@ async function forgetBuilding(dir: string): Promise<void> {
   }
 }
 
-/** Everything a cached directory's content depends on, hashed. */
-async function key(template: DirTemplate | undefined): Promise<string> {
-  const versionOf = async (pkg: string) => {
-    const path = findPackageJSON(pkg, import.meta.url);
-    return path === undefined
-      ? null
-      : (JSON.parse(await readFile(path, 'utf8')) as { version: string }).version;
-  };
-  const inputs = {
-    pglite: await versionOf('@electric-sql/pglite'),
-    pgBoss: await versionOf('pg-boss'),
-    settings: SETTINGS,
-    migrations: MIGRATIONS,
-    template:
-      template === undefined
-        ? null
-        : {
-            prepare: template.prepare.toString(),
-            inputs: template.inputs,
-            base: template.base === undefined ? null : await key(template.base),
-          },
-  };
-  return createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16);
+/** The installed version of `pkg`, or null. */
+async function versionOf(pkg: string): Promise<string | null> {
+  const path = findPackageJSON(pkg, import.meta.url);
+  return path === undefined
+    ? null
+    : (JSON.parse(await readFile(path, 'utf8')) as { version: string }).version;
 }
