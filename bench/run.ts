@@ -8,19 +8,21 @@ import { makeTempDir } from '../test/rig/temp-dir.ts';
 import { CleanupStack } from './cleanup.ts';
 import { DASHBOARD_SCENARIO_ID, parseCli, USAGE } from './cli-options.ts';
 import { diskNeeded, diskShortfall } from './disk-space.ts';
-import { startBenchRegistry } from './environment.ts';
+import { type BenchRegistry, startBenchRegistry } from './environment.ts';
 import { FixtureLibrary } from './fixture-library.ts';
 import { machineInfo, runConditions, versions } from './machine-info.ts';
+import { measureNodeFloor } from './node-floor.ts';
 import { FULL, QUICK, withIterations } from './profile.ts';
 import { type BenchReport, serviceTable, summaryTable, writeReports } from './report.ts';
 import type { CaseResult } from './results.ts';
 import { runScenario } from './scenario-runner.ts';
-import { SCENARIOS } from './scenarios.ts';
+import { noopDestination, SCENARIOS } from './scenarios.ts';
 import { runServiceBench } from './service-bench.ts';
 import { runServiceCostGrowth } from './service-cost-growth.ts';
 import { SERVICE_SCENARIO_IDS, type ServiceResult, SHARED_SERVE_SCENARIO_IDS } from './service-results.ts';
 import { runServiceScaleOut } from './service-scale-out.ts';
 import { measureStartup } from './startup.ts';
+import { median, ratio } from './stats.ts';
 import { giveToToolUser } from './tool-env.ts';
 import { PINNED_NODE } from './tools.ts';
 import { checkFreshRepoAssumption } from './verify.ts';
@@ -172,6 +174,39 @@ async function main(): Promise<number> {
   );
   return incomplete === undefined ? 0 : 1;
 
+  /**
+   * The floor under noop (direct) for any program on Node, measured against the populated destination
+   * the scenario just used: the direct target (≤ 1.2 × skopeo) is judged against this.
+   */
+  async function nodeFloorNote(on: {
+    source: BenchRegistry;
+    prod: BenchRegistry;
+    fixtures: FixtureLibrary;
+    compileCacheDir: string;
+  }): Promise<string> {
+    const { source, prod, compileCacheDir } = on;
+    const image = await on.fixtures.main();
+    const dest = noopDestination('direct');
+    const floor = await measureNodeFloor({
+      sourceManifestUrl: `${source.direct.url}/v2/${image.repo}/manifests/${image.tag}`,
+      destinationManifestUrl: `${prod.direct.url}/v2/${dest.repo}/manifests/${dest.tag}`,
+      runs: 3 * profile.iterations,
+      compileCacheDir,
+      signal: abort.signal,
+    });
+    const noop = cases.find((c) => c.scenario === 'noop' && c.network === 'direct');
+    const skopeo = median(
+      (noop?.runs ?? []).filter((r) => r.tool === 'skopeo' && r.failure === undefined).map((r) => r.seconds),
+    );
+    const floorRatio = ratio(floor.floorSeconds, skopeo);
+    const s = (v: number | undefined) => (v === undefined ? 'n/a' : `${v.toFixed(3)} s`);
+    return (
+      `Node floor for noop (direct), ${floor.runs} interleaved runs each: \`node -e 0\` ${s(floor.bareNodeSeconds)}; ` +
+      `bench/node-floor.cjs (the no-op's two requests with node:http and a SHA-256, nothing else) ` +
+      `${s(floor.floorSeconds)}, ${floorRatio === undefined ? 'n/a' : `${floorRatio.toFixed(2)}×`} skopeo's median.`
+    );
+  }
+
   /** ferry vs skopeo: copies with both tools between bench registries. */
   async function copyBench(): Promise<void> {
     const source = await startBenchRegistry('nonprod', cleanup);
@@ -221,6 +256,9 @@ async function main(): Promise<number> {
           },
           cases,
         );
+        if (def.id === 'noop' && cases.some((c) => c.scenario === 'noop' && c.network === 'direct')) {
+          notes.push(await nodeFloorNote({ source, prod, fixtures, compileCacheDir: compileCache.path }));
+        }
       } finally {
         await prod.stop();
       }

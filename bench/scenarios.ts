@@ -84,6 +84,11 @@ export interface ScenarioDefinition {
 const TAG = 'v1';
 const NO_EXTRA_ARGS: Readonly<Record<Tool, readonly string[]>> = { ferry: [], skopeo: [] };
 
+/** The noop scenario's destination on `network`: populated once, shared by every run. */
+export function noopDestination(network: Network): RunDestination {
+  return { repo: `noop-${network}/app`, tag: TAG };
+}
+
 /** A new repository per run, so every copy starts from nothing. */
 function freshRepo(id: ScenarioId, slot: RunSlot): RunDestination {
   return { repo: `${id}-${slot.network}/${slot.tool}-${slot.iteration}`, tag: TAG };
@@ -158,8 +163,8 @@ export const SCENARIOS: readonly ScenarioDefinition[] = [
           // One populated repository per network, shared by all runs: a no-op leaves it unchanged.
           let dest = populated.get(slot.network);
           if (dest === undefined) {
-            const repo = `noop-${slot.network}/app`;
-            dest = pushImage(prod.direct, repo, TAG, source.fixture).then(() => ({ repo, tag: TAG }));
+            const target = noopDestination(slot.network);
+            dest = pushImage(prod.direct, target.repo, target.tag, source.fixture).then(() => target);
             populated.set(slot.network, dest);
           }
           return dest;

@@ -1,30 +1,82 @@
 import { Command, CommanderError } from 'commander';
 import { CommandDeadline } from './command-deadline.ts';
 import type { CommandResult } from './command-result.ts';
-import { registerBootstrap } from './commands/bootstrap.ts';
-import { registerCopy } from './commands/copy.ts';
-import { registerDelete } from './commands/delete.ts';
-import { registerDigest } from './commands/digest.ts';
-import { registerGenerateSigstoreKey } from './commands/generate-sigstore-key.ts';
-import { registerInspect } from './commands/inspect.ts';
-import { registerListTags } from './commands/list-tags.ts';
-import { registerLogin } from './commands/login.ts';
-import { registerManifestDigest } from './commands/manifest-digest.ts';
-import { registerRefusedCommands } from './commands/refused-commands.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerConfigCheck } from './config-check/register-config-check.ts';
 import { reportError } from './error-report.ts';
 import { normaliseBooleanFlags } from './flags/bool-flags.ts';
+import { splitAtCommand } from './flags/global-flags.ts';
 import { addGlobalOptions, readGlobalOptions } from './global-options.ts';
 import { type CliIo, ExitCode } from './io.ts';
-import { registerPromotions } from './promotions/register-promotions.ts';
-import { registerReleases } from './releases/register-releases.ts';
-import { registerSync } from './sync/register-sync.ts';
-import { registerTrigger } from './trigger/register-trigger.ts';
 import { versionLine } from './version.ts';
 
-/** The whole command tree, every command registered; actions report their exit code through `result`. */
-export function buildProgram(io: CliIo, result: CommandResult): Command {
+type Registrar = (program: Command, io: CliIo, result: CommandResult) => void;
+
+/**
+ * The hidden skopeo commands ferry refuses (commands/refused-commands.ts); named here so the table
+ * below needs no module loaded.
+ */
+const REFUSED_COMMANDS = [
+  'standalone-sign',
+  'standalone-verify',
+  'untrusted-signature-dump-without-verification',
+  'layers',
+  'experimental-image-proxy',
+];
+
+/**
+ * Every registrar with the top-level commands it adds (program.test.ts checks the names against the
+ * tree). A command line names one of them, and only that one is loaded and registered: loading every
+ * command's module and creating every command's options (about 200 commander Options, the global ones
+ * again on each skopeo command) cost a no-op copy ~15 ms of its ~0.25 s. Help, unknown commands and
+ * command lines without one get the whole tree.
+ */
+const REGISTRARS: ReadonlyArray<{ readonly commands: readonly string[]; load(): Promise<Registrar> }> = [
+  { commands: ['copy'], load: async () => (await import('./commands/copy.ts')).registerCopy },
+  { commands: ['inspect'], load: async () => (await import('./commands/inspect.ts')).registerInspect },
+  { commands: ['list-tags'], load: async () => (await import('./commands/list-tags.ts')).registerListTags },
+  { commands: ['digest'], load: async () => (await import('./commands/digest.ts')).registerDigest },
+  {
+    commands: ['trigger'],
+    load: async () => (await import('./trigger/register-trigger.ts')).registerTrigger,
+  },
+  { commands: ['serve', 'worker'], load: async () => (await import('./commands/serve.ts')).registerServe },
+  {
+    commands: ['config'],
+    load: async () => (await import('./config-check/register-config-check.ts')).registerConfigCheck,
+  },
+  {
+    commands: ['promotions'],
+    load: async () => (await import('./promotions/register-promotions.ts')).registerPromotions,
+  },
+  {
+    commands: ['releases'],
+    load: async () => (await import('./releases/register-releases.ts')).registerReleases,
+  },
+  { commands: ['sync'], load: async () => (await import('./sync/register-sync.ts')).registerSync },
+  { commands: ['bootstrap'], load: async () => (await import('./commands/bootstrap.ts')).registerBootstrap },
+  { commands: ['delete'], load: async () => (await import('./commands/delete.ts')).registerDelete },
+  { commands: ['login', 'logout'], load: async () => (await import('./commands/login.ts')).registerLogin },
+  {
+    commands: ['manifest-digest'],
+    load: async () => (await import('./commands/manifest-digest.ts')).registerManifestDigest,
+  },
+  {
+    commands: ['generate-sigstore-key'],
+    load: async () => (await import('./commands/generate-sigstore-key.ts')).registerGenerateSigstoreKey,
+  },
+  {
+    commands: REFUSED_COMMANDS,
+    load: async () => (await import('./commands/refused-commands.ts')).registerRefusedCommands,
+  },
+];
+
+/** Names of all top-level commands, in registration order (for the tests). */
+export const COMMAND_NAMES: readonly string[] = REGISTRARS.flatMap((r) => r.commands);
+
+/**
+ * The command tree; actions report their exit code through `result`. With `only` (the command a
+ * command line names), just the registrar of that command; every command otherwise.
+ */
+export async function buildProgram(io: CliIo, result: CommandResult, only?: string): Promise<Command> {
   const program = new Command('ferry')
     .description('Promote container images between registries: safely, fast, with a record.')
     .version(versionLine(), '-v, --version')
@@ -37,22 +89,10 @@ export function buildProgram(io: CliIo, result: CommandResult): Command {
     // skopeo's global options stand before the command; after it they are the command's (below).
     .enablePositionalOptions();
   addGlobalOptions(program, 'program');
-  registerCopy(program, io, result);
-  registerInspect(program, io, result);
-  registerListTags(program, io, result);
-  registerDigest(program, io, result);
-  registerTrigger(program, io, result);
-  registerServe(program, io, result);
-  registerConfigCheck(program, io, result);
-  registerPromotions(program, io, result);
-  registerReleases(program, io, result);
-  registerSync(program, io, result);
-  registerBootstrap(program, io, result);
-  registerDelete(program, io, result);
-  registerLogin(program, io, result);
-  registerManifestDigest(program, io, result);
-  registerGenerateSigstoreKey(program, io, result);
-  registerRefusedCommands(program, io, result);
+  const wanted = only === undefined ? undefined : REGISTRARS.find((r) => r.commands.includes(only));
+  const chosen = wanted ? [wanted] : REGISTRARS;
+  const registrars = await Promise.all(chosen.map((r) => r.load()));
+  for (const register of registrars) register(program, io, result);
   for (const command of program.commands) {
     if (SKOPEO_COMMANDS.has(command.name())) addGlobalOptions(command, 'command');
   }
@@ -74,7 +114,7 @@ const SKOPEO_COMMANDS = new Set([
 
 export async function run(args: readonly string[], io: CliIo): Promise<number> {
   const result: CommandResult = { exitCode: ExitCode.Ok };
-  const program = buildProgram(io, result);
+  const program = await buildProgram(io, result, splitAtCommand(args).command);
   const deadline = new CommandDeadline();
   let debug = false;
   program.hook('preAction', (_root, action) => {
@@ -137,7 +177,7 @@ export async function parseCommandLine(args: readonly string[]): Promise<ParsedC
     },
   };
   const io = { stdout: sink, stderr: sink, stdin: process.stdin, env: {} } as unknown as CliIo;
-  const program = buildProgram(io, { exitCode: ExitCode.Ok });
+  const program = await buildProgram(io, { exitCode: ExitCode.Ok }, splitAtCommand(args).command);
   program.hook('preAction', (_root, action) => {
     const command: string[] = [];
     for (let c: Command | null = action; c && c !== program; c = c.parent) command.unshift(c.name());

@@ -21,7 +21,7 @@ async function options(args: string[]): Promise<Record<string, unknown>> {
 async function globals(args: string[]): Promise<GlobalOptions> {
   const sink = { write: () => true };
   const io = { stdout: sink, stderr: sink, env: {} } as unknown as CliIo;
-  const program = buildProgram(io, { exitCode: 0 });
+  const program = await buildProgram(io, { exitCode: 0 });
   let seen: GlobalOptions | undefined;
   program.hook('preAction', (_root: Command, action: Command) => {
     seen = readGlobalOptions(action);
