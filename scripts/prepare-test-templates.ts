@@ -1,7 +1,7 @@
 /*
  * Builds the PGlite data-directory templates the unit run's tests copy (pglite-template-cache.ts):
  * scripts/test-unit.sh starts it beside its two test processes, which run the files needing no database
- * first. On a machine without the cache (a fresh CI runner) the ~20 CPU seconds of initdb and
+ * first. On a machine without the cache (a fresh CI runner) the ~12 CPU seconds of initdb and
  * migrations then overlap those tests instead of stalling both processes at their first database; the
  * cache's lock makes a process that gets there first wait for this build rather than repeat it. With the
  * cache warm this finds every directory and exits (~0.5 s).

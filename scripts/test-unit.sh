@@ -40,13 +40,15 @@ while read -r weight db file; do
 done <"${TMPDIR:-/tmp}/ferry-unit-files.$$"
 rm -f "${TMPDIR:-/tmp}/ferry-unit-files.$$"
 
-# Files run in the order given (all are imported first), so each process runs its files that need no
-# database first, then those that do, while a third process builds the PGlite templates they copy
+# Tests run in the order their files finish loading, which follows the order given (a file with
+# top-level await comes later), so each process runs its files that need no database first, then those
+# that do (their database opens belong in tests or describe-level hooks: a file-level before hook runs at
+# the very start), while a third process builds the PGlite templates they copy
 # (scripts/prepare-test-templates.ts): on a machine without the template cache that build (~12 CPU s)
 # overlaps the first part instead of stalling both processes at their first database, each repeating
 # the same initdb. With the cache warm the builder finds everything and exits. --liftoff-only: V8's
 # optimising WebAssembly compiler spent more CPU on PGlite's ~9 MB module than the short-lived build
-# runs it (measured: 26 CPU s with it, 12 without).
+# runs it (measured, all four templates: 26 CPU s by default, 12 with Liftoff only).
 shard1+=(${db1[@]+"${db1[@]}"})
 shard2+=(${db2[@]+"${db2[@]}"})
 out=$(mktemp -d)

@@ -13,13 +13,14 @@ import { type DirTemplate, PgliteTemplateCache } from './pglite-template-cache.t
  * shared by this process and the child processes that stand for other test processes.
  */
 
-const work = await mkdtemp(join(tmpdir(), 'ferry-template-cache-test-'));
-after(() => rm(work, { recursive: true, force: true }));
+// Not awaited here: in the unit run a file with top-level await is registered after the others.
+const work = mkdtemp(join(tmpdir(), 'ferry-template-cache-test-'));
+after(async () => rm(await work, { recursive: true, force: true }));
 let counter = 0;
 
 /** A fresh cache root and the build log beside it. */
 async function place(): Promise<{ root: string; log: string }> {
-  const base = join(work, `case-${++counter}`);
+  const base = join(await work, `case-${++counter}`);
   await mkdir(base);
   return { root: join(base, 'cache'), log: join(base, 'builds.log') };
 }
