@@ -25,8 +25,8 @@ import { StoreErrorCode } from './store-error.ts';
  * a given directory at a time: the unit run's two test processes, the template builder it starts
  * beside them (scripts/prepare-test-templates.ts) and any other `npm test` on the machine would
  * otherwise each run the same initdb, ~10 CPU seconds apiece on a 2-core machine already busy with the
- * tests. The builder holds a lock (data-dir-lock.ts: a dead holder's lock is taken over at once) while
- * the others wait for the finished directory.
+ * tests. Whichever gets there first holds a lock while it builds (data-dir-lock.ts: a dead holder's lock
+ * is taken over at once); the others wait for the finished directory.
  */
 
 /** A prepared data directory: what `prepare` leaves in a migrated-or-not cluster. */
