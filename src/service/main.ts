@@ -11,6 +11,7 @@ import { PATHS } from '../api/paths.ts';
 import { BadUsageError } from '../errors/kinds.ts';
 import { Registries } from '../registry/registries.ts';
 import { approverGroups } from './config/approver-schema.ts';
+import { AttestationKeyCache } from './config/attestation-key-cache.ts';
 import { createCachedFileReader } from './config/cached-file-reader.ts';
 import { loadConfig } from './config/load-config.ts';
 import { resolveSecret } from './config/resolve-secret.ts';
@@ -93,7 +94,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       { level: options.env.FERRY_LOG_LEVEL ?? 'info', base: { service: 'ferry', replica } },
       pino.destination(2),
     );
-  const { config, warnings } = await loadConfig(options.configPath, { env: options.env });
+  // Attestation keys are decrypted once, by the config check; the engine signs with what it decrypted.
+  const attestationKeys = new AttestationKeyCache();
+  const { config, warnings } = await loadConfig(options.configPath, { env: options.env, attestationKeys });
   for (const warning of warnings) logger.warn({ warning }, 'configuration warning');
 
   const url =
@@ -139,6 +142,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     const readFile = createCachedFileReader();
     const engine = createPromotionEngine({
       readFile,
+      attestationKeys,
       config,
       db,
       queue,

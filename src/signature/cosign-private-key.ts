@@ -41,6 +41,9 @@ const BOX_KEY_BYTES = 32;
 /** Why a key file could not be used; the message never contains key material or the passphrase. */
 export class CosignKeyFormatError extends Error {}
 
+/** The sealed key did not authenticate: a wrong passphrase, or a damaged file (secretbox cannot tell). */
+export class CosignKeyDecryptionError extends CosignKeyFormatError {}
+
 /** The private key in `pem`, decrypted with `passphrase` (the empty passphrase is a passphrase). */
 export async function decryptCosignPrivateKey(
   pem: string | Uint8Array,
@@ -58,7 +61,7 @@ export async function decryptCosignPrivateKey(
   try {
     der = xsalsa20poly1305(boxKey, sealed.nonce).decrypt(sealed.ciphertext);
   } catch {
-    throw new CosignKeyFormatError('decryption failed (wrong passphrase, or a damaged key file)');
+    throw new CosignKeyDecryptionError('decryption failed (wrong passphrase, or a damaged key file)');
   } finally {
     boxKey.fill(0);
   }

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { bundleFromJSON, type SerializedBundle } from '@sigstore/bundle';
 import { toSignedEntity, Verifier } from '@sigstore/verify';
 import { cosignSignStatement, signKeyBundle } from '../../src/signature/sigstore-fixture.testkit.ts';
+import { oracleKey } from '../rig/cosign-key-oracle.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { withRig } from '../rig/rig.ts';
 import type { RigTarget } from '../rig/rig-client.ts';
@@ -51,6 +52,17 @@ for (const file of [brokenFile, requiredBrokenFile]) {
   );
 }
 
+// The key as teams have it: cosign's encrypted key file, written by an implementation independent of
+// ferry's (openssl + PyNaCl, test/rig/cosign-key-oracle.ts), with its password where cosign reads it.
+const cosignPassword = `pw-${randomBytes(12).toString('hex')}`;
+const cosignKey = await oracleKey(
+  temp.path,
+  'cosign-attest',
+  cosignPassword,
+  'ENCRYPTED SIGSTORE PRIVATE KEY',
+);
+const cosignPublicKey = createPublicKey(await readFile(cosignKey.publicFile));
+
 // The CI key that signs the source images of the `signed` rule (checked by the signature gate).
 const ciKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const ciPublicKeyFile = join(temp.path, 'cosign.pub');
@@ -83,6 +95,17 @@ const rules = [
     attest: { keyFile: { file: keyFile }, format: 'both' },
   },
   {
+    name: 'encrypted',
+    from: 'nonprod:encrypted/*',
+    to: 'prod:encrypted/*',
+    tags: 'v[0-9]+',
+    attest: {
+      keyFile: { file: cosignKey.privateFile },
+      passphrase: { env: 'COSIGN_PASSWORD' },
+      format: 'both',
+    },
+  },
+  {
     name: 'best-effort',
     from: 'nonprod:best-effort/*',
     to: 'prod:best-effort/*',
@@ -100,7 +123,11 @@ const rules = [
 const attestedRule = rules.find((r) => r.name === 'attested')!;
 const { path: configPath, tokens } = await writeServeConfig({ dir: temp.path, nonprod, prod, rules });
 
-const env: Record<string, string> = { HOME: temp.path, FERRY_CHECK_RESPONSES: '1' };
+const env: Record<string, string> = {
+  HOME: temp.path,
+  FERRY_CHECK_RESPONSES: '1',
+  COSIGN_PASSWORD: cosignPassword,
+};
 const databaseUrl = await backendDatabaseUrl(cleanup);
 if (databaseUrl !== undefined) env.FERRY_DATABASE_URL = databaseUrl;
 const serve = await startFerryProcess(['serve', '--config', configPath, '--listen', '127.0.0.1:0'], {
@@ -139,6 +166,12 @@ async function request(repository: string, tag: string): Promise<string> {
   });
   assert.equal(accepted.status, 202, JSON.stringify(accepted.json));
   return (accepted.json.promotion as { id: string }).id;
+}
+
+async function get(path: string): Promise<unknown> {
+  const res = await fetch(`${serve.url}${path}`, { headers: { authorization: `Bearer ${tokens.ci}` } });
+  assert.equal(res.status, 200, path);
+  return res.json();
 }
 
 async function pushSource(repository: string, tag: string): Promise<string> {
@@ -224,14 +257,14 @@ async function classicAttestations(repository: string, digest: string) {
 }
 
 /** Verifies with @sigstore/verify and the published public key only (no log: attest.tlog is false). */
-function verifiedStatement(bundle: SerializedBundle) {
+function verifiedStatement(bundle: SerializedBundle, publicKey = attestKey.publicKey) {
   const verifier = new Verifier(
     {
       certificateAuthorities: [],
       ctlogs: [],
       tlogs: [],
       timestampAuthorities: [],
-      publicKey: () => ({ publicKey: attestKey.publicKey, validFor: () => true }),
+      publicKey: () => ({ publicKey, validFor: () => true }),
     },
     { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 },
   );
@@ -381,6 +414,45 @@ describe('promotion attestations of ferry serve', () => {
     assert.deepEqual(classic, statements);
   });
 
+  test('a cosign-encrypted key with attest.passphrase signs bundle and classic attestations; the password shows nowhere', async () => {
+    const digest = await pushSource('encrypted/app', 'v1');
+    const id = await request('encrypted/app', 'v1');
+    const done = await waitFinished(id);
+    assert.equal(done.promotion.status, 'succeeded', done.promotion.reason ?? '');
+    const attested = done.timeline.find((e) => e.kind === 'attested');
+    assert.ok(attested, done.timeline.map((e) => e.kind).join(', '));
+
+    // attest.format: both — the bundle referrer and the `.att` layer, each verified with cosign.pub.
+    const bundles = await promotionBundles('encrypted/app', digest);
+    assert.deepEqual(
+      bundles.map((b) => b.referrer),
+      [attested.detail.referrer],
+    );
+    const statement = verifiedStatement(bundles[0]!.bundle, cosignPublicKey);
+    assert.equal(statement.predicate.promotionId, id);
+    assert.equal(statement.predicate.rule, 'encrypted');
+    const classic = await classicAttestations('encrypted/app', digest);
+    assert.deepEqual(
+      classic.map((b) => verifiedStatement(b, cosignPublicKey)),
+      [statement],
+    );
+    // Signed with the decrypted cosign key, not with another key of the server.
+    assert.throws(() => verifiedStatement(bundles[0]!.bundle));
+
+    const answers = JSON.stringify(done) + JSON.stringify(await get(`/api/v1/rules`));
+    for (const [place, text] of [
+      ['log', serve.log()],
+      ['API answers', answers],
+    ] as const) {
+      assert.ok(!text.includes(cosignPassword), `the password is in the ${place}`);
+      assert.ok(
+        !text.includes(Buffer.from(cosignPassword).toString('base64')),
+        `the password is in the ${place}`,
+      );
+    }
+    assert.match(answers, /"name":"encrypted"/);
+  });
+
   test('a failed attestation is recorded and the promotion succeeds; with attest.required it fails', async () => {
     await writeFile(brokenFile, 'not a key any more');
     await writeFile(requiredBrokenFile, 'not a key any more');
@@ -392,8 +464,9 @@ describe('promotion attestations of ferry serve', () => {
     assert.ok(failed, bestEffort.timeline.map((e) => e.kind).join(', '));
     assert.match(
       String(failed.detail.reason),
-      /attestation key of rule "best-effort" is not a PEM private key/,
+      /attestation key \S+broken\.key of rule "best-effort" is not a PEM private key/,
     );
+    assert.equal(failed.detail.code, 'FERRY_E_ATTEST_KEY');
     assert.equal(failed.detail.required, false);
     assert.ok(
       !JSON.stringify(bestEffort.timeline).includes('not a key any more'),
@@ -427,6 +500,61 @@ describe('promotion attestations of ferry serve', () => {
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /attestation key .*p384\.key of rule "attested" is not an ECDSA P-256 key/);
     assert.ok(!run.stderr.includes('PRIVATE KEY'), run.stderr);
+
+    // A cosign key without its passphrase, with a wrong one, and a passphrase for an unencrypted key: all
+    // refused at start, by `ferry config check` and by `ferry serve` alike, each with its own code.
+    const wrongPassword = `wrong-${randomBytes(8).toString('hex')}`;
+    const passphrases = await writeServeConfig({
+      dir: await makeDir('check-passphrase'),
+      rules: [
+        { ...attestedRule, name: 'no-passphrase', attest: { keyFile: { file: cosignKey.privateFile } } },
+        {
+          ...attestedRule,
+          name: 'wrong-passphrase',
+          from: 'nonprod:wrong/*',
+          to: 'prod:wrong/*',
+          attest: { keyFile: { file: cosignKey.privateFile }, passphrase: { env: 'WRONG_PASSWORD' } },
+        },
+        {
+          ...attestedRule,
+          name: 'plain-key',
+          from: 'nonprod:plain/*',
+          to: 'prod:plain/*',
+          attest: { keyFile: { file: keyFile }, passphrase: { env: 'COSIGN_PASSWORD' } },
+        },
+      ],
+    });
+    const passwords = { COSIGN_PASSWORD: cosignPassword, WRONG_PASSWORD: wrongPassword };
+    const checked = await runFerry(['config', 'check', '--json', passphrases.path], { env: passwords });
+    assert.equal(checked.code, 2, checked.stderr);
+    const { problems } = JSON.parse(checked.stdout) as { problems: { path: string; code?: string }[] };
+    assert.deepEqual(
+      problems.map((p) => [p.path, p.code]),
+      [
+        ['promotions[0].attest.keyFile', 'FERRY_E_ATTEST_KEY_PASSPHRASE_MISSING'],
+        ['promotions[1].attest.passphrase', 'FERRY_E_ATTEST_KEY_PASSPHRASE_WRONG'],
+        ['promotions[2].attest.passphrase', 'FERRY_E_ATTEST_KEY_NOT_ENCRYPTED'],
+      ],
+    );
+    const refusedServe = await runFerry(['serve', '--config', passphrases.path, '--listen', '127.0.0.1:0'], {
+      env: { ...passwords, HOME: temp.path },
+    });
+    assert.equal(refusedServe.code, 2, refusedServe.stderr);
+    for (const [rule, code] of [
+      ['no-passphrase', 'FERRY_E_ATTEST_KEY_PASSPHRASE_MISSING'],
+      ['wrong-passphrase', 'FERRY_E_ATTEST_KEY_PASSPHRASE_WRONG'],
+      ['plain-key', 'FERRY_E_ATTEST_KEY_NOT_ENCRYPTED'],
+    ]) {
+      assert.match(
+        refusedServe.stderr,
+        new RegExp(`attestation key [^\\n]+ of rule "${rule}" [^\\n]+ \\[${code}\\]`),
+      );
+    }
+    assert.ok(refusedServe.stderr.includes(cosignKey.privateFile), refusedServe.stderr);
+    for (const output of [refusedServe.stdout, refusedServe.stderr, checked.stdout, checked.stderr]) {
+      for (const secret of [cosignPassword, wrongPassword, 'PRIVATE KEY'])
+        assert.ok(!output.includes(secret), output);
+    }
 
     const tlog = await writeServeConfig({
       dir: await makeDir('check-tlog'),

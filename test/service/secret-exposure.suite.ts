@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { PromotionView } from '../../src/api/promotion.ts';
 import { signStandardWebhook } from '../../src/api/standard-webhooks.ts';
+import { encryptCosignPrivateKey } from '../../src/signature/cosign-private-key.ts';
 import { buildImage, pushImage } from '../rig/fixtures.ts';
 import { startPostgres } from '../rig/postgres.ts';
 import type { RegistryInstance } from '../rig/registry.ts';
@@ -24,8 +25,8 @@ import { startFerryProcess } from './serve-process.ts';
  * Issue 16 point 6, "secret values grepped in logs/API/ps/database dump": a real `ferry serve` (debug
  * logging) with every kind of secret docs/security.md lists configured — Standard Webhooks, GitHub and
  * OpenShift webhook secrets, the distribution and Harbor `Authorization` headers (one of them inline),
- * API tokens, registry credentials of every source (password file, auth.json, credential helper,
- * service-account token file, registry bearer token, a wrong password), a signed notification target,
+ * API tokens, the passphrase of a cosign-encrypted promotion attestation key, registry credentials of
+ * every source (password file, auth.json, credential helper, service-account token file, registry bearer token, a wrong password), a signed notification target,
  * and on PostgreSQL the password in the database URL — is driven through successes and failures
  * (promotions, a registry refusing its credentials, forged and unsigned webhooks, unknown and
  * under-privileged tokens, a failing notification receiver, on PostgreSQL the database going away for
@@ -66,6 +67,7 @@ export async function defineSecretExposureSuite(database: 'embedded' | 'postgres
   const distribution = secret('distribution authorization', `Bearer ${hex(16)}`);
   const harbor = secret('harbor authorization (inline)', `Basic ${randomBytes(18).toString('base64')}`);
   const notifySecret = secret('notification secret', `whsec_${randomBytes(24).toString('base64')}`);
+  const attestPassword = secret('attestation key passphrase', `attest-${hex(16)}`);
   const wrongPassword = secret('wrong registry password', `wrong-${hex(12)}`);
   const bearerToken = secret(
     'registry bearer token',
@@ -199,7 +201,25 @@ export async function defineSecretExposureSuite(database: 'embedded' | 'postgres
       },
     },
     rules: [
-      { name: 'team', from: 'nonprod:team/*', to: 'prod:team/*', tags: '.+' },
+      {
+        name: 'team',
+        from: 'nonprod:team/*',
+        to: 'prod:team/*',
+        tags: '.+',
+        // A cosign-encrypted attestation key: its passphrase is one more secret to look for.
+        attest: {
+          keyFile: {
+            file: await file(
+              'attest-cosign.key',
+              await encryptCosignPrivateKey(
+                generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+                Buffer.from(attestPassword),
+              ),
+            ),
+          },
+          passphrase: { file: await file('attest-password', attestPassword) },
+        },
+      },
       ...['helper', 'authfile', 'wrong', 'sa', 'bearer'].map((env) => ({
         name: env,
         from: `nonprod:${env}/*`,
@@ -445,6 +465,16 @@ export async function defineSecretExposureSuite(database: 'embedded' | 'postgres
       [...results.values()].map((p) => p.status),
       ['succeeded', 'succeeded', 'succeeded', 'failed', 'succeeded', 'succeeded', 'succeeded', 'succeeded'],
       statuses.join('\n'),
+    );
+    // The team rule's promotion was attested: the passphrase was really used, and its value searched for.
+    const attestedRun = (
+      await call(`/api/v1/promotions/${ids[0]}`, { token: tokens.viewer })
+    ).json() as unknown as {
+      timeline: { kind: string }[];
+    };
+    assert.ok(
+      attestedRun.timeline.some((e) => e.kind === 'attested'),
+      attestedRun.timeline.map((e) => e.kind).join(', '),
     );
     for (const id of ids) {
       const events = await call(`/api/v1/promotions/${id}/events`, { token: tokens.viewer });

@@ -19,11 +19,13 @@ interface JsonProblem {
   readonly column: number | undefined;
   readonly path: string;
   readonly message: string;
+  /** The problem's own stable code, when it has one (an attestation key's passphrase …). */
+  readonly code?: string;
 }
 
 function jsonProblem(problem: ConfigProblem): JsonProblem {
-  const { file, line, column, path, message } = problem;
-  return { file, line, column, path, message };
+  const { file, line, column, path, message, code } = problem;
+  return { file, line, column, path, message, ...(code === undefined ? {} : { code }) };
 }
 
 export async function runConfigCheck(file: string, flags: ConfigCheckFlags, io: CliIo): Promise<number> {

@@ -26,3 +26,21 @@ test('attest: tlog true and other formats are refused with a message saying what
   }
   assert.equal(schema.safeParse({}).success, false);
 });
+
+test('attest.passphrase: an optional secret reference, in the forms every secret takes', () => {
+  assert.equal(schema.parse({ keyFile: { file: 'k' } }).passphrase, undefined);
+  assert.deepEqual(
+    schema.parse({ keyFile: { file: 'k' }, passphrase: { env: 'COSIGN_PASSWORD' } }).passphrase,
+    {
+      env: 'COSIGN_PASSWORD',
+    },
+  );
+  assert.deepEqual(schema.parse({ keyFile: { file: 'k' }, passphrase: { file: 'password' } }).passphrase, {
+    file: '/etc/ferry/password',
+  });
+  assert.equal(schema.safeParse({ keyFile: { file: 'k' }, passphrase: 'hunter2' }).success, false);
+  assert.equal(
+    schema.safeParse({ keyFile: { file: 'k' }, passphrase: { env: 'A', file: 'b' } }).success,
+    false,
+  );
+});

@@ -178,11 +178,12 @@ export function checkReferences(pieces: ConfigPieces): ReferenceCheckResult {
 
   // Inline secrets: legal (local experiments), never right in a file that gets shared.
   for (const source of externalSources(pieces)) {
+    const inline = 'inline secret: anyone who can read this file can read it; use file: or env:';
     if ((source.kind === 'secret' || source.kind === 'signing-key') && 'value' in source.ref) {
-      warn(
-        [...source.path, 'value'],
-        'inline secret: anyone who can read this file can read it; use file: or env:',
-      );
+      warn([...source.path, 'value'], inline);
+    }
+    if (source.kind === 'signing-key' && source.passphrase !== undefined && 'value' in source.passphrase) {
+      warn([...source.path.slice(0, -1), 'passphrase', 'value'], inline);
     }
   }
   return { problems, warnings };

@@ -7,14 +7,15 @@
  * Contents are checked only as far as they cannot be wrong by accident (a CA file holds a certificate, a
  * public key is ECDSA P-256, an auth file is JSON, a trusted root parses) and never appear in a message.
  */
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { parseTrustedRoot } from '../../signature/sigstore-trust.ts';
+import type { AttestationKeyCache } from './attestation-key-cache.ts';
+import { AttestationKeyError } from './attestation-key-error.ts';
 import { ConfigError } from './config-error.ts';
-import type { PathProblem } from './config-pieces.ts';
+import type { KeyPath, PathProblem } from './config-pieces.ts';
 import type { ExternalSource } from './config-sources.ts';
 import { describeReadError, type ReadFile } from './read-small-file.ts';
 import { type Env, resolveSecret } from './resolve-secret.ts';
-import type { SecretRef } from './schema.ts';
 
 export type ReadDir = (path: string) => Promise<readonly string[]>;
 
@@ -22,6 +23,8 @@ export interface SourceCheckIo {
   readonly env: Env;
   readonly readFile: ReadFile;
   readonly readDir: ReadDir;
+  /** Decrypts the attestation keys, and keeps them for the engine. */
+  readonly attestationKeys: AttestationKeyCache;
 }
 
 /** Problems with `sources`, in the order given (checks run concurrently). */
@@ -30,12 +33,17 @@ export async function checkSources(
   io: SourceCheckIo,
 ): Promise<PathProblem[]> {
   const results = await Promise.all(sources.map((source) => checkSource(source, io)));
-  return results.flatMap((message, i) =>
-    message === undefined ? [] : [{ path: sources[i]!.path, message }],
-  );
+  return results.flatMap((problem, i) => {
+    if (problem === undefined) return [];
+    const { message, path, code } = typeof problem === 'string' ? { message: problem } : problem;
+    return [{ path: path ?? sources[i]!.path, message, ...(code === undefined ? {} : { code }) }];
+  });
 }
 
-async function checkSource(source: ExternalSource, io: SourceCheckIo): Promise<string | undefined> {
+/** A message, or one with its own key path (e.g. the passphrase of a key) and stable code. */
+type SourceProblem = string | { message: string; path?: KeyPath; code?: string };
+
+async function checkSource(source: ExternalSource, io: SourceCheckIo): Promise<SourceProblem | undefined> {
   switch (source.kind) {
     case 'secret':
       if ('value' in source.ref) return undefined;
@@ -43,21 +51,10 @@ async function checkSource(source: ExternalSource, io: SourceCheckIo): Promise<s
         await resolveSecret(source.ref, { env: io.env, readFile: io.readFile });
         return undefined;
       } catch (err) {
-        return err instanceof ConfigError ? err.problems[0]!.message : 'cannot be resolved';
+        return resolveFailure(err);
       }
-    case 'signing-key': {
-      let pem: string;
-      try {
-        pem = await resolveSecret(source.ref, { env: io.env, readFile: io.readFile });
-      } catch (err) {
-        const reason = err instanceof ConfigError ? err.problems[0]!.message : 'cannot be resolved';
-        return `attestation key of rule "${source.rule}": ${reason}`;
-      }
-      const reason = checkSigningKey(pem);
-      return reason === undefined
-        ? undefined
-        : `attestation key ${describeRef(source.ref)} of rule "${source.rule}" ${reason}`;
-    }
+    case 'signing-key':
+      return checkSigningKey(source, io);
     case 'cert-dir':
       try {
         await io.readDir(source.dir);
@@ -128,29 +125,48 @@ function checkCosignPublicKey(pem: string): string | undefined {
   return undefined;
 }
 
-/** Where a secret reference points, for messages: the file or variable, never the value. */
-function describeRef(ref: SecretRef): string {
-  if ('file' in ref) return ref.file;
-  if ('env' in ref) return `(environment variable ${ref.env})`;
-  return '(inline value)';
+/**
+ * Promotion attestations are signed with an ECDSA P-256 key, unencrypted or in cosign's encrypted format
+ * with `attest.passphrase` (attestation-key.ts says what is refused and why). It is decrypted here, once,
+ * into the cache the engine signs from. The messages never quote the PEM or the passphrase.
+ */
+async function checkSigningKey(
+  source: Extract<ExternalSource, { kind: 'signing-key' }>,
+  io: SourceCheckIo,
+): Promise<SourceProblem | undefined> {
+  // `promotions[i].attest.keyFile` → `promotions[i].attest.passphrase`, for problems of the passphrase.
+  const passphrasePath = [...source.path.slice(0, -1), 'passphrase'];
+  let pem: string;
+  try {
+    pem = await resolveSecret(source.ref, { env: io.env, readFile: io.readFile });
+  } catch (err) {
+    return `attestation key of rule "${source.rule}": ${resolveFailure(err)}`;
+  }
+  let passphrase: string | undefined;
+  if (source.passphrase !== undefined) {
+    try {
+      passphrase = await resolveSecret(source.passphrase, { env: io.env, readFile: io.readFile });
+    } catch (err) {
+      return {
+        path: passphrasePath,
+        message: `attestation key passphrase of rule "${source.rule}": ${resolveFailure(err)}`,
+      };
+    }
+  }
+  try {
+    await io.attestationKeys.privateKey(
+      { rule: source.rule, keyRef: source.ref, passphraseRef: source.passphrase },
+      pem,
+      passphrase,
+    );
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof AttestationKeyError)) throw err;
+    const path = err.setting === 'passphrase' ? passphrasePath : source.path;
+    return { path, message: err.message, code: err.code };
+  }
 }
 
-/**
- * Promotion attestations are signed with an ECDSA P-256 key (what cosign verifiers and policy
- * controllers expect of `--key`). The messages never quote the PEM, not even its first line.
- */
-function checkSigningKey(pem: string): string | undefined {
-  if (pem.includes('ENCRYPTED')) {
-    return 'is encrypted; ferry needs an unencrypted PEM private key (PKCS#8 or SEC1) mounted as a secret';
-  }
-  let key: ReturnType<typeof createPrivateKey>;
-  try {
-    key = createPrivateKey({ key: pem, format: 'pem' });
-  } catch {
-    return 'is not a PEM private key';
-  }
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    return `is not an ECDSA P-256 key (found ${key.asymmetricKeyType ?? 'unknown'}${key.asymmetricKeyDetails?.namedCurve === undefined ? '' : ` ${key.asymmetricKeyDetails.namedCurve}`})`;
-  }
-  return undefined;
+function resolveFailure(err: unknown): string {
+  return err instanceof ConfigError ? err.problems[0]!.message : 'cannot be resolved';
 }

@@ -21,14 +21,16 @@ export interface ConfigProblem {
   /** 1-based position of the offending key (or the nearest enclosing node that exists). */
   readonly line?: number | undefined;
   readonly column?: number | undefined;
+  /** A stable `FERRY_E_*` code of this problem, when it has one of its own. */
+  readonly code?: string | undefined;
 }
 
-/** `file:line:col: key.path: message`, leaving out the parts that are unknown. */
+/** `file:line:col: key.path: message [code]`, leaving out the parts that are unknown. */
 export function formatProblem(problem: ConfigProblem): string {
   let where = problem.file ?? '';
   if (problem.line !== undefined) where += `${where === '' ? '' : ':'}${problem.line}:${problem.column ?? 1}`;
   const parts = [where, problem.path, problem.message].filter((part) => part !== '');
-  return parts.join(': ');
+  return parts.join(': ') + (problem.code === undefined ? '' : ` [${problem.code}]`);
 }
 
 export class ConfigError extends FerryError {

@@ -3,6 +3,7 @@
  * tests run the full load (including the start-up file checks) without touching the disk.
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
+import { encryptCosignPrivateKey } from '../../signature/cosign-private-key.ts';
 import type { ReadDir } from './check-sources.ts';
 import type { ReadFile } from './read-small-file.ts';
 
@@ -47,12 +48,6 @@ export function p256PublicKeyPem(): string {
   return publicKey.export({ type: 'spki', format: 'pem' }).toString();
 }
 
-/** A fresh unencrypted PKCS#8 PEM ECDSA P-256 private key, as `attest.keyFile` holds. */
-export function p256PrivateKeyPem(): string {
-  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-}
-
 /**
  * A Sigstore trusted_root.json trusting one transparency log (a fresh P-256 key): enough for the
  * loader's start-up parse; the gate's verification is tested with real instances (sigstore-fixture).
@@ -83,15 +78,24 @@ export function trustedRootJson(): string {
 /** A self-signed-looking certificate block; the loader only checks that one is present. */
 export const FAKE_CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
+/** The password of the example's attestation key (what cosign reads from COSIGN_PASSWORD). */
+const EXAMPLE_ATTEST_PASSWORD = 'example-attest-password';
+
 /** Every file EXAMPLE_CONFIG references, with plausible contents. */
-export function exampleFiles(): Record<string, string> {
+export async function exampleFiles(): Promise<Record<string, string>> {
+  const attestKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   return {
     '/etc/ferry/ca/nonprod-ca.crt': FAKE_CA_PEM,
     '/var/run/secrets/ferry/nonprod/token': 'nonprod-sa-token\n',
     '/var/run/secrets/kubernetes.io/serviceaccount/token': 'prod-sa-token',
     '/etc/ferry/keys/payments-cosign.pub': p256PublicKeyPem(),
     '/etc/ferry/sigstore/trusted_root.json': trustedRootJson(),
-    '/var/run/secrets/ferry/attest/key.pem': p256PrivateKeyPem(),
+    // As `cosign generate-key-pair` writes it, and its password.
+    '/var/run/secrets/ferry/attest/cosign.key': await encryptCosignPrivateKey(
+      attestKey,
+      Buffer.from(EXAMPLE_ATTEST_PASSWORD),
+    ),
+    '/var/run/secrets/ferry/attest/password': `${EXAMPLE_ATTEST_PASSWORD}\n`,
     '/var/run/secrets/ferry/webhooks/standard': 'whsec_c2VjcmV0LXN0YW5kYXJk',
     '/var/run/secrets/ferry/notify/team-chat': 'whsec_dGVhbS1jaGF0',
     '/var/run/secrets/ferry/oidc/client-secret': 'oidc-client-secret\n',

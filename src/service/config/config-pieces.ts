@@ -34,6 +34,8 @@ export function formatKeyPath(path: KeyPath): string {
 export interface PathProblem {
   readonly path: KeyPath;
   readonly message: string;
+  /** A stable `FERRY_E_*` code, for problems scripts tell apart (an attestation key's passphrase …). */
+  readonly code?: string | undefined;
 }
 
 export interface Indexed<T> {

@@ -8,7 +8,14 @@ import type { SecretRef } from './schema.ts';
 
 export type ExternalSource =
   | { readonly kind: 'secret'; readonly path: KeyPath; readonly ref: SecretRef }
-  | { readonly kind: 'signing-key'; readonly path: KeyPath; readonly ref: SecretRef; readonly rule: string }
+  | {
+      readonly kind: 'signing-key';
+      readonly path: KeyPath;
+      readonly ref: SecretRef;
+      readonly rule: string;
+      /** `attest.passphrase`, for a cosign-encrypted key. */
+      readonly passphrase?: SecretRef | undefined;
+    }
   | {
       readonly kind: 'token-file' | 'auth-file' | 'ca-file' | 'public-key' | 'trusted-root';
       readonly path: KeyPath;
@@ -65,6 +72,7 @@ export function externalSources(pieces: ConfigPieces): ExternalSource[] {
         path: ['promotions', index, 'attest', 'keyFile'],
         ref: rule.attest.keyFile,
         rule: rule.name,
+        passphrase: rule.attest.passphrase,
       });
     }
     const { trustedRootFile } = rule.signature;

@@ -68,7 +68,8 @@ promotions:
       publicKeyFiles: [/etc/ferry/keys/payments-cosign.pub]
       trustedRootFile: /etc/ferry/sigstore/trusted_root.json   # Rekor keys: the signature must be logged
     attest:                                       # sign a promotion attestation onto the prod image
-      keyFile: { file: /var/run/secrets/ferry/attest/key.pem }  # PEM ECDSA P-256 private key
+      keyFile: { file: /var/run/secrets/ferry/attest/cosign.key }  # cosign generate-key-pair key (ECDSA P-256)
+      passphrase: { file: /var/run/secrets/ferry/attest/password } # its COSIGN_PASSWORD (omit for a plain PEM key)
 
 triggers:
   api:

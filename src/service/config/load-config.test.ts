@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { hashToken } from './api-tokens.ts';
-import { ConfigError, type ConfigProblem } from './config-error.ts';
+import { ConfigError, type ConfigProblem, formatProblem } from './config-error.ts';
 import { FAKE_CA_PEM, memoryFiles, p256PublicKeyPem, trustedRootJson } from './config-fixture.ts';
 import { loadConfig, type ParseConfigOptions, parseConfig } from './load-config.ts';
 
@@ -455,6 +455,49 @@ describe('every problem names its key and line', () => {
       options(memoryFiles({ ...FILES, '/keys/cosign.pub': p256PublicKeyPem() })),
     );
     assert.deepEqual(ok.config.promotions[0]?.signature.publicKeyFiles, ['/keys/cosign.pub']);
+  });
+
+  test('a cosign-encrypted attestation key: attest.passphrase decrypts it; problems carry their own code', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { encryptCosignPrivateKey } = await import('../../signature/cosign-private-key.ts');
+    const passphrase = 'pass-phrase-1d7c';
+    const cosignKey = await encryptCosignPrivateKey(
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+      Buffer.from(passphrase),
+    );
+    const files = memoryFiles({ ...FILES, '/keys/cosign.key': cosignKey });
+    const rule = (attest: string) => edit('tags:', `    tags: '.+'\n    attest:\n${attest}`);
+    const keyLine = '      keyFile: { file: /keys/cosign.key }';
+
+    const missing = rule(keyLine);
+    const [problem, ...others] = await problemsOf(missing, files);
+    assert.deepEqual(others, []);
+    assert.equal(problem!.path, 'promotions[0].attest.keyFile');
+    assert.equal(problem!.line, lineOf(missing, 'keyFile:'));
+    assert.equal(problem!.code, 'FERRY_E_ATTEST_KEY_PASSPHRASE_MISSING');
+    assert.match(
+      formatProblem(problem!),
+      /^\/etc\/ferry\/ferry\.yaml:\d+:\d+: promotions\[0\]\.attest\.keyFile: attestation key \/keys\/cosign\.key of rule "team-a" is encrypted .* \[FERRY_E_ATTEST_KEY_PASSPHRASE_MISSING\]$/,
+    );
+
+    const wrong = rule(`${keyLine}\n      passphrase: { env: COSIGN_PASSWORD }`);
+    const [refused] = await problemsOf(wrong, { ...files, env: { COSIGN_PASSWORD: 'not-it' } });
+    assert.equal(refused!.path, 'promotions[0].attest.passphrase');
+    assert.equal(refused!.line, lineOf(wrong, 'passphrase:'));
+    assert.equal(refused!.code, 'FERRY_E_ATTEST_KEY_PASSPHRASE_WRONG');
+
+    const ok = await parseConfig(wrong, options({ ...files, env: { COSIGN_PASSWORD: passphrase } }));
+    assert.deepEqual(ok.config.promotions[0]?.attest?.passphrase, { env: 'COSIGN_PASSWORD' });
+    assert.deepEqual(ok.warnings, []);
+
+    const inline = rule(`${keyLine}\n      passphrase: { value: ${passphrase} }`);
+    const { warnings } = await parseConfig(inline, options(files));
+    assert.deepEqual(
+      warnings.map((w) => [w.path, w.line]),
+      [['promotions[0].attest.passphrase.value', lineOf(inline, 'passphrase:')]],
+    );
+    assert.match(warnings[0]!.message, /inline secret/);
+    for (const p of [problem!, refused!, ...warnings]) assert.ok(!formatProblem(p).includes(passphrase));
   });
 
   test('approvals that can never be met', async () => {

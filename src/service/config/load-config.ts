@@ -12,6 +12,7 @@ import { readdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { locate } from '../../yaml/yaml-positions.ts';
+import { AttestationKeyCache } from './attestation-key-cache.ts';
 import { checkReferences } from './check-references.ts';
 import { checkSources, type ReadDir } from './check-sources.ts';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
@@ -41,6 +42,11 @@ export interface LoadConfigOptions {
    * file alone (e.g. linting a config in CI, away from the cluster's mounts).
    */
   readonly checkSources?: boolean | undefined;
+  /**
+   * Decrypts and keeps the attestation keys checked at start; pass the engine's, so a server decrypts
+   * each cosign key once. Default: a cache of this call's own.
+   */
+  readonly attestationKeys?: AttestationKeyCache | undefined;
 }
 
 export interface ParseConfigOptions extends LoadConfigOptions {
@@ -76,7 +82,7 @@ export async function parseConfig(text: string, options: ParseConfigOptions): Pr
   // prettyErrors would append the offending source line to messages, and that line may hold a secret.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: ConfigProblem[] = [];
-  const at = (path: KeyPath, message: string): ConfigProblem => {
+  const at = (path: KeyPath, message: string, code?: string): ConfigProblem => {
     const position = locate(doc, lineCounter, path);
     return {
       file: options.file,
@@ -84,6 +90,7 @@ export async function parseConfig(text: string, options: ParseConfigOptions): Pr
       message,
       line: position?.line,
       column: position?.column,
+      ...(code === undefined ? {} : { code }),
     };
   };
   const atOffset = (offset: number, message: string): ConfigProblem => {
@@ -114,8 +121,9 @@ export async function parseConfig(text: string, options: ParseConfigOptions): Pr
       env: options.env,
       readFile: options.readFile ?? ((file) => readSmallFile(file)),
       readDir: options.readDir ?? defaultReadDir,
+      attestationKeys: options.attestationKeys ?? new AttestationKeyCache(),
     });
-    problems.push(...sourceProblems.map((p) => at(p.path, p.message)));
+    problems.push(...sourceProblems.map((p) => at(p.path, p.message, p.code)));
   }
 
   if (problems.length > 0 || !parsed.success) throw new ConfigError(sortByPosition(problems));

@@ -53,3 +53,10 @@ export async function resolveSecret(ref: SecretRef, options: ResolveSecretOption
   if (value === '') throw fail(`secret file ${ref.file} is empty`);
   return value;
 }
+
+/** Where a secret reference points, for messages: the file or variable, never the value. */
+export function describeSecretRef(ref: SecretRef): string {
+  if ('file' in ref) return ref.file;
+  if ('env' in ref) return `(environment variable ${ref.env})`;
+  return '(inline value)';
+}

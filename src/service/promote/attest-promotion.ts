@@ -12,8 +12,6 @@
  * `attest.required: true` turns the failure into the run's error instead (retried when temporary: the
  * copy is then up to date and costs a HEAD).
  */
-import { createPrivateKey } from 'node:crypto';
-import { ErrorCode } from '../../errors/codes.ts';
 import { FerryError } from '../../errors/ferry-error.ts';
 import { MediaType } from '../../oci/media-types.ts';
 import { COSIGN_SIGNATURE_ANNOTATION } from '../../signature/cosign-classic.ts';
@@ -26,6 +24,7 @@ import {
 import { signStatementBundle } from '../../signature/sign-dsse-bundle.ts';
 import { bundleReferrer } from '../../signature/sigstore-referrer-manifest.ts';
 import type { AttestConfig } from '../config/attest-schema.ts';
+import type { AttestationKeyCache } from '../config/attestation-key-cache.ts';
 import type { ReadFile } from '../config/read-small-file.ts';
 import { type Env, resolveSecret } from '../config/resolve-secret.ts';
 import type { PromotionRule } from '../config/schema.ts';
@@ -42,6 +41,8 @@ import { PROMOTION_PREDICATE_TYPE, promotionStatement } from './promotion-statem
 export interface AttestOptions {
   readonly env: Env;
   readonly readFile?: ReadFile | undefined;
+  /** The keys decrypted at start (load-config.ts), decrypting again only what changed since. */
+  readonly attestationKeys: AttestationKeyCache;
 }
 
 /**
@@ -110,22 +111,26 @@ async function attachAttestation(
   digest: string,
 ): Promise<{ referrer?: string; attestationTag?: string }> {
   const index = ctx.config.promotions.indexOf(rule);
-  // Read at each use, as every secret reference: a rotated Kubernetes Secret needs no restart. The error
-  // names the key's file or variable, never its content.
+  // Read at each use, as every secret reference: a rotated Kubernetes Secret needs no restart. The cache
+  // decrypts a cosign key only when the files changed (at start, the config check already did). Errors
+  // name the key's file or variable, never its content or the passphrase.
+  const secretOptions = { env: options.env, readFile: options.readFile };
   const pem = await resolveSecret(attest.keyFile, {
-    env: options.env,
-    readFile: options.readFile,
+    ...secretOptions,
     key: `promotions[${index}].attest.keyFile`,
   });
-  let privateKey: ReturnType<typeof createPrivateKey>;
-  try {
-    privateKey = createPrivateKey({ key: pem, format: 'pem' });
-  } catch {
-    throw new FerryError(
-      ErrorCode.Config,
-      `the attestation key of rule "${rule.name}" is not a PEM private key`,
-    );
-  }
+  const passphrase =
+    attest.passphrase === undefined
+      ? undefined
+      : await resolveSecret(attest.passphrase, {
+          ...secretOptions,
+          key: `promotions[${index}].attest.passphrase`,
+        });
+  const privateKey = await options.attestationKeys.privateKey(
+    { rule: rule.name, keyRef: attest.keyFile, passphraseRef: attest.passphrase },
+    pem,
+    passphrase,
+  );
   const destination = await repositoryFor(ctx, promotion.destination, true);
   const subject = await destination.headManifest(digest);
   if (subject?.mediaType === undefined || subject.size === undefined) {

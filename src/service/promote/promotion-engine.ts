@@ -14,6 +14,7 @@
 
 import { FerryError, hasCode } from '../../errors/ferry-error.ts';
 import type { Registries } from '../../registry/registries.ts';
+import { AttestationKeyCache } from '../config/attestation-key-cache.ts';
 import type { ReadFile } from '../config/read-small-file.ts';
 import type { Env } from '../config/resolve-secret.ts';
 import type { FerryConfig } from '../config/schema.ts';
@@ -79,6 +80,11 @@ export interface PromotionEngineOptions {
   readonly env?: Env | undefined;
   /** Reads `file:` secrets and public key files. Default: bounded reads from the file system. */
   readonly readFile?: ReadFile | undefined;
+  /**
+   * The attestation keys loadConfig decrypted at start (pass the same cache to both, so a cosign key is
+   * decrypted once). Default: a new cache, which decrypts at the first attestation.
+   */
+  readonly attestationKeys?: AttestationKeyCache | undefined;
   /** Promotions copied at once by this process. Default 2. */
   readonly concurrency?: number | undefined;
   /** How often idle workers look for jobs enqueued by other replicas. Default 1000 ms. */
@@ -147,6 +153,7 @@ export function createPromotionEngine(options: PromotionEngineOptions): Promotio
     copyParallel: options.copyParallel,
     readFile: options.readFile,
     env: options.env ?? process.env,
+    attestationKeys: options.attestationKeys ?? new AttestationKeyCache(),
     slots: { leaseSeconds: options.leaseSeconds ?? 15, pollMs: options.slotPollMs ?? 1000 },
     resumableUploads: options.resumableUploads ?? DEFAULT_RESUMABLE_UPLOADS,
   };

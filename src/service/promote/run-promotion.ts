@@ -17,6 +17,7 @@
 import { type CopyResult, copyImage } from '../../copy/execute.ts';
 import { FerryError, hasCode } from '../../errors/ferry-error.ts';
 import type { Repository } from '../../registry/repository.ts';
+import type { AttestationKeyCache } from '../config/attestation-key-cache.ts';
 import type { ReadFile } from '../config/read-small-file.ts';
 import type { Env } from '../config/resolve-secret.ts';
 import type { Job } from '../queue/job-queue.ts';
@@ -70,6 +71,8 @@ export interface RunOptions {
   readonly readFile?: ReadFile | undefined;
   /** Environment for `env:` references of attestation keys. */
   readonly env: Env;
+  /** Attestation keys, decrypted once (shared with the start-up config check). */
+  readonly attestationKeys: AttestationKeyCache;
   /** Slots of destination registries, counted across replicas. */
   readonly slots: SlotOptions;
   /** Large blobs are uploaded in checkpointed chunks a later run can resume; false: never. */
