@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { hasCode } from '../../errors/index.ts';
 import { migrate } from '../store/migrate.ts';
 import { StoreErrorCode } from '../store/store-error.ts';
-import type { Template, TestBackend, TestDatabase } from '../store/test-backends.ts';
+import { MIGRATED, type Template, type TestBackend, type TestDatabase } from '../store/test-backends.ts';
 import type { Job, JobKindConfig, JobQueue } from './job-queue.ts';
 import { openPgBossJobQueue } from './pg-boss-job-queue.ts';
 
@@ -22,10 +22,14 @@ interface Payload {
   n: number;
 }
 
-/** ferry's migrations and pg-boss's schema, as a started ferry leaves them. */
-const WITH_QUEUE: Template = {
+/**
+ * ferry's migrations and pg-boss's schema, as a started ferry leaves them. On PGlite built from a copy of
+ * MIGRATED (`migrate` then finds nothing to do); on PostgreSQL `prepare` runs on an empty database.
+ */
+export const WITH_QUEUE: Template = {
   name: 'ferry-and-queue',
   inputs: KINDS,
+  base: MIGRATED,
   async prepare(db) {
     await migrate(db);
     const queue = await openPgBossJobQueue({ database: db, kinds: KINDS, supervise: false });

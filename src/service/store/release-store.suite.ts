@@ -9,7 +9,7 @@ import { insertPromotion } from './promotion-insert.ts';
 import { transition } from './promotion-transition.ts';
 import { getRelease, listReleases, recordReleases, releaseHistory } from './release-store.ts';
 import { digestOf, newPromotion } from './store.suite.ts';
-import { MIGRATED, type Template, type TestBackend } from './test-backends.ts';
+import { FIRST_MIGRATION, MIGRATED, type Template, type TestBackend } from './test-backends.ts';
 
 export function releaseStoreSuite(backend: TestBackend): void {
   async function fresh(_t: TestContext, template: Template = MIGRATED): Promise<Database> {
@@ -113,12 +113,7 @@ export function releaseStoreSuite(backend: TestBackend): void {
     });
 
     test('migrating a store with succeeded promotions fills in their releases', async (t) => {
-      const db = await fresh(t, {
-        name: 'ferry-1',
-        prepare: async (db) => {
-          await migrate(db, MIGRATIONS.slice(0, 1));
-        },
-      });
+      const db = await fresh(t, FIRST_MIGRATION);
       const base = newPromotion({ seed: 'old', tag: 'v1' });
       const { rows } = await db.query<{ id: string }>(
         `INSERT INTO promotions (id, rule, source_registry, source_repository, source_digest,

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from './migrate.ts';
+import { MIGRATIONS } from './migrations/migration-list.ts';
 import { PgDatabase } from './pg-database.ts';
 import { PgliteDatabase } from './pglite-database.ts';
 import { type DirTemplate, PgliteTemplateCache } from './pglite-template-cache.ts';
@@ -29,6 +30,8 @@ export interface FreshDatabase {
  * test: running initdb and the migrations in WASM was most of the store and queue suites' time.
  */
 export interface Template extends DirTemplate {
+  /** On PostgreSQL `prepare` runs on an empty database: it must not rely on `base` having run. */
+  readonly base?: Template | undefined;
   prepare(db: TestDatabase): Promise<void>;
 }
 
@@ -99,6 +102,14 @@ export const MIGRATED: Template = {
   name: 'ferry',
   async prepare(db) {
     await migrate(db);
+  },
+};
+
+/** ferry's first migration only: the starting point of tests of later migrations' data moves. */
+export const FIRST_MIGRATION: Template = {
+  name: 'ferry-1',
+  async prepare(db) {
+    await migrate(db, MIGRATIONS.slice(0, 1));
   },
 };
 
