@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readlink, rename, stat, unlink, utimes } from 'node:fs/promises';
+import {
+  link,
+  mkdir,
+  open,
+  readFile,
+  readlink,
+  rename,
+  stat,
+  unlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -72,7 +83,36 @@ export async function acquireDataDirLock(
   );
 }
 
+/**
+ * Creates the lock file with its content, or reports that it exists. The record is written to a file
+ * of our own first and hard-linked to the lock's name: link(2) fails with EEXIST when the name exists,
+ * so the lock appears whole or not at all. Created with open('wx') and written afterwards, a contender
+ * could read it empty in between, judge it unreadable and move it aside while its owner carried on:
+ * two holders (seen in test/service/data-dir-lock.test.ts, two processes racing). Where the file
+ * system has no hard links, the old way is the fallback, and judgeLock waits on an unreadable lock
+ * until it is as old as a stale heartbeat.
+ */
 async function createExclusive(path: string, record: string, dataDir: string): Promise<boolean> {
+  const temp = `${path}.${process.pid}-${randomBytes(6).toString('hex')}`;
+  try {
+    await writeFile(temp, record, { mode: 0o600, flag: 'wx' });
+    await link(temp, path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS' || code === 'EOPNOTSUPP') {
+      return createByOpen(path, record, dataDir);
+    }
+    throw new StoreError(StoreErrorCode.Unavailable, `cannot lock data dir ${dataDir}: ${String(err)}`, {
+      cause: err,
+    });
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+async function createByOpen(path: string, record: string, dataDir: string): Promise<boolean> {
   try {
     const handle = await open(path, 'wx', 0o600);
     try {

@@ -57,7 +57,13 @@ describe('judgeLock', () => {
     assert.equal(judgeLock(facts(undefined, { legacyPid: 1, startTimeNow: '5000' })).kind, 'stale');
     assert.equal(judgeLock(facts(undefined, { legacyPid: 7, startTimeNow: '1' })).kind, 'live');
     assert.equal(judgeLock(facts(undefined, { legacyPid: 7 })).kind, 'stale');
-    assert.equal(judgeLock(facts(undefined)).kind, 'stale');
+  });
+
+  test('an unreadable lock: waited on while fresh (its writer may be filling it), stale once old', () => {
+    const fresh = judgeLock(facts(undefined, { ageMs: 10 }));
+    assert.equal(fresh.kind, 'wait');
+    assert.equal(fresh.kind === 'wait' && fresh.retryInMs, 1000);
+    assert.equal(judgeLock(facts(undefined, { ageMs: 16_000 })).kind, 'stale');
   });
 });
 

@@ -69,7 +69,18 @@ export function describeHolder(h: LockHolder): string {
 export function judgeLock(facts: LockFacts): LockVerdict {
   const { holder, self } = facts;
   if (!holder) {
-    if (facts.legacyPid === undefined) return { kind: 'stale', reason: 'the lock file is unreadable' };
+    if (facts.legacyPid === undefined) {
+      // Empty or half-written: its writer may still be filling it (only where data-dir-lock.ts could
+      // not create it whole), or died doing so. Wait as long as for a stale heartbeat.
+      if (facts.ageMs <= facts.staleAfterMs) {
+        return {
+          kind: 'wait',
+          reason: 'the lock file is unreadable (being written?)',
+          retryInMs: Math.max(100, Math.min(1000, facts.staleAfterMs - facts.ageMs + 100)),
+        };
+      }
+      return { kind: 'stale', reason: 'the lock file is unreadable' };
+    }
     // An old-format lock names a pid only: trust it only while a process with that pid exists that is
     // not this one (after a restart as PID 1, the pid is ours and the old owner is gone).
     if (facts.legacyPid !== self.pid && facts.startTimeNow !== undefined)
