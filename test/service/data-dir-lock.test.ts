@@ -55,8 +55,10 @@ function startHolder(dataDir: string, pidNamespace: boolean): Holder {
 
 /** SIGKILL the whole process group (unshare and the namespace's PID 1). */
 async function killHard(holder: Holder): Promise<void> {
-  const exited = new Promise((resolve) => holder.child.once('exit', resolve));
-  if (holder.child.exitCode === null) process.kill(-holder.child.pid!, 'SIGKILL');
+  const { child } = holder;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(-child.pid!, 'SIGKILL');
   await exited;
 }
 
@@ -65,11 +67,15 @@ describe('data directory lock with real processes', () => {
     const dataDir = join(root, 'pid1');
     for (let round = 0; round < 3; round++) {
       const holder = startHolder(dataDir, true);
-      assert.equal(await holder.firstLine, 'locked', `round ${round}`);
-      const text = (await readFile(join(dataDir, 'ferry.lock'), 'utf8')).trim();
-      const pid = /^\d+$/.test(text) ? Number(text) : (JSON.parse(text) as { pid: number }).pid;
-      assert.equal(pid, 1, 'the holder is PID 1 of its namespace');
-      await killHard(holder);
+      try {
+        assert.equal(await holder.firstLine, 'locked', `round ${round}`);
+        const text = (await readFile(join(dataDir, 'ferry.lock'), 'utf8')).trim();
+        const pid = /^\d+$/.test(text) ? Number(text) : (JSON.parse(text) as { pid: number }).pid;
+        assert.equal(pid, 1, 'the holder is PID 1 of its namespace');
+      } finally {
+        // Also when an assertion failed: a holder left running keeps this file's process alive.
+        await killHard(holder);
+      }
     }
   });
 
@@ -89,9 +95,12 @@ describe('data directory lock with real processes', () => {
     for (let round = 0; round < 3; round++) {
       const dataDir = join(root, `race-${round}`);
       const racers = [startHolder(dataDir, false), startHolder(dataDir, false)];
-      const lines = await Promise.all(racers.map((r) => r.firstLine));
-      assert.equal(lines.filter((l) => l === 'locked').length, 1, lines.join(' | '));
-      await Promise.all(racers.map(killHard));
+      try {
+        const lines = await Promise.all(racers.map((r) => r.firstLine));
+        assert.equal(lines.filter((l) => l === 'locked').length, 1, lines.join(' | '));
+      } finally {
+        await Promise.all(racers.map(killHard));
+      }
     }
   });
 });
